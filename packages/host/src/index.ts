@@ -1,0 +1,21 @@
+/**
+ * `@vskit/host`: the interface vs-api needs from a host, its error type, file-system limits and
+ * the Windows path rules every host and vs-api share.
+ * @packageDocumentation
+ */
+export type {
+  FileSystemKind,
+  Host,
+  HostFile,
+  HostSnapshot,
+  HostStat,
+  OpenMode,
+  SnapshotEntry,
+  VolumeInfo,
+} from './host.js';
+export { HOST_ERROR_CODES, HostError, isHostError } from './errors.js';
+export type { HostErrorCode } from './errors.js';
+export { FILE_SYSTEM_KINDS, FILE_SYSTEM_LIMITS } from './file-systems.js';
+export type { FileSystemLimits } from './file-systems.js';
+export * as windowsPath from './windows-path.js';
+export type { InvalidCharacter, WindowsPath } from './windows-path.js';
