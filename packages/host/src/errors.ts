@@ -48,7 +48,9 @@ export class HostError extends Error {
   readonly path: string | undefined;
 
   constructor(code: HostErrorCode, syscall: string, path?: string, detail?: string) {
-    super(`${code}: ${syscall}${path === undefined ? '' : ` '${path}'`}${detail ? ` (${detail})` : ''}`);
+    super(
+      `${code}: ${syscall}${path === undefined ? '' : ` '${path}'`}${detail ? ` (${detail})` : ''}`,
+    );
     this.code = code;
     this.syscall = syscall;
     this.path = path;

@@ -3,6 +3,11 @@
  * the Windows path rules every host and vs-api share.
  * @packageDocumentation
  */
+
+export type { HostErrorCode } from './errors.js';
+export { HOST_ERROR_CODES, HostError, isHostError } from './errors.js';
+export type { FileSystemLimits } from './file-systems.js';
+export { FILE_SYSTEM_KINDS, FILE_SYSTEM_LIMITS } from './file-systems.js';
 export type {
   FileSystemKind,
   Host,
@@ -13,9 +18,5 @@ export type {
   SnapshotEntry,
   VolumeInfo,
 } from './host.js';
-export { HOST_ERROR_CODES, HostError, isHostError } from './errors.js';
-export type { HostErrorCode } from './errors.js';
-export { FILE_SYSTEM_KINDS, FILE_SYSTEM_LIMITS } from './file-systems.js';
-export type { FileSystemLimits } from './file-systems.js';
-export * as windowsPath from './windows-path.js';
 export type { InvalidCharacter, WindowsPath } from './windows-path.js';
+export * as windowsPath from './windows-path.js';

@@ -41,7 +41,9 @@ describe('windows paths', () => {
   });
 
   it('pathKey ignores case and keeps length', () => {
-    expect(pathKey(parseAbsolute('c:\\VMS\\Ä.vhd')!)).toBe(pathKey(parseAbsolute('C:\\vms\\ä.VHD')!));
+    expect(pathKey(parseAbsolute('c:\\VMS\\Ä.vhd')!)).toBe(
+      pathKey(parseAbsolute('C:\\vms\\ä.VHD')!),
+    );
     expect(pathKey(parseAbsolute('C:\\ß')!)).toHaveLength('C:\\ß'.length);
   });
 
