@@ -1,0 +1,74 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isHostError } from '@vskit/host';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openNodeFile } from './node-file.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vskit-node-file-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('openNodeFile', () => {
+  it('writes, reads back and reports the size', async () => {
+    const file = await openNodeFile(join(dir, 'a.bin'), 'createNew');
+    await file.write(Uint8Array.of(1, 2, 3, 4), 10);
+    expect(await file.size()).toBe(14);
+    const buffer = new Uint8Array(20);
+    expect(await file.read(buffer, 8)).toBe(6);
+    expect([...buffer.subarray(0, 6)]).toEqual([0, 0, 1, 2, 3, 4]);
+    await file.truncate(11);
+    expect(await file.size()).toBe(11);
+    await file.sync();
+    await file.close();
+  });
+
+  it('createNew refuses an existing file with EEXIST', async () => {
+    await writeFile(join(dir, 'x'), 'hi');
+    await expect(openNodeFile(join(dir, 'x'), 'createNew')).rejects.toSatisfy((e) =>
+      isHostError(e, 'EEXIST'),
+    );
+  });
+
+  it('read mode refuses a missing file with ENOENT', async () => {
+    await expect(openNodeFile(join(dir, 'missing'), 'read')).rejects.toSatisfy((e) =>
+      isHostError(e, 'ENOENT'),
+    );
+  });
+
+  it('a read-only file refuses writes', async () => {
+    await writeFile(join(dir, 'r'), 'hello');
+    const file = await openNodeFile(join(dir, 'r'), 'read');
+    await expect(file.write(Uint8Array.of(1), 0)).rejects.toSatisfy((e) => isHostError(e));
+    await file.close();
+  });
+
+  it('calls after close reject with EBADF', async () => {
+    const file = await openNodeFile(join(dir, 'c'), 'createNew');
+    await file.close();
+    await expect(file.size()).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
+    await expect(file.read(new Uint8Array(1), 0)).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
+  });
+
+  it('a negative position is EINVAL', async () => {
+    const file = await openNodeFile(join(dir, 'n'), 'createNew');
+    await expect(file.write(new Uint8Array(1), -1)).rejects.toSatisfy((e) =>
+      isHostError(e, 'EINVAL'),
+    );
+    await file.close();
+  });
+
+  it('reads a large buffer completely', async () => {
+    const data = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
+    const file = await openNodeFile(join(dir, 'big'), 'createNew');
+    await file.write(data, 0);
+    const back = new Uint8Array(data.length);
+    expect(await file.read(back, 0)).toBe(data.length);
+    expect(Buffer.compare(back, data)).toBe(0);
+    await file.close();
+  });
+});
