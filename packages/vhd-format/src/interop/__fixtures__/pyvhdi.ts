@@ -1,0 +1,50 @@
+/** libvhdi's Python binding (pyvhdi) as a peer: reads a whole VHD or differencing chain. */
+import { readFile } from 'node:fs/promises';
+import { findPeers } from './peers.js';
+import { runChecked } from './run.js';
+
+/**
+ * Opens every layer, links each child to its parent with `set_parent` (bottom up), then reads the
+ * top layer's whole media in 1 MiB pieces into `sys.argv[1]` and prints the media size.
+ */
+const READ_CHAIN = `
+import sys, pyvhdi
+out, paths = sys.argv[1], sys.argv[2:]
+layers = []
+for path in paths:
+    f = pyvhdi.file()
+    f.open(path)
+    layers.append(f)
+for i in range(len(layers) - 2, -1, -1):
+    layers[i].set_parent(layers[i + 1])
+top = layers[0]
+size = top.get_media_size()
+with open(out, 'wb') as o:
+    offset = 0
+    while offset < size:
+        n = min(1 << 20, size - offset)
+        o.write(top.read_buffer_at_offset(n, offset))
+        offset += n
+print(size)
+`;
+
+/** What pyvhdi read: the media size it reports and every byte of the media. */
+export interface PyvhdiRead {
+  readonly mediaSize: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Reads the media of the chain `paths` (top layer first, base last) through pyvhdi, via a raw
+ * copy at `rawPath`.
+ */
+export async function pyvhdiReadChain(
+  paths: readonly string[],
+  rawPath: string,
+): Promise<PyvhdiRead> {
+  const out = await runChecked(findPeers().python, ['-c', READ_CHAIN, rawPath, ...paths]);
+  return {
+    mediaSize: Number(out.trim()),
+    bytes: new Uint8Array(await readFile(rawPath)),
+  };
+}
