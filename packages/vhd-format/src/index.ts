@@ -1,1 +1,49 @@
-export {};
+/**
+ * `@vskit/vhd-format`: a pure VHD v1.0 codec and block engine for fixed, dynamic and
+ * differencing disks over an injected random-access file.
+ * @packageDocumentation
+ */
+
+export { vhdChecksum } from './codec/checksum.js';
+export { dateFromVhdTimestamp, vhdTimestamp } from './codec/timestamp.js';
+export type { ByteOrder } from './codec/utf16.js';
+export { decodeUtf16, encodeUtf16 } from './codec/utf16.js';
+export { formatUuid, parseUuid, randomUuid } from './codec/uuid.js';
+export * from './constants.js';
+export type { VhdFormatErrorCode, VhdFormatErrorDetails } from './errors.js';
+export { isVhdFormatError, VHD_FORMAT_ERROR_CODES, VhdFormatError } from './errors.js';
+export type { Geometry } from './geometry.js';
+export { chsCapacity, geometryForSize, MAX_CHS_SECTORS } from './geometry.js';
+export type { RandomAccessFile } from './io.js';
+export { memoryFile } from './io.js';
+export type { DiskType } from './layout.js';
+export {
+  batCoverage,
+  batEntriesFor,
+  blockStride,
+  expandedFileSize,
+  HEADER_OFFSET,
+  TABLE_OFFSET,
+} from './layout.js';
+export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';
+export type { DecodeHeaderOptions, DynamicHeader } from './structs/dynamic-header.js';
+export {
+  decodeDynamicHeader,
+  encodeDynamicHeader,
+  HEADER_OFFSETS,
+  isValidBlockSize,
+} from './structs/dynamic-header.js';
+export type { DecodeFooterOptions, Footer } from './structs/footer.js';
+export { decodeFooter, encodeFooter, FOOTER_OFFSETS } from './structs/footer.js';
+export type { ParentLocatorEntry } from './structs/parent-locator.js';
+export {
+  decodeLocatorEntry,
+  decodeLocatorPath,
+  emptyLocatorEntry,
+  encodeLocatorEntry,
+  encodeLocatorPath,
+  locatorDataSpaceBytes,
+  platformCode,
+  platformName,
+} from './structs/parent-locator.js';
+export { bitmapByteSize, isSectorSet, runEnd, setSectors } from './structs/sector-bitmap.js';
