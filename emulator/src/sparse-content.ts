@@ -1,0 +1,159 @@
+import { contentDigest, DIGEST_PIECE_BYTES, isAllZero } from './content-digest.js';
+
+/** Bytes per storage chunk: file contents are kept as a map of chunks of this size. */
+export const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The bytes of one emulated file, stored sparsely: a map of {@link CHUNK_BYTES} chunks, where a
+ * missing chunk reads as zeros, so a 2040 GiB file costs memory only for what was written.
+ *
+ * It also remembers what is durable: the first write to a chunk after {@link sync} keeps the
+ * chunk's synced bytes aside, so {@link durable} can rebuild the content as of the last sync (the
+ * file's size is metadata and is always durable).
+ */
+export class SparseContent {
+  /** Logical size in bytes. */
+  size = 0;
+  readonly #chunks: Map<number, Uint8Array>;
+  /** The synced version of every chunk written since the last sync (`null`: it was a hole). */
+  readonly #saved = new Map<number, Uint8Array | null>();
+
+  constructor(size = 0, chunks: Map<number, Uint8Array> = new Map()) {
+    this.size = size;
+    this.#chunks = chunks;
+  }
+
+  /** Bytes of memory held by chunks (for tests and benches). */
+  get storedBytes(): number {
+    return this.#chunks.size * CHUNK_BYTES;
+  }
+
+  /** Copies bytes at `position` into `buffer`; returns the count (short at the end). */
+  read(buffer: Uint8Array, position: number): number {
+    if (position >= this.size) return 0;
+    const count = Math.min(buffer.length, this.size - position);
+    let done = 0;
+    while (done < count) {
+      const at = position + done;
+      const index = Math.floor(at / CHUNK_BYTES);
+      const offset = at - index * CHUNK_BYTES;
+      const n = Math.min(CHUNK_BYTES - offset, count - done);
+      const chunk = this.#chunks.get(index);
+      if (chunk === undefined) buffer.fill(0, done, done + n);
+      else buffer.set(chunk.subarray(offset, offset + n), done);
+      done += n;
+    }
+    return count;
+  }
+
+  /** Writes all of `buffer` at `position`, growing the size if needed. The caller checks space. */
+  write(buffer: Uint8Array, position: number): void {
+    let done = 0;
+    const count = buffer.length;
+    while (done < count) {
+      const at = position + done;
+      const index = Math.floor(at / CHUNK_BYTES);
+      const offset = at - index * CHUNK_BYTES;
+      const n = Math.min(CHUNK_BYTES - offset, count - done);
+      const piece = buffer.subarray(done, done + n);
+      let chunk = this.#chunks.get(index);
+      if (chunk === undefined) {
+        if (!isAllZero(piece)) {
+          this.#remember(index, undefined);
+          if (n === CHUNK_BYTES) chunk = piece.slice();
+          else {
+            chunk = new Uint8Array(CHUNK_BYTES);
+            chunk.set(piece, offset);
+          }
+          this.#chunks.set(index, chunk);
+        }
+      } else {
+        if (!this.#saved.has(index)) {
+          this.#saved.set(index, chunk);
+          chunk = chunk.slice();
+          this.#chunks.set(index, chunk);
+        }
+        chunk.set(piece, offset);
+      }
+      done += n;
+    }
+    if (position + count > this.size) this.size = position + count;
+  }
+
+  #remember(index: number, chunk: Uint8Array | undefined): void {
+    if (!this.#saved.has(index)) this.#saved.set(index, chunk ?? null);
+  }
+
+  /**
+   * Sets the size. Cut bytes are gone (and read as zeros if the file grows again); the change is
+   * durable at once, like the file system's metadata.
+   */
+  truncate(length: number): void {
+    if (length < this.size) {
+      cut(this.#chunks, length);
+      for (const [index, chunk] of this.#saved) {
+        if (chunk === null) continue;
+        const start = index * CHUNK_BYTES;
+        if (start >= length) this.#saved.set(index, null);
+        else if (start + CHUNK_BYTES > length) {
+          const copy = chunk.slice();
+          copy.fill(0, length - start);
+          this.#saved.set(index, copy);
+        }
+      }
+    }
+    this.size = length;
+  }
+
+  /** Everything written so far becomes durable. */
+  sync(): void {
+    this.#saved.clear();
+  }
+
+  /** Whether writes since the last sync are pending. */
+  get dirty(): boolean {
+    return this.#saved.size > 0;
+  }
+
+  /**
+   * A new, independent content holding only what is durable: the bytes as of the last sync, at
+   * today's size. Chunks are copied, so neither content's later writes reach the other.
+   */
+  durable(): SparseContent {
+    const chunks = new Map<number, Uint8Array>();
+    for (const [index, chunk] of this.#chunks) {
+      if (!this.#saved.has(index)) chunks.set(index, chunk.slice());
+    }
+    for (const [index, chunk] of this.#saved) {
+      if (chunk !== null) chunks.set(index, chunk.slice());
+    }
+    return new SparseContent(this.size, chunks);
+  }
+
+  /** Digest of the bytes (see `contentDigest`): equal bytes, equal digests. */
+  digest(): string {
+    const indexes = [...this.#chunks.keys()].sort((a, b) => a - b);
+    const size = this.size;
+    const chunks = this.#chunks;
+    function* pieces(): Generator<readonly [number, Uint8Array]> {
+      for (const index of indexes) {
+        const start = index * CHUNK_BYTES;
+        if (start >= size) continue;
+        const chunk = chunks.get(index) as Uint8Array;
+        yield [index, chunk.subarray(0, Math.min(CHUNK_BYTES, size - start))];
+      }
+    }
+    return contentDigest(size, pieces());
+  }
+}
+
+function cut(chunks: Map<number, Uint8Array>, length: number): void {
+  const last = Math.floor(length / CHUNK_BYTES);
+  for (const [index, chunk] of chunks) {
+    const start = index * CHUNK_BYTES;
+    if (start >= length) chunks.delete(index);
+    else if (index === last) chunk.fill(0, length - start);
+  }
+}
+
+if (DIGEST_PIECE_BYTES !== CHUNK_BYTES) throw new Error('digest pieces and chunks must agree');
