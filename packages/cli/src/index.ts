@@ -1,1 +1,10 @@
-export {};
+/**
+ * `@vskit/cli`: the `vskit` command. The bin is `dist/bin.js`; `main` runs the same code in-process.
+ * @packageDocumentation
+ */
+
+export type { CliIo, Command } from './command.js';
+export type { CliErrorCode, ErrorReport } from './errors.js';
+export { CliError, describeError, errorLine } from './errors.js';
+export { COMMANDS, main } from './main.js';
+export { formatSize, parseSize } from './sizes.js';

@@ -1,0 +1,247 @@
+import { realpath, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openNodeFile } from '@vskit/emulator';
+import type { HostFile } from '@vskit/host';
+import {
+  type CreateOptions,
+  createDifferencing,
+  createDynamic,
+  createFixed,
+  DEFAULT_BLOCK_SIZE,
+  openImage,
+} from '@vskit/vhd-format';
+import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
+import { CLI_CREATOR } from '../creator.js';
+import { CliError, usageError } from '../errors.js';
+import { formatUuid, sizeWithBytes, writeJson } from '../output.js';
+import { locatorsFor } from '../parents.js';
+import { createProgress } from '../progress.js';
+import { formatSize, parseSize } from '../sizes.js';
+
+/** What `create` reports. */
+export interface CreateReport {
+  readonly file: string;
+  readonly type: 'fixed' | 'dynamic' | 'differencing';
+  readonly virtualSize: number;
+  readonly fileSize: number;
+  readonly uniqueId: string;
+  readonly blockSize?: number;
+  readonly parent?: {
+    readonly path: string;
+    readonly unicodeName: string;
+    readonly relativePath: string | null;
+    readonly absolutePath: string | null;
+  };
+}
+
+/**
+ * Creates `path` exclusively (refusing anything already there), lets `fill` write the image, and
+ * removes the partial file if anything fails (Ctrl-C included).
+ */
+async function createFile(
+  path: string,
+  fill: (file: HostFile, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const file = await openNodeFile(path, 'createNew');
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    await fill(file, controller.signal);
+    await file.sync();
+    await file.close();
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw error;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+/** Reads back what was written, for the report. */
+async function describeCreated(
+  path: string,
+  extra: Partial<CreateReport> = {},
+): Promise<CreateReport> {
+  const file = await openNodeFile(path, 'read');
+  try {
+    const image = await openImage(file);
+    try {
+      return {
+        file: path,
+        type: image.type,
+        virtualSize: image.virtualSize,
+        fileSize: await file.size(),
+        uniqueId: formatUuid(image.footer.uniqueId),
+        ...(image.header === undefined ? {} : { blockSize: image.header.blockSize }),
+        ...extra,
+      };
+    } finally {
+      await image.close();
+    }
+  } finally {
+    await file.close().catch(() => undefined);
+  }
+}
+
+function virtualSizeArgument(text: string): number {
+  const size = parseSize(text, 'size');
+  if (size === 0 || size % 512 !== 0) {
+    throw new CliError(
+      'INVALID_SIZE',
+      `size '${text}' must be a positive multiple of 512 bytes`,
+      2,
+    );
+  }
+  return size;
+}
+
+async function createSized(
+  kind: 'fixed' | 'dynamic',
+  rest: readonly string[],
+  blockSize: number | undefined,
+  io: CliIo,
+): Promise<CreateReport> {
+  const [target, sizeText] = positionals(rest, ['file', 'size']) as [string, string];
+  const sizeBytes = virtualSizeArgument(sizeText);
+  const path = resolve(target);
+  const progress = createProgress(io.stderr, `creating ${basename(path)}`, sizeBytes);
+  const options = (signal: AbortSignal): CreateOptions => ({
+    ...CLI_CREATOR,
+    signal,
+    onProgress: (done) => progress.update(done),
+  });
+  try {
+    await createFile(path, (file, signal) =>
+      kind === 'fixed'
+        ? createFixed(file, { ...options(signal), sizeBytes })
+        : createDynamic(file, {
+            ...options(signal),
+            sizeBytes,
+            blockSizeBytes: blockSize ?? DEFAULT_BLOCK_SIZE,
+          }),
+    );
+  } finally {
+    progress.finish();
+  }
+  return describeCreated(path);
+}
+
+async function createDiff(rest: readonly string[]): Promise<CreateReport> {
+  const [childText, parentText] = positionals(rest, ['child', 'parent']) as [string, string];
+  const parentPath = await realpath(parentText);
+  const parentStat = await stat(parentPath);
+  if (!parentStat.isFile()) throw new CliError('NOT_A_FILE', `parent ${parentPath} is not a file`);
+  const childResolved = resolve(childText);
+  const childPath = join(await realpath(dirname(childResolved)), basename(childResolved));
+  const locators = locatorsFor(childPath, parentPath);
+  const parentFile = await openNodeFile(parentPath, 'read');
+  try {
+    const parent = await openImage(parentFile);
+    try {
+      await createFile(childPath, (file, signal) =>
+        createDifferencing(file, {
+          ...CLI_CREATOR,
+          signal,
+          parent: {
+            footer: parent.footer,
+            ...(parent.header === undefined ? {} : { blockSizeBytes: parent.header.blockSize }),
+            modified: parentStat.mtime,
+            unicodeName: locators.unicodeName,
+            ...(locators.absolutePath === undefined ? {} : { absolutePath: locators.absolutePath }),
+            ...(locators.relativePath === undefined ? {} : { relativePath: locators.relativePath }),
+          },
+        }),
+      );
+    } finally {
+      await parent.close();
+    }
+  } finally {
+    await parentFile.close().catch(() => undefined);
+  }
+  return describeCreated(childPath, {
+    parent: {
+      path: parentPath,
+      unicodeName: locators.unicodeName,
+      relativePath: locators.relativePath ?? null,
+      absolutePath: locators.absolutePath ?? null,
+    },
+  });
+}
+
+/** The human text of `vskit create`. */
+export function renderCreated(report: CreateReport): string {
+  const lines = [
+    `created ${report.type} ${report.file}`,
+    `  virtual size  ${sizeWithBytes(report.virtualSize)}`,
+    `  file size     ${sizeWithBytes(report.fileSize)}`,
+  ];
+  if (report.blockSize !== undefined) lines.push(`  block size    ${formatSize(report.blockSize)}`);
+  lines.push(`  unique id     ${report.uniqueId}`);
+  if (report.parent !== undefined) {
+    lines.push(
+      `  parent        ${report.parent.path}`,
+      `  W2ru          ${report.parent.relativePath ?? '(none: the path has characters Windows refuses)'}`,
+      `  W2ku          ${report.parent.absolutePath ?? '(none: the path has characters Windows refuses)'}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `vskit create fixed|dynamic|diff`. */
+export const createCommand: Command = {
+  name: 'create',
+  summary: 'create a fixed, dynamic or differencing VHD (never overwrites a file)',
+  usage: [
+    'create fixed <file> <size> [--json]',
+    'create dynamic <file> <size> [--block-size 2MiB] [--json]',
+    'create diff <child> <parent> [--json]',
+  ],
+  help: `Creates a new image. An existing file is never overwritten (EEXIST). A partial file is
+removed when creation fails or is interrupted.
+
+Sizes: 64MiB, 10GiB, 512MB (MB = MiB, as Virtual Server counts) or plain bytes; a virtual size
+is a positive multiple of 512 bytes, at most 2040 GiB.
+
+  fixed     every byte allocated up front (the file is sparse where the file system allows);
+            a progress bar shows on a terminal.
+  dynamic   blocks allocated on first write; --block-size is a power of two (default 2MiB).
+  diff      a child recording <parent>: its size, geometry, UUID, the parent file's modification
+            time, its name, a W2ru locator relative to the child's folder (.\\p.vhd, ..\\base\\p.vhd)
+            and a W2ku locator with the absolute path, with / as drive Z: (Z:\\srv\\base\\p.vhd).
+            Move the child and the parent together and the chain still opens.
+
+The images carry creator application 'vskt', version 1.0, host OS Wi2k.
+
+Options:
+  --block-size N   block size of a dynamic image (default 2MiB)
+  --json           print the result as JSON
+
+Examples:
+  $ vskit create dynamic base.vhd 10GiB
+  created dynamic /srv/base.vhd
+    virtual size  10 GiB (10737418240 bytes)
+    file size     22.5 KiB (23040 bytes)
+    block size    2 MiB
+    unique id     5b0e...
+  $ vskit create diff vms/child.vhd base.vhd
+`,
+  options: { 'block-size': { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const [kind, ...rest] = args.positionals;
+    const blockSize = sizeOption(args, 'block-size');
+    if (blockSize !== undefined && kind !== 'dynamic') {
+      throw usageError('--block-size applies to create dynamic only');
+    }
+    let report: CreateReport;
+    if (kind === 'fixed' || kind === 'dynamic')
+      report = await createSized(kind, rest, blockSize, io);
+    else if (kind === 'diff' || kind === 'differencing') report = await createDiff(rest);
+    else if (kind === undefined) throw usageError('missing kind: create fixed|dynamic|diff');
+    else throw usageError(`unknown kind '${kind}': create fixed|dynamic|diff`);
+    if (flag(args, 'json')) await writeJson(io.stdout, report);
+    else await writeText(io.stdout, renderCreated(report));
+    return 0;
+  },
+};

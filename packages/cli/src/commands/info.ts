@@ -1,0 +1,217 @@
+import type { RandomAccessFile, VhdImage } from '@vskit/vhd-format';
+import { dateFromVhdTimestamp } from '@vskit/vhd-format';
+import { type Allocation, readAllocation } from '../allocation.js';
+import { type LayerSource, openChainAt } from '../chain.js';
+import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
+import { formatUuid, type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
+import { formatSize } from '../sizes.js';
+import { driveMap } from '../volumes.js';
+
+/** Facts about one layer of a chain, as `info --json` prints them. */
+export interface LayerInfo {
+  readonly path: string;
+  /** How the layer was found from its child: `W2ru`, `W2ku`, `name`...; `null` for the top. */
+  readonly foundBy: string | null;
+  /** The locator text that found it; `null` for the top. */
+  readonly foundAt: string | null;
+  readonly type: VhdImage['type'];
+  readonly virtualSize: number;
+  readonly fileSize: number;
+  readonly creator: {
+    readonly application: string;
+    readonly version: string;
+    readonly hostOs: string;
+  };
+  readonly created: string;
+  readonly uniqueId: string;
+  readonly geometry: {
+    readonly cylinders: number;
+    readonly heads: number;
+    readonly sectorsPerTrack: number;
+  };
+  readonly savedState: boolean;
+  readonly allocation: Allocation | null;
+  readonly parent: {
+    readonly unicodeName: string;
+    readonly uniqueId: string;
+    readonly timestamp: string;
+    readonly locators: readonly { readonly platform: string; readonly path: string }[];
+  } | null;
+  readonly warnings: readonly string[];
+}
+
+/** Facts about a whole chain, as `info --json` prints them. */
+export interface ChainInfo {
+  readonly file: string;
+  readonly virtualSize: number;
+  readonly layers: readonly LayerInfo[];
+  readonly warnings: readonly string[];
+}
+
+/** The four characters of a creator or host OS code, printable. */
+function fourCc(value: number | string): string {
+  if (typeof value === 'string') return value;
+  return String.fromCharCode(
+    value >>> 24,
+    (value >>> 16) & 0xff,
+    (value >>> 8) & 0xff,
+    value & 0xff,
+  );
+}
+
+function printable(text: string): string {
+  return text.replace(
+    /[\x00-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+async function layerInfo(
+  image: VhdImage,
+  source: LayerSource,
+  file: RandomAccessFile,
+): Promise<LayerInfo> {
+  const footer = image.footer;
+  const found = source.attempts[source.attempts.length - 1];
+  const parent = image.parent;
+  return {
+    path: source.path,
+    foundBy: found?.source ?? null,
+    foundAt: found?.locator ?? null,
+    type: image.type,
+    virtualSize: image.virtualSize,
+    fileSize: await file.size(),
+    creator: {
+      application: fourCc(footer.creatorApplication),
+      version: `${footer.creatorVersion >>> 16}.${footer.creatorVersion & 0xffff}`,
+      hostOs: fourCc(footer.creatorHostOs),
+    },
+    created: dateFromVhdTimestamp(footer.timestamp).toISOString(),
+    uniqueId: formatUuid(footer.uniqueId),
+    geometry: { ...footer.geometry },
+    savedState: footer.savedState !== 0,
+    allocation: (await readAllocation(file, image)) ?? null,
+    parent:
+      parent === undefined
+        ? null
+        : {
+            unicodeName: parent.unicodeName,
+            uniqueId: formatUuid(parent.uniqueId),
+            timestamp: dateFromVhdTimestamp(parent.timestamp).toISOString(),
+            locators: parent.locators.map((l) => ({ platform: l.platform, path: l.path })),
+          },
+    warnings: [...image.warnings],
+  };
+}
+
+function allocationText(a: Allocation | null): string {
+  if (a === null) return 'unknown (the BAT does not fit in the file; run vskit check)';
+  if (a.blocksTotal === null) return `every byte (fixed), ${formatSize(a.bytesAllocated)}`;
+  const percent =
+    a.blocksTotal === 0 ? 0 : Math.round(((a.blocksAllocated ?? 0) * 1000) / a.blocksTotal) / 10;
+  return `${a.blocksAllocated} of ${a.blocksTotal} blocks of ${formatSize(a.blockSize ?? 0)} (${percent}%), ${formatSize(a.bytesAllocated)} of ${formatSize(a.bytesTotal)}`;
+}
+
+/** The human text of `vskit info`. */
+export function renderChainInfo(info: ChainInfo): string {
+  const count = info.layers.length;
+  const lines = [
+    `${info.file}: ${count === 1 ? '1 layer' : `${count} layers`}, virtual size ${sizeWithBytes(info.virtualSize)}`,
+  ];
+  info.layers.forEach((layer, index) => {
+    const how =
+      layer.foundBy === null
+        ? ''
+        : `  (found by ${layer.foundBy} ${printable(layer.foundAt ?? '')})`;
+    lines.push('', `layer ${index}: ${layer.path}${how}`);
+    const rows: Row[] = [
+      ['type', layer.type],
+      ['virtual size', sizeWithBytes(layer.virtualSize)],
+      ['file size', sizeWithBytes(layer.fileSize)],
+      ['allocation', allocationText(layer.allocation)],
+      [
+        'creator',
+        `${printable(layer.creator.application)} ${layer.creator.version} (${printable(layer.creator.hostOs)})`,
+      ],
+      ['created', layer.created],
+      ['unique id', layer.uniqueId],
+      [
+        'geometry',
+        `${layer.geometry.cylinders}/${layer.geometry.heads}/${layer.geometry.sectorsPerTrack} (C/H/S)`,
+      ],
+    ];
+    if (layer.savedState) rows.push(['saved state', 'yes']);
+    if (layer.parent !== null) {
+      rows.push(
+        ['parent name', printable(layer.parent.unicodeName)],
+        ['parent id', layer.parent.uniqueId],
+        ['parent time', layer.parent.timestamp],
+        [
+          'locators',
+          layer.parent.locators.map((l) => `${printable(l.platform)} ${printable(l.path)}`),
+        ],
+      );
+    }
+    if (layer.warnings.length > 0) rows.push(['warnings', layer.warnings.map(printable)]);
+    lines.push(renderRows(rows).trimEnd());
+  });
+  if (info.warnings.length > 0) {
+    lines.push('', 'chain warnings:', ...info.warnings.map((w) => `  ${printable(w)}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `vskit info`: the whole chain, layer by layer. */
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'show a VHD and every parent below it: type, sizes, creator, ids, locators, allocation',
+  usage: ['info <file> [--json] [--volume X=/dir ...]'],
+  help: `Opens <file> and its parents (found by the W2ru locator relative to the child's folder,
+then W2ku, then the parent's name in the child's folder) and describes every layer, top first.
+
+Options:
+  --json              print one JSON document instead of text
+  --volume X=/dir     read absolute W2ku locators on drive X: from /dir (Z: is / already)
+
+Example:
+  $ vskit info vms/child.vhd
+  /srv/vms/child.vhd: 2 layers, virtual size 64 MiB (67108864 bytes)
+
+  layer 0: /srv/vms/child.vhd
+    type          differencing
+    allocation    1 of 32 blocks of 2 MiB (3.1%), 2 MiB of 64 MiB
+    ...
+    locators      W2ku Z:\\srv\\base\\p.vhd
+                  W2ru ..\\base\\p.vhd
+
+  layer 1: /srv/base/p.vhd  (found by W2ru ..\\base\\p.vhd)
+    type          dynamic
+    ...
+`,
+  options: { json: { type: 'boolean' }, volume: { type: 'string', multiple: true } },
+  async run(args, io) {
+    const [path] = positionals(args.positionals, ['file']) as [string];
+    const { chain, sources } = await openChainAt(path, {
+      drives: driveMap(stringOptions(args, 'volume')),
+    });
+    let info: ChainInfo;
+    try {
+      const layers: LayerInfo[] = [];
+      for (const [index, image] of chain.layers.entries()) {
+        const source = sources[index] as LayerSource;
+        layers.push(await layerInfo(image, source, source.file));
+      }
+      info = {
+        file: sources[0]?.path ?? path,
+        virtualSize: chain.virtualSize,
+        layers,
+        warnings: [...chain.warnings],
+      };
+    } finally {
+      await chain.close();
+    }
+    if (flag(args, 'json')) await writeJson(io.stdout, info);
+    else await writeText(io.stdout, renderChainInfo(info));
+    return 0;
+  },
+};

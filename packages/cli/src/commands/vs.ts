@@ -1,0 +1,242 @@
+import { stat } from 'node:fs/promises';
+import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
+import { CliError, hex32, usageError } from '../errors.js';
+import { type Row, renderRows, writeJson } from '../output.js';
+import { createProgress } from '../progress.js';
+import { parseVolumes, type VolumeSpec } from '../volumes.js';
+
+/** The IVMVirtualServer methods `vskit vs` can call, with their argument names. */
+export const VS_METHODS = {
+  CreateDifferencingVirtualHardDisk: { args: ['imagePath', 'parentPath'], returns: 'task' },
+  CreateDynamicVirtualHardDisk: { args: ['imagePath', 'sizeMB'], returns: 'task' },
+  CreateFixedVirtualHardDisk: { args: ['imagePath', 'sizeMB'], returns: 'task' },
+  GetHardDisk: { args: ['path'], returns: 'hardDisk' },
+} as const;
+
+/** One method name of {@link VS_METHODS}. */
+export type VsMethod = keyof typeof VS_METHODS;
+
+/** The method named `name` (case-insensitive), or `undefined`. */
+export function findVsMethod(name: string): VsMethod | undefined {
+  return (Object.keys(VS_METHODS) as VsMethod[]).find(
+    (m) => m.toLowerCase() === name.toLowerCase(),
+  );
+}
+
+/** Turns the command-line words into the method's arguments (`sizeMB` a whole number). */
+export function vsArguments(method: VsMethod, words: readonly string[]): Array<string | number> {
+  const names = VS_METHODS[method].args;
+  if (words.length !== names.length) {
+    throw usageError(`${method} takes ${names.map((n) => `<${n}>`).join(' ')}`);
+  }
+  return words.map((word, i) => {
+    if (names[i] !== 'sizeMB') return word;
+    if (!/^-?\d+$/.test(word) || !Number.isSafeInteger(Number(word))) {
+      throw new CliError('INVALID_NUMBER', `sizeMB '${word}' is not a whole number of MB`, 2);
+    }
+    return Number(word);
+  });
+}
+
+/** What `vs --json` prints. */
+export interface VsReport {
+  readonly method: VsMethod;
+  readonly arguments: ReadonlyArray<string | number>;
+  readonly volumes: readonly VolumeSpec[];
+  /** The method's own HRESULT. */
+  readonly hresult: number;
+  /** `NAME (0xXXXXXXXX)`. */
+  readonly hresultText: string;
+  /** For a task: how it ended. */
+  readonly task?: {
+    readonly isComplete: boolean;
+    readonly result: number;
+    readonly resultName: string;
+    readonly error: number;
+    readonly errorText: string;
+    readonly errorDescription?: string;
+  };
+  /** For GetHardDisk: the disk's properties. */
+  readonly hardDisk?: Readonly<Record<string, unknown>>;
+}
+
+/** The properties of an IVMHardDisk worth showing (read when present). */
+const HARD_DISK_PROPERTIES = [
+  'File',
+  'Type',
+  'SizeInGuest',
+  'SizeOnHost',
+  'Parent',
+  'HostDriveLetter',
+];
+
+async function readProperties(
+  object: unknown,
+  names: readonly string[],
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  if (typeof object !== 'object' || object === null) return out;
+  for (const name of names) {
+    if (!(name in object)) continue;
+    const value = await (object as Record<string, unknown>)[name];
+    if (typeof value === 'function') continue;
+    out[name] =
+      typeof value === 'object' && value !== null
+        ? ((await readProperties(value, ['File'])).File ?? String(value))
+        : value;
+  }
+  return out;
+}
+
+interface ComTask {
+  WaitForCompletion(timeoutMs: number): Promise<unknown>;
+  readonly IsComplete: boolean;
+  readonly PercentCompleted: number;
+  readonly Result: number;
+  readonly Error: number;
+  readonly ErrorDescription?: string;
+}
+
+async function waitForTask(task: ComTask, io: CliIo, label: string): Promise<void> {
+  const progress = createProgress(io.stderr, label, 100);
+  try {
+    if (io.stderr.isTTY !== true) {
+      await task.WaitForCompletion(-1);
+      return;
+    }
+    while (!(await task.IsComplete)) {
+      progress.update(await task.PercentCompleted);
+      await task.WaitForCompletion(100);
+    }
+  } finally {
+    progress.finish();
+  }
+}
+
+/** The human text of `vskit vs`. */
+export function renderVs(report: VsReport): string {
+  const lines = [report.hresultText];
+  const rows: Row[] = [];
+  if (report.task !== undefined) {
+    rows.push(
+      ['task result', `${report.task.resultName} (${report.task.result})`],
+      ['task error', report.task.errorText],
+    );
+    if (report.task.errorDescription) rows.push(['description', report.task.errorDescription]);
+  }
+  for (const [name, value] of Object.entries(report.hardDisk ?? {}))
+    rows.push([name, String(value)]);
+  return `${lines.join('\n')}\n${rows.length === 0 ? '' : renderRows(rows)}`;
+}
+
+/** `vskit vs`: IVMVirtualServer disk methods on real folders. */
+export const vsCommand: Command = {
+  name: 'vs',
+  summary: 'call a Virtual Server disk method on real folders; prints the HRESULT',
+  usage: ['vs <Method> <args...> --volume C=/some/dir[:NTFS|FAT32|FAT16] ... [--json]'],
+  help: `Runs one IVMVirtualServer method with Virtual Server 2005's semantics (checks, their order,
+HRESULTs, what the files hold) on real folders standing for Windows drives. Paths are Windows
+paths on those drives. The method's HRESULT is printed as NAME (0xXXXXXXXX); for a method that
+returns a task, vskit waits for it and prints its Result and Error.
+
+Methods:
+  CreateDifferencingVirtualHardDisk <imagePath> <parentPath>
+  CreateDynamicVirtualHardDisk <imagePath> <sizeMB>
+  CreateFixedVirtualHardDisk <imagePath> <sizeMB>
+  GetHardDisk <path>
+
+Options:
+  --volume X=/dir[:FS]   a drive: letter X stands for folder /dir with file system FS
+                         (NTFS by default; FAT32 and FAT16 bring their file-size limits)
+  --json                 print one JSON document
+
+Exit status 0 when the method returns S_OK (and its task ends with S_OK), 1 otherwise (the
+HRESULT is printed on stdout and the error line on stderr). Put -- before a negative size.
+
+Examples:
+  $ vskit vs CreateDynamicVirtualHardDisk 'C:\\base\\p.vhd' 64 --volume C=/srv/c
+  S_OK (0x00000000)
+    task result  Success (0)
+    task error   S_OK (0x00000000)
+  $ vskit vs CreateDifferencingVirtualHardDisk 'C:\\vms\\c.vhd' 'C:\\base\\p.vhd' --volume C=/srv/c
+  $ vskit vs CreateDynamicVirtualHardDisk 'C:\\base\\p.vhd' 64 --volume C=/srv/c
+  E_ALREADY_EXISTS (0x800700B7)
+  vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk returned E_ALREADY_EXISTS
+`,
+  options: { volume: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const [methodWord, ...words] = args.positionals;
+    if (methodWord === undefined)
+      throw usageError(`missing <Method>: one of ${Object.keys(VS_METHODS).join(', ')}`);
+    const method = findVsMethod(methodWord);
+    if (method === undefined) {
+      throw usageError(
+        `unknown method '${methodWord}': one of ${Object.keys(VS_METHODS).join(', ')}`,
+      );
+    }
+    const methodArgs = vsArguments(method, words);
+    const volumes = parseVolumes(stringOptions(args, 'volume'));
+    if (volumes.length === 0) throw usageError('give at least one --volume X=/folder');
+    for (const v of volumes) {
+      const info = await stat(v.root);
+      if (!info.isDirectory())
+        throw new CliError('NOT_A_FILE', `--volume ${v.drive}: ${v.root} is not a folder`);
+    }
+
+    const [{ createNodeHost }, vsApi] = await Promise.all([
+      import('@vskit/emulator'),
+      import('@vskit/vs-api'),
+    ]);
+    const host = createNodeHost({
+      volumes: volumes.map((v) => ({ drive: v.drive, root: v.root, fileSystem: v.fileSystem })),
+    });
+    const com = vsApi.asCom(new vsApi.VirtualServer(host)) as unknown as Record<
+      VsMethod,
+      (...a: unknown[]) => Promise<number>
+    >;
+    const out: { value: unknown } = { value: undefined };
+    const hresult = (await com[method](...methodArgs, out)) >>> 0;
+    let report: VsReport = {
+      method,
+      arguments: methodArgs,
+      volumes,
+      hresult,
+      hresultText: vsApi.formatHresult(hresult),
+    };
+    let failure = hresult !== vsApi.HRESULT.S_OK ? hresult : undefined;
+    if (failure === undefined && VS_METHODS[method].returns === 'task' && out.value !== undefined) {
+      const task = out.value as ComTask;
+      await waitForTask(task, io, method);
+      const result = Number(await task.Result);
+      const error = Number(await task.Error) >>> 0;
+      const resultName =
+        Object.entries(vsApi.VMTaskResult).find(([, v]) => v === result)?.[0] ?? String(result);
+      const errorDescription = await task.ErrorDescription;
+      report = {
+        ...report,
+        task: {
+          isComplete: Boolean(await task.IsComplete),
+          result,
+          resultName,
+          error,
+          errorText: vsApi.formatHresult(error),
+          ...(errorDescription ? { errorDescription: String(errorDescription) } : {}),
+        },
+      };
+      if (error !== vsApi.HRESULT.S_OK) failure = error;
+    } else if (failure === undefined && VS_METHODS[method].returns === 'hardDisk') {
+      report = { ...report, hardDisk: await readProperties(out.value, HARD_DISK_PROPERTIES) };
+    }
+    if (flag(args, 'json')) await writeJson(io.stdout, report);
+    else await writeText(io.stdout, renderVs(report));
+    if (failure !== undefined) {
+      const what = failure === hresult ? `${method} returned` : `${method}'s task ended with`;
+      const name = vsApi.hresultName(failure) ?? 'HRESULT';
+      io.stderr.write(
+        `vskit: ${name} (${hex32(failure)}): ${what} ${vsApi.formatHresult(failure)}\n`,
+      );
+      return 1;
+    }
+    return 0;
+  },
+};

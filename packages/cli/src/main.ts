@@ -1,0 +1,135 @@
+/**
+ * `vskit`: the command table, help texts, argument parsing and error printing. Each subcommand
+ * lives in `commands/`; this module only dispatches.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { CliIo, Command, ParsedArgs } from './command.js';
+import { catCommand } from './commands/cat.js';
+import { checkCommand } from './commands/check.js';
+import { conformanceCommand } from './commands/conformance.js';
+import { createCommand } from './commands/create.js';
+import { infoCommand } from './commands/info.js';
+import { vsCommand } from './commands/vs.js';
+import { writeCommand } from './commands/write.js';
+import { describeError, EXIT_USAGE, errorLine, exitCodeFor, usageError } from './errors.js';
+
+/** Every subcommand, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [
+  createCommand,
+  infoCommand,
+  checkCommand,
+  catCommand,
+  writeCommand,
+  conformanceCommand,
+  vsCommand,
+];
+
+/** The version in this package's `package.json`. */
+export function version(): string {
+  try {
+    const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    return String((JSON.parse(text) as { version?: unknown }).version ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The text of `vskit --help`. */
+export function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const table = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return [
+    'vskit: Virtual Server 2005 disks (VHD) on real files',
+    '',
+    'Usage: vskit <command> [options]',
+    '',
+    'Commands:',
+    table,
+    '',
+    "Run `vskit <command> --help` for a command's options and examples.",
+    'Sizes: 512MB, 64MiB, 10GiB, 4096 (bytes). Every unit is binary: MB = MiB.',
+    'Errors print one line `vskit: CODE: message` on stderr and exit non-zero',
+    `(${EXIT_USAGE} for a command line that cannot be understood).`,
+    '',
+  ].join('\n');
+}
+
+/** The text of `vskit <command> --help`. */
+export function commandHelp(command: Command): string {
+  const usage = command.usage.map((u, i) => `${i === 0 ? 'Usage: ' : '       '}vskit ${u}`);
+  return `${usage.join('\n')}\n\n${command.help.trimEnd()}\n`;
+}
+
+/**
+ * Runs the CLI with `argv` (the words after `vskit`) and resolves to the exit status. Expected
+ * errors become one line on stderr; nothing throws.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.stderr.write(`${errorLine(error)}\n`);
+    const { expected } = describeError(error);
+    if (!expected && io.env.VSKIT_DEBUG && error instanceof Error && error.stack) {
+      io.stderr.write(`${error.stack}\n`);
+    }
+    return exitCodeFor(error);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.stderr.write(topHelp());
+    return EXIT_USAGE;
+  }
+  if (first === '--help' || first === '-h') {
+    io.stdout.write(topHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    const named = rest[0] === undefined ? undefined : findCommand(rest[0]);
+    io.stdout.write(named === undefined ? topHelp() : commandHelp(named));
+    return 0;
+  }
+  const command = findCommand(first);
+  if (command === undefined) {
+    throw usageError(`unknown command '${first}' (run vskit --help)`);
+  }
+  const args = parse(command, rest);
+  if (args.values.help === true) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  return command.run(args, io);
+}
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+function parse(command: Command, args: readonly string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw usageError(`${message ?? 'bad arguments'} (run vskit ${command.name} --help)`);
+  }
+}
+
+/** The real process streams. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
