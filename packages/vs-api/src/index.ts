@@ -1,1 +1,34 @@
-export {};
+/**
+ * `@vskit/vs-api`: IVMVirtualServer's disk methods (CreateDifferencingVirtualHardDisk,
+ * CreateDynamicVirtualHardDisk, CreateFixedVirtualHardDisk, GetHardDisk) and IVMTask, with
+ * Virtual Server 2005's exact HRESULT semantics, on an injected host. Two faces of one
+ * implementation: promises that reject with {@link VsError}, and {@link asCom}'s COM shape.
+ * @packageDocumentation
+ */
+
+export type { ComVirtualServer, ComVMHardDisk, ComVMTask, OutParam } from './com.js';
+export { asCom, comHardDisk, comTask } from './com.js';
+export type { VMHardDisk } from './commands/get-hard-disk.js';
+export { isVsError, VsError } from './errors.js';
+export type { HResult, HResultName } from './hresult.js';
+export {
+  formatHresult,
+  formatHresultHex,
+  HRESULT,
+  HRESULT_TEXT,
+  hresultName,
+  succeeded,
+  VMHardDiskType,
+  VMTaskResult,
+} from './hresult.js';
+export {
+  MAX_VIRTUAL_SIZE_BYTES,
+  MAX_VIRTUAL_SIZE_MB,
+  MB,
+  MIN_FREE_BYTES,
+  MIN_VIRTUAL_SIZE_BYTES,
+} from './limits.js';
+export type { PathArgument } from './paths.js';
+export type { AbortSignalLike } from './task.js';
+export { MAX_WAIT_MS, VMTask } from './task.js';
+export { VirtualServer } from './virtual-server.js';

@@ -1,0 +1,202 @@
+/**
+ * `asCom`: the COM-shaped face of a {@link VirtualServer}. Same implementation, different
+ * calling convention: methods resolve to an HRESULT number and fill `{ value }` out-parameters;
+ * a null or undefined out-parameter gives E_POINTER before anything else is looked at.
+ * @module
+ */
+
+import type { VMHardDisk } from './commands/get-hard-disk.js';
+import { hresultOf } from './errors.js';
+import { HRESULT, type HResult, type VMHardDiskType, type VMTaskResult } from './hresult.js';
+import type { PathArgument } from './paths.js';
+import type { VMTask } from './task.js';
+import type { VirtualServer } from './virtual-server.js';
+
+/** A COM out-parameter: the callee sets `value`. */
+export interface OutParam<T> {
+  value: T | undefined | null;
+}
+
+/** IVMTask (with IVMTask2's Error and ErrorDescription) as COM sees it. */
+export interface ComVMTask {
+  /** IVMTask.Description. */
+  readonly Description: string;
+  /** IVMTask.ID. */
+  readonly ID: string;
+  /** IVMTask.IsCancelable. */
+  readonly IsCancelable: boolean;
+  /** IVMTask.IsComplete. */
+  readonly IsComplete: boolean;
+  /** IVMTask.PercentCompleted (0..100). */
+  readonly PercentCompleted: number;
+  /** IVMTask.Result. */
+  readonly Result: VMTaskResult;
+  /** IVMTask2.Error. */
+  readonly Error: HResult;
+  /** IVMTask2.ErrorDescription. */
+  readonly ErrorDescription: string;
+  /** IVMTask.WaitForCompletion: S_OK after -1 or 0..4,000,000 ms; E_POINTER for any other value. */
+  WaitForCompletion(timeoutMs: number): Promise<HResult>;
+  /** IVMTask.Cancel: S_OK when cancelled, E_FAIL when the task is complete. */
+  Cancel(): Promise<HResult>;
+  /** The promise-face task behind this object. */
+  readonly task: VMTask;
+}
+
+/** IVMHardDisk as COM sees it. */
+export interface ComVMHardDisk {
+  /** IVMHardDisk.File. */
+  readonly File: string;
+  /** IVMHardDisk.Type. */
+  readonly Type: VMHardDiskType;
+  /** IVMHardDisk.SizeInGuest, bytes. */
+  readonly SizeInGuest: number;
+  /** IVMHardDisk.SizeOnHost, bytes. */
+  readonly SizeOnHost: number;
+  /** IVMHardDisk.HostFreeDiskSpace, bytes. */
+  readonly HostFreeDiskSpace: number;
+  /** The parent's path, or `null` for a disk without a parent. */
+  readonly Parent: string | null;
+  /**
+   * The `Parent` property accessor with its HRESULT: S_OK and the parent's path, or S_FALSE and
+   * `null` for a disk without a parent; E_POINTER for a null out-parameter.
+   */
+  get_Parent(parent: OutParam<string> | null | undefined): Promise<HResult>;
+  /** The promise-face disk behind this object. */
+  readonly disk: VMHardDisk;
+}
+
+/** IVMVirtualServer's disk methods as COM sees them. */
+export interface ComVirtualServer {
+  /** IVMVirtualServer.CreateDifferencingVirtualHardDisk. */
+  CreateDifferencingVirtualHardDisk(
+    imagePath: PathArgument,
+    parentPath: PathArgument,
+    diskTask: OutParam<ComVMTask> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.CreateDynamicVirtualHardDisk. */
+  CreateDynamicVirtualHardDisk(
+    imagePath: PathArgument,
+    sizeMB: number,
+    diskTask: OutParam<ComVMTask> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.CreateFixedVirtualHardDisk. */
+  CreateFixedVirtualHardDisk(
+    imagePath: PathArgument,
+    sizeMB: number,
+    diskTask: OutParam<ComVMTask> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.GetHardDisk. */
+  GetHardDisk(
+    path: PathArgument,
+    hardDisk: OutParam<ComVMHardDisk> | null | undefined,
+  ): Promise<HResult>;
+  /** The promise-face server behind this object. */
+  readonly server: VirtualServer;
+}
+
+function isOutParam(out: unknown): out is OutParam<unknown> {
+  return typeof out === 'object' && out !== null;
+}
+
+/** Runs a promise-face call; S_OK with its value in `out`, or the VsError's HRESULT. */
+async function call<T, C>(
+  out: OutParam<C> | null | undefined,
+  run: () => Promise<T>,
+  wrap: (value: T) => C,
+): Promise<HResult> {
+  if (!isOutParam(out)) return HRESULT.E_POINTER;
+  try {
+    out.value = wrap(await run());
+    return HRESULT.S_OK;
+  } catch (error) {
+    return hresultOf(error);
+  }
+}
+
+/** The COM face of a promise-face task. */
+export function comTask(task: VMTask): ComVMTask {
+  return {
+    get Description() {
+      return task.description;
+    },
+    get ID() {
+      return task.id;
+    },
+    get IsCancelable() {
+      return task.isCancelable;
+    },
+    get IsComplete() {
+      return task.isComplete;
+    },
+    get PercentCompleted() {
+      return task.percentCompleted;
+    },
+    get Result() {
+      return task.result;
+    },
+    get Error() {
+      return task.error;
+    },
+    get ErrorDescription() {
+      return task.errorDescription;
+    },
+    async WaitForCompletion(timeoutMs) {
+      try {
+        await task.waitForCompletion(timeoutMs);
+        return HRESULT.S_OK;
+      } catch (error) {
+        return hresultOf(error);
+      }
+    },
+    async Cancel() {
+      try {
+        await task.cancel();
+        return HRESULT.S_OK;
+      } catch (error) {
+        return hresultOf(error);
+      }
+    },
+    task,
+  };
+}
+
+/** The COM face of a promise-face disk. */
+export function comHardDisk(disk: VMHardDisk): ComVMHardDisk {
+  return {
+    File: disk.file,
+    Type: disk.type,
+    SizeInGuest: disk.sizeInGuest,
+    SizeOnHost: disk.sizeOnHost,
+    HostFreeDiskSpace: disk.hostFreeDiskSpace,
+    Parent: disk.parent,
+    async get_Parent(parent) {
+      if (!isOutParam(parent)) return HRESULT.E_POINTER;
+      parent.value = disk.parent;
+      return disk.parent === null ? HRESULT.S_FALSE : HRESULT.S_OK;
+    },
+    disk,
+  };
+}
+
+/**
+ * The COM face of `server`: PascalCase methods resolving to HRESULT numbers, out-parameters as
+ * `{ value }` objects. Every method first answers E_POINTER for a null or undefined
+ * out-parameter, then calls the promise face and returns S_OK or the HRESULT it failed with.
+ */
+export function asCom(server: VirtualServer): ComVirtualServer {
+  return {
+    CreateDifferencingVirtualHardDisk: (imagePath, parentPath, diskTask) =>
+      call(
+        diskTask,
+        () => server.createDifferencingVirtualHardDisk(imagePath, parentPath),
+        comTask,
+      ),
+    CreateDynamicVirtualHardDisk: (imagePath, sizeMB, diskTask) =>
+      call(diskTask, () => server.createDynamicVirtualHardDisk(imagePath, sizeMB), comTask),
+    CreateFixedVirtualHardDisk: (imagePath, sizeMB, diskTask) =>
+      call(diskTask, () => server.createFixedVirtualHardDisk(imagePath, sizeMB), comTask),
+    GetHardDisk: (path, hardDisk) => call(hardDisk, () => server.getHardDisk(path), comHardDisk),
+    server,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * IVMVirtualServer.CreateFixedVirtualHardDisk.
+ * @module
+ */
+import { createFixed } from '@vskit/vhd-format';
+import type { PathArgument } from '../paths.js';
+import type { ServerContext } from '../server-context.js';
+import type { VMTask } from '../task.js';
+import { VS_CREATOR } from './creator.js';
+import { createSizedImage, type SizedImageKind } from './sized-image.js';
+
+const FIXED: SizedImageKind = {
+  type: 'fixed',
+  label: 'fixed-size',
+  write: (file, o) =>
+    createFixed(file, {
+      ...VS_CREATOR,
+      sizeBytes: o.sizeBytes,
+      uniqueId: o.uniqueId,
+      timestamp: o.timestamp,
+      onProgress: o.onProgress,
+      signal: o.signal as never,
+    }),
+};
+
+/**
+ * Checks every argument in SEMANTICS.md's order and returns the task that writes a fixed-size
+ * image of `sizeMB` MB (the data, zeros, then the footer), reporting progress as it writes.
+ */
+export function createFixedVirtualHardDisk(
+  context: ServerContext,
+  imagePath: PathArgument,
+  sizeMB: unknown,
+): Promise<VMTask> {
+  return createSizedImage(context, FIXED, imagePath, sizeMB);
+}

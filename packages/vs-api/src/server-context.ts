@@ -1,0 +1,74 @@
+/**
+ * What every command of one {@link VirtualServer} shares: its host and its path reservations.
+ * @module
+ */
+import { type Host, type WindowsPath, windowsPath } from '@vskit/host';
+import { type CreationPlan, runCreation } from './creation.js';
+import { VsError } from './errors.js';
+import { checkFailure, creationFailure } from './failures.js';
+import { PathReservations } from './reservations.js';
+import { formatGuid, VMTask } from './task.js';
+
+/** The state commands share. */
+export interface ServerContext {
+  /** The host the server runs on. */
+  readonly host: Host;
+  /** In-process exclusivity for image paths. */
+  readonly reservations: PathReservations;
+}
+
+/** A fresh context for `host`. */
+export function createServerContext(host: Host): ServerContext {
+  return { host, reservations: new PathReservations() };
+}
+
+/** VM_E_APP_SHUTTING_DOWN once the host application has begun shutting down. */
+export function requireRunning(host: Host): void {
+  if (host.isShuttingDown()) {
+    throw new VsError(
+      'VM_E_APP_SHUTTING_DOWN',
+      undefined,
+      'the application has started shutting down',
+    );
+  }
+}
+
+/** What a command's host checks produce: the plan, given the new image's UUID. */
+export type CheckedCreation = (uniqueId: Uint8Array) => Omit<CreationPlan, 'image'>;
+
+/**
+ * Runs the host checks of a creation of `image` under the path's lock and, when they pass,
+ * reserves the path and starts the task. `checks` gets whether the path is already reserved
+ * (a creation under way: E_ALREADY_EXISTS at the existence check). Every failure is a VsError;
+ * nothing is written before the task starts.
+ */
+export async function startCreation(
+  context: ServerContext,
+  image: WindowsPath,
+  description: string,
+  checks: (reserved: boolean) => Promise<CheckedCreation>,
+): Promise<VMTask> {
+  const { host, reservations } = context;
+  const key = windowsPath.pathKey(image);
+  const unlock = await reservations.lock(key);
+  let plan: CreationPlan;
+  let id: string;
+  try {
+    const checked = await checks(reservations.isReserved(key));
+    const uniqueId = host.randomBytes(16);
+    id = formatGuid(host.randomBytes(16));
+    plan = { image, ...checked(uniqueId) };
+    reservations.reserve(key);
+  } catch (error) {
+    throw checkFailure(error);
+  } finally {
+    unlock();
+  }
+  return new VMTask({
+    description,
+    id,
+    work: (task) => runCreation(host, plan, task),
+    classify: creationFailure,
+    onSettled: () => reservations.release(key),
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * `VirtualServer`: IVMVirtualServer's disk methods on an injected host, as promises. Every
+ * synchronous failure rejects with a {@link VsError}; creations resolve to a running
+ * {@link VMTask}.
+ * @module
+ */
+import type { Host } from '@vskit/host';
+import { createDifferencingVirtualHardDisk } from './commands/create-differencing.js';
+import { createDynamicVirtualHardDisk } from './commands/create-dynamic.js';
+import { createFixedVirtualHardDisk } from './commands/create-fixed.js';
+import { getHardDisk, type VMHardDisk } from './commands/get-hard-disk.js';
+import { checkFailure } from './failures.js';
+import type { PathArgument } from './paths.js';
+import { createServerContext, type ServerContext } from './server-context.js';
+import type { VMTask } from './task.js';
+
+/** IVMVirtualServer's disk methods, with Virtual Server 2005's exact HRESULT semantics. */
+export class VirtualServer {
+  /** The host this server runs on. */
+  readonly host: Host;
+  readonly #context: ServerContext;
+
+  /** A server on `host` (emulated volumes, real folders, or any other {@link Host}). */
+  constructor(host: Host) {
+    this.host = host;
+    this.#context = createServerContext(host);
+  }
+
+  /**
+   * IVMVirtualServer.CreateDifferencingVirtualHardDisk: a differencing image at `imagePath`
+   * whose parent is `parentPath`. A relative path is resolved against the folder of the other
+   * path's file. Resolves to the task writing the child; rejects with the VsError of the first
+   * failing check, in SEMANTICS.md's order (nothing is written then).
+   */
+  createDifferencingVirtualHardDisk(
+    imagePath: PathArgument,
+    parentPath: PathArgument,
+  ): Promise<VMTask> {
+    return guard(() => createDifferencingVirtualHardDisk(this.#context, imagePath, parentPath));
+  }
+
+  /**
+   * IVMVirtualServer.CreateDynamicVirtualHardDisk: a dynamically expanding image of `sizeMB` MB
+   * (MiB) at the absolute `imagePath`.
+   */
+  createDynamicVirtualHardDisk(imagePath: PathArgument, sizeMB: number): Promise<VMTask> {
+    return guard(() => createDynamicVirtualHardDisk(this.#context, imagePath, sizeMB));
+  }
+
+  /**
+   * IVMVirtualServer.CreateFixedVirtualHardDisk: a fixed-size image of `sizeMB` MB (MiB) at the
+   * absolute `imagePath`; the task reports progress as it writes.
+   */
+  createFixedVirtualHardDisk(imagePath: PathArgument, sizeMB: number): Promise<VMTask> {
+    return guard(() => createFixedVirtualHardDisk(this.#context, imagePath, sizeMB));
+  }
+
+  /** IVMVirtualServer.GetHardDisk: the facts of the image at the absolute `path`. */
+  getHardDisk(path: PathArgument): Promise<VMHardDisk> {
+    return guard(() => getHardDisk(this.#context, path));
+  }
+}
+
+/** Runs a command so that it only ever rejects with a VsError, even on a synchronous throw. */
+async function guard<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    throw checkFailure(error);
+  }
+}
