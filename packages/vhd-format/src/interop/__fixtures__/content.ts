@@ -100,3 +100,41 @@ export function differingSectors(a: Uint8Array, b: Uint8Array, length: number): 
   }
   return out;
 }
+
+/** One write: `bytes` at `offset` of the virtual disk. */
+export interface Write {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Applies `writes` in order to a plain byte array: the model every reading is compared with. */
+export function applyWrites(model: Uint8Array, writes: readonly Write[]): Uint8Array {
+  for (const w of writes) model.set(w.bytes, w.offset);
+  return model;
+}
+
+/**
+ * `count` seeded writes of 1..`maxLength` bytes at any byte offset inside `[0, size)`. With
+ * `endAlign`, every write ends on a multiple of `endAlign` (or at `size`), so a differencing
+ * layer's written-sector runs end there too.
+ */
+export function seededWrites(o: {
+  seed: number;
+  size: number;
+  count: number;
+  maxLength: number;
+  endAlign?: number;
+}): Write[] {
+  const next = seededInts(o.seed);
+  const writes: Write[] = [];
+  for (let i = 0; i < o.count; i++) {
+    let offset = next(o.size);
+    let end = Math.min(o.size, offset + 1 + next(o.maxLength));
+    if (o.endAlign !== undefined) {
+      end = Math.min(o.size, Math.ceil(end / o.endAlign) * o.endAlign);
+      if (end <= offset) offset = Math.max(0, end - o.endAlign);
+    }
+    writes.push({ offset, bytes: seededBytes(end - offset, o.seed * 1000 + i) });
+  }
+  return writes;
+}
