@@ -16,6 +16,8 @@ export type {
 } from './faults.js';
 export { FAULT_OPERATIONS } from './faults.js';
 export { openNodeFile } from './node-file.js';
+export type { NodeHostOptions, NodeVolumeOptions } from './node-host.js';
+export { createNodeHost } from './node-host.js';
 export { CHUNK_BYTES } from './sparse-content.js';
 export type { EmulatedVolumeOptions } from './volume.js';
 export { DEFAULT_CAPACITY_BYTES } from './volume.js';
