@@ -43,7 +43,8 @@ describe('openNodeFile', () => {
   it('a read-only file refuses writes', async () => {
     await writeFile(join(dir, 'r'), 'hello');
     const file = await openNodeFile(join(dir, 'r'), 'read');
-    await expect(file.write(Uint8Array.of(1), 0)).rejects.toSatisfy((e) => isHostError(e));
+    await expect(file.write(Uint8Array.of(1), 0)).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
+    await expect(file.truncate(0)).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
     await file.close();
   });
 

@@ -18,7 +18,7 @@ const FLAGS: Readonly<Record<OpenMode, string>> = {
  * - `write` loops over short writes until every byte is written.
  * - Buffers go straight to the kernel: nothing is copied.
  * - Failures reject with `HostError` (the errno from Node, `EIO` for unknown ones); after
- *   `close`, every call rejects with `EBADF`.
+ *   `close`, every call rejects with `EBADF`, and so do `write` and `truncate` in `read` mode.
  *
  * @example
  * ```ts
@@ -37,16 +37,25 @@ export async function openNodeFile(path: string, mode: OpenMode): Promise<HostFi
   } catch (error) {
     throw toHostError(error, 'open', path);
   }
-  return new NodeFile(handle, path);
+  return new NodeFile(handle, path, mode !== 'read');
 }
 
 class NodeFile implements HostFile {
   #handle: FileHandle | undefined;
   readonly #path: string;
+  readonly #writable: boolean;
 
-  constructor(handle: FileHandle, path: string) {
+  constructor(handle: FileHandle, path: string, writable: boolean) {
     this.#handle = handle;
     this.#path = path;
+    this.#writable = writable;
+  }
+
+  #openForWriting(syscall: string): FileHandle {
+    const handle = this.#open(syscall);
+    if (!this.#writable)
+      throw new HostError('EBADF', syscall, this.#path, 'file is open read-only');
+    return handle;
   }
 
   #open(syscall: string): FileHandle {
@@ -77,7 +86,7 @@ class NodeFile implements HostFile {
   }
 
   async write(buffer: Uint8Array, position: number): Promise<void> {
-    const handle = this.#open('write');
+    const handle = this.#openForWriting('write');
     checkPosition(position, 'write', this.#path);
     let done = 0;
     try {
@@ -106,7 +115,7 @@ class NodeFile implements HostFile {
   }
 
   async truncate(length: number): Promise<void> {
-    const handle = this.#open('truncate');
+    const handle = this.#openForWriting('truncate');
     checkPosition(length, 'truncate', this.#path);
     try {
       await handle.truncate(length);
