@@ -18,6 +18,7 @@ import { FaultController, type FaultInjector, type FaultOperation } from './faul
 import { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
 import { SparseContent } from './sparse-content.js';
 import { type EmulatedVolumeOptions, VolumeAccount } from './volume.js';
+import { withFile } from './with-file.js';
 
 /** How to set up an emulated host. */
 export interface EmulatedHostOptions {
@@ -262,8 +263,7 @@ class EmulatedHostImpl implements EmulatedHost {
   }
 
   async readFile(path: string): Promise<Uint8Array> {
-    const file = await this.open(path, 'read');
-    try {
+    return withFile(await this.open(path, 'read'), async (file) => {
       const size = await file.size();
       if (size > MAX_WHOLE_FILE) {
         throw new HostError('EFBIG', 'readFile', path, `${size} bytes are too many to read whole`);
@@ -271,16 +271,17 @@ class EmulatedHostImpl implements EmulatedHost {
       const bytes = new Uint8Array(size);
       const count = await file.read(bytes, 0);
       return count === size ? bytes : bytes.subarray(0, count);
-    } finally {
-      await file.close().catch(() => undefined);
-    }
+    });
   }
 
+  /**
+   * Creates or replaces a file: `open` (`createNew`, or `readWrite` and `truncate(0)`), `write`,
+   * `sync`, `close`. A replacement that cannot fit is refused (`ENOSPC`) before anything changes.
+   */
   async writeFile(path: string, data: Uint8Array): Promise<void> {
     if (!(data instanceof Uint8Array)) {
       throw new HostError('EINVAL', 'writeFile', String(path), 'data must be a Uint8Array');
     }
-    // Refuse a replacement that cannot fit before anything changes.
     const existing = this.#peek(path);
     if (existing !== undefined && existing.kind === 'directory') {
       throw new HostError('EISDIR', 'writeFile', path);
@@ -289,13 +290,11 @@ class EmulatedHostImpl implements EmulatedHost {
       existing.volume.checkResize(existing.size, data.length, 'writeFile', path);
     }
     const file = await this.open(path, existing === undefined ? 'createNew' : 'readWrite');
-    try {
+    await withFile(file, async () => {
       if (existing !== undefined) await file.truncate(0);
       await file.write(data, 0);
       await file.sync();
-    } finally {
-      await file.close().catch(() => undefined);
-    }
+    });
   }
 
   unlink(path: string): Promise<void> {
@@ -622,6 +621,7 @@ class EmulatedHostImpl implements EmulatedHost {
         try {
           if (end > content.size) volume.checkResize(content.size, end, 'write', '');
           content.write(torn.write.bytes, torn.write.position);
+          content.sync();
         } catch {
           // The interrupted write could not have fit: nothing of it reached the disk.
         }

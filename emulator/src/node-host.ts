@@ -31,6 +31,7 @@ import { contentDigest, DIGEST_PIECE_BYTES } from './content-digest.js';
 import { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { openNodeFile } from './node-file.js';
+import { withFile } from './with-file.js';
 
 /** One volume of a node host: a drive letter over a real folder. */
 export interface NodeVolumeOptions {
@@ -253,8 +254,7 @@ class NodeHost implements Host {
   }
 
   async readFile(path: string): Promise<Uint8Array> {
-    const file = await this.open(path, 'read');
-    try {
+    return withFile(await this.open(path, 'read'), async (file) => {
       const size = await file.size();
       if (size > MAX_WHOLE_FILE) {
         throw new HostError('EFBIG', 'readFile', path, `${size} bytes are too many to read whole`);
@@ -262,9 +262,7 @@ class NodeHost implements Host {
       const bytes = new Uint8Array(size);
       const count = await file.read(bytes, 0);
       return count === size ? bytes : bytes.subarray(0, count);
-    } finally {
-      await file.close().catch(() => undefined);
-    }
+    });
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {
@@ -287,13 +285,11 @@ class NodeHost implements Host {
       }
     }
     const file = await this.open(path, exists ? 'readWrite' : 'createNew');
-    try {
+    await withFile(file, async () => {
       if (exists) await file.truncate(0);
       await file.write(data, 0);
       await file.sync();
-    } finally {
-      await file.close().catch(() => undefined);
-    }
+    });
   }
 
   async unlink(path: string): Promise<void> {

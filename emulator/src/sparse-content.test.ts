@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CHUNK_BYTES, SparseContent } from './sparse-content.js';
+
+type Step =
+  | { kind: 'write'; position: number; data: Uint8Array }
+  | { kind: 'truncate'; length: number }
+  | { kind: 'sync' };
+
+const limit = 3 * CHUNK_BYTES + 100;
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('write' as const),
+    position: fc.oneof(
+      fc.nat(limit),
+      fc.constantFrom(CHUNK_BYTES - 1, CHUNK_BYTES, 2 * CHUNK_BYTES),
+    ),
+    data: fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 0, max: CHUNK_BYTES + 10 }).map((n) => new Uint8Array(n).fill(7)),
+      fc.integer({ min: 0, max: CHUNK_BYTES + 10 }).map((n) => new Uint8Array(n)),
+    ),
+  }),
+  fc.record({ kind: fc.constant('truncate' as const), length: fc.nat(limit) }),
+  fc.record({ kind: fc.constant('sync' as const) }),
+);
+
+/** A plain byte array that does what a sparse content must. */
+class Model {
+  bytes = new Uint8Array(0);
+  durable = new Uint8Array(0);
+  resize(target: 'bytes' | 'durable', length: number): void {
+    const next = new Uint8Array(length);
+    next.set(this[target].subarray(0, length));
+    this[target] = next;
+  }
+  apply(s: Step): void {
+    if (s.kind === 'write') {
+      const end = s.position + s.data.length;
+      if (s.data.length === 0) return;
+      if (end > this.bytes.length) this.resize('bytes', end);
+      this.bytes.set(s.data, s.position);
+    } else if (s.kind === 'truncate') {
+      this.resize('bytes', s.length);
+      this.resize('durable', Math.min(this.durable.length, s.length));
+    } else this.durable = this.bytes.slice();
+  }
+  /** Durable bytes at today's size. */
+  durableNow(): Uint8Array {
+    const out = new Uint8Array(this.bytes.length);
+    out.set(this.durable.subarray(0, out.length));
+    return out;
+  }
+}
+
+function apply(content: SparseContent, s: Step): void {
+  if (s.kind === 'write') {
+    if (s.data.length > 0) content.write(s.data, s.position);
+  } else if (s.kind === 'truncate') content.truncate(s.length);
+  else content.sync();
+}
+
+function all(content: SparseContent): Uint8Array {
+  const out = new Uint8Array(content.size);
+  expect(content.read(out, 0)).toBe(content.size);
+  return out;
+}
+
+describe('SparseContent', () => {
+  it('reads back exactly what a plain byte array holds, and its durable copy what was synced', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const content = new SparseContent();
+        const model = new Model();
+        for (const s of steps) {
+          apply(content, s);
+          model.apply(s);
+        }
+        expect(content.size).toBe(model.bytes.length);
+        expect(Buffer.compare(all(content), model.bytes)).toBe(0);
+        expect(Buffer.compare(all(content.durable()), model.durableNow())).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives equal digests for equal bytes however they were written', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 8 }), (steps) => {
+        const content = new SparseContent();
+        for (const s of steps) apply(content, s);
+        const rewritten = new SparseContent();
+        rewritten.write(all(content), 0);
+        rewritten.truncate(content.size);
+        expect(rewritten.digest()).toBe(content.digest());
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives different digests for different bytes or sizes', () => {
+    const a = new SparseContent();
+    a.write(Uint8Array.of(1), 5);
+    const b = new SparseContent();
+    b.write(Uint8Array.of(2), 5);
+    const c = new SparseContent();
+    c.write(Uint8Array.of(1), 5);
+    c.truncate(7);
+    expect(new Set([a.digest(), b.digest(), c.digest()]).size).toBe(3);
+  });
+
+  it('keeps all-zero writes and huge sizes out of memory', () => {
+    const content = new SparseContent();
+    content.truncate(2040 * 2 ** 30);
+    content.write(new Uint8Array(4 * CHUNK_BYTES), 2 ** 40);
+    expect(content.storedBytes).toBe(0);
+    content.write(Uint8Array.of(1), 2 ** 40 + 3);
+    expect(content.storedBytes).toBe(CHUNK_BYTES);
+    const probe = new Uint8Array(5);
+    content.read(probe, 2 ** 40);
+    expect([...probe]).toEqual([0, 0, 0, 1, 0]);
+  });
+
+  it('reads zeros again after a cut and a regrow', () => {
+    const content = new SparseContent();
+    content.write(new Uint8Array(100).fill(5), 0);
+    content.truncate(10);
+    content.truncate(100);
+    const out = all(content);
+    expect(out.subarray(0, 10).every((b) => b === 5)).toBe(true);
+    expect(out.subarray(10).every((b) => b === 0)).toBe(true);
+  });
+});

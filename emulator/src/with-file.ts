@@ -1,0 +1,20 @@
+import type { HostFile } from '@vskit/host';
+
+/**
+ * Runs `body` on an open file and closes it. A failure of `body` wins over a failure of `close`;
+ * when `body` succeeds, a failing `close` is the result.
+ */
+export async function withFile<T>(
+  file: HostFile,
+  body: (file: HostFile) => Promise<T>,
+): Promise<T> {
+  let result: T;
+  try {
+    result = await body(file);
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    throw error;
+  }
+  await file.close();
+  return result;
+}
