@@ -1,0 +1,315 @@
+/**
+ * Scenarios for the model-based property: a host state and one creation call, aimed at a set of
+ * conditions (none, one check variant, or two adjacent checks at once, for the order rules). The
+ * aim only steers generation; the model judges the concrete state and call on its own.
+ * @module
+ */
+import type { FileSystemKind, WindowsPath } from '@vskit/host';
+import { windowsPath } from '@vskit/host';
+import fc from 'fast-check';
+import { type ConditionName, type CreateMethod, METHOD_CHECKS } from '../catalogue.js';
+import { BLOCK_BYTES, MAX_SIZE_BYTES, MIB, MIN_SIZE_BYTES, SPARSE_FREE_BYTES } from '../model.js';
+import {
+  CORRUPTIONS,
+  type CreateCall,
+  type DiskSpec,
+  type EntrySpec,
+  type HostState,
+  type VolumeSpec,
+} from '../state.js';
+import { Chooser, choicesArb } from './chooser.js';
+import {
+  decorate,
+  folders,
+  lengthenGiven,
+  name,
+  type PathForm,
+  padTo,
+  withInvalidCharacter,
+  written,
+} from './paths.js';
+
+/** A generated case: the state, the call, and the conditions it was aimed at. */
+export interface Scenario {
+  readonly aim: readonly ConditionName[];
+  readonly state: HostState;
+  readonly call: CreateCall;
+}
+
+const GIB = 2 ** 30;
+const TIB = 2 ** 40;
+const NOW = '2026-01-01T00:00:00.000Z';
+
+/** Pairs of conditions that cannot hold together (or that this generator does not combine). */
+const EXCLUSIVE: ReadonlySet<string> = new Set([
+  'both-relative+long-resolved',
+  'long-resolved+parent-volume-missing',
+  'long-resolved+image-volume-missing',
+  'image-volume-missing+image-exists-file',
+  'image-volume-missing+image-exists-folder',
+  'image-folder-is-file+image-exists-file',
+  'image-folder-is-file+image-exists-folder',
+  'size-too-small+too-large-fat16',
+  'size-too-small+too-large-fat32',
+]);
+
+/** The aims of a method: nothing, each single condition, and each adjacent pair of checks. */
+export function aimsOf(method: CreateMethod): ConditionName[][] {
+  const checks = METHOD_CHECKS[method];
+  const aims: ConditionName[][] = [[], []];
+  for (const check of checks) for (const variant of check.variants) aims.push([variant.condition]);
+  for (let i = 0; i + 1 < checks.length; i++) {
+    const a = checks[i]?.variants ?? [];
+    const b = checks[i + 1]?.variants ?? [];
+    for (const va of a) {
+      for (const vb of b) {
+        if (!EXCLUSIVE.has(`${va.condition}+${vb.condition}`))
+          aims.push([va.condition, vb.condition]);
+      }
+    }
+  }
+  return aims;
+}
+
+function volumeSpec(drive: string, fileSystem: FileSystemKind): VolumeSpec {
+  const capacityBytes =
+    fileSystem === 'FAT16' ? 4 * GIB : fileSystem === 'FAT32' ? 64 * GIB : 4 * TIB;
+  return {
+    drive,
+    fileSystem,
+    capacityBytes,
+    freeBytes: capacityBytes - GIB / 2,
+    free: { kind: 'plenty' },
+  };
+}
+
+function withFree(
+  volumes: VolumeSpec[],
+  drive: string,
+  needBytes: number,
+  short: boolean,
+): VolumeSpec[] {
+  return volumes.map((volume) =>
+    volume.drive === drive ? { ...volume, free: { kind: 'edge', needBytes, short } } : volume,
+  );
+}
+
+/** Builds a differencing scenario aimed at `aim` from choices. */
+export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Scenario {
+  const has = (condition: ConditionName) => aim.includes(condition);
+  const fat16 = has('too-large-fat16');
+  const fat32 = has('too-large-fat32');
+  const dFs: FileSystemKind = fat16
+    ? 'FAT16'
+    : fat32
+      ? 'FAT32'
+      : c.pick(['NTFS', 'FAT32', 'FAT16']);
+  let volumes = [volumeSpec('C', 'NTFS'), volumeSpec('D', dFs)];
+  let imageDrive = fat16 || fat32 ? 'D' : c.pick(['C', 'D']);
+  let parentDrive = c.oneIn(3) ? (imageDrive === 'C' ? 'D' : 'C') : imageDrive;
+  if (has('parent-volume-missing')) parentDrive = 'Q';
+  if (has('image-volume-missing')) imageDrive = 'R';
+  const imageFs = volumes.find((volume) => volume.drive === imageDrive)?.fileSystem;
+
+  // the parent
+  let parentFolder = folders(c, 3);
+  const parentName = `${name(c)}.vhd`;
+  let relation = c.pick(['same', 'sub', 'sibling', 'other'] as const);
+  if (has('long-resolved') || has('image-folder-is-file')) relation = 'sub';
+  if (has('long-resolved')) {
+    parentFolder = padTo(
+      { drive: parentDrive, segments: [...parentFolder, 'f'] },
+      240,
+    ).segments.slice(0, -1);
+  }
+  const parent: WindowsPath = { drive: parentDrive, segments: [...parentFolder, parentName] };
+  let imageFolder: string[];
+  if (relation === 'same') imageFolder = [...parentFolder];
+  else if (relation === 'sub') imageFolder = [...parentFolder, `sub${c.int(10)}`, ...folders(c, 1)];
+  else if (relation === 'sibling') imageFolder = [...parentFolder.slice(0, -1), name(c, 'sib')];
+  else imageFolder = folders(c, 2);
+  let image: WindowsPath = {
+    drive: imageDrive,
+    segments: [...imageFolder, `${name(c, 'child-')}.vhd`],
+  };
+  if (!has('long-given') && !has('long-resolved') && c.oneIn(8)) image = padTo(image, 259);
+
+  // the parent disk
+  let sizeBytes: number;
+  const sizeKind = c.int(6);
+  if (sizeKind === 1) sizeBytes = MIN_SIZE_BYTES;
+  else if (sizeKind === 2 && imageFs === 'FAT16') sizeBytes = 1023 * BLOCK_BYTES;
+  else if (sizeKind === 2 && imageFs === 'FAT32') sizeBytes = 2047 * BLOCK_BYTES;
+  else if (sizeKind === 3 && imageFs === 'NTFS' && c.oneIn(2)) sizeBytes = MAX_SIZE_BYTES - 512;
+  else sizeBytes = MIN_SIZE_BYTES + 512 * c.int(61 * 2048);
+  let type: DiskSpec['type'] = sizeBytes > 256 * MIB ? 'dynamic' : c.pick(['dynamic', 'fixed']);
+  if (has('size-too-large')) {
+    sizeBytes = MAX_SIZE_BYTES + c.pick([0, 512, BLOCK_BYTES]);
+    type = 'dynamic';
+  }
+  if (has('size-too-small')) sizeBytes = c.pick([MIN_SIZE_BYTES - 512, 512 * (1 + c.int(6143))]);
+  if (fat16 && !has('size-too-large')) {
+    sizeBytes = c.pick([1023 * BLOCK_BYTES + 512, 1024 * BLOCK_BYTES, 3 * GIB]);
+    type = 'dynamic';
+  }
+  if (fat32 && !has('size-too-large')) {
+    sizeBytes = c.pick([2047 * BLOCK_BYTES + 512, 2048 * BLOCK_BYTES, 5 * GIB]);
+    type = 'dynamic';
+  }
+  const corruption = has('parent-invalid') ? c.pick(CORRUPTIONS) : null;
+  const disk: DiskSpec = { type, sizeBytes, corruption, unreadable: has('parent-unreadable') };
+
+  // what exists
+  const entries: EntrySpec[] = [];
+  if (has('image-folder-is-file')) {
+    const at = { drive: image.drive, segments: image.segments.slice(0, parentFolder.length + 1) };
+    entries.push({ kind: 'junk', path: windowsPath.format(at), bytes: 100 });
+  }
+  if (has('image-exists-file')) {
+    entries.push({ kind: 'junk', path: windowsPath.format(image), bytes: 1 + c.int(4000) });
+  }
+  if (has('image-exists-folder')) entries.push({ kind: 'folder', path: windowsPath.format(image) });
+  if (has('parent-is-folder')) entries.push({ kind: 'folder', path: windowsPath.format(parent) });
+  else if (!has('parent-missing')) {
+    entries.push({ kind: 'vhd', path: windowsPath.format(parent), disk });
+  }
+  if (imageFolder.length > 0 && c.oneIn(2)) {
+    entries.push({
+      kind: 'folder',
+      path: windowsPath.format({ drive: image.drive, segments: imageFolder }),
+    });
+  }
+  if (c.oneIn(3)) {
+    entries.push({ kind: 'junk', path: `C:\\${name(c, 'other')}.txt`, bytes: 10 });
+  }
+  if (has('disk-full')) volumes = withFree(volumes, imageDrive, SPARSE_FREE_BYTES, true);
+  else if (c.oneIn(4)) volumes = withFree(volumes, imageDrive, SPARSE_FREE_BYTES, false);
+
+  // how the paths are written
+  let imageForm: PathForm = c.pick(['absolute', 'absolute', 'relative', 'rooted']);
+  let parentForm: PathForm =
+    imageForm === 'absolute' ? c.pick(['absolute', 'relative', 'rooted']) : 'absolute';
+  if (has('long-resolved')) {
+    imageForm = 'relative';
+    parentForm = 'absolute';
+  }
+  if (has('parent-volume-missing') || has('image-volume-missing')) {
+    imageForm = 'absolute';
+    parentForm = 'absolute';
+  }
+  let imagePath: string | null | undefined = written(image, imageForm, windowsPath.dirname(parent));
+  let parentPath: string | null | undefined = written(
+    parent,
+    parentForm,
+    windowsPath.dirname(image),
+  );
+  if (!has('long-resolved') && c.oneIn(2)) imagePath = decorate(c, imagePath);
+  if (c.oneIn(2)) parentPath = decorate(c, parentPath);
+  if (has('both-relative')) {
+    imagePath = c.pick(['', `${name(c)}.vhd`, `\\${name(c)}\\c.vhd`, `.\\${name(c)}.vhd`]);
+    parentPath = c.pick([`\\${parent.segments.join('\\')}`, parentName, '', `..\\${parentName}`]);
+  }
+  if (has('long-given')) {
+    if (c.oneIn(2) && typeof parentPath === 'string') {
+      parentPath = lengthenGiven(parentPath, 260 + c.int(3));
+    } else if (typeof imagePath === 'string') imagePath = lengthenGiven(imagePath, 260 + c.int(3));
+  }
+  if (has('invalid-image') && typeof imagePath === 'string')
+    imagePath = withInvalidCharacter(c, imagePath);
+  if (has('invalid-parent') && typeof parentPath === 'string') {
+    parentPath = withInvalidCharacter(c, parentPath);
+  }
+  if (has('null-image')) imagePath = c.pick([null, undefined]);
+  if (has('null-parent')) parentPath = c.pick([null, undefined]);
+  return {
+    aim,
+    state: { volumes, entries, shuttingDown: has('shutting-down'), now: NOW },
+    call: {
+      method: 'CreateDifferencingVirtualHardDisk',
+      imagePath,
+      parentPath,
+      nullTask: has('null-task'),
+    },
+  };
+}
+
+/** Builds a dynamic or fixed scenario aimed at `aim` from choices. */
+export function buildSized(
+  c: Chooser,
+  method: Exclude<CreateMethod, 'CreateDifferencingVirtualHardDisk'>,
+  aim: readonly ConditionName[],
+): Scenario {
+  const has = (condition: ConditionName) => aim.includes(condition);
+  const fixed = method === 'CreateFixedVirtualHardDisk';
+  const fat16 = has('too-large-fat16');
+  const fat32 = has('too-large-fat32');
+  const dFs: FileSystemKind = fat16
+    ? 'FAT16'
+    : fat32
+      ? 'FAT32'
+      : c.pick(['NTFS', 'FAT32', 'FAT16']);
+  let volumes = [volumeSpec('C', 'NTFS'), volumeSpec('D', dFs)];
+  let drive = fat16 || fat32 ? 'D' : c.pick(['C', 'D']);
+  if (has('image-volume-missing')) drive = 'R';
+  const fs = volumes.find((volume) => volume.drive === drive)?.fileSystem;
+  const folder = has('image-folder-is-file') ? [name(c), ...folders(c, 1)] : folders(c, 3);
+  let image: WindowsPath = { drive, segments: [...folder, `${name(c, 'disk-')}.vhd`] };
+  if (!has('long-given') && c.oneIn(8)) image = padTo(image, 259);
+
+  let sizeMB = fixed ? 3 + c.int(6) : c.pick([3 + c.int(62), 3, 64]);
+  if (!fixed && c.oneIn(6)) {
+    if (fs === 'FAT16') sizeMB = 2046;
+    else if (fs === 'FAT32') sizeMB = 4094;
+    else sizeMB = 2_088_959;
+  }
+  if (has('size-too-large')) sizeMB = c.pick([2_088_960, 2_088_961, 2 ** 31 - 1]);
+  if (has('size-too-small')) sizeMB = c.pick([1, 2]);
+  if (fat16 && !has('size-too-large')) sizeMB = fixed ? c.pick([2048, 4000]) : c.pick([2047, 3000]);
+  if (fat32 && !has('size-too-large')) sizeMB = fixed ? c.pick([4096, 5000]) : c.pick([4095, 6000]);
+  if (has('size-zero')) sizeMB = 0;
+  if (has('size-negative')) sizeMB = c.pick([-1, -3, -(2 ** 31)]);
+
+  const entries: EntrySpec[] = [];
+  if (has('image-folder-is-file')) {
+    entries.push({ kind: 'junk', path: `${drive}:\\${folder[0]}`, bytes: 64 });
+  } else if (folder.length > 0 && c.oneIn(2)) {
+    entries.push({ kind: 'folder', path: windowsPath.format({ drive, segments: folder }) });
+  }
+  if (has('image-exists-file'))
+    entries.push({ kind: 'junk', path: windowsPath.format(image), bytes: 700 });
+  if (has('image-exists-folder')) entries.push({ kind: 'folder', path: windowsPath.format(image) });
+  const need = fixed ? Math.max(0, sizeMB) * MIB + 512 : SPARSE_FREE_BYTES;
+  if (has('disk-full')) volumes = withFree(volumes, drive, fixed ? need : SPARSE_FREE_BYTES, true);
+  else if (c.oneIn(4) && need < 64 * MIB) volumes = withFree(volumes, drive, need, false);
+
+  let imagePath: string | null | undefined = windowsPath.format(image);
+  if (c.oneIn(2)) imagePath = decorate(c, imagePath);
+  if (has('image-relative')) {
+    imagePath = c.pick(['', `${name(c)}.vhd`, `\\${name(c)}\\d.vhd`, `.\\${name(c)}.vhd`]);
+  }
+  if (has('long-given') && typeof imagePath === 'string') {
+    imagePath = c.oneIn(2)
+      ? lengthenGiven(imagePath, 260 + c.int(3))
+      : windowsPath.format(padTo(image, 260 + c.int(3)));
+  }
+  if (has('invalid-image') && typeof imagePath === 'string')
+    imagePath = withInvalidCharacter(c, imagePath);
+  if (has('null-image')) imagePath = c.pick([null, undefined]);
+  return {
+    aim,
+    state: { volumes, entries, shuttingDown: has('shutting-down'), now: NOW },
+    call: { method, imagePath, sizeMB, nullTask: has('null-task') },
+  };
+}
+
+/** Scenarios for one method. */
+export function scenarioArb(method: CreateMethod): fc.Arbitrary<Scenario> {
+  const aims = aimsOf(method);
+  return fc.tuple(fc.nat({ max: aims.length - 1 }), choicesArb()).map(([aimIndex, draws]) => {
+    const c = new Chooser(draws);
+    const aim = aims[aimIndex] ?? [];
+    return method === 'CreateDifferencingVirtualHardDisk'
+      ? buildDifferencing(c, aim)
+      : buildSized(c, method, aim);
+  });
+}

@@ -1,0 +1,665 @@
+/**
+ * The requirement catalogue: every row of the seed page's return-code table, its remarks and
+ * every rule of SEMANTICS.md, each with a stable id and the sentence it checks. Properties name
+ * the ids they cover; the report has one line per id.
+ *
+ * The three creation methods share one shape: an ordered list of checks ({@link METHOD_CHECKS}),
+ * each with one or more variants (the conditions that trigger it). Their requirement ids are
+ * derived from that list: `CDVHD.E_BAD_PATHNAME.both-relative` for a variant,
+ * `CDVHD.order.invalid-name-before-bad-pathname` for the order of two adjacent checks.
+ * @module
+ */
+import type { HrName } from './hresults.js';
+
+/** One requirement: a stable id and the sentence it checks. */
+export interface Requirement {
+  /** Stable id, `GROUP.name[.detail]`. */
+  readonly id: string;
+  /** The sentence the requirement checks. */
+  readonly text: string;
+}
+
+/** The creation methods the suite calls. */
+export type CreateMethod =
+  | 'CreateDifferencingVirtualHardDisk'
+  | 'CreateDynamicVirtualHardDisk'
+  | 'CreateFixedVirtualHardDisk';
+
+/** Every creation method. */
+export const CREATE_METHODS: readonly CreateMethod[] = [
+  'CreateDifferencingVirtualHardDisk',
+  'CreateDynamicVirtualHardDisk',
+  'CreateFixedVirtualHardDisk',
+];
+
+/** The id prefix of each method's requirements. */
+export const METHOD_PREFIX: Readonly<Record<CreateMethod, string>> = {
+  CreateDifferencingVirtualHardDisk: 'CDVHD',
+  CreateDynamicVirtualHardDisk: 'CDYN',
+  CreateFixedVirtualHardDisk: 'CFIX',
+};
+
+/** The condition names a check can be triggered by (used by the model and the generators). */
+export type ConditionName =
+  | 'null-image'
+  | 'null-parent'
+  | 'null-task'
+  | 'size-zero'
+  | 'size-negative'
+  | 'shutting-down'
+  | 'invalid-image'
+  | 'invalid-parent'
+  | 'both-relative'
+  | 'image-relative'
+  | 'long-given'
+  | 'long-resolved'
+  | 'parent-volume-missing'
+  | 'parent-missing'
+  | 'parent-is-folder'
+  | 'image-volume-missing'
+  | 'image-folder-is-file'
+  | 'image-exists-file'
+  | 'image-exists-folder'
+  | 'parent-invalid'
+  | 'parent-unreadable'
+  | 'size-too-large'
+  | 'size-too-small'
+  | 'too-large-fat16'
+  | 'too-large-fat32'
+  | 'disk-full';
+
+/** One way a check can fail: the condition, the HRESULT, the id suffix and the sentence. */
+export interface CheckVariant {
+  readonly condition: ConditionName;
+  readonly code: HrName;
+  /** Id suffix after the code (`both-relative`), or `''` when the code alone names it. */
+  readonly suffix: string;
+  readonly text: string;
+}
+
+/** One numbered check of a creation method. */
+export interface MethodCheck {
+  /** Short name used in order ids: `invalid-name`. */
+  readonly step: string;
+  readonly variants: readonly CheckVariant[];
+}
+
+const v = (condition: ConditionName, code: HrName, suffix: string, text: string): CheckVariant => ({
+  condition,
+  code,
+  suffix,
+  text,
+});
+
+const DIFF_CHECKS: readonly MethodCheck[] = [
+  {
+    step: 'pointer',
+    variants: [
+      v('null-image', 'E_POINTER', 'image', 'imagePath null or undefined gives E_POINTER.'),
+      v('null-parent', 'E_POINTER', 'parent', 'parentPath null or undefined gives E_POINTER.'),
+      v('null-task', 'E_POINTER', 'task', 'A null task out-parameter gives E_POINTER.'),
+    ],
+  },
+  {
+    step: 'shutting-down',
+    variants: [
+      v(
+        'shutting-down',
+        'VM_E_APP_SHUTTING_DOWN',
+        '',
+        'Once the host application has begun shutting down the call gives VM_E_APP_SHUTTING_DOWN.',
+      ),
+    ],
+  },
+  {
+    step: 'invalid-name',
+    variants: [
+      v(
+        'invalid-image',
+        'E_INVALID_NAME',
+        'image',
+        'imagePath holding one of * ? : < > / | " or a control character gives E_INVALID_NAME.',
+      ),
+      v(
+        'invalid-parent',
+        'E_INVALID_NAME',
+        'parent',
+        'parentPath holding one of * ? : < > / | " or a control character gives E_INVALID_NAME.',
+      ),
+    ],
+  },
+  {
+    step: 'bad-pathname',
+    variants: [
+      v(
+        'both-relative',
+        'E_BAD_PATHNAME',
+        'both-relative',
+        'Both paths empty or relative (rooted \\x counts as relative) gives E_BAD_PATHNAME.',
+      ),
+    ],
+  },
+  {
+    step: 'buffer-overflow',
+    variants: [
+      v(
+        'long-given',
+        'E_BUFFER_OVERFLOW',
+        'given',
+        'A path given with 260 or more characters gives E_BUFFER_OVERFLOW; 259 is accepted.',
+      ),
+      v(
+        'long-resolved',
+        'E_BUFFER_OVERFLOW',
+        'resolved',
+        'A relative path that resolves to 260 or more characters gives E_BUFFER_OVERFLOW.',
+      ),
+    ],
+  },
+  {
+    step: 'path-not-found',
+    variants: [
+      v(
+        'parent-volume-missing',
+        'E_PATH_NOT_FOUND',
+        'parent-volume',
+        "The parent's drive letter has no host volume: E_PATH_NOT_FOUND.",
+      ),
+      v('parent-missing', 'E_PATH_NOT_FOUND', 'parent-file', 'No parent file: E_PATH_NOT_FOUND.'),
+      v(
+        'parent-is-folder',
+        'E_PATH_NOT_FOUND',
+        'parent-is-folder',
+        'parentPath names a folder, not a file: E_PATH_NOT_FOUND.',
+      ),
+      v(
+        'image-volume-missing',
+        'E_PATH_NOT_FOUND',
+        'image-volume',
+        "The image's drive letter has no host volume: E_PATH_NOT_FOUND.",
+      ),
+      v(
+        'image-folder-is-file',
+        'E_PATH_NOT_FOUND',
+        'image-folder-is-file',
+        "A component of the image's folder exists as a file: E_PATH_NOT_FOUND.",
+      ),
+    ],
+  },
+  {
+    step: 'already-exists',
+    variants: [
+      v(
+        'image-exists-file',
+        'E_ALREADY_EXISTS',
+        'file',
+        'A file already at imagePath (any case) gives E_ALREADY_EXISTS.',
+      ),
+      v(
+        'image-exists-folder',
+        'E_ALREADY_EXISTS',
+        'folder',
+        'A folder already at imagePath (any case) gives E_ALREADY_EXISTS.',
+      ),
+    ],
+  },
+  {
+    step: 'parent-file',
+    variants: [
+      v(
+        'parent-invalid',
+        'VM_E_INVALID_HD_FILE',
+        '',
+        'A parent that is not a structurally valid VHD (cookie, checksum, header, truncated) gives VM_E_INVALID_HD_FILE.',
+      ),
+      v(
+        'parent-unreadable',
+        'VM_E_HD_IMAGE_OPEN_FAIL',
+        '',
+        'A parent that cannot be opened or read gives VM_E_HD_IMAGE_OPEN_FAIL.',
+      ),
+    ],
+  },
+  {
+    step: 'size',
+    variants: [
+      v(
+        'size-too-large',
+        'VM_E_IMAGE_SIZE_TOO_LARGE',
+        '',
+        'A parent virtual size of 2,088,960 MB or more gives VM_E_IMAGE_SIZE_TOO_LARGE; just below is accepted.',
+      ),
+      v(
+        'size-too-small',
+        'VM_E_IMAGE_SIZE_TOO_SMALL',
+        '',
+        'A parent virtual size below 3 MB gives VM_E_IMAGE_SIZE_TOO_SMALL; exactly 3 MB is accepted.',
+      ),
+    ],
+  },
+  {
+    step: 'file-too-large',
+    variants: [
+      v(
+        'too-large-fat16',
+        'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+        'fat16',
+        'On FAT16 (2 GiB - 1 byte) a child whose fully expanded file is larger gives VM_E_FILE_TOO_LARGE_FOR_VOLUME.',
+      ),
+      v(
+        'too-large-fat32',
+        'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+        'fat32',
+        'On FAT32 (4 GiB - 1 byte) a child whose fully expanded file is larger gives VM_E_FILE_TOO_LARGE_FOR_VOLUME.',
+      ),
+    ],
+  },
+  {
+    step: 'disk-full',
+    variants: [
+      v(
+        'disk-full',
+        'E_DISK_FULL',
+        '',
+        "Less than 8 MB free on the image's volume gives E_DISK_FULL; exactly 8 MB is enough.",
+      ),
+    ],
+  },
+];
+
+function sizedChecks(kind: 'dynamic' | 'fixed'): readonly MethodCheck[] {
+  const byStep = new Map(DIFF_CHECKS.map((check) => [check.step, check]));
+  const get = (step: string): MethodCheck => byStep.get(step) as MethodCheck;
+  const only = (step: string, conditions: ConditionName[]): MethodCheck => ({
+    step,
+    variants: get(step).variants.filter((variant) => conditions.includes(variant.condition)),
+  });
+  return [
+    {
+      step: 'pointer',
+      variants: [
+        v('null-image', 'E_POINTER', 'image', 'imagePath null or undefined gives E_POINTER.'),
+        v('null-task', 'E_POINTER', 'task', 'A null task out-parameter gives E_POINTER.'),
+      ],
+    },
+    {
+      step: 'invalid-arg',
+      variants: [
+        v('size-zero', 'E_INVALIDARG', 'zero', 'sizeMB of 0 gives E_INVALIDARG (after E_POINTER).'),
+        v('size-negative', 'E_INVALIDARG', 'negative', 'A negative sizeMB gives E_INVALIDARG.'),
+      ],
+    },
+    get('shutting-down'),
+    {
+      step: 'invalid-name',
+      variants: [
+        v(
+          'invalid-image',
+          'E_INVALID_NAME',
+          'image',
+          'imagePath holding one of * ? : < > / | " or a control character gives E_INVALID_NAME.',
+        ),
+      ],
+    },
+    {
+      step: 'bad-pathname',
+      variants: [
+        v(
+          'image-relative',
+          'E_BAD_PATHNAME',
+          'relative',
+          'An empty, relative or rooted (\\x) imagePath gives E_BAD_PATHNAME.',
+        ),
+      ],
+    },
+    only('buffer-overflow', ['long-given']),
+    only('path-not-found', ['image-volume-missing', 'image-folder-is-file']),
+    get('already-exists'),
+    {
+      step: 'size',
+      variants: [
+        v(
+          'size-too-large',
+          'VM_E_IMAGE_SIZE_TOO_LARGE',
+          '',
+          'sizeMB of 2,088,960 or more gives VM_E_IMAGE_SIZE_TOO_LARGE; 2,088,959 is accepted.',
+        ),
+        v(
+          'size-too-small',
+          'VM_E_IMAGE_SIZE_TOO_SMALL',
+          '',
+          'sizeMB of 1 or 2 gives VM_E_IMAGE_SIZE_TOO_SMALL; 3 is accepted.',
+        ),
+      ],
+    },
+    {
+      step: 'file-too-large',
+      variants: [
+        v(
+          'too-large-fat16',
+          'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+          'fat16',
+          kind === 'fixed'
+            ? 'On FAT16 a fixed image whose file (size + 512 bytes) exceeds 2 GiB - 1 byte gives VM_E_FILE_TOO_LARGE_FOR_VOLUME.'
+            : 'On FAT16 a dynamic image whose fully expanded file exceeds 2 GiB - 1 byte gives VM_E_FILE_TOO_LARGE_FOR_VOLUME.',
+        ),
+        v(
+          'too-large-fat32',
+          'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+          'fat32',
+          kind === 'fixed'
+            ? 'On FAT32 a fixed image whose file (size + 512 bytes) exceeds 4 GiB - 1 byte gives VM_E_FILE_TOO_LARGE_FOR_VOLUME.'
+            : 'On FAT32 a dynamic image whose fully expanded file exceeds 4 GiB - 1 byte gives VM_E_FILE_TOO_LARGE_FOR_VOLUME.',
+        ),
+      ],
+    },
+    {
+      step: 'disk-full',
+      variants: [
+        v(
+          'disk-full',
+          'E_DISK_FULL',
+          '',
+          kind === 'fixed'
+            ? 'Less free space than the whole fixed file gives E_DISK_FULL; exactly enough is accepted.'
+            : "Less than 8 MB free on the image's volume gives E_DISK_FULL; exactly 8 MB is enough.",
+        ),
+      ],
+    },
+  ];
+}
+
+/** The checks of each creation method, in the order SEMANTICS.md fixes. */
+export const METHOD_CHECKS: Readonly<Record<CreateMethod, readonly MethodCheck[]>> = {
+  CreateDifferencingVirtualHardDisk: DIFF_CHECKS,
+  CreateDynamicVirtualHardDisk: sizedChecks('dynamic'),
+  CreateFixedVirtualHardDisk: sizedChecks('fixed'),
+};
+
+/** The requirement id of one check variant: `CDVHD.E_POINTER.image`. */
+export function variantId(method: CreateMethod, variant: CheckVariant): string {
+  const base = `${METHOD_PREFIX[method]}.${variant.code}`;
+  return variant.suffix === '' ? base : `${base}.${variant.suffix}`;
+}
+
+/** The requirement id of the order of two adjacent checks: `CDVHD.order.a-before-b`. */
+export function orderId(method: CreateMethod, earlier: string, later: string): string {
+  return `${METHOD_PREFIX[method]}.order.${earlier}-before-${later}`;
+}
+
+/** The requirement id of a method's success. */
+export function successId(method: CreateMethod): string {
+  return `${METHOD_PREFIX[method]}.S_OK`;
+}
+
+/** The requirement id saying a failed call changes nothing. */
+export function unchangedId(method: CreateMethod): string {
+  return `${METHOD_PREFIX[method]}.no-change-on-failure`;
+}
+
+function methodRequirements(method: CreateMethod): Requirement[] {
+  const checks = METHOD_CHECKS[method];
+  const name = method;
+  const out: Requirement[] = [
+    {
+      id: successId(method),
+      text: `${name}: when every check passes it returns S_OK and a task that completes with Result Success and Error S_OK, and the file exists at imagePath (missing folders created).`,
+    },
+    {
+      id: unchangedId(method),
+      text: `${name}: whenever it returns an error, nothing on any volume changes (snapshot equal).`,
+    },
+  ];
+  for (const check of checks) {
+    for (const variant of check.variants) {
+      out.push({ id: variantId(method, variant), text: `${name}: ${variant.text}` });
+    }
+  }
+  for (let i = 0; i + 1 < checks.length; i++) {
+    const a = checks[i] as MethodCheck;
+    const b = checks[i + 1] as MethodCheck;
+    out.push({
+      id: orderId(method, a.step, b.step),
+      text: `${name}: when both hold, the ${a.step} check (${codesOf(a)}) wins over the ${b.step} check (${codesOf(b)}).`,
+    });
+  }
+  return out;
+}
+
+function codesOf(check: MethodCheck): string {
+  return [...new Set(check.variants.map((variant) => variant.code))].join('/');
+}
+
+const r = (id: string, text: string): Requirement => ({ id, text });
+
+/** Requirements of CreateDifferencingVirtualHardDisk beyond its check list. */
+const DIFF_EXTRA: readonly Requirement[] = [
+  r(
+    'CDVHD.remark.relative-image',
+    'Remarks: a relative imagePath is relative to the folder of the (absolute) parentPath.',
+  ),
+  r(
+    'CDVHD.remark.relative-parent',
+    'Remarks: a relative parentPath is relative to the folder of the (absolute) imagePath.',
+  ),
+  r('CDVHD.folder-created', "imagePath's containing folder and any missing ancestors are created."),
+  r('CDVHD.parent-unchanged', 'The parent is opened read-only and never modified.'),
+  r(
+    'CDVHD.task.disk-full',
+    'A task that runs out of space ends with Result DiskRelatedError (4) and Error E_DISK_FULL; the partial file and the folders it created are removed.',
+  ),
+  r(
+    'CDVHD.DISP_E_EXCEPTION',
+    'A task hit by an unexpected I/O error ends with Result DiskRelatedError (4) and Error DISP_E_EXCEPTION; the partial file and the folders it created are removed.',
+  ),
+  r(
+    'CDVHD.shutdown.in-flight-finishes',
+    'Work already started when shutdown begins is finished; only new calls get VM_E_APP_SHUTTING_DOWN.',
+  ),
+  r(
+    'CDVHD.concurrent-same-path',
+    'Two concurrent calls for the same imagePath: exactly one succeeds, the other gets E_ALREADY_EXISTS.',
+  ),
+];
+
+/** What the child file holds. */
+const CHILD: readonly Requirement[] = [
+  r(
+    'CHILD.footer.format',
+    "Child footer: cookie 'conectix', features 0x2, version 0x00010000, data offset 512, saved state 0.",
+  ),
+  r(
+    'CHILD.footer.timestamp',
+    'Child footer timestamp is the host clock in seconds since 2000-01-01T00:00:00Z.',
+  ),
+  r(
+    'CHILD.footer.creator',
+    "Child footer creator application 'vs  ', creator version 0x00010000, creator host OS 'Wi2k'.",
+  ),
+  r('CHILD.footer.size', "Child original and current size equal the parent's current size."),
+  r('CHILD.footer.geometry', "Child geometry equals the parent's geometry."),
+  r('CHILD.footer.type', 'Child disk type is 4 (differencing).'),
+  r(
+    'CHILD.footer.unique-id',
+    "Child UUID is fresh: it differs from the parent's and from every other child's.",
+  ),
+  r('CHILD.footer.checksum', 'Child footer checksum is valid.'),
+  r('CHILD.footer.copy', 'A copy of the footer sits at offset 0.'),
+  r(
+    'CHILD.header.format',
+    "Dynamic header: cookie 'cxsparse', data offset all ones, table offset 1536, version 0x00010000, valid checksum.",
+  ),
+  r('CHILD.header.block-size', "Block size equals the parent's (2 MiB for parents vskit creates)."),
+  r('CHILD.header.max-table-entries', 'Max table entries is ceil(size / block size).'),
+  r('CHILD.header.parent-uuid', "Header parent UUID equals the parent footer's UUID."),
+  r(
+    'CHILD.header.parent-timestamp',
+    "Header parent timestamp is the parent file's modification time in VHD seconds.",
+  ),
+  r('CHILD.header.parent-name', "Header parent Unicode name is the parent's file name (UTF-16BE)."),
+  r('CHILD.locator.w2ku', "Locator entry 0 is 'W2ku' holding the absolute parent path, UTF-16LE."),
+  r(
+    'CHILD.locator.w2ru',
+    "Locator entry 1 is 'W2ru' holding the parent path relative to the child's folder ('.\\' or '..\\' prefix), UTF-16LE.",
+  ),
+  r(
+    'CHILD.locator.w2ru-other-drive',
+    "When the parent is on another drive the 'W2ru' locator is omitted.",
+  ),
+  r(
+    'CHILD.locator.layout',
+    'Locator data space is stored in bytes (a multiple of 512) and the data lies after the BAT, sector aligned.',
+  ),
+  r('CHILD.bat.empty', 'Every BAT entry is 0xFFFFFFFF: nothing is allocated.'),
+  r(
+    'CHILD.reads-as-parent',
+    'The child, opened as a chain (vhd-format, and pyvhdi when installed), reads exactly as its parent.',
+  ),
+];
+
+/** What dynamic and fixed images hold, and the size units. */
+const IMAGES: readonly Requirement[] = [
+  r(
+    'CDYN.file',
+    'A dynamic image: disk type 3, current size = sizeMB x 1,048,576, 2 MiB blocks, empty BAT, reads as zeros.',
+  ),
+  r(
+    'CFIX.file',
+    'A fixed image: disk type 2, file size = sizeMB x 1,048,576 + 512, footer at the end, reads as zeros.',
+  ),
+  r('UNITS.mb-is-mib', '"MB" means MiB: sizeMB x 1,048,576 bytes.'),
+];
+
+/** Windows path rules. */
+const PATHS: readonly Requirement[] = [
+  r(
+    'PATH.absolute',
+    'X:\\... (drive letter, colon, backslash) is absolute; the leading colon is valid.',
+  ),
+  r(
+    'PATH.rooted-is-relative',
+    "\\dir\\file.vhd is relative: it takes the other path's drive (decision).",
+  ),
+  r(
+    'PATH.empty-is-relative',
+    "The empty string is a relative path (it names the other path's folder).",
+  ),
+  r(
+    'PATH.forward-slash',
+    'A forward slash is an invalid character (E_INVALID_NAME), as documented.',
+  ),
+  r('PATH.control-characters', 'Control characters 0x00-0x1F are invalid (E_INVALID_NAME).'),
+  r(
+    'PATH.relative-to-other-folder',
+    "A relative path is resolved against the folder that contains the other path's file.",
+  ),
+  r('PATH.dot-segments', '. and .. segments are normalised.'),
+  r('PATH.dotdot-at-root', '.. never climbs above the drive root (decision).'),
+  r('PATH.case-insensitive', 'Names compare case-insensitively and keep their case.'),
+  r('PATH.non-ascii', 'Non-ASCII names are valid and kept as given.'),
+  r('PATH.missing-drive', 'A drive letter with no host volume gives E_PATH_NOT_FOUND.'),
+];
+
+/** IVMTask. */
+const TASKS: readonly Requirement[] = [
+  r(
+    'TASK.percent',
+    'PercentCompleted stays within 0..100, never decreases, and is 100 once IsComplete.',
+  ),
+  r(
+    'TASK.success',
+    'A successful task reports IsComplete true, Result Success (0) and Error S_OK.',
+  ),
+  r('TASK.wait.infinite', 'WaitForCompletion(-1) returns S_OK once the task is complete.'),
+  r(
+    'TASK.wait.bounded',
+    'WaitForCompletion(0..4,000,000) returns S_OK whether or not the task completed (decision).',
+  ),
+  r('TASK.wait.bad-timeout', 'WaitForCompletion with any other timeout gives E_POINTER.'),
+  r('TASK.cancel.complete', 'Cancel on a completed task gives E_FAIL.'),
+  r(
+    'TASK.cancel.running',
+    'Cancel on a running cancelable task gives S_OK, Result Cancelled (1), and the partial file is removed.',
+  ),
+];
+
+/** Opening a chain (checked through @vskit/vhd-format). */
+const CHAINS: readonly Requirement[] = [
+  r(
+    'OPEN.locator-order',
+    "A parent is looked for by W2ru (relative to the child's folder), then W2ku, then the Unicode name in the child's folder.",
+  ),
+  r(
+    'OPEN.data-space-units',
+    'Locator data space written in sectors or in bytes are both accepted.',
+  ),
+  r('OPEN.name-byte-order', 'Parent names in either UTF-16 byte order are accepted.'),
+  r(
+    'OPEN.uuid-mismatch',
+    "A parent whose UUID differs from the child's recorded parent UUID is refused (PARENT_ID_MISMATCH).",
+  ),
+  r('OPEN.timestamp-warning', 'A parent timestamp difference is a warning, not an error.'),
+  r('OPEN.depth-limit', 'Chains deeper than the limit are refused (CHAIN_TOO_DEEP).'),
+  r('OPEN.cycle', 'A chain that leads back to one of its own layers is refused (CHAIN_CYCLE).'),
+];
+
+/** Invariants of command sequences. */
+const STATEFUL: readonly Requirement[] = [
+  r(
+    'STATE.ancestors-unchanged',
+    'Across any sequence of creations, writes and reads, no ancestor of a chain ever changes.',
+  ),
+  r(
+    'STATE.chain-reads',
+    'Reading through the top of a chain gives exactly the bytes written through it, over the parent bytes.',
+  ),
+  r('STATE.no-partial-file', 'No failed or refused creation leaves a file or folder behind.'),
+  r(
+    'STATE.free-space-exact',
+    'Free space changes by exactly the clusters the created or grown files occupy.',
+  ),
+];
+
+/** Codec laws and corruptions (checked through @vskit/vhd-format). */
+const CODEC: readonly Requirement[] = [
+  r(
+    'CODEC.footer.round-trip',
+    'decodeFooter(encodeFooter(f)) equals f; encode(decode(b)) equals b.',
+  ),
+  r('CODEC.header.round-trip', 'Dynamic headers round-trip byte for byte.'),
+  r('CODEC.footer.bad-cookie', 'A footer with a changed cookie gives BAD_COOKIE.'),
+  r('CODEC.footer.bad-checksum', 'A footer with any other single byte changed gives BAD_CHECKSUM.'),
+  r('CODEC.footer.truncated', 'A footer shorter than 512 bytes gives TRUNCATED.'),
+  r('CODEC.header.bad-cookie', 'A dynamic header with a changed cookie gives BAD_HEADER_COOKIE.'),
+  r(
+    'CODEC.header.bad-checksum',
+    'A dynamic header with another single byte changed gives BAD_CHECKSUM.',
+  ),
+  r(
+    'CODEC.geometry',
+    'geometryForSize gives a CHS geometry whose capacity never exceeds the size and stays within 65535/16/255.',
+  ),
+  r('CODEC.timestamp', 'VHD timestamps round-trip through dates at one-second resolution.'),
+];
+
+/** Every requirement, in report order. */
+export const CATALOGUE: readonly Requirement[] = [
+  ...methodRequirements('CreateDifferencingVirtualHardDisk'),
+  ...DIFF_EXTRA,
+  ...CHILD,
+  ...methodRequirements('CreateDynamicVirtualHardDisk'),
+  ...methodRequirements('CreateFixedVirtualHardDisk'),
+  ...IMAGES,
+  ...PATHS,
+  ...TASKS,
+  ...CHAINS,
+  ...STATEFUL,
+  ...CODEC,
+];
+
+const BY_ID = new Map(CATALOGUE.map((requirement) => [requirement.id, requirement]));
+
+/** The requirement with this id, or `undefined`. */
+export function requirement(id: string): Requirement | undefined {
+  return BY_ID.get(id);
+}

@@ -1,0 +1,166 @@
+/**
+ * A host wrapper the suite hands to the server under test: it passes every call through to the
+ * subject's own host, and can refuse to open chosen files, fail the Nth call of an operation
+ * with a chosen errno, or hold writes until released. It needs nothing from the subject beyond
+ * the {@link Host} interface, so fault-driven requirements apply to any subject.
+ * @module
+ */
+import {
+  type Host,
+  HostError,
+  type HostErrorCode,
+  type HostFile,
+  type HostSnapshot,
+  type HostStat,
+  type OpenMode,
+  type VolumeInfo,
+  windowsPath,
+} from '@vskit/host';
+
+/** The operations a {@link ProbeHost} can fail. */
+export type ProbeOperation = 'open' | 'write' | 'truncate' | 'sync' | 'mkdir' | 'close';
+
+/** Fail the `nth` (1-based) call of `operation` from now on with `code`. */
+export interface ProbeFault {
+  readonly operation: ProbeOperation;
+  readonly nth: number;
+  readonly code: HostErrorCode;
+}
+
+const keyOf = (path: string): string => {
+  const parsed = windowsPath.parseAbsolute(path);
+  return parsed === undefined ? path : windowsPath.pathKey(parsed);
+};
+
+/** A pass-through {@link Host} with fault injection for the suite. */
+export class ProbeHost implements Host {
+  readonly inner: Host;
+  private readonly unreadable = new Set<string>();
+  private fault: ProbeFault | undefined;
+  private counts = new Map<ProbeOperation, number>();
+  private gate: Promise<void> | undefined;
+  private releaseGate: (() => void) | undefined;
+  /** Whether a write is waiting at the gate. */
+  blockedWrites = 0;
+
+  constructor(inner: Host) {
+    this.inner = inner;
+  }
+
+  /** Opening or reading `path` fails with EACCES from now on. */
+  makeUnreadable(path: string): void {
+    this.unreadable.add(keyOf(path));
+  }
+
+  /** Arms one fault; counting starts now. */
+  injectFault(fault: ProbeFault | undefined): void {
+    this.fault = fault;
+    this.counts = new Map();
+  }
+
+  /** Holds every write until {@link release}. */
+  holdWrites(): void {
+    this.gate = new Promise((resolve) => {
+      this.releaseGate = resolve;
+    });
+  }
+
+  /** Lets held writes continue. */
+  release(): void {
+    this.releaseGate?.();
+    this.gate = undefined;
+    this.releaseGate = undefined;
+  }
+
+  /** Throws the armed fault if this call is the chosen one. */
+  private tick(operation: ProbeOperation, path?: string): void {
+    const fault = this.fault;
+    if (fault === undefined || fault.operation !== operation) return;
+    const count = (this.counts.get(operation) ?? 0) + 1;
+    this.counts.set(operation, count);
+    if (count === fault.nth)
+      throw new HostError(fault.code, operation, path, 'injected by the conformance suite');
+  }
+
+  volumes(): VolumeInfo[] {
+    return this.inner.volumes();
+  }
+  volumeInfo(drive: string): VolumeInfo | undefined {
+    return this.inner.volumeInfo(drive);
+  }
+  async open(path: string, mode: OpenMode): Promise<HostFile> {
+    if (this.unreadable.has(keyOf(path))) throw new HostError('EACCES', 'open', path, 'unreadable');
+    this.tick('open', path);
+    const file = await this.inner.open(path, mode);
+    return this.wrapFile(file, path);
+  }
+  private wrapFile(file: HostFile, path: string): HostFile {
+    return {
+      read: (buffer, position) => file.read(buffer, position),
+      write: async (buffer, position) => {
+        if (this.gate !== undefined) {
+          this.blockedWrites++;
+          await this.gate;
+          this.blockedWrites--;
+        }
+        this.tick('write', path);
+        return file.write(buffer, position);
+      },
+      size: () => file.size(),
+      truncate: async (length) => {
+        this.tick('truncate', path);
+        return file.truncate(length);
+      },
+      sync: async () => {
+        this.tick('sync', path);
+        return file.sync();
+      },
+      close: () => file.close(),
+    };
+  }
+  stat(path: string): Promise<HostStat | undefined> {
+    return this.inner.stat(path);
+  }
+  exists(path: string): Promise<boolean> {
+    return this.inner.exists(path);
+  }
+  async mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
+    this.tick('mkdir', path);
+    return this.inner.mkdir(path, options);
+  }
+  readdir(path: string): Promise<string[]> {
+    return this.inner.readdir(path);
+  }
+  async readFile(path: string): Promise<Uint8Array> {
+    if (this.unreadable.has(keyOf(path))) throw new HostError('EACCES', 'open', path, 'unreadable');
+    return this.inner.readFile(path);
+  }
+  async writeFile(path: string, data: Uint8Array): Promise<void> {
+    this.tick('write', path);
+    return this.inner.writeFile(path, data);
+  }
+  unlink(path: string): Promise<void> {
+    return this.inner.unlink(path);
+  }
+  rmdir(path: string): Promise<void> {
+    return this.inner.rmdir(path);
+  }
+  rename(from: string, to: string): Promise<void> {
+    return this.inner.rename(from, to);
+  }
+  isShuttingDown(): boolean {
+    return this.inner.isShuttingDown();
+  }
+  beginShutdown(): void {
+    this.inner.beginShutdown();
+  }
+  now(): Date {
+    return this.inner.now();
+  }
+  randomBytes(length: number): Uint8Array {
+    return this.inner.randomBytes(length);
+  }
+  snapshot(): Promise<HostSnapshot> {
+    return this.inner.snapshot();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Every property of the suite, in report order.
+ * @module
+ */
+import type { PropertyDefinition } from '../property.js';
+import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
+
+/** The suite's properties. */
+export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
+  differencingModel,
+  dynamicModel,
+  fixedModel,
+] as PropertyDefinition<unknown>[];

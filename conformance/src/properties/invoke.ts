@@ -1,0 +1,84 @@
+/**
+ * Calling a creation method on a COM server and waiting for its task, shared by the properties.
+ * @module
+ */
+import type { HostSnapshot, SnapshotEntry } from '@vskit/host';
+import type { CreateCall } from '../state.js';
+import type { ComServer, ComTask, OutParam } from '../subject.js';
+
+/** Calls the method a {@link CreateCall} names; the task lands in `out`. */
+export async function invoke(
+  server: ComServer,
+  call: CreateCall,
+  task: OutParam<ComTask> | null,
+): Promise<number> {
+  const out = task as OutParam<never> | null;
+  const hr =
+    call.method === 'CreateDifferencingVirtualHardDisk'
+      ? await server.CreateDifferencingVirtualHardDisk(call.imagePath, call.parentPath, out)
+      : call.method === 'CreateDynamicVirtualHardDisk'
+        ? await server.CreateDynamicVirtualHardDisk(call.imagePath, call.sizeMB, out)
+        : await server.CreateFixedVirtualHardDisk(call.imagePath, call.sizeMB, out);
+  return typeof hr === 'number' ? hr >>> 0 : Number.NaN;
+}
+
+/** Every entry of a snapshot by case-folded path, with its drive's free bytes. */
+export function entriesOf(snapshot: HostSnapshot): Map<string, SnapshotEntry> {
+  const out = new Map<string, SnapshotEntry>();
+  for (const volume of snapshot.volumes) {
+    for (const entry of volume.entries) out.set(entry.path.toUpperCase(), entry);
+  }
+  return out;
+}
+
+/** What changed between two snapshots. */
+export interface SnapshotDiff {
+  readonly added: SnapshotEntry[];
+  readonly removed: SnapshotEntry[];
+  readonly changed: SnapshotEntry[];
+}
+
+/** The entries added, removed and changed from `before` to `after`. */
+export function diffSnapshots(before: HostSnapshot, after: HostSnapshot): SnapshotDiff {
+  const a = entriesOf(before);
+  const b = entriesOf(after);
+  const added = [...b].filter(([key]) => !a.has(key)).map(([, entry]) => entry);
+  const removed = [...a].filter(([key]) => !b.has(key)).map(([, entry]) => entry);
+  const changed = [...b]
+    .filter(([key, entry]) => {
+      const old = a.get(key);
+      return (
+        old !== undefined &&
+        (old.digest !== entry.digest || old.size !== entry.size || old.kind !== entry.kind)
+      );
+    })
+    .map(([, entry]) => entry);
+  return { added, removed, changed };
+}
+
+/** A short description of a diff for messages. */
+export function describeDiff(diff: SnapshotDiff): string {
+  const list = (label: string, entries: SnapshotEntry[]) =>
+    entries.length === 0
+      ? []
+      : [`${label} ${entries.map((e) => `${e.path} (${e.kind}, ${e.size})`).join(', ')}`];
+  const parts = [
+    ...list('added', diff.added),
+    ...list('removed', diff.removed),
+    ...list('changed', diff.changed),
+  ];
+  return parts.length === 0 ? 'no change' : parts.join('; ');
+}
+
+/** Waits for a task, polling PercentCompleted; returns every percentage seen. */
+export async function waitAndWatch(task: ComTask): Promise<{ hr: number; percents: number[] }> {
+  const percents: number[] = [Number(task.PercentCompleted)];
+  let hr = 0;
+  for (let i = 0; i < 100000 && !task.IsComplete; i++) {
+    hr = Number(await task.WaitForCompletion(5)) >>> 0;
+    percents.push(Number(task.PercentCompleted));
+  }
+  const last = Number(await task.WaitForCompletion(-1)) >>> 0;
+  percents.push(Number(task.PercentCompleted));
+  return { hr: hr === 0 ? last : hr, percents };
+}

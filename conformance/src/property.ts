@@ -1,0 +1,55 @@
+/**
+ * How a property is declared: the requirement ids it covers, an arbitrary, and a check that
+ * runs one case against a subject and charges any disagreement to one requirement id.
+ * @module
+ */
+import type fc from 'fast-check';
+import type { Subject } from './subject.js';
+
+/** A disagreement with one requirement, found while checking a case. */
+export class Violation extends Error {
+  override readonly name = 'Violation';
+  /** The requirement the case breaks. */
+  readonly requirementId: string;
+
+  constructor(requirementId: string, message: string) {
+    super(`${requirementId}: ${message}`);
+    this.requirementId = requirementId;
+  }
+}
+
+/** Thrown instead of a {@link Violation} whose requirement is already known to fail. */
+export class IgnoredViolation extends Error {
+  override readonly name = 'IgnoredViolation';
+}
+
+/** What a check gets for one case. */
+export interface CaseContext {
+  /** Counts this case towards requirement `id`. */
+  exercise(id: string): void;
+  /** Fails the case against requirement `id` (stops the case). */
+  fail(id: string, message: string): never;
+  /** `fail(id, message())` unless `ok`. */
+  expect(id: string, ok: boolean, message: () => string): void;
+}
+
+/** A property of the suite. */
+export interface PropertyDefinition<T = unknown> {
+  /** Stable name (used by `--filter` and in replay commands). */
+  readonly name: string;
+  /** Every requirement id the property can exercise and fail. */
+  readonly covers: readonly string[];
+  /** Charged when a case throws something that is not a {@link Violation}. */
+  readonly primary: string;
+  /** Cases to generate, relative to `--runs` (default 1). */
+  readonly runsFactor?: number;
+  /** The generated input. */
+  arbitrary(subject: Subject): fc.Arbitrary<T>;
+  /** Runs one case. */
+  check(subject: Subject, value: T, ctx: CaseContext): Promise<void>;
+}
+
+/** Declares a property (an identity function that keeps `T` inferred). */
+export function defineProperty<T>(definition: PropertyDefinition<T>): PropertyDefinition<T> {
+  return definition;
+}

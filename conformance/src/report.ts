@@ -1,0 +1,55 @@
+/**
+ * Renders a {@link ConformanceReport} for a person: one line per requirement with pass/fail and
+ * case count, then each failure with its shrunk counterexample and the command that replays it,
+ * then the totals and cases per second.
+ * @module
+ */
+import type { ConformanceReport } from './runner.js';
+
+/** Options of {@link renderReport}. */
+export interface RenderOptions {
+  /** How the replay command starts (default `pnpm conformance`). */
+  readonly command?: string;
+  /** ANSI colours (default off). */
+  readonly color?: boolean;
+}
+
+/** The report as text. */
+export function renderReport(report: ConformanceReport, options: RenderOptions = {}): string {
+  const command = options.command ?? 'pnpm conformance';
+  const paint = (code: string, text: string) =>
+    options.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  const width = Math.max(...report.requirements.map((r) => r.id.length), 10);
+  const lines: string[] = [
+    `Conformance of ${report.subject} (seed ${report.seed}, ${report.runs} runs per property)`,
+    '',
+  ];
+  for (const r of report.requirements) {
+    const status = r.status === 'pass' ? paint('32', 'pass') : paint('31', 'FAIL');
+    lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases`);
+  }
+  const failed = report.requirements.filter((r) => r.status === 'fail');
+  for (const r of failed) {
+    const ce = r.counterexample;
+    if (ce === undefined) continue;
+    lines.push(
+      '',
+      paint('31', `FAIL ${r.id}`),
+      `  ${r.text}`,
+      `  ${ce.message}`,
+      `  counterexample (${ce.property}):`,
+    );
+    for (const line of JSON.stringify(ce.value, null, 2).split('\n')) lines.push(`    ${line}`);
+    lines.push(`  replay: ${command} ${subjectArg(report)}${ce.replay}`);
+  }
+  const passed = report.requirements.length - failed.length;
+  lines.push(
+    '',
+    `${passed}/${report.requirements.length} requirements pass, ${failed.length} fail; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s)`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function subjectArg(report: ConformanceReport): string {
+  return report.subjectModule === undefined ? '' : `--subject ${report.subjectModule} `;
+}

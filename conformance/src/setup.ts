@@ -1,0 +1,192 @@
+/**
+ * Sets a generated {@link HostState} up on a subject's host through the {@link Host} interface:
+ * folders, junk files, parent VHDs (built by the suite from the VHD specification, corrupted
+ * where the state says), a filler file that brings free space to an edge, and shutdown.
+ * @module
+ */
+import type { Host } from '@vskit/host';
+import { windowsPath } from '@vskit/host';
+import type { HostFacts } from './model.js';
+import { ProbeHost } from './probe-host.js';
+import type { DiskSpec, EntrySpec, HostState } from './state.js';
+import { layoutOf } from './state.js';
+import { type ComServer, type Subject, toCom } from './subject.js';
+import {
+  dynamicImage,
+  FOOTER,
+  fixedImage,
+  HEADER,
+  type SparseImage,
+  vhdSeconds,
+} from './vhd-bytes.js';
+
+/** Name of the file that takes up space to reach a free-space edge. */
+export const FILLER_NAME = 'fill.$$$';
+
+/** A subject's host with a state set up, the server on it and what the model needs to know. */
+export interface Prepared {
+  /** The subject's own host. */
+  readonly host: Host;
+  /** The wrapper handed to the server. */
+  readonly probe: ProbeHost;
+  /** The server, COM face. */
+  readonly server: ComServer;
+  /** Free space per drive after setup. */
+  readonly facts: HostFacts;
+  /** Releases the host. */
+  dispose(): Promise<void>;
+}
+
+/** A stable 16-byte id derived from a text (so replays are byte-identical). */
+export function stableId(text: string): Uint8Array {
+  const out = new Uint8Array(16);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < text.length; j++) {
+      h = Math.imul(h ^ text.charCodeAt(j), 0x01000193) >>> 0;
+    }
+    h = Math.imul(h ^ i, 0x01000193) >>> 0;
+    out[i] = h & 0xff;
+  }
+  return out;
+}
+
+const imageCache = new Map<string, SparseImage>();
+
+/** The bytes of a disk as the state describes it (cached; corruption applied). */
+export function diskImage(disk: DiskSpec, path: string, timestamp: number): SparseImage {
+  const key = `${disk.type}|${disk.sizeBytes}|${disk.corruption}|${path}|${timestamp}`;
+  const cached = imageCache.get(key);
+  if (cached !== undefined) return cached;
+  const id = stableId(path);
+  const clean =
+    disk.type === 'dynamic'
+      ? dynamicImage(disk.sizeBytes, timestamp, id)
+      : fixedImage(disk.sizeBytes, timestamp, id);
+  const image = corrupt(clean, disk);
+  if (imageCache.size > 64) imageCache.clear();
+  imageCache.set(key, image);
+  return image;
+}
+
+function corrupt(image: SparseImage, disk: DiskSpec): SparseImage {
+  if (disk.corruption === null) return image;
+  const extents = image.extents.map((extent) => ({
+    offset: extent.offset,
+    bytes: extent.bytes.slice(),
+  }));
+  const head = extents[0]?.bytes as Uint8Array;
+  const footers =
+    disk.type === 'dynamic'
+      ? [0, image.length - 512]
+      : [image.length - 512 - (extents[0]?.offset ?? 0)];
+  switch (disk.corruption) {
+    case 'footer-cookie':
+      for (const at of footers) head[at + FOOTER.cookie] = 0x43; // 'C'onectix
+      break;
+    case 'footer-checksum':
+      for (const at of footers)
+        head[at + FOOTER.checksum + 3] = ((head[at + FOOTER.checksum + 3] as number) + 1) & 0xff;
+      break;
+    case 'header-cookie':
+      if (disk.type === 'dynamic')
+        head[512 + HEADER.cookie] = 0x58; // 'X'sparse
+      else for (const at of footers) head[at + FOOTER.cookie] = 0x43;
+      break;
+    case 'header-checksum':
+      if (disk.type === 'dynamic')
+        head[512 + HEADER.checksum + 3] = ((head[512 + HEADER.checksum + 3] as number) + 1) & 0xff;
+      else
+        for (const at of footers)
+          head[at + FOOTER.checksum + 3] = ((head[at + FOOTER.checksum + 3] as number) + 1) & 0xff;
+      break;
+    case 'truncated':
+      return { length: 300, extents: [{ offset: 0, bytes: new Uint8Array(300).fill(7) }] };
+    case 'empty':
+      return { length: 0, extents: [] };
+    case 'junk': {
+      const bytes = new Uint8Array(2048);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+      return { length: bytes.length, extents: [{ offset: 0, bytes }] };
+    }
+  }
+  return { length: image.length, extents };
+}
+
+/** Writes a sparse image to a new file on the host. */
+export async function writeImage(host: Host, path: string, image: SparseImage): Promise<void> {
+  const file = await host.open(path, 'createNew');
+  try {
+    if (image.length > 0) await file.truncate(image.length);
+    for (const extent of image.extents) await file.write(extent.bytes, extent.offset);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** Junk bytes of a given length (not a VHD). */
+export function junkBytes(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 13 + 1) & 0xff;
+  return bytes;
+}
+
+async function place(host: Host, entry: EntrySpec, timestamp: number): Promise<void> {
+  const path = windowsPath.parseAbsolute(entry.path);
+  if (path === undefined) return;
+  const folder = windowsPath.format(windowsPath.dirname(path));
+  if (path.segments.length > 1) await host.mkdir(folder, { recursive: true });
+  const target = windowsPath.format(path);
+  if (entry.kind === 'folder') await host.mkdir(target, { recursive: true });
+  else if (entry.kind === 'junk') await host.writeFile(target, junkBytes(entry.bytes));
+  else await writeImage(host, target, diskImage(entry.disk, target, timestamp));
+}
+
+/** Brings a volume's free space to its target by writing a sparse filler file at its root. */
+async function fill(host: Host, state: HostState): Promise<void> {
+  for (const volume of state.volumes) {
+    if (volume.free.kind !== 'edge') continue;
+    const info = host.volumeInfo(volume.drive);
+    if (info === undefined) continue;
+    const cluster = info.clusterBytes;
+    const target =
+      Math.ceil(volume.free.needBytes / cluster) * cluster - (volume.free.short ? cluster : 0);
+    let excess = info.freeBytes - target;
+    const largest = Math.floor(info.maxFileSizeBytes / cluster) * cluster;
+    for (let n = 0; excess > 0 && n < 64; n++) {
+      const size = Math.min(excess, largest);
+      const file = await host.open(`${volume.drive}:\\${n}${FILLER_NAME}`, 'createNew');
+      try {
+        await file.truncate(size);
+      } finally {
+        await file.close();
+      }
+      excess -= size;
+    }
+  }
+}
+
+/** Creates the subject's host, sets the state up and builds the server on a probe of it. */
+export async function prepare(subject: Subject, state: HostState): Promise<Prepared> {
+  const host = await subject.createHost(state);
+  const dispose = async () => {
+    await subject.disposeHost?.(host);
+  };
+  try {
+    const timestamp = vhdSeconds(new Date(state.now));
+    for (const entry of layoutOf(state).placed) await place(host, entry, timestamp);
+    await fill(host, state);
+    if (state.shuttingDown) host.beginShutdown();
+    const probe = new ProbeHost(host);
+    for (const entry of layoutOf(state).placed) {
+      if (entry.kind === 'vhd' && entry.disk.unreadable) probe.makeUnreadable(entry.path);
+    }
+    const server = toCom(await subject.createServer(probe));
+    const freeBytes = new Map(host.volumes().map((volume) => [volume.drive, volume.freeBytes]));
+    return { host, probe, server, facts: { freeBytes }, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * What the suite runs against. A subject builds a host from a generated state and a server on
+ * that host; the server may speak COM (`asCom`) or promises (`VirtualServer`). The suite speaks
+ * COM only: {@link toCom} turns a promise face into a COM face.
+ * @module
+ */
+import type { Host } from '@vskit/host';
+import { HR } from './hresults.js';
+import type { HostState } from './state.js';
+
+/** A COM out-parameter: the callee sets `value`. */
+export interface OutParam<T> {
+  value: T | null | undefined;
+}
+
+/** IVMTask as the suite reads it. Properties may be plain values or getters. */
+export interface ComTask {
+  readonly Description: string;
+  readonly ID: string;
+  readonly IsCancelable: boolean;
+  readonly IsComplete: boolean;
+  readonly PercentCompleted: number;
+  readonly Result: number;
+  readonly Error: number;
+  readonly ErrorDescription: string;
+  WaitForCompletion(timeoutMs: number): Promise<number> | number;
+  Cancel(): Promise<number> | number;
+}
+
+/**
+ * The IVMVirtualServer disk methods the suite calls, COM-shaped. The out-parameter is typed
+ * `OutParam<never>` so any implementation's own task type fits; the suite reads it as
+ * {@link ComTask}.
+ */
+export interface ComServer {
+  CreateDifferencingVirtualHardDisk(
+    imagePath: string | null | undefined,
+    parentPath: string | null | undefined,
+    diskTask: OutParam<never> | null,
+  ): Promise<number> | number;
+  CreateDynamicVirtualHardDisk(
+    imagePath: string | null | undefined,
+    sizeMB: number,
+    diskTask: OutParam<never> | null,
+  ): Promise<number> | number;
+  CreateFixedVirtualHardDisk(
+    imagePath: string | null | undefined,
+    sizeMB: number,
+    diskTask: OutParam<never> | null,
+  ): Promise<number> | number;
+}
+
+/** A promise-face task (vs-api's `VMTask` shape). */
+export interface PromiseTask {
+  readonly description: string;
+  readonly id: string;
+  readonly isCancelable: boolean;
+  readonly isComplete: boolean;
+  readonly percentCompleted: number;
+  readonly result: number;
+  readonly error: number;
+  readonly errorDescription: string;
+  waitForCompletion(timeoutMs: number): Promise<unknown>;
+  cancel(): Promise<unknown>;
+}
+
+/** A promise-face server (vs-api's `VirtualServer` shape): failures reject with `{ hresult }`. */
+export interface PromiseServer {
+  createDifferencingVirtualHardDisk(imagePath: unknown, parentPath: unknown): Promise<PromiseTask>;
+  createDynamicVirtualHardDisk(imagePath: unknown, sizeMB: number): Promise<PromiseTask>;
+  createFixedVirtualHardDisk(imagePath: unknown, sizeMB: number): Promise<PromiseTask>;
+}
+
+/** An implementation under test. */
+export interface Subject {
+  /** Shown in the report. */
+  readonly name: string;
+  /**
+   * A fresh host with the state's volumes (drive, file system, capacity, free bytes). The suite
+   * then writes the state's files and folders through the {@link Host} methods.
+   */
+  createHost(state: HostState): Host | Promise<Host>;
+  /** A server on `host` (the suite may hand a wrapper of the host it created). */
+  createServer(host: Host): ComServer | PromiseServer | Promise<ComServer | PromiseServer>;
+  /** Releases a host (temporary folders, handles); optional. */
+  disposeHost?(host: Host): void | Promise<void>;
+}
+
+/** The HRESULT carried by a rejection, or DISP_E_EXCEPTION for anything else. */
+export function hresultOfError(error: unknown): number {
+  if (typeof error === 'object' && error !== null && 'hresult' in error) {
+    const hr = (error as { hresult: unknown }).hresult;
+    if (typeof hr === 'number') return hr >>> 0;
+  }
+  return HR.DISP_E_EXCEPTION;
+}
+
+async function settle(run: () => Promise<unknown>): Promise<number> {
+  try {
+    await run();
+    return HR.S_OK;
+  } catch (error) {
+    return hresultOfError(error);
+  }
+}
+
+function comTaskOf(task: PromiseTask): ComTask {
+  return {
+    get Description() {
+      return task.description;
+    },
+    get ID() {
+      return task.id;
+    },
+    get IsCancelable() {
+      return task.isCancelable;
+    },
+    get IsComplete() {
+      return task.isComplete;
+    },
+    get PercentCompleted() {
+      return task.percentCompleted;
+    },
+    get Result() {
+      return task.result;
+    },
+    get Error() {
+      return task.error;
+    },
+    get ErrorDescription() {
+      return task.errorDescription;
+    },
+    WaitForCompletion: (timeoutMs) => settle(() => task.waitForCompletion(timeoutMs)),
+    Cancel: () => settle(() => task.cancel()),
+  };
+}
+
+function isComServer(server: ComServer | PromiseServer): server is ComServer {
+  return typeof (server as ComServer).CreateDifferencingVirtualHardDisk === 'function';
+}
+
+/** The COM face of a server: a COM server as is, a promise server wrapped. */
+export function toCom(server: ComServer | PromiseServer): ComServer {
+  if (isComServer(server)) return server;
+  const call = async (
+    out: OutParam<ComTask> | null,
+    run: () => Promise<PromiseTask>,
+  ): Promise<number> => {
+    if (out === null || typeof out !== 'object') return HR.E_POINTER;
+    try {
+      out.value = comTaskOf(await run());
+      return HR.S_OK;
+    } catch (error) {
+      return hresultOfError(error);
+    }
+  };
+  return {
+    CreateDifferencingVirtualHardDisk: (imagePath, parentPath, out) =>
+      call(out, () => server.createDifferencingVirtualHardDisk(imagePath, parentPath)),
+    CreateDynamicVirtualHardDisk: (imagePath, sizeMB, out) =>
+      call(out, () => server.createDynamicVirtualHardDisk(imagePath, sizeMB)),
+    CreateFixedVirtualHardDisk: (imagePath, sizeMB, out) =>
+      call(out, () => server.createFixedVirtualHardDisk(imagePath, sizeMB)),
+  };
+}

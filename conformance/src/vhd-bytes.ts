@@ -1,0 +1,225 @@
+/**
+ * Raw VHD bytes, written and read by offset straight from the VHD v1.0 specification. The suite
+ * builds its parents and judges children with these, not with the implementation's codec, so a
+ * codec bug cannot hide itself.
+ *
+ * | structure | offset | fields used here |
+ * |---|---|---|
+ * | footer (512) | end, and 0 for dynamic/differencing | cookie 0, features 8, version 12, data offset 16, timestamp 24, creator app 28, creator version 32, host OS 36, original size 40, current size 48, geometry 56, type 60, checksum 64, UUID 68, saved state 84 |
+ * | dynamic header (1024) | 512 | cookie 0, data offset 8, table offset 16, version 24, max entries 28, block size 32, checksum 36, parent UUID 40, parent timestamp 56, parent name 64 (512, UTF-16BE), locators 576 (8 x 24) |
+ * @module
+ */
+
+/** Offsets inside the 512-byte footer. */
+export const FOOTER = {
+  cookie: 0,
+  features: 8,
+  version: 12,
+  dataOffset: 16,
+  timestamp: 24,
+  creatorApplication: 28,
+  creatorVersion: 32,
+  creatorHostOs: 36,
+  originalSize: 40,
+  currentSize: 48,
+  geometry: 56,
+  diskType: 60,
+  checksum: 64,
+  uniqueId: 68,
+  savedState: 84,
+} as const;
+
+/** Offsets inside the 1024-byte dynamic header. */
+export const HEADER = {
+  cookie: 0,
+  dataOffset: 8,
+  tableOffset: 16,
+  version: 24,
+  maxTableEntries: 28,
+  blockSize: 32,
+  checksum: 36,
+  parentUniqueId: 40,
+  parentTimestamp: 56,
+  parentUnicodeName: 64,
+  parentLocators: 576,
+} as const;
+
+/** Seconds between 1970-01-01 and 2000-01-01 (the VHD epoch). */
+export const VHD_EPOCH_SECONDS = 946_684_800;
+
+const view = (bytes: Uint8Array): DataView =>
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Reads a big-endian unsigned 64-bit integer as a number (exact below 2**53). */
+export function readU64(bytes: Uint8Array, offset: number): number {
+  const dv = view(bytes);
+  return dv.getUint32(offset) * 2 ** 32 + dv.getUint32(offset + 4);
+}
+
+/** Reads a big-endian unsigned 32-bit integer. */
+export function readU32(bytes: Uint8Array, offset: number): number {
+  return view(bytes).getUint32(offset);
+}
+
+/** Reads `length` bytes as 8-bit characters. */
+export function readAscii(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length));
+}
+
+function writeU64(bytes: Uint8Array, offset: number, value: number): void {
+  const dv = view(bytes);
+  dv.setUint32(offset, Math.floor(value / 2 ** 32));
+  dv.setUint32(offset + 4, value % 2 ** 32);
+}
+
+function writeAscii(bytes: Uint8Array, offset: number, text: string): void {
+  for (let i = 0; i < text.length; i++) bytes[offset + i] = text.charCodeAt(i);
+}
+
+/** The one's complement of the byte sum, skipping the 4-byte checksum field. */
+export function checksum(bytes: Uint8Array, checksumOffset: number): number {
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (i >= checksumOffset && i < checksumOffset + 4) continue;
+    sum = (sum + (bytes[i] as number)) >>> 0;
+  }
+  return ~sum >>> 0;
+}
+
+/** The CHS geometry of the VHD specification's algorithm, packed as footer bytes 56..59. */
+export function geometryBytes(sizeBytes: number): Uint8Array {
+  let totalSectors = Math.floor(sizeBytes / 512);
+  if (totalSectors > 65535 * 16 * 255) totalSectors = 65535 * 16 * 255;
+  let sectorsPerTrack: number;
+  let heads: number;
+  let cylinderTimesHeads: number;
+  if (totalSectors >= 65535 * 16 * 63) {
+    sectorsPerTrack = 255;
+    heads = 16;
+    cylinderTimesHeads = Math.floor(totalSectors / sectorsPerTrack);
+  } else {
+    sectorsPerTrack = 17;
+    cylinderTimesHeads = Math.floor(totalSectors / sectorsPerTrack);
+    heads = Math.floor((cylinderTimesHeads + 1023) / 1024);
+    if (heads < 4) heads = 4;
+    if (cylinderTimesHeads >= heads * 1024 || heads > 16) {
+      sectorsPerTrack = 31;
+      heads = 16;
+      cylinderTimesHeads = Math.floor(totalSectors / sectorsPerTrack);
+    }
+    if (cylinderTimesHeads >= heads * 1024) {
+      sectorsPerTrack = 63;
+      heads = 16;
+      cylinderTimesHeads = Math.floor(totalSectors / sectorsPerTrack);
+    }
+  }
+  const cylinders = Math.floor(cylinderTimesHeads / heads);
+  return Uint8Array.of(cylinders >> 8, cylinders & 0xff, heads, sectorsPerTrack);
+}
+
+/** What a footer built here says. */
+export interface FooterFields {
+  readonly diskType: 2 | 3 | 4;
+  readonly sizeBytes: number;
+  readonly timestamp: number;
+  readonly uniqueId: Uint8Array;
+}
+
+/** A valid 512-byte footer. */
+export function buildFooter(fields: FooterFields): Uint8Array {
+  const bytes = new Uint8Array(512);
+  writeAscii(bytes, FOOTER.cookie, 'conectix');
+  view(bytes).setUint32(FOOTER.features, 2);
+  view(bytes).setUint32(FOOTER.version, 0x00010000);
+  if (fields.diskType !== 2) writeU64(bytes, FOOTER.dataOffset, 512);
+  else {
+    view(bytes).setUint32(FOOTER.dataOffset, 0xffffffff);
+    view(bytes).setUint32(FOOTER.dataOffset + 4, 0xffffffff);
+  }
+  view(bytes).setUint32(FOOTER.timestamp, fields.timestamp);
+  writeAscii(bytes, FOOTER.creatorApplication, 'vsct');
+  view(bytes).setUint32(FOOTER.creatorVersion, 0x00010000);
+  writeAscii(bytes, FOOTER.creatorHostOs, 'Wi2k');
+  writeU64(bytes, FOOTER.originalSize, fields.sizeBytes);
+  writeU64(bytes, FOOTER.currentSize, fields.sizeBytes);
+  bytes.set(geometryBytes(fields.sizeBytes), FOOTER.geometry);
+  view(bytes).setUint32(FOOTER.diskType, fields.diskType);
+  bytes.set(fields.uniqueId.subarray(0, 16), FOOTER.uniqueId);
+  view(bytes).setUint32(FOOTER.checksum, checksum(bytes, FOOTER.checksum));
+  return bytes;
+}
+
+/** A valid dynamic header with no parent, BAT at 1536. */
+export function buildDynamicHeader(sizeBytes: number, blockBytes: number): Uint8Array {
+  const bytes = new Uint8Array(1024);
+  writeAscii(bytes, HEADER.cookie, 'cxsparse');
+  view(bytes).setUint32(HEADER.dataOffset, 0xffffffff);
+  view(bytes).setUint32(HEADER.dataOffset + 4, 0xffffffff);
+  writeU64(bytes, HEADER.tableOffset, 1536);
+  view(bytes).setUint32(HEADER.version, 0x00010000);
+  view(bytes).setUint32(HEADER.maxTableEntries, Math.ceil(sizeBytes / blockBytes));
+  view(bytes).setUint32(HEADER.blockSize, blockBytes);
+  view(bytes).setUint32(HEADER.checksum, checksum(bytes, HEADER.checksum));
+  return bytes;
+}
+
+/** A file as a length and the ranges that are not zero (so big fixed images stay sparse). */
+export interface SparseImage {
+  readonly length: number;
+  readonly extents: ReadonlyArray<{ readonly offset: number; readonly bytes: Uint8Array }>;
+}
+
+/** An empty dynamic disk of `sizeBytes` with 2 MiB blocks. */
+export function dynamicImage(
+  sizeBytes: number,
+  timestamp: number,
+  uniqueId: Uint8Array,
+): SparseImage {
+  const entries = Math.ceil(sizeBytes / (2 * 1024 * 1024));
+  const batBytes = Math.ceil((entries * 4) / 512) * 512;
+  const footer = buildFooter({ diskType: 3, sizeBytes, timestamp, uniqueId });
+  const head = new Uint8Array(1536 + batBytes + 512);
+  head.set(footer, 0);
+  head.set(buildDynamicHeader(sizeBytes, 2 * 1024 * 1024), 512);
+  head.fill(0xff, 1536, 1536 + batBytes);
+  head.set(footer, 1536 + batBytes);
+  return { length: head.length, extents: [{ offset: 0, bytes: head }] };
+}
+
+/** An all-zero fixed disk of `sizeBytes`: data then footer. */
+export function fixedImage(
+  sizeBytes: number,
+  timestamp: number,
+  uniqueId: Uint8Array,
+): SparseImage {
+  const footer = buildFooter({ diskType: 2, sizeBytes, timestamp, uniqueId });
+  return { length: sizeBytes + 512, extents: [{ offset: sizeBytes, bytes: footer }] };
+}
+
+/** Decodes UTF-16 (either byte order) without a BOM. */
+export function decodeUtf16(bytes: Uint8Array, littleEndian: boolean): string {
+  let out = '';
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    const unit = littleEndian
+      ? (bytes[i] as number) | ((bytes[i + 1] as number) << 8)
+      : ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
+    out += String.fromCharCode(unit);
+  }
+  return out;
+}
+
+/** Encodes UTF-16 in either byte order. */
+export function encodeUtf16(text: string, littleEndian: boolean): Uint8Array {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    out[2 * i] = littleEndian ? unit & 0xff : unit >> 8;
+    out[2 * i + 1] = littleEndian ? unit >> 8 : unit & 0xff;
+  }
+  return out;
+}
+
+/** VHD seconds of a date. */
+export function vhdSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000) - VHD_EPOCH_SECONDS;
+}
