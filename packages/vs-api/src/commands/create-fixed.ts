@@ -18,6 +18,7 @@ const FIXED: SizedImageKind = {
       sizeBytes: o.sizeBytes,
       uniqueId: o.uniqueId,
       timestamp: o.timestamp,
+      zeroFill: 'write',
       onProgress: o.onProgress,
       signal: o.signal as never,
     }),
@@ -25,7 +26,8 @@ const FIXED: SizedImageKind = {
 
 /**
  * Checks every argument in SEMANTICS.md's order and returns the task that writes a fixed-size
- * image of `sizeMB` MB (the data, zeros, then the footer), reporting progress as it writes.
+ * image of `sizeMB` MB (the data, zeros, then the footer). The zeros are really written, 1 MiB at
+ * a time, so the space is allocated and the task reports progress as it writes *(decision)*.
  */
 export function createFixedVirtualHardDisk(
   context: ServerContext,

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { counting, readFooter, testHost, writeVhd } from '../__fixtures__/hosts.js';
+import { asCom, type ComVMHardDisk, type OutParam } from '../com.js';
+import { isVsError } from '../errors.js';
+import { HRESULT, hresultName, VMHardDiskType } from '../hresult.js';
+import { VirtualServer } from '../virtual-server.js';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'S_OK';
+  } catch (error) {
+    if (isVsError(error)) return error.name;
+    throw error;
+  }
+}
+
+/** A host with C:\base\parent.vhd (dynamic 3 GiB) and its child C:\vms\child.vhd. */
+async function family() {
+  const { host } = testHost();
+  await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: 3 * GiB });
+  const vs = new VirtualServer(host);
+  const task = await vs.createDifferencingVirtualHardDisk(
+    'C:\\vms\\child.vhd',
+    'C:\\base\\parent.vhd',
+  );
+  await task.waitForCompletion(-1);
+  return { host, vs };
+}
+
+describe('getHardDisk', () => {
+  it('reports a dynamic disk: type, sizes, free space, no parent (S_FALSE on the COM face)', async () => {
+    const { host } = testHost();
+    await writeVhd(host, 'C:\\d\\dyn.vhd', { type: 'dynamic', sizeBytes: 64 * MiB });
+    const vs = new VirtualServer(host);
+    const disk = await vs.getHardDisk('c:\\D\\.\\dyn.vhd');
+    const stat = await host.stat('C:\\d\\dyn.vhd');
+    expect(disk).toEqual({
+      file: 'C:\\D\\dyn.vhd',
+      type: VMHardDiskType.Dynamic,
+      sizeInGuest: 64 * MiB,
+      sizeOnHost: stat?.size,
+      hostFreeDiskSpace: host.volumeInfo('C')?.freeBytes,
+      parent: null,
+    });
+    const out: OutParam<ComVMHardDisk> = { value: undefined };
+    expect(await asCom(vs).GetHardDisk('C:\\d\\dyn.vhd', out)).toBe(HRESULT.S_OK);
+    const parent: OutParam<string> = { value: 'x' };
+    expect(await out.value?.get_Parent(parent)).toBe(HRESULT.S_FALSE);
+    expect(parent.value).toBeNull();
+    expect(out.value?.Type).toBe(VMHardDiskType.Dynamic);
+    expect(out.value?.Parent).toBeNull();
+    expect(await out.value?.get_Parent(null)).toBe(HRESULT.E_POINTER);
+  });
+
+  it('reports a fixed disk', async () => {
+    const { host } = testHost();
+    await writeVhd(host, 'C:\\f.vhd', { type: 'fixed', sizeBytes: 4 * MiB });
+    const disk = await new VirtualServer(host).getHardDisk('C:\\f.vhd');
+    expect(disk.type).toBe(VMHardDiskType.FixedSize);
+    expect(disk.sizeInGuest).toBe(4 * MiB);
+    expect(disk.sizeOnHost).toBe(4 * MiB + 512);
+  });
+
+  it('reports a differencing disk with the path where its parent was found', async () => {
+    const { vs } = await family();
+    const disk = await vs.getHardDisk('C:\\vms\\child.vhd');
+    expect(disk.type).toBe(VMHardDiskType.Differencing);
+    expect(disk.sizeInGuest).toBe(3 * GiB);
+    expect(disk.parent).toBe('C:\\base\\parent.vhd');
+    const out: OutParam<ComVMHardDisk> = { value: undefined };
+    expect(await asCom(vs).GetHardDisk('C:\\vms\\child.vhd', out)).toBe(HRESULT.S_OK);
+    const parent: OutParam<string> = { value: undefined };
+    expect(await out.value?.get_Parent(parent)).toBe(HRESULT.S_OK);
+    expect(parent.value).toBe('C:\\base\\parent.vhd');
+  });
+
+  it('finds a moved pair through W2ru (relative to the child folder)', async () => {
+    const { host, vs } = await family();
+    await host.mkdir('C:\\moved');
+    await host.rename('C:\\base', 'C:\\moved\\base');
+    await host.rename('C:\\vms', 'C:\\moved\\vms');
+    const disk = await vs.getHardDisk('C:\\moved\\vms\\child.vhd');
+    expect(disk.parent).toBe('C:\\moved\\base\\parent.vhd');
+  });
+
+  it('finds the parent by name in the child folder when no locator leads to a volume the host has', async () => {
+    const { host: first, vs: vs1 } = await family();
+    const t = await vs1.createDifferencingVirtualHardDisk(
+      'D:\\kids\\k.vhd',
+      'C:\\base\\parent.vhd',
+    );
+    await t.waitForCompletion(-1);
+    const child = await first.readFile('D:\\kids\\k.vhd');
+    const parent = await first.readFile('C:\\base\\parent.vhd');
+    // Only drive E: exists now: W2ku (C:\base\...) leads outside the host's volumes, no W2ru.
+    const { host } = testHost({ volumes: [{ drive: 'E', fileSystem: 'NTFS' }] });
+    await host.mkdir('E:\\kids');
+    await host.writeFile('E:\\kids\\k.vhd', child);
+    const vs = new VirtualServer(host);
+    expect(await codeOf(vs.getHardDisk('E:\\kids\\k.vhd'))).toBe('VM_E_PARENT_PATH_NOT_FOUND');
+    await host.writeFile('E:\\kids\\PARENT.VHD', parent);
+    // The name as the child records it; the host compares names case-insensitively.
+    expect((await vs.getHardDisk('E:\\kids\\k.vhd')).parent).toBe('E:\\kids\\parent.vhd');
+  });
+
+  it('VM_E_PARENT_CHILD_ID_MISMATCH when the parent found is another disk', async () => {
+    const { host, vs } = await family();
+    await host.unlink('C:\\base\\parent.vhd');
+    await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: 3 * GiB });
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe(
+      'VM_E_PARENT_CHILD_ID_MISMATCH',
+    );
+  });
+
+  it('VM_E_PARENT_PATH_NOT_FOUND when the parent is gone', async () => {
+    const { host, vs } = await family();
+    await host.unlink('C:\\base\\parent.vhd');
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_PARENT_PATH_NOT_FOUND');
+  });
+
+  it('VM_E_INVALID_HD_FILE for a file that is not a VHD, or a corrupt parent', async () => {
+    const { host, vs } = await family();
+    await host.writeFile('C:\\junk.vhd', counting(2048));
+    expect(await codeOf(vs.getHardDisk('C:\\junk.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    const footer = await readFooter(host, 'C:\\base\\parent.vhd');
+    expect(footer.diskType).toBe(3);
+    const bytes = await host.readFile('C:\\base\\parent.vhd');
+    bytes.set([(bytes[bytes.length - 512] ?? 0) ^ 0xff], bytes.length - 512);
+    bytes.set([(bytes[0] ?? 0) ^ 0xff], 0);
+    await host.writeFile('C:\\base\\parent.vhd', bytes);
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+  });
+
+  it('VM_E_HD_IMAGE_OPEN_FAIL when the host cannot open the file', async () => {
+    const { host, vs } = await family();
+    host.faults.failPath('open', /child\.vhd$/i, 'EACCES');
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_HD_IMAGE_OPEN_FAIL');
+  });
+
+  it('argument and path errors, in order', async () => {
+    const { host, vs } = await family();
+    await host.writeFile('C:\\afile', counting(3));
+    const rows: Array<[string | null | undefined, string]> = [
+      [null, 'E_POINTER'],
+      [undefined, 'E_POINTER'],
+      ['C:\\vms\\ch|ld.vhd', 'E_INVALID_NAME'],
+      ['child.vhd', 'E_BAD_PATHNAME'],
+      ['', 'E_BAD_PATHNAME'],
+      [`C:\\${'x'.repeat(260)}.vhd`, 'E_BUFFER_OVERFLOW'],
+      ['Q:\\child.vhd', 'E_PATH_NOT_FOUND'],
+      ['C:\\nowhere\\child.vhd', 'E_PATH_NOT_FOUND'],
+      ['C:\\afile\\child.vhd', 'E_PATH_NOT_FOUND'],
+      ['C:\\vms\\none.vhd', 'E_FILE_NOT_FOUND'],
+      ['C:\\vms', 'E_FILE_NOT_FOUND'],
+    ];
+    const before = await host.snapshot();
+    for (const [path, code] of rows) {
+      expect(await codeOf(vs.getHardDisk(path)), String(path)).toBe(code);
+      const out: OutParam<ComVMHardDisk> = { value: undefined };
+      expect(hresultName(await asCom(vs).GetHardDisk(path, out))).toBe(code);
+    }
+    expect(await host.snapshot()).toEqual(before);
+  });
+
+  it('answers during shutdown (it changes nothing)', async () => {
+    const { host, vs } = await family();
+    host.beginShutdown();
+    expect((await vs.getHardDisk('C:\\vms\\child.vhd')).type).toBe(VMHardDiskType.Differencing);
+  });
+});
