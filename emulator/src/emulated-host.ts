@@ -207,7 +207,8 @@ class EmulatedHostImpl implements EmulatedHost {
             filePath: string,
             body: () => T,
             torn?: () => TornWrite | undefined,
-          ) => this.#call(op, filePath, body, torn === undefined ? undefined : { node, torn }),
+          ) =>
+            this.#call(op, filePath, body, torn === undefined ? undefined : { node, torn }, true),
           now: () => this.#clock(),
           release: () => {
             const count = (this.#open.get(at.key) ?? 1) - 1;
@@ -401,8 +402,9 @@ class EmulatedHostImpl implements EmulatedHost {
     path: string,
     body: () => T,
     torn?: { node: FileNode; torn: () => TornWrite | undefined },
+    normalised = false,
   ): T {
-    const shown = typeof path === 'string' ? this.#display(path) : String(path);
+    const shown = normalised ? path : typeof path === 'string' ? this.#display(path) : String(path);
     const { verdict, record } = this.#faults.enter(op, shown);
     if (verdict.kind === 'fail') {
       this.#faults.settle(record, verdict.code, true);
