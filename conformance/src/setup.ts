@@ -69,48 +69,42 @@ export function diskImage(disk: DiskSpec, path: string, timestamp: number): Spar
   return image;
 }
 
+/** Adds one to the byte at `offset` of the file, in whichever extent holds it. */
+function bump(image: SparseImage, offset: number, value?: number): SparseImage {
+  return {
+    length: image.length,
+    extents: image.extents.map((extent) => {
+      if (offset < extent.offset || offset >= extent.offset + extent.bytes.length) return extent;
+      const bytes = extent.bytes.slice();
+      const at = offset - extent.offset;
+      bytes[at] = value ?? ((bytes[at] as number) + 1) & 0xff;
+      return { offset: extent.offset, bytes };
+    }),
+  };
+}
+
 function corrupt(image: SparseImage, disk: DiskSpec): SparseImage {
   if (disk.corruption === null) return image;
-  const extents = image.extents.map((extent) => ({
-    offset: extent.offset,
-    bytes: extent.bytes.slice(),
-  }));
-  const head = extents[0]?.bytes as Uint8Array;
-  const footers =
-    disk.type === 'dynamic'
-      ? [0, image.length - 512]
-      : [image.length - 512 - (extents[0]?.offset ?? 0)];
+  const footers = disk.type === 'dynamic' ? [0, image.length - 512] : [image.length - 512];
+  const eachFooter = (field: number, value?: number) =>
+    footers.reduce((out, at) => bump(out, at + field, value), image);
+  const headerless = disk.type === 'fixed';
   switch (disk.corruption) {
     case 'footer-cookie':
-      for (const at of footers) head[at + FOOTER.cookie] = 0x43; // 'C'onectix
-      break;
+      return eachFooter(FOOTER.cookie, 0x43); // 'C'onectix
     case 'footer-checksum':
-      for (const at of footers)
-        head[at + FOOTER.checksum + 3] = ((head[at + FOOTER.checksum + 3] as number) + 1) & 0xff;
-      break;
+      return eachFooter(FOOTER.checksum + 3);
     case 'header-cookie':
-      if (disk.type === 'dynamic')
-        head[512 + HEADER.cookie] = 0x58; // 'X'sparse
-      else for (const at of footers) head[at + FOOTER.cookie] = 0x43;
-      break;
+      return headerless ? eachFooter(FOOTER.cookie, 0x43) : bump(image, 512 + HEADER.cookie, 0x58);
     case 'header-checksum':
-      if (disk.type === 'dynamic')
-        head[512 + HEADER.checksum + 3] = ((head[512 + HEADER.checksum + 3] as number) + 1) & 0xff;
-      else
-        for (const at of footers)
-          head[at + FOOTER.checksum + 3] = ((head[at + FOOTER.checksum + 3] as number) + 1) & 0xff;
-      break;
+      return headerless ? eachFooter(FOOTER.checksum + 3) : bump(image, 512 + HEADER.checksum + 3);
     case 'truncated':
       return { length: 300, extents: [{ offset: 0, bytes: new Uint8Array(300).fill(7) }] };
     case 'empty':
       return { length: 0, extents: [] };
-    case 'junk': {
-      const bytes = new Uint8Array(2048);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
-      return { length: bytes.length, extents: [{ offset: 0, bytes }] };
-    }
+    case 'junk':
+      return { length: 2048, extents: [{ offset: 0, bytes: junkBytes(2048) }] };
   }
-  return { length: image.length, extents };
 }
 
 /** Writes a sparse image to a new file on the host. */

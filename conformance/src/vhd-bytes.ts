@@ -169,31 +169,55 @@ export interface SparseImage {
   readonly extents: ReadonlyArray<{ readonly offset: number; readonly bytes: Uint8Array }>;
 }
 
-/** An empty dynamic disk of `sizeBytes` with 2 MiB blocks. */
+/** The bytes every parent the suite builds holds at virtual offset 0 (the rest reads as zeros). */
+export const PARENT_PATTERN: Uint8Array = Uint8Array.from(
+  { length: 4096 },
+  (_, i) => (i * 7 + 3) & 0xff,
+);
+
+/** A dynamic disk of `sizeBytes` with 2 MiB blocks; block 0 holds {@link PARENT_PATTERN}. */
 export function dynamicImage(
   sizeBytes: number,
   timestamp: number,
   uniqueId: Uint8Array,
 ): SparseImage {
-  const entries = Math.ceil(sizeBytes / (2 * 1024 * 1024));
+  const block = 2 * 1024 * 1024;
+  const entries = Math.ceil(sizeBytes / block);
   const batBytes = Math.ceil((entries * 4) / 512) * 512;
   const footer = buildFooter({ diskType: 3, sizeBytes, timestamp, uniqueId });
-  const head = new Uint8Array(1536 + batBytes + 512);
+  const blockAt = 1536 + batBytes;
+  const head = new Uint8Array(blockAt + 512);
   head.set(footer, 0);
-  head.set(buildDynamicHeader(sizeBytes, 2 * 1024 * 1024), 512);
+  head.set(buildDynamicHeader(sizeBytes, block), 512);
   head.fill(0xff, 1536, 1536 + batBytes);
-  head.set(footer, 1536 + batBytes);
-  return { length: head.length, extents: [{ offset: 0, bytes: head }] };
+  view(head).setUint32(1536, blockAt / 512);
+  head[blockAt] = 0xff; // the bitmap: the first 8 sectors hold data
+  const length = blockAt + 512 + block + 512;
+  return {
+    length,
+    extents: [
+      { offset: 0, bytes: head },
+      { offset: blockAt + 512, bytes: PARENT_PATTERN },
+      { offset: length - 512, bytes: footer },
+    ],
+  };
 }
 
-/** An all-zero fixed disk of `sizeBytes`: data then footer. */
+/** A fixed disk of `sizeBytes`: {@link PARENT_PATTERN}, zeros, then the footer. */
 export function fixedImage(
   sizeBytes: number,
   timestamp: number,
   uniqueId: Uint8Array,
 ): SparseImage {
   const footer = buildFooter({ diskType: 2, sizeBytes, timestamp, uniqueId });
-  return { length: sizeBytes + 512, extents: [{ offset: sizeBytes, bytes: footer }] };
+  const pattern = PARENT_PATTERN.subarray(0, Math.min(PARENT_PATTERN.length, sizeBytes));
+  return {
+    length: sizeBytes + 512,
+    extents: [
+      { offset: 0, bytes: pattern },
+      { offset: sizeBytes, bytes: footer },
+    ],
+  };
 }
 
 /** Decodes UTF-16 (either byte order) without a BOM. */

@@ -3,6 +3,7 @@
  * @module
  */
 import type { PropertyDefinition } from '../property.js';
+import { childFile } from './child-file.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
 
 /** The suite's properties. */
@@ -10,4 +11,5 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   differencingModel,
   dynamicModel,
   fixedModel,
+  childFile,
 ] as PropertyDefinition<unknown>[];
