@@ -131,6 +131,13 @@ class EmulatedHostImpl implements EmulatedHost {
       });
     }
     for (const entry of image) this.#restore(entry);
+    // Times last: restoring an entry touches its parent folder.
+    for (const entry of image) {
+      const posix = this.#index.get(windowsPath.pathKey(entry));
+      const node = posix === undefined ? undefined : this.#node(posix);
+      if (node?.kind === 'directory') node.directory.mtime = entry.mtime;
+      else if (node?.kind === 'file') node.file.mtime = entry.mtime;
+    }
   }
 
   get faults(): FaultInjector {
@@ -638,13 +645,10 @@ class EmulatedHostImpl implements EmulatedHost {
     const at = this.#locateParsed({ drive: entry.drive, segments: entry.segments }, volume);
     if (entry.kind === 'directory') {
       this.#createDirectory(at, 'restore');
-      const posix = this.#index.get(at.key) as string;
-      const node = this.#node(posix);
-      if (node.kind === 'directory') node.directory.mtime = entry.mtime;
       return;
     }
     const content = entry.content ?? new SparseContent();
-    this.#createFile(at, 'restore', content, entry.mtime);
+    this.#createFile(at, 'restore', content);
     volume.resize(0, content.size);
   }
 }

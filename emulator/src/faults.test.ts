@@ -304,3 +304,22 @@ describe('power cuts', () => {
     expect(after.volumeInfo('C')).toEqual(h.volumeInfo('C'));
   });
 });
+
+describe('reopening', () => {
+  it('keeps file and folder times, and the new host is not shutting down', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const h = createEmulatedHost({
+      volumes: [{ drive: 'C', fileSystem: 'FAT16' }],
+      now: () => now,
+    });
+    await h.mkdir('C:\\d');
+    await h.writeFile('C:\\d\\f', bytes('x'));
+    const before = [await h.stat('C:\\d'), await h.stat('C:\\d\\f')];
+    h.beginShutdown();
+    now = new Date('2027-01-01T00:00:00Z');
+    const after = h.reopenAfterPowerCut();
+    expect([await after.stat('C:\\d'), await after.stat('C:\\d\\f')]).toEqual(before);
+    expect(after.isShuttingDown()).toBe(false);
+    expect(after.now()).toEqual(now);
+  });
+});

@@ -236,7 +236,10 @@ class NodeHost implements Host {
     let current = at.existing;
     for (const name of at.missing) {
       current = join(current, name);
-      await mkdir(current).catch((error: unknown) => {
+      const folder = current;
+      await mkdir(folder).catch(async (error: unknown) => {
+        // Another call may have created it meanwhile: a folder there is what was asked for.
+        if (nodeErrorCode(error) === 'EEXIST' && (await stat(folder)).isDirectory()) return;
         throw toHostError(error, 'mkdir', path);
       });
     }
