@@ -4,6 +4,8 @@
  * at once, the earlier check's code wins. Every row checks that no volume changed unless S_OK.
  */
 import type { EmulatedHost } from '@vskit/emulator';
+import { decodeDynamicHeader, decodeFooter, expandedFileSize } from '@vskit/vhd-format';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   counting,
@@ -14,6 +16,7 @@ import {
   writeVhd,
 } from '../__fixtures__/hosts.js';
 import { asCom, type ComVMTask, type OutParam } from '../com.js';
+import { isVsError, type VsError } from '../errors.js';
 import { HRESULT, type HResultName, hresultName, VMTaskResult } from '../hresult.js';
 import { VirtualServer } from '../virtual-server.js';
 
@@ -473,9 +476,24 @@ describe('CreateDifferencingVirtualHardDisk return codes (one row per condition)
   for (const condition of CONDITIONS) {
     for (const variant of condition.variants) {
       it(`${condition.code}: ${variant.name}; nothing changes`, async () => {
-        const { hr, before, after } = await run(variant.apply(BASE));
+        const scenario = variant.apply(BASE);
+        const { hr, before, after } = await run(scenario);
         expect(hresultName(hr)).toBe(condition.code);
         expect(after).toEqual(before);
+        if (!scenario.outNull) {
+          // The promise face rejects with a VsError of the same code.
+          const { host } = await arrange(scenario);
+          const vs = new VirtualServer(host);
+          const error = await vs
+            .createDifferencingVirtualHardDisk(scenario.imagePath, scenario.parentPath)
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(isVsError(error, condition.code)).toBe(true);
+          expect((error as VsError).hresult).toBe(hr);
+          expect((error as VsError).message).toMatch(/imagePath|parentPath|shutting down/);
+        }
       });
     }
   }
@@ -496,4 +514,134 @@ describe('CreateDifferencingVirtualHardDisk precedence (the earlier check wins)'
       }
     }
   }
+});
+
+describe('CreateDifferencingVirtualHardDisk size limits at their exact edges (from the parent)', () => {
+  async function createOver(parentSize: number, imageFs: Scenario['imageFileSystem'] = 'NTFS') {
+    return run({
+      ...BASE,
+      parentFile: { kind: 'vhd', sizeBytes: parentSize },
+      imageFileSystem: imageFs,
+      imageFreeBytes: imageFs === 'NTFS' ? undefined : 8 * GiB,
+    });
+  }
+
+  it('a parent of 3 MB - 512 bytes is too small, one of 3 MB is fine', async () => {
+    expect(hresultName((await createOver(3 * MiB - 512)).hr)).toBe('VM_E_IMAGE_SIZE_TOO_SMALL');
+    const ok = await createOver(3 * MiB);
+    expect(hresultName(ok.hr)).toBe('S_OK');
+    expect(ok.task?.Result).toBe(VMTaskResult.Success);
+  });
+
+  it('a parent of 2,088,960 MB is too large, one 512 bytes smaller is fine', async () => {
+    expect(hresultName((await createOver(2_088_960 * MiB)).hr)).toBe('VM_E_IMAGE_SIZE_TOO_LARGE');
+    const ok = await createOver(2_088_960 * MiB - 512);
+    expect(hresultName(ok.hr)).toBe('S_OK');
+    expect(ok.task?.Result).toBe(VMTaskResult.Success);
+  });
+
+  /** The child's size fully expanded, from the structures of the file actually written. */
+  async function expandedFromFile(host: EmulatedHost, path: string): Promise<number> {
+    const bytes = await host.readFile(path);
+    const footer = decodeFooter(bytes.subarray(bytes.length - 512));
+    const header = decodeDynamicHeader(bytes.subarray(512, 1536));
+    const bat = Math.ceil((header.maxTableEntries * 4) / 512) * 512;
+    const locators = header.parentLocators.reduce((sum, l) => sum + l.platformDataSpace, 0);
+    const blocks = Math.ceil(footer.currentSize / header.blockSize);
+    return 512 + 1024 + bat + locators + blocks * (header.blockSize + 512) + 512;
+  }
+
+  it('FAT32: the child is refused exactly when, fully expanded, it passes 4 GiB - 1 byte', async () => {
+    const limit = 2 ** 32 - 1;
+    const locatorDataBytes = 512; // W2ku 'C:\base\parent.vhd' (19 UTF-16 units); no W2ru across drives
+    const expanded = (size: number) =>
+      expandedFileSize({ type: 'differencing', sizeBytes: size, locatorDataBytes });
+    // The smallest parent size (in sectors) whose child no longer fits.
+    let low = 4000 * MiB;
+    let high = 4096 * MiB;
+    while (high - low > 512) {
+      const mid = low + Math.floor((high - low) / 1024) * 512;
+      if (expanded(mid) > limit) high = mid;
+      else low = mid;
+    }
+    const fits = await createOver(low, 'FAT32');
+    expect(hresultName(fits.hr)).toBe('S_OK');
+    expect(fits.task?.Result).toBe(VMTaskResult.Success);
+    expect(await expandedFromFile(fits.host, IMAGE)).toBeLessThanOrEqual(limit);
+    expect(await expandedFromFile(fits.host, IMAGE)).toBe(expanded(low));
+    expect(hresultName((await createOver(high, 'FAT32')).hr)).toBe(
+      'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -4096, max: 4096 }), async (sectors) => {
+        const size = high + sectors * 512;
+        const { hr } = await createOver(size, 'FAT32');
+        expect(hresultName(hr)).toBe(size >= high ? 'VM_E_FILE_TOO_LARGE_FOR_VOLUME' : 'S_OK');
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
+
+describe('CreateDifferencingVirtualHardDisk path resolution', () => {
+  const segment = fc.oneof(fc.constantFrom('a', 'B', 'b'), fc.stringMatching(/^[a-z]{1,6}$/));
+  const flipCase = (s: string, mask: number) =>
+    [...s].map((c, i) => ((mask >> (i % 16)) & 1 ? c.toUpperCase() : c)).join('');
+
+  it('a relative parentPath resolves against the child folder; `..` stops at the root; case does not matter', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(segment, { maxLength: 4 }),
+        fc.nat(6),
+        fc.nat(0xffff),
+        async (folder, ups, mask) => {
+          const { host } = testHost();
+          await writeVhd(host, 'C:\\a\\b\\p.vhd', { type: 'dynamic', sizeBytes: 8 * MiB });
+          const imagePath = `C:\\${[...folder, 'child.vhd'].join('\\')}`;
+          const given = [
+            ...Array.from({ length: ups }, () => '..'),
+            flipCase('a\\b\\p.vhd', mask),
+          ].join('\\');
+          const vs = new VirtualServer(host);
+          const before = await host.snapshot();
+          let code = 'S_OK';
+          try {
+            const task = await vs.createDifferencingVirtualHardDisk(imagePath, given);
+            await task.waitForCompletion(-1);
+            expect(task.result).toBe(VMTaskResult.Success);
+          } catch (error) {
+            code = (error as { name: string }).name;
+          }
+          // `..` beyond the root stays at the root; any fewer leaves a folder in front of a\b.
+          if (ups >= folder.length) {
+            expect(code).toBe('S_OK');
+            const parentSegments = flipCase('a\\b\\p.vhd', mask).split('\\');
+            let common = 0;
+            while (
+              common < folder.length &&
+              common < 2 &&
+              folder[common]?.toLowerCase() === parentSegments[common]?.toLowerCase()
+            ) {
+              common++;
+            }
+            const up = folder.length - common;
+            const relative = [
+              ...(up === 0 ? ['.'] : Array.from({ length: up }, () => '..')),
+              ...parentSegments.slice(common),
+            ];
+            await expectChild(host, {
+              child: imagePath,
+              parent: `C:\\${parentSegments.join('\\')}`,
+              relative: relative.join('\\'),
+              created: host.now(),
+            });
+          } else {
+            expect(code).toBe('E_PATH_NOT_FOUND');
+            expect(await host.snapshot()).toEqual(before);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

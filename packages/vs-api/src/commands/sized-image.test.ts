@@ -65,7 +65,8 @@ async function arrange(s: Scenario): Promise<EmulatedHost> {
   return host;
 }
 
-async function run(s: Scenario) {
+/** Runs a scenario on the COM face; `cancel` stops a successful creation instead of waiting for it. */
+async function run(s: Scenario, options: { cancel?: boolean } = {}) {
   const host = await arrange(s);
   const before = await host.snapshot();
   const com = asCom(new VirtualServer(host));
@@ -73,6 +74,7 @@ async function run(s: Scenario) {
   const create =
     s.kind === 'dynamic' ? com.CreateDynamicVirtualHardDisk : com.CreateFixedVirtualHardDisk;
   const hr = await create(s.imagePath, s.sizeMB as number, out);
+  if (hr === HRESULT.S_OK && options.cancel) await out?.value?.Cancel();
   if (hr === HRESULT.S_OK) await out?.value?.WaitForCompletion(-1);
   return { hr, host, before, after: await host.snapshot(), task: out?.value };
 }
@@ -263,12 +265,10 @@ describe('size limits at their exact edges', () => {
         fc.integer({ min: 4080, max: 4100 }),
         async (kind, sizeMB) => {
           const fileBytes = expandedFileSize({ type: kind, sizeBytes: sizeMB * MiB });
-          const { hr } = await run({
-            ...base(kind),
-            fileSystem: 'FAT32',
-            sizeMB,
-            freeBytes: 8 * GiB,
-          });
+          const { hr } = await run(
+            { ...base(kind), fileSystem: 'FAT32', sizeMB, freeBytes: 8 * GiB },
+            { cancel: true },
+          );
           expect(hresultName(hr)).toBe(
             fileBytes > 2 ** 32 - 1 ? 'VM_E_FILE_TOO_LARGE_FOR_VOLUME' : 'S_OK',
           );
@@ -276,6 +276,23 @@ describe('size limits at their exact edges', () => {
       ),
       { numRuns: 12 },
     );
+    // The exact edge: the largest size in MB whose file fits, and the next one.
+    for (const kind of ['dynamic', 'fixed'] as const) {
+      let last = 4000;
+      while (expandedFileSize({ type: kind, sizeBytes: (last + 1) * MiB }) <= 2 ** 32 - 1) last++;
+      const fits = await run(
+        { ...base(kind), fileSystem: 'FAT32', sizeMB: last, freeBytes: 8 * GiB },
+        { cancel: true },
+      );
+      expect(hresultName(fits.hr)).toBe('S_OK');
+      const over = await run({
+        ...base(kind),
+        fileSystem: 'FAT32',
+        sizeMB: last + 1,
+        freeBytes: 8 * GiB,
+      });
+      expect(hresultName(over.hr)).toBe('VM_E_FILE_TOO_LARGE_FOR_VOLUME');
+    }
     // Both sides of the edge exist in that range.
     expect(expandedFileSize({ type: 'fixed', sizeBytes: 4095 * MiB })).toBeLessThanOrEqual(
       2 ** 32 - 1,
