@@ -64,11 +64,16 @@ export async function startCreation(
   } finally {
     unlock();
   }
-  return new VMTask({
-    description,
-    id,
-    work: (task) => runCreation(host, plan, task),
-    classify: creationFailure,
-    onSettled: () => reservations.release(key),
-  });
+  try {
+    return new VMTask({
+      description,
+      id,
+      work: (task) => runCreation(host, plan, task),
+      classify: creationFailure,
+      onSettled: () => reservations.release(key),
+    });
+  } catch (error) {
+    reservations.release(key);
+    throw checkFailure(error);
+  }
 }

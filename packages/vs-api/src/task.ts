@@ -30,9 +30,13 @@ export interface TaskContext {
 
 /** The part of `AbortSignal` tasks use, so vs-api compiles without DOM or Node types. */
 export interface AbortSignalLike {
+  /** Whether the task was cancelled. */
   readonly aborted: boolean;
+  /** Why (a {@link TaskCancelled}). */
   readonly reason?: unknown;
+  /** Calls `listener` when the task is cancelled. */
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Stops calling `listener`. */
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 

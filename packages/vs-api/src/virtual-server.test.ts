@@ -301,6 +301,7 @@ describe('fault injection at every host operation of a creation', () => {
       for (const record of ops) {
         cases.push([record, 'EIO', 'DISP_E_EXCEPTION']);
         cases.push([record, 'ENOSPC', 'E_DISK_FULL']);
+        if (record.op === 'write') cases.push([record, 'EFBIG', 'VM_E_FILE_TOO_LARGE_FOR_VOLUME']);
       }
       for (const [record, code, expected] of cases) {
         const host = await withParent();
