@@ -40,8 +40,10 @@ export class ProbeHost implements Host {
   private counts = new Map<ProbeOperation, number>();
   private gate: Promise<void> | undefined;
   private releaseGate: (() => void) | undefined;
-  /** Whether a write is waiting at the gate. */
+  /** Writes waiting at the gate. */
   blockedWrites = 0;
+  /** Whether the armed fault has fired. */
+  faultFired = false;
 
   constructor(inner: Host) {
     this.inner = inner;
@@ -56,6 +58,7 @@ export class ProbeHost implements Host {
   injectFault(fault: ProbeFault | undefined): void {
     this.fault = fault;
     this.counts = new Map();
+    if (fault !== undefined) this.faultFired = false;
   }
 
   /** Holds every write until {@link release}. */
@@ -78,8 +81,9 @@ export class ProbeHost implements Host {
     if (fault === undefined || fault.operation !== operation) return;
     const count = (this.counts.get(operation) ?? 0) + 1;
     this.counts.set(operation, count);
-    if (count === fault.nth)
-      throw new HostError(fault.code, operation, path, 'injected by the conformance suite');
+    if (count !== fault.nth) return;
+    this.faultFired = true;
+    throw new HostError(fault.code, operation, path, 'injected by the conformance suite');
   }
 
   volumes(): VolumeInfo[] {

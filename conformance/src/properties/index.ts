@@ -4,7 +4,11 @@
  */
 import type { PropertyDefinition } from '../property.js';
 import { childFile } from './child-file.js';
+import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
+import { imageFile } from './image-file.js';
+import { taskFaults } from './task-faults.js';
+import { taskLifecycle } from './tasks.js';
 
 /** The suite's properties. */
 export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
@@ -12,4 +16,9 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   dynamicModel,
   fixedModel,
   childFile,
+  imageFile,
+  taskLifecycle,
+  taskFaults,
+  concurrentCreation,
+  shutdownInFlight,
 ] as PropertyDefinition<unknown>[];

@@ -1,0 +1,68 @@
+/**
+ * Happy-path scenarios (every check passes) for the task, fault, concurrency and image
+ * properties, and a helper that starts a call and returns its task.
+ * @module
+ */
+import fc from 'fast-check';
+import { Chooser, choicesArb } from '../arbitraries/chooser.js';
+import { buildDifferencing, buildSized, type Scenario } from '../arbitraries/scenario.js';
+import type { CreateMethod } from '../catalogue.js';
+import { describeHr, HR } from '../hresults.js';
+import { type Prediction, predict } from '../model.js';
+import type { CaseContext } from '../property.js';
+import type { Prepared } from '../setup.js';
+import type { ComTask, OutParam } from '../subject.js';
+import { invoke } from './invoke.js';
+
+/** A scenario of `method` in which every check passes (as generated; the model confirms). */
+export function happyArb(methods: readonly CreateMethod[]): fc.Arbitrary<Scenario> {
+  return fc.tuple(fc.constantFrom(...methods), choicesArb()).map(([method, draws]) => {
+    const c = new Chooser(draws);
+    return method === 'CreateDifferencingVirtualHardDisk'
+      ? buildDifferencing(c, [])
+      : buildSized(c, method, []);
+  });
+}
+
+/** The model's prediction when it is S_OK, else `undefined` (the case is then not a happy one). */
+export function happyPrediction(scenario: Scenario, prepared: Prepared): Prediction | undefined {
+  const prediction = predict(scenario.state, scenario.call, prepared.facts);
+  return prediction.decided === undefined && prediction.image !== undefined
+    ? prediction
+    : undefined;
+}
+
+/** Starts the scenario's call; fails `id` unless it returns S_OK with a task. */
+export async function start(
+  prepared: Prepared,
+  scenario: Scenario,
+  ctx: CaseContext,
+  id: string,
+): Promise<ComTask> {
+  const out: OutParam<ComTask> = { value: undefined };
+  const hr = await invoke(prepared.server, scenario.call, out);
+  if (hr !== HR.S_OK || out.value === undefined || out.value === null) {
+    ctx.fail(id, `expected S_OK and a task, got ${describeHr(hr)}`);
+  }
+  return out.value;
+}
+
+/** Resolves `promise`, or `fallback()` after `ms` milliseconds. */
+export async function within<T>(promise: Promise<T>, ms: number, fallback: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      fallback();
+      resolve();
+    }, ms);
+  });
+  try {
+    const [value] = await Promise.all([
+      promise,
+      Promise.race([promise.then(() => undefined), guard]),
+    ]);
+    return value;
+  } finally {
+    clearTimeout(timer);
+  }
+}

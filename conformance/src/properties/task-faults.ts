@@ -1,0 +1,78 @@
+/**
+ * A task hit by an I/O failure: Result DiskRelatedError with Error E_DISK_FULL (out of space) or
+ * DISP_E_EXCEPTION (anything else), and the partial file and the folders it created removed.
+ * Faults are injected by the suite's probe host, so this holds for any subject.
+ * @module
+ */
+import fc from 'fast-check';
+import type { Scenario } from '../arbitraries/scenario.js';
+import { describeHr, HR, TASK_RESULT } from '../hresults.js';
+import type { ProbeFault } from '../probe-host.js';
+import { defineProperty } from '../property.js';
+import { prepare } from '../setup.js';
+import type { ComTask, OutParam } from '../subject.js';
+import { happyArb, happyPrediction } from './happy.js';
+import { describeDiff, diffSnapshots, invoke } from './invoke.js';
+
+const faultArb: fc.Arbitrary<ProbeFault> = fc.record({
+  operation: fc.constantFrom('write', 'truncate', 'sync', 'mkdir'),
+  nth: fc.integer({ min: 1, max: 4 }),
+  code: fc.constantFrom('ENOSPC', 'EIO'),
+});
+
+/** Injected I/O failures during CreateDifferencingVirtualHardDisk's task. */
+export const taskFaults = defineProperty<{ scenario: Scenario; fault: ProbeFault }>({
+  name: 'task.faults',
+  covers: ['CDVHD.task.disk-full', 'CDVHD.DISP_E_EXCEPTION', 'STATE.no-partial-file'],
+  primary: 'CDVHD.DISP_E_EXCEPTION',
+  arbitrary: () =>
+    fc.record({ scenario: happyArb(['CreateDifferencingVirtualHardDisk']), fault: faultArb }),
+  async check(subject, { scenario, fault }, ctx) {
+    const prepared = await prepare(subject, scenario.state);
+    try {
+      if (happyPrediction(scenario, prepared) === undefined) return;
+      const id = fault.code === 'ENOSPC' ? 'CDVHD.task.disk-full' : 'CDVHD.DISP_E_EXCEPTION';
+      const wanted = fault.code === 'ENOSPC' ? HR.E_DISK_FULL : HR.DISP_E_EXCEPTION;
+      const before = await prepared.host.snapshot();
+      prepared.probe.injectFault(fault);
+      const out: OutParam<ComTask> = { value: undefined };
+      const hr = await invoke(prepared.server, scenario.call, out);
+      const task = out.value;
+      if (hr === HR.S_OK && task) await task.WaitForCompletion(-1);
+      prepared.probe.injectFault(undefined);
+      if (!prepared.probe.faultFired) {
+        ctx.expect(
+          id,
+          hr === HR.S_OK && task?.Result === TASK_RESULT.Success,
+          () => `no fault fired, yet ${describeHr(hr)} / Result ${task?.Result}`,
+        );
+        return;
+      }
+      ctx.exercise(id);
+      ctx.exercise('STATE.no-partial-file');
+      const after = await prepared.host.snapshot();
+      const diff = diffSnapshots(before, after);
+      ctx.expect(
+        'STATE.no-partial-file',
+        diff.added.length + diff.removed.length + diff.changed.length === 0,
+        () => `after a failed creation the volumes changed: ${describeDiff(diff)}`,
+      );
+      if (hr !== HR.S_OK) {
+        ctx.expect(
+          id,
+          hr === wanted,
+          () => `the method failed with ${describeHr(hr)}, expected ${describeHr(wanted)}`,
+        );
+        return;
+      }
+      ctx.expect(
+        id,
+        task?.Result === TASK_RESULT.DiskRelatedError && (task?.Error ?? 0) >>> 0 === wanted,
+        () =>
+          `${fault.code} at ${fault.operation} #${fault.nth}: Result ${task?.Result}, Error ${describeHr(task?.Error)}`,
+      );
+    } finally {
+      await prepared.dispose();
+    }
+  },
+});
