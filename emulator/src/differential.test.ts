@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '@vskit/host';
@@ -17,14 +17,30 @@ describe('emulated and node hosts', () => {
   it('agree on every result and on the final tree for random command sequences', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(commandArbitrary(), { minLength: 1, maxLength: 30, size: 'medium' }),
+        fc.array(commandArbitrary({ maxPosition: 500, maxData: 300, drives: ['C', 'D'] }), {
+          minLength: 1,
+          maxLength: 30,
+          size: 'medium',
+        }),
         async (commands) => {
           const root = await mkdtemp(join(tmpdir(), 'vskit-differential-'));
+          const rootC = join(root, 'c');
+          const rootD = join(root, 'd');
+          await mkdir(rootC);
+          await mkdir(rootD);
           try {
             const emulated = createEmulatedHost({
-              volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 40 }],
+              volumes: [
+                { drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 40 },
+                { drive: 'D', fileSystem: 'FAT32', capacityBytes: 2 ** 40 },
+              ],
             });
-            const real = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
+            const real = createNodeHost({
+              volumes: [
+                { drive: 'C', root: rootC, fileSystem: 'NTFS' },
+                { drive: 'D', root: rootD, fileSystem: 'FAT32' },
+              ],
+            });
             for (const c of [...SEED_COMMANDS, ...commands]) {
               const expected = await runCommand(emulated, c);
               const actual = await runCommand(real, c);
@@ -36,7 +52,7 @@ describe('emulated and node hosts', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 50 },
     );
   });
 });

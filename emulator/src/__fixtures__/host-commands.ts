@@ -6,24 +6,36 @@ import type { Host, HostFile } from '@vskit/host';
 import { isHostError } from '@vskit/host';
 import fc from 'fast-check';
 
-/** How large the positions and data of file steps may be. */
+/** How large the positions and data of file steps may be, and which drives paths use. */
 export interface CommandScale {
   readonly maxPosition: number;
   readonly maxData: number;
+  /** Drive letters, the first the most likely; default `['C']`. */
+  readonly drives?: readonly string[];
 }
 
 const SMALL: CommandScale = { maxPosition: 500, maxData: 300 };
 
-/** Paths over a tiny vocabulary, so that commands collide, differ in case and meet `..`. */
 /** A name of the vocabulary. */
 export const name = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom('d', 'D', 'f.vhd', 'F.VHD') },
   { weight: 1, arbitrary: fc.constantFrom('..', '.') },
 );
-/** A path over the vocabulary. */
-export const path = fc
-  .array(name, { minLength: 1, maxLength: 3, size: 'xsmall' })
-  .map((segments) => `C:\\${segments.join('\\')}`);
+/** A path over the vocabulary, on one of `drives` (the first one four times as likely). */
+export function pathArbitrary(drives: readonly string[] = ['C']): fc.Arbitrary<string> {
+  const [first = 'C', ...others] = drives;
+  const drive =
+    others.length === 0
+      ? fc.constant(first)
+      : fc.oneof(
+          { weight: 4, arbitrary: fc.constant(first) },
+          { weight: 1, arbitrary: fc.constantFrom(...others) },
+        );
+  return fc
+    .tuple(drive, fc.array(name, { minLength: 1, maxLength: 3, size: 'xsmall' }))
+    .map(([letter, segments]) => `${letter}:\\${segments.join('\\')}`);
+}
+
 /** One call on an open file. */
 export type FileStep =
   | { kind: 'write'; position: number; data: Uint8Array }
@@ -69,6 +81,7 @@ export type Command =
 export function commandArbitrary(scale: CommandScale = SMALL): fc.Arbitrary<Command> {
   const data = fc.uint8Array({ maxLength: scale.maxData });
   const fileStep = fileStepArbitrary(scale);
+  const path = pathArbitrary(scale.drives);
   return fc.oneof(
     fc.record({ kind: fc.constant('mkdir' as const), path, recursive: fc.boolean() }),
     fc.record({ kind: fc.constant('writeFile' as const), path, data }),
