@@ -3,6 +3,7 @@
  * remembers where every layer came from.
  * @module
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { openNodeFile } from '@vskit/emulator';
 import {
@@ -99,7 +100,11 @@ export function parentOpener(
       }
       const file = await openNodeFile(hit.path, 'read');
       sources.push({ path: hit.path, file, attempts });
-      return file;
+      const modified = await stat(hit.path).then(
+        (s) => s.mtime,
+        () => undefined,
+      );
+      return modified === undefined ? file : { file, modified };
     },
     async closeAll() {
       await Promise.all(sources.map((s) => s.file.close().catch(() => undefined)));

@@ -12,7 +12,8 @@ export type CliErrorCode =
   | 'INVALID_NUMBER'
   | 'INVALID_VOLUME'
   | 'OUT_OF_RANGE'
-  | 'NOT_A_FILE';
+  | 'NOT_A_FILE'
+  | 'INVALID_SUBJECT';
 
 /** Exit status for a command line that could not be understood. */
 export const EXIT_USAGE = 2;

@@ -70,7 +70,7 @@ export function createProgress(
       if (time - last < REPAINT_MS && !complete) return;
       last = time;
       drawn = true;
-      const width = Math.max(20, (sink.columns ?? 80) - 1);
+      const width = Math.max(20, (sink.columns || 80) - 1);
       sink.write(`\r${renderProgress(label, done, total, width)}\x1b[K`);
     },
     finish() {

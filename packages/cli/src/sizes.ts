@@ -3,7 +3,7 @@
  * Every unit is binary, as Virtual Server counts: `MB` = `MiB` = 1,048,576 bytes.
  * @module
  */
-import { CliError } from './errors.js';
+import { CliError, EXIT_USAGE } from './errors.js';
 
 const UNITS: Readonly<Record<string, number>> = {
   '': 1,
@@ -28,7 +28,7 @@ const SIZE = /^(\d+)(?:\.(\d+))?\s*([a-z]*)$/i;
  * Parses a byte count. Units (case-insensitive): B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, all
  * powers of 1024; no unit means bytes. A fraction is allowed when the result is a whole number of
  * bytes (`1.5KiB` = 1536, `0.5B` is refused).
- * @throws CliError `INVALID_SIZE` for anything else (empty, negative, unknown unit, not a whole
+ * @throws CliError `INVALID_SIZE` (exit status 2) for anything else (empty, negative, unknown unit, not a whole
  *   number of bytes, above 2^53).
  */
 export function parseSize(text: string, what = 'size'): number {
@@ -38,6 +38,7 @@ export function parseSize(text: string, what = 'size'): number {
     throw new CliError(
       'INVALID_SIZE',
       `${what} '${text}' is not a size (examples: 512MB, 64MiB, 10GiB, 4096)`,
+      EXIT_USAGE,
     );
   }
   const whole = match[1] ?? '0';
@@ -46,11 +47,15 @@ export function parseSize(text: string, what = 'size'): number {
   const scale = 10n ** BigInt(fraction.length);
   const numerator = BigInt(whole + fraction) * BigInt(unit);
   if (numerator % scale !== 0n) {
-    throw new CliError('INVALID_SIZE', `${what} '${text}' is not a whole number of bytes`);
+    throw new CliError(
+      'INVALID_SIZE',
+      `${what} '${text}' is not a whole number of bytes`,
+      EXIT_USAGE,
+    );
   }
   const bytes = numerator / scale;
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new CliError('INVALID_SIZE', `${what} '${text}' is too large`);
+    throw new CliError('INVALID_SIZE', `${what} '${text}' is too large`, EXIT_USAGE);
   }
   return Number(bytes);
 }

@@ -1,7 +1,7 @@
 import { realpath, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openNodeFile } from '@vskit/emulator';
-import type { HostFile } from '@vskit/host';
+import { HostError, type HostFile, isHostError } from '@vskit/host';
 import {
   type CreateOptions,
   createDifferencing,
@@ -42,7 +42,15 @@ async function createFile(
   path: string,
   fill: (file: HostFile, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
-  const file = await openNodeFile(path, 'createNew');
+  let file: HostFile;
+  try {
+    file = await openNodeFile(path, 'createNew');
+  } catch (error) {
+    if (isHostError(error, 'EEXIST')) {
+      throw new HostError('EEXIST', 'create', path, 'already exists; create never overwrites');
+    }
+    throw error;
+  }
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
+import type { ComVMHardDisk, ComVMTask, OutParam } from '@vskit/vs-api';
 import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
 import { CliError, hex32, usageError } from '../errors.js';
-import { type Row, renderRows, writeJson } from '../output.js';
+import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseVolumes, type VolumeSpec } from '../volumes.js';
 
@@ -56,61 +57,36 @@ export interface VsReport {
     readonly errorText: string;
     readonly errorDescription?: string;
   };
-  /** For GetHardDisk: the disk's properties. */
-  readonly hardDisk?: Readonly<Record<string, unknown>>;
+  /** For GetHardDisk: the IVMHardDisk's properties. */
+  readonly hardDisk?: {
+    readonly File: string;
+    readonly Type: number;
+    readonly TypeName: string;
+    readonly SizeInGuest: number;
+    readonly SizeOnHost: number;
+    readonly HostFreeDiskSpace: number;
+    readonly Parent: string | null;
+  };
 }
 
-/** The properties of an IVMHardDisk worth showing (read when present). */
-const HARD_DISK_PROPERTIES = [
-  'File',
-  'Type',
-  'SizeInGuest',
-  'SizeOnHost',
-  'Parent',
-  'HostDriveLetter',
-];
-
-async function readProperties(
-  object: unknown,
-  names: readonly string[],
-): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  if (typeof object !== 'object' || object === null) return out;
-  for (const name of names) {
-    if (!(name in object)) continue;
-    const value = await (object as Record<string, unknown>)[name];
-    if (typeof value === 'function') continue;
-    out[name] =
-      typeof value === 'object' && value !== null
-        ? ((await readProperties(value, ['File'])).File ?? String(value))
-        : value;
-  }
-  return out;
-}
-
-interface ComTask {
-  WaitForCompletion(timeoutMs: number): Promise<unknown>;
-  readonly IsComplete: boolean;
-  readonly PercentCompleted: number;
-  readonly Result: number;
-  readonly Error: number;
-  readonly ErrorDescription?: string;
-}
-
-async function waitForTask(task: ComTask, io: CliIo, label: string): Promise<void> {
+async function waitForTask(task: ComVMTask, io: CliIo, label: string): Promise<void> {
   const progress = createProgress(io.stderr, label, 100);
   try {
     if (io.stderr.isTTY !== true) {
       await task.WaitForCompletion(-1);
       return;
     }
-    while (!(await task.IsComplete)) {
-      progress.update(await task.PercentCompleted);
+    while (!task.IsComplete) {
+      progress.update(task.PercentCompleted);
       await task.WaitForCompletion(100);
     }
   } finally {
     progress.finish();
   }
+}
+
+function nameOf(table: Readonly<Record<string, number>>, value: number): string {
+  return Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
 }
 
 /** The human text of `vskit vs`. */
@@ -124,8 +100,17 @@ export function renderVs(report: VsReport): string {
     );
     if (report.task.errorDescription) rows.push(['description', report.task.errorDescription]);
   }
-  for (const [name, value] of Object.entries(report.hardDisk ?? {}))
-    rows.push([name, String(value)]);
+  const disk = report.hardDisk;
+  if (disk !== undefined) {
+    rows.push(
+      ['File', disk.File],
+      ['Type', `${disk.TypeName} (${disk.Type})`],
+      ['SizeInGuest', sizeWithBytes(disk.SizeInGuest)],
+      ['SizeOnHost', sizeWithBytes(disk.SizeOnHost)],
+      ['HostFreeDiskSpace', sizeWithBytes(disk.HostFreeDiskSpace)],
+      ['Parent', disk.Parent ?? '(none)'],
+    );
+  }
   return `${lines.join('\n')}\n${rows.length === 0 ? '' : renderRows(rows)}`;
 }
 
@@ -190,12 +175,21 @@ Examples:
     const host = createNodeHost({
       volumes: volumes.map((v) => ({ drive: v.drive, root: v.root, fileSystem: v.fileSystem })),
     });
-    const com = vsApi.asCom(new vsApi.VirtualServer(host)) as unknown as Record<
-      VsMethod,
-      (...a: unknown[]) => Promise<number>
-    >;
-    const out: { value: unknown } = { value: undefined };
-    const hresult = (await com[method](...methodArgs, out)) >>> 0;
+    const com = vsApi.asCom(new vsApi.VirtualServer(host));
+    const task: OutParam<ComVMTask> = { value: undefined };
+    const disk: OutParam<ComVMHardDisk> = { value: undefined };
+    const [first, second] = methodArgs;
+    let hresult: number;
+    if (method === 'CreateDifferencingVirtualHardDisk') {
+      hresult = await com.CreateDifferencingVirtualHardDisk(String(first), String(second), task);
+    } else if (method === 'CreateDynamicVirtualHardDisk') {
+      hresult = await com.CreateDynamicVirtualHardDisk(String(first), Number(second), task);
+    } else if (method === 'CreateFixedVirtualHardDisk') {
+      hresult = await com.CreateFixedVirtualHardDisk(String(first), Number(second), task);
+    } else {
+      hresult = await com.GetHardDisk(String(first), disk);
+    }
+    hresult >>>= 0;
     let report: VsReport = {
       method,
       arguments: methodArgs,
@@ -204,28 +198,36 @@ Examples:
       hresultText: vsApi.formatHresult(hresult),
     };
     let failure = hresult !== vsApi.HRESULT.S_OK ? hresult : undefined;
-    if (failure === undefined && VS_METHODS[method].returns === 'task' && out.value !== undefined) {
-      const task = out.value as ComTask;
-      await waitForTask(task, io, method);
-      const result = Number(await task.Result);
-      const error = Number(await task.Error) >>> 0;
-      const resultName =
-        Object.entries(vsApi.VMTaskResult).find(([, v]) => v === result)?.[0] ?? String(result);
-      const errorDescription = await task.ErrorDescription;
+    const comTask = task.value;
+    const comDisk = disk.value;
+    if (failure === undefined && comTask) {
+      await waitForTask(comTask, io, method);
+      const error = comTask.Error >>> 0;
       report = {
         ...report,
         task: {
-          isComplete: Boolean(await task.IsComplete),
-          result,
-          resultName,
+          isComplete: comTask.IsComplete,
+          result: comTask.Result,
+          resultName: nameOf(vsApi.VMTaskResult, comTask.Result),
           error,
           errorText: vsApi.formatHresult(error),
-          ...(errorDescription ? { errorDescription: String(errorDescription) } : {}),
+          ...(comTask.ErrorDescription ? { errorDescription: comTask.ErrorDescription } : {}),
         },
       };
       if (error !== vsApi.HRESULT.S_OK) failure = error;
-    } else if (failure === undefined && VS_METHODS[method].returns === 'hardDisk') {
-      report = { ...report, hardDisk: await readProperties(out.value, HARD_DISK_PROPERTIES) };
+    } else if (failure === undefined && comDisk) {
+      report = {
+        ...report,
+        hardDisk: {
+          File: comDisk.File,
+          Type: comDisk.Type,
+          TypeName: nameOf(vsApi.VMHardDiskType, comDisk.Type),
+          SizeInGuest: comDisk.SizeInGuest,
+          SizeOnHost: comDisk.SizeOnHost,
+          HostFreeDiskSpace: comDisk.HostFreeDiskSpace,
+          Parent: comDisk.Parent,
+        },
+      };
     }
     if (flag(args, 'json')) await writeJson(io.stdout, report);
     else await writeText(io.stdout, renderVs(report));

@@ -1,0 +1,140 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, errorCode, tempFolder, vskit } from './__fixtures__/cli-process.js';
+
+const MiB = 2 ** 20;
+let tmp: Awaited<ReturnType<typeof tempFolder>>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  tmp = await tempFolder();
+});
+afterAll(() => tmp.remove());
+
+async function createJson(args: string[]) {
+  const result = await vskit(['create', ...args, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout.toString()) as Record<string, unknown>;
+}
+
+describe('vskit create', () => {
+  it('creates a fixed image of exactly the size asked, its file one footer longer', async () => {
+    const file = join(tmp.dir, 'fixed.vhd');
+    const report = await createJson(['fixed', file, '4MiB']);
+    expect(report).toMatchObject({
+      file,
+      type: 'fixed',
+      virtualSize: 4 * MiB,
+      fileSize: 4 * MiB + 512,
+    });
+    expect((await stat(file)).size).toBe(4 * MiB + 512);
+  });
+
+  it('creates a dynamic image with 2 MiB blocks by default, nothing allocated', async () => {
+    const file = join(tmp.dir, 'dynamic.vhd');
+    const report = await createJson(['dynamic', file, '512MB']);
+    expect(report).toMatchObject({ type: 'dynamic', virtualSize: 512 * MiB, blockSize: 2 * MiB });
+    expect((await stat(file)).size).toBeLessThan(64 * 1024);
+    expect(report.uniqueId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('takes --block-size for a dynamic image', async () => {
+    const report = await createJson([
+      'dynamic',
+      join(tmp.dir, 'small-blocks.vhd'),
+      '8MiB',
+      '--block-size',
+      '512KiB',
+    ]);
+    expect(report.blockSize).toBe(512 * 1024);
+  });
+
+  it('creates a differencing child with relative and absolute locators and the parent name', async () => {
+    const parent = join(tmp.dir, 'parent.vhd');
+    await createJson(['dynamic', parent, '8MiB']);
+    const child = join(tmp.dir, 'child.vhd');
+    const report = await createJson(['diff', child, parent]);
+    expect(report).toMatchObject({
+      type: 'differencing',
+      virtualSize: 8 * MiB,
+      parent: {
+        path: parent,
+        unicodeName: 'parent.vhd',
+        relativePath: '.\\parent.vhd',
+        absolutePath: `Z:${parent.replaceAll('/', '\\')}`,
+      },
+    });
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const result = await vskit(['create', 'dynamic', join(tmp.dir, 'human.vhd'), '3MB']);
+    expect(result.code).toBe(0);
+    const text = result.stdout.toString();
+    expect(text).toMatch(/^created dynamic \//);
+    expect(text).toContain('virtual size  3 MiB (3145728 bytes)');
+  });
+
+  it('refuses to overwrite an existing file and leaves it untouched', async () => {
+    const file = join(tmp.dir, 'precious.vhd');
+    await writeFile(file, 'keep me');
+    for (const args of [
+      ['fixed', file, '4MiB'],
+      ['dynamic', file, '4MiB'],
+      ['diff', file, join(tmp.dir, 'parent.vhd')],
+    ]) {
+      const result = await vskit(['create', ...args]);
+      expect(result.code).toBe(1);
+      expect(errorCode(result.stderr)).toBe('EEXIST');
+    }
+    expect(await readFile(file, 'utf8')).toBe('keep me');
+  });
+
+  it('refuses a size that is not a whole number of sectors, creating nothing', async () => {
+    const file = join(tmp.dir, 'odd.vhd');
+    const result = await vskit(['create', 'dynamic', file, '1000']);
+    expect(result.code).toBe(2);
+    expect(errorCode(result.stderr)).toBe('INVALID_SIZE');
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a parent that is not a VHD and leaves no child behind', async () => {
+    const junk = join(tmp.dir, 'junk.bin');
+    await writeFile(junk, Buffer.alloc(4096, 7));
+    const child = join(tmp.dir, 'orphan.vhd');
+    const result = await vskit(['create', 'diff', child, junk]);
+    expect(result.code).toBe(1);
+    expect(errorCode(result.stderr)).toMatch(/^(BAD_COOKIE|TRUNCATED|BAD_CHECKSUM)$/);
+    await expect(stat(child)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a missing parent with ENOENT', async () => {
+    const result = await vskit([
+      'create',
+      'diff',
+      join(tmp.dir, 'c2.vhd'),
+      join(tmp.dir, 'nope.vhd'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(errorCode(result.stderr)).toBe('ENOENT');
+  });
+
+  it('refuses --block-size outside create dynamic, and unknown kinds', async () => {
+    const blockSize = await vskit([
+      'create',
+      'fixed',
+      join(tmp.dir, 'f2.vhd'),
+      '4MiB',
+      '--block-size',
+      '1MiB',
+    ]);
+    expect(blockSize.code).toBe(2);
+    expect(errorCode(blockSize.stderr)).toBe('USAGE');
+    const kind = await vskit(['create', 'sparse', join(tmp.dir, 'f3.vhd'), '4MiB']);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toContain("unknown kind 'sparse'");
+  });
+});

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, pattern, tempFolder, vskit } from './__fixtures__/cli-process.js';
+
+const MiB = 2 ** 20;
+let tmp: Awaited<ReturnType<typeof tempFolder>>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  tmp = await tempFolder();
+});
+afterAll(() => tmp.remove());
+
+async function infoJson(file: string) {
+  const result = await vskit(['info', file, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout.toString());
+}
+
+describe('vskit info', () => {
+  it('describes a fixed image: every byte allocated, no blocks', async () => {
+    const file = join(tmp.dir, 'fixed.vhd');
+    expect((await vskit(['create', 'fixed', file, '3MiB'])).code).toBe(0);
+    const info = await infoJson(file);
+    expect(info).toMatchObject({ file, virtualSize: 3 * MiB, warnings: [] });
+    expect(info.layers).toHaveLength(1);
+    expect(info.layers[0]).toMatchObject({
+      path: file,
+      type: 'fixed',
+      virtualSize: 3 * MiB,
+      fileSize: 3 * MiB + 512,
+      creator: { application: 'vskt', version: '1.0', hostOs: 'Wi2k' },
+      parent: null,
+      savedState: false,
+      allocation: {
+        blockSize: null,
+        blocksTotal: null,
+        blocksAllocated: null,
+        bytesAllocated: 3 * MiB,
+      },
+    });
+    expect(Date.parse(info.layers[0].created)).toBeGreaterThan(Date.parse('2020-01-01'));
+  });
+
+  it('counts the blocks a dynamic image has allocated', async () => {
+    const file = join(tmp.dir, 'dynamic.vhd');
+    expect((await vskit(['create', 'dynamic', file, '8MiB'])).code).toBe(0);
+    expect((await infoJson(file)).layers[0].allocation).toEqual({
+      blockSize: 2 * MiB,
+      blocksTotal: 4,
+      blocksAllocated: 0,
+      bytesAllocated: 0,
+      bytesTotal: 8 * MiB,
+    });
+    expect((await vskit(['write', file, '--offset', '5MiB'], { input: pattern(10, 1) })).code).toBe(
+      0,
+    );
+    expect((await infoJson(file)).layers[0].allocation).toMatchObject({
+      blocksAllocated: 1,
+      bytesAllocated: 2 * MiB,
+    });
+  });
+
+  it('shows each layer in text, with sizes, allocation and locators', async () => {
+    const parent = join(tmp.dir, 'p.vhd');
+    const child = join(tmp.dir, 'c.vhd');
+    expect((await vskit(['create', 'dynamic', parent, '4MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
+    const result = await vskit(['info', child]);
+    expect(result.code).toBe(0);
+    const text = result.stdout.toString();
+    expect(text).toMatch(
+      new RegExp(`^${child}: 2 layers, virtual size 4 MiB \\(4194304 bytes\\)\n`),
+    );
+    expect(text).toContain(`layer 0: ${child}\n`);
+    expect(text).toContain(`layer 1: ${parent}  (found by W2ru .\\p.vhd)`);
+    expect(text).toMatch(/allocation +0 of 2 blocks of 2 MiB \(0%\), 0 B of 4 MiB/);
+    expect(text).toMatch(/locators +W2ku Z:\\/);
+    expect(text).toMatch(/parent name +p\.vhd/);
+  });
+});

@@ -1,0 +1,127 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BIN,
+  ensureBuilt,
+  errorCode,
+  pattern,
+  run,
+  tempFolder,
+  vskit,
+} from './__fixtures__/cli-process.js';
+
+const MiB = 2 ** 20;
+let tmp: Awaited<ReturnType<typeof tempFolder>>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  tmp = await tempFolder();
+});
+afterAll(() => tmp.remove());
+
+async function ok(args: string[], input?: Uint8Array) {
+  const result = await vskit(args, input === undefined ? {} : { input });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result;
+}
+
+describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
+  let file: string;
+  const expected = new Uint8Array(6 * MiB);
+
+  beforeAll(async () => {
+    file = join(tmp.dir, `${kind}.vhd`);
+    await ok(['create', kind, file, '6MiB']);
+  });
+
+  it('reads a new image as zeros', async () => {
+    const cat = await ok(['cat', file]);
+    expect(cat.stdout.length).toBe(6 * MiB);
+    expect(cat.stdout.every((b) => b === 0)).toBe(true);
+  });
+
+  it('reads back what --input wrote, at an unaligned offset across a block boundary', async () => {
+    const data = pattern(2 * MiB + 777, 11);
+    const input = join(tmp.dir, `${kind}-data.bin`);
+    await writeFile(input, data);
+    const offset = MiB + 123;
+    const result = await ok([
+      'write',
+      file,
+      '--offset',
+      String(offset),
+      '--input',
+      input,
+      '--json',
+    ]);
+    expect(JSON.parse(result.stdout.toString())).toEqual({ file, offset, bytes: data.length });
+    expected.set(data, offset);
+    const cat = await ok(['cat', file]);
+    expect(Buffer.compare(cat.stdout, Buffer.from(expected))).toBe(0);
+  });
+
+  it('writes what stdin carries', async () => {
+    const data = pattern(5000, 12);
+    const result = await ok(['write', file, '--offset', '4MiB'], data);
+    expect(result.stdout.toString()).toBe(`wrote 5000 bytes at offset ${4 * MiB} to ${file}\n`);
+    expected.set(data, 4 * MiB);
+    const slice = await ok(['cat', file, '--offset', '4MiB', '--length', '5000']);
+    expect(Buffer.compare(slice.stdout, Buffer.from(data))).toBe(0);
+  });
+
+  it('reads any range with --offset and --length', async () => {
+    const cat = await ok(['cat', file, '--offset', String(MiB + 100), '--length', '70000']);
+    expect(Buffer.compare(cat.stdout, Buffer.from(expected.subarray(MiB + 100, MiB + 70100)))).toBe(
+      0,
+    );
+  });
+
+  it('refuses a range past the end of the disk, writing nothing', async () => {
+    const before = await ok(['cat', file]);
+    const input = join(tmp.dir, `${kind}-tail.bin`);
+    await writeFile(input, pattern(1024, 3));
+    const write = await vskit(['write', file, '--offset', String(6 * MiB - 512), '--input', input]);
+    expect(write.code).toBe(1);
+    expect(errorCode(write.stderr)).toBe('OUT_OF_RANGE');
+    const cat = await vskit(['cat', file, '--offset', '6MiB', '--length', '1']);
+    expect(cat.code).toBe(1);
+    expect(errorCode(cat.stderr)).toBe('OUT_OF_RANGE');
+    const after = await ok(['cat', file]);
+    expect(Buffer.compare(before.stdout, after.stdout)).toBe(0);
+  });
+
+  it('stops quietly when the reader goes away (EPIPE)', async () => {
+    const script = `node ${JSON.stringify(BIN)} cat ${JSON.stringify(file)} | head -c 100 > /dev/null; echo "status=\${PIPESTATUS[0]}"`;
+    const result = await run('bash', ['-c', script]);
+    expect(result.stdout.toString()).toBe('status=0\n');
+    expect(result.stderr).toBe('');
+  });
+
+  it('draws no progress bar when stderr is piped', async () => {
+    const result = await vskit(['cat', file]);
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('write arguments', () => {
+  it('requires --offset', async () => {
+    const result = await vskit(['write', join(tmp.dir, 'x.vhd')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('vskit: USAGE: --offset is required\n');
+  });
+
+  it('reports a missing --input file by its errno', async () => {
+    const result = await vskit([
+      'write',
+      join(tmp.dir, 'x.vhd'),
+      '--offset',
+      '0',
+      '--input',
+      join(tmp.dir, 'none'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(errorCode(result.stderr)).toBe('ENOENT');
+  });
+});

@@ -1,0 +1,129 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ERROR_LINE,
+  ensureBuilt,
+  errorCode,
+  tempFolder,
+  vskit,
+} from './__fixtures__/cli-process.js';
+
+const MiB = 2 ** 20;
+let tmp: Awaited<ReturnType<typeof tempFolder>>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  tmp = await tempFolder();
+});
+afterAll(() => tmp.remove());
+
+describe('vskit vs', () => {
+  it('creates a dynamic disk and a differencing child on a real folder, S_OK', async () => {
+    const volume = `C=${tmp.dir}`;
+    const dynamic = await vskit([
+      'vs',
+      'CreateDynamicVirtualHardDisk',
+      'C:\\base\\p.vhd',
+      '16',
+      '--volume',
+      volume,
+    ]);
+    expect(dynamic.stderr).toBe('');
+    expect(dynamic.code).toBe(0);
+    expect(dynamic.stdout.toString()).toMatch(
+      /^S_OK \(0x00000000\)\n {2}task result +Success \(0\)\n {2}task error +S_OK \(0x00000000\)\n$/,
+    );
+    expect((await stat(join(tmp.dir, 'base', 'p.vhd'))).isFile()).toBe(true);
+
+    const diff = await vskit([
+      'vs',
+      'CreateDifferencingVirtualHardDisk',
+      'C:\\vms\\c.vhd',
+      'C:\\base\\p.vhd',
+      '--volume',
+      volume,
+      '--json',
+    ]);
+    expect(diff.code).toBe(0);
+    const report = JSON.parse(diff.stdout.toString());
+    expect(report).toMatchObject({
+      method: 'CreateDifferencingVirtualHardDisk',
+      hresult: 0,
+      hresultText: 'S_OK (0x00000000)',
+      task: { isComplete: true, result: 0, resultName: 'Success', error: 0 },
+    });
+
+    // The chain vs-api made opens with vskit info: its W2ru locator leads to the parent.
+    const info = await vskit(['info', join(tmp.dir, 'vms', 'c.vhd'), '--json']);
+    expect(info.code).toBe(0);
+    const layers = JSON.parse(info.stdout.toString()).layers;
+    expect(layers).toHaveLength(2);
+    expect(layers[1]).toMatchObject({
+      path: join(tmp.dir, 'base', 'p.vhd'),
+      virtualSize: 16 * MiB,
+    });
+  });
+
+  it('prints E_ALREADY_EXISTS by name and hex and exits 1 when the image exists', async () => {
+    const volume = `C=${tmp.dir}`;
+    const first = await vskit([
+      'vs',
+      'CreateFixedVirtualHardDisk',
+      'C:\\twice.vhd',
+      '3',
+      '--volume',
+      volume,
+    ]);
+    expect(first.code).toBe(0);
+    const again = await vskit([
+      'vs',
+      'CreateFixedVirtualHardDisk',
+      'C:\\twice.vhd',
+      '3',
+      '--volume',
+      volume,
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stdout.toString()).toBe('E_ALREADY_EXISTS (0x800700B7)\n');
+    expect(again.stderr).toMatch(ERROR_LINE);
+    expect(errorCode(again.stderr)).toBe('E_ALREADY_EXISTS');
+    expect(again.stderr).toContain('(0x800700B7)');
+  });
+
+  it('describes a disk with GetHardDisk', async () => {
+    const volume = `C=${tmp.dir}`;
+    expect(
+      (await vskit(['vs', 'CreateDynamicVirtualHardDisk', 'C:\\gh.vhd', '8', '--volume', volume]))
+        .code,
+    ).toBe(0);
+    const result = await vskit(['vs', 'GetHardDisk', 'C:\\gh.vhd', '--volume', volume, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.toString())).toMatchObject({
+      hresult: 0,
+      hardDisk: { TypeName: 'Dynamic', SizeInGuest: 8 * MiB, Parent: null },
+    });
+  });
+
+  it('returns E_INVALIDARG for a size of zero', async () => {
+    const result = await vskit([
+      'vs',
+      'CreateDynamicVirtualHardDisk',
+      'C:\\zero.vhd',
+      '0',
+      '--volume',
+      `C=${tmp.dir}`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.toString()).toBe('E_INVALIDARG (0x80070057)\n');
+  });
+
+  it('refuses an unknown method and a missing --volume as usage errors', async () => {
+    const unknown = await vskit(['vs', 'DeleteEverything', '--volume', `C=${tmp.dir}`]);
+    expect(unknown.code).toBe(2);
+    expect(errorCode(unknown.stderr)).toBe('USAGE');
+    const noVolume = await vskit(['vs', 'GetHardDisk', 'C:\\x.vhd']);
+    expect(noVolume.code).toBe(2);
+    expect(errorCode(noVolume.stderr)).toBe('USAGE');
+  });
+});
