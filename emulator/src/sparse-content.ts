@@ -59,7 +59,7 @@ export class SparseContent {
       let chunk = this.#chunks.get(index);
       if (chunk === undefined) {
         if (!isAllZero(piece)) {
-          this.#remember(index, undefined);
+          this.#rememberHole(index);
           if (n === CHUNK_BYTES) chunk = piece.slice();
           else {
             chunk = new Uint8Array(CHUNK_BYTES);
@@ -80,8 +80,9 @@ export class SparseContent {
     if (position + count > this.size) this.size = position + count;
   }
 
-  #remember(index: number, chunk: Uint8Array | undefined): void {
-    if (!this.#saved.has(index)) this.#saved.set(index, chunk ?? null);
+  /** Notes that chunk `index` was a hole when it was last synced. */
+  #rememberHole(index: number): void {
+    if (!this.#saved.has(index)) this.#saved.set(index, null);
   }
 
   /**
@@ -108,11 +109,6 @@ export class SparseContent {
   /** Everything written so far becomes durable. */
   sync(): void {
     this.#saved.clear();
-  }
-
-  /** Whether writes since the last sync are pending. */
-  get dirty(): boolean {
-    return this.#saved.size > 0;
   }
 
   /**

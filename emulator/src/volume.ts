@@ -33,10 +33,15 @@ export const DEFAULT_CAPACITY_BYTES: Readonly<Record<FileSystemKind, number>> = 
 
 /** The fixed facts of one volume and its space account. */
 export class VolumeAccount {
+  /** Upper-case drive letter. */
   readonly drive: string;
+  /** The volume's file system. */
   readonly fileSystem: FileSystemKind;
+  /** Total bytes. */
   readonly capacityBytes: number;
+  /** Allocation unit. */
   readonly clusterBytes: number;
+  /** The file system's largest file. */
   readonly maxFileSizeBytes: number;
   /** Bytes taken by data that is not a visible file. */
   readonly otherBytes: number;
