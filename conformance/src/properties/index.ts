@@ -7,6 +7,7 @@ import { childFile } from './child-file.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
 import { imageFile } from './image-file.js';
+import { statefulChains } from './stateful.js';
 import { taskFaults } from './task-faults.js';
 import { taskLifecycle } from './tasks.js';
 
@@ -21,4 +22,5 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   taskFaults,
   concurrentCreation,
   shutdownInFlight,
+  statefulChains,
 ] as PropertyDefinition<unknown>[];

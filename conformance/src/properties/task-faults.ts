@@ -15,8 +15,8 @@ import { happyArb, happyPrediction } from './happy.js';
 import { describeDiff, diffSnapshots, invoke } from './invoke.js';
 
 const faultArb: fc.Arbitrary<ProbeFault> = fc.record({
-  operation: fc.constantFrom('write', 'truncate', 'sync', 'mkdir'),
-  nth: fc.integer({ min: 1, max: 4 }),
+  operation: fc.constantFrom('write', 'write', 'write', 'truncate', 'sync', 'mkdir'),
+  nth: fc.integer({ min: 1, max: 3 }),
   code: fc.constantFrom('ENOSPC', 'EIO'),
 });
 

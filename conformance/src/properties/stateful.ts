@@ -1,0 +1,418 @@
+/**
+ * Command sequences (fast-check `commands`): create dynamic, fixed and differencing disks
+ * (chains of any depth), write through the top of a chain, read, shut down and inject faults,
+ * against a separate model of the volume. After every command: no ancestor has changed, no
+ * file or folder exists that the model does not know, and free space plus the clusters of every
+ * file stays constant.
+ * @module
+ */
+import fc from 'fast-check';
+import { openHostChain } from '../chain-access.js';
+import { describeHr, HR, TASK_RESULT } from '../hresults.js';
+import type { ProbeFault } from '../probe-host.js';
+import { type CaseContext, defineProperty } from '../property.js';
+import { type Prepared, prepare } from '../setup.js';
+import type { HostState } from '../state.js';
+import type { ComTask, OutParam, Subject } from '../subject.js';
+import { entriesOf, invoke } from './invoke.js';
+
+const MIB = 2 ** 20;
+const FOLDERS = ['s', 's\\deep', 'T'];
+const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+interface ModelDisk {
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly parent: string | undefined;
+  readonly writes: Array<{ offset: number; bytes: Uint8Array }>;
+}
+
+/** The model: the disks that exist, which are ancestors, and whether shutdown began. */
+export interface ChainModel {
+  disks: Map<string, ModelDisk>;
+  /** Keys of every folder that exists. */
+  folders: Set<string>;
+  ancestors: Map<string, string>;
+  shuttingDown: boolean;
+}
+
+/** The real side: a prepared host and the case context. */
+export interface ChainReal {
+  readonly prepared: Prepared;
+  readonly ctx: CaseContext;
+  /** Free bytes plus the clusters of every file, at the start. */
+  readonly budget: number;
+}
+
+const key = (path: string) => path.toUpperCase();
+
+function expectedBytes(
+  model: ChainModel,
+  path: string,
+  offset: number,
+  length: number,
+): Uint8Array {
+  const chain: ModelDisk[] = [];
+  for (let at: string | undefined = key(path); at !== undefined; ) {
+    const disk = model.disks.get(at);
+    if (disk === undefined) break;
+    chain.unshift(disk);
+    at = disk.parent;
+  }
+  const out = new Uint8Array(length);
+  for (const disk of chain) {
+    for (const w of disk.writes) {
+      const from = Math.max(offset, w.offset);
+      const to = Math.min(offset + length, w.offset + w.bytes.length);
+      if (from < to) out.set(w.bytes.subarray(from - w.offset, to - w.offset), from - offset);
+    }
+  }
+  return out;
+}
+
+async function usedBudget(prepared: Prepared): Promise<number> {
+  const info = prepared.host.volumeInfo('C');
+  const cluster = info?.clusterBytes ?? 4096;
+  const snapshot = await prepared.host.snapshot();
+  let used = 0;
+  for (const entry of snapshot.volumes.find((v) => v.drive === 'C')?.entries ?? []) {
+    if (entry.kind === 'file') used += Math.ceil(entry.size / cluster) * cluster;
+  }
+  return (info?.freeBytes ?? 0) + used;
+}
+
+/** Checks the invariants after a command. */
+async function checkInvariants(model: ChainModel, real: ChainReal): Promise<void> {
+  const { prepared, ctx } = real;
+  const snapshot = await prepared.host.snapshot();
+  const entries = entriesOf(snapshot);
+  ctx.exercise('STATE.ancestors-unchanged');
+  for (const [ancestor, digest] of model.ancestors) {
+    const now = entries.get(ancestor);
+    ctx.expect(
+      'STATE.ancestors-unchanged',
+      now?.digest === digest,
+      () => `ancestor ${ancestor} changed`,
+    );
+  }
+  ctx.exercise('STATE.no-partial-file');
+  const known = new Set([...model.disks.keys(), ...model.folders]);
+  const stray = [...entries.keys()].filter((k) => !known.has(k));
+  const missing = [...known].filter((k) => !entries.has(k));
+  ctx.expect(
+    'STATE.no-partial-file',
+    stray.length === 0 && missing.length === 0,
+    () => `unexpected entries ${stray.join(', ')}; missing ${missing.join(', ')}`,
+  );
+  ctx.exercise('STATE.free-space-exact');
+  const budget = await usedBudget(prepared);
+  ctx.expect(
+    'STATE.free-space-exact',
+    budget === real.budget,
+    () => `free space + file clusters went from ${real.budget} to ${budget}`,
+  );
+}
+
+type CreateKind = 'dynamic' | 'fixed' | 'differencing';
+
+const PREFIX: Readonly<Record<CreateKind, string>> = {
+  dynamic: 'CDYN',
+  fixed: 'CFIX',
+  differencing: 'CDVHD',
+};
+
+class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  constructor(
+    readonly kind: CreateKind,
+    readonly folder: string,
+    readonly name: string,
+    readonly sizeMB: number,
+    readonly parentIndex: number,
+    readonly fault: ProbeFault | undefined,
+  ) {}
+  private path(): string {
+    return `C:\\${this.folder}\\${this.name}.vhd`;
+  }
+  private parent(model: ChainModel): ModelDisk | undefined {
+    const disks = [...model.disks.values()];
+    return disks[this.parentIndex % Math.max(1, disks.length)];
+  }
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    return this.kind !== 'differencing' || model.disks.size > 0;
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const { prepared, ctx } = real;
+    const path = this.path();
+    const parent = this.kind === 'differencing' ? this.parent(model) : undefined;
+    const exists = model.disks.has(key(path)) || model.folders.has(key(path));
+    const expected = model.shuttingDown
+      ? HR.VM_E_APP_SHUTTING_DOWN
+      : exists
+        ? HR.E_ALREADY_EXISTS
+        : HR.S_OK;
+    const out: OutParam<ComTask> = { value: undefined };
+    if (this.fault) prepared.probe.injectFault(this.fault);
+    const hr =
+      this.kind === 'differencing'
+        ? await invoke(
+            prepared.server,
+            {
+              method: 'CreateDifferencingVirtualHardDisk',
+              imagePath: path,
+              parentPath: parent?.path ?? '',
+              nullTask: false,
+            },
+            out,
+          )
+        : await invoke(
+            prepared.server,
+            {
+              method:
+                this.kind === 'dynamic'
+                  ? 'CreateDynamicVirtualHardDisk'
+                  : 'CreateFixedVirtualHardDisk',
+              imagePath: path,
+              sizeMB: this.sizeMB,
+              nullTask: false,
+            },
+            out,
+          );
+    const task = out.value;
+    if (hr === HR.S_OK && task) await task.WaitForCompletion(-1);
+    const fired = this.fault !== undefined && prepared.probe.faultFired;
+    prepared.probe.injectFault(undefined);
+    const prefix = PREFIX[this.kind];
+    const id = `${prefix}.S_OK`;
+    if (hr !== expected) {
+      const charged =
+        expected === HR.VM_E_APP_SHUTTING_DOWN
+          ? `${prefix}.VM_E_APP_SHUTTING_DOWN`
+          : expected === HR.E_ALREADY_EXISTS
+            ? `${prefix}.E_ALREADY_EXISTS.${model.folders.has(key(path)) ? 'folder' : 'file'}`
+            : id;
+      ctx.fail(
+        charged,
+        `${this.toString()} gave ${describeHr(hr)}, expected ${describeHr(expected)}`,
+      );
+    }
+    if (hr === HR.S_OK && !fired) {
+      ctx.expect(
+        id,
+        task?.Result === TASK_RESULT.Success,
+        () => `${this.toString()} task ended with Result ${task?.Result}`,
+      );
+      const folderKeys = this.folder
+        .split('\\')
+        .map((_, i, all) => key(`C:\\${all.slice(0, i + 1).join('\\')}`));
+      for (const folder of folderKeys) model.folders.add(folder);
+      model.disks.set(key(path), {
+        path,
+        sizeBytes: parent?.sizeBytes ?? this.sizeMB * MIB,
+        parent: parent ? key(parent.path) : undefined,
+        writes: [],
+      });
+      if (parent && !model.ancestors.has(key(parent.path))) {
+        const snapshot = entriesOf(await prepared.host.snapshot());
+        model.ancestors.set(key(parent.path), snapshot.get(key(parent.path))?.digest ?? '');
+      }
+    }
+    await checkInvariants(model, real);
+  }
+  toString(): string {
+    const what =
+      this.kind === 'differencing'
+        ? `differencing(parent #${this.parentIndex})`
+        : `${this.kind}(${this.sizeMB} MB)`;
+    return `create ${what} C:\\${this.folder}\\${this.name}.vhd${this.fault ? ` with ${this.fault.code} at ${this.fault.operation} #${this.fault.nth}` : ''}`;
+  }
+}
+
+class WriteCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  constructor(
+    readonly diskIndex: number,
+    readonly sector: number,
+    readonly sectors: number,
+    readonly fill: number,
+  ) {}
+  private leaf(model: ChainModel): ModelDisk | undefined {
+    const leaves = [...model.disks.values()].filter((d) => !model.ancestors.has(key(d.path)));
+    return leaves[this.diskIndex % Math.max(1, leaves.length)];
+  }
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    return [...model.disks.values()].some((d) => !model.ancestors.has(key(d.path)));
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const disk = this.leaf(model);
+    if (disk === undefined) return;
+    const offset = Math.min(this.sector * 512, disk.sizeBytes - this.sectors * 512);
+    const bytes = Uint8Array.from(
+      { length: this.sectors * 512 },
+      (_, i) => (this.fill + i * 13) & 0xff,
+    );
+    const opened = await openHostChain(real.prepared.host, disk.path, { writable: true });
+    try {
+      await opened.chain.write(bytes, offset);
+      await opened.chain.sync();
+    } finally {
+      await opened.chain.close();
+    }
+    disk.writes.push({ offset, bytes });
+    await checkInvariants(model, real);
+  }
+  toString(): string {
+    return `write ${this.sectors} sectors at sector ${this.sector} of leaf #${this.diskIndex}`;
+  }
+}
+
+class ReadCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  constructor(
+    readonly diskIndex: number,
+    readonly sector: number,
+    readonly sectors: number,
+  ) {}
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    return model.disks.size > 0;
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const disks = [...model.disks.values()];
+    const disk = disks[this.diskIndex % disks.length] as ModelDisk;
+    const offset = Math.min(this.sector * 512, disk.sizeBytes - this.sectors * 512);
+    const opened = await openHostChain(real.prepared.host, disk.path);
+    const got = new Uint8Array(this.sectors * 512);
+    try {
+      await opened.chain.read(got, offset);
+    } finally {
+      await opened.chain.close();
+    }
+    const want = expectedBytes(model, disk.path, offset, got.length);
+    real.ctx.exercise('STATE.chain-reads');
+    real.ctx.expect(
+      'STATE.chain-reads',
+      got.every((b, i) => b === want[i]),
+      () => `${disk.path} at ${offset} reads other bytes than were written`,
+    );
+  }
+  toString(): string {
+    return `read ${this.sectors} sectors at sector ${this.sector} of disk #${this.diskIndex}`;
+  }
+}
+
+class ShutdownCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    return !model.shuttingDown;
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    real.prepared.host.beginShutdown();
+    model.shuttingDown = true;
+  }
+  toString(): string {
+    return 'begin shutdown';
+  }
+}
+
+const faultArb: fc.Arbitrary<ProbeFault | undefined> = fc.option(
+  fc.record({
+    operation: fc.constantFrom('write', 'truncate', 'mkdir'),
+    nth: fc.integer({ min: 1, max: 2 }),
+    code: fc.constantFrom('ENOSPC', 'EIO'),
+  }),
+  { freq: 5, nil: undefined },
+);
+
+const commandsArb = fc.commands<ChainModel, ChainReal, true>(
+  [
+    fc
+      .tuple(
+        fc.constantFrom(...FOLDERS),
+        fc.constantFrom(...NAMES),
+        fc.integer({ min: 3, max: 64 }),
+        faultArb,
+      )
+      .map(
+        ([folder, name, size, fault]) => new CreateCommand('dynamic', folder, name, size, 0, fault),
+      ),
+    fc
+      .tuple(
+        fc.constantFrom(...FOLDERS),
+        fc.constantFrom(...NAMES),
+        fc.integer({ min: 3, max: 6 }),
+        faultArb,
+      )
+      .map(
+        ([folder, name, size, fault]) => new CreateCommand('fixed', folder, name, size, 0, fault),
+      ),
+    fc
+      .tuple(fc.constantFrom(...FOLDERS), fc.constantFrom(...NAMES), fc.nat(20), faultArb)
+      .map(
+        ([folder, name, parent, fault]) =>
+          new CreateCommand('differencing', folder, name, 0, parent, fault),
+      ),
+    fc
+      .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }), fc.nat(255))
+      .map(([disk, sector, sectors, fill]) => new WriteCommand(disk, sector, sectors, fill)),
+    fc
+      .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }))
+      .map(([disk, sector, sectors]) => new ReadCommand(disk, sector, sectors)),
+    fc.constant(new ShutdownCommand()),
+  ],
+  { maxCommands: 20, size: '+1' },
+);
+
+const STATE: HostState = {
+  volumes: [
+    {
+      drive: 'C',
+      fileSystem: 'NTFS',
+      capacityBytes: 2 ** 40,
+      freeBytes: 2 ** 39,
+      free: { kind: 'plenty' },
+    },
+  ],
+  entries: [],
+  shuttingDown: false,
+  now: '2026-01-01T00:00:00.000Z',
+};
+
+async function runCommands(
+  subject: Subject,
+  commands: Iterable<fc.AsyncCommand<ChainModel, ChainReal, true>>,
+  ctx: CaseContext,
+): Promise<void> {
+  const prepared = await prepare(subject, STATE);
+  try {
+    const budget = await usedBudget(prepared);
+    await fc.asyncModelRun(
+      () => ({
+        model: {
+          disks: new Map<string, ModelDisk>(),
+          folders: new Set<string>(),
+          ancestors: new Map<string, string>(),
+          shuttingDown: false,
+        },
+        real: { prepared, ctx, budget },
+      }),
+      commands,
+    );
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/** Command sequences over chains. */
+export const statefulChains = defineProperty({
+  name: 'stateful.chains',
+  covers: [
+    'STATE.ancestors-unchanged',
+    'STATE.chain-reads',
+    'STATE.no-partial-file',
+    'STATE.free-space-exact',
+    ...['CDVHD', 'CDYN', 'CFIX'].flatMap((p) => [
+      `${p}.S_OK`,
+      `${p}.VM_E_APP_SHUTTING_DOWN`,
+      `${p}.E_ALREADY_EXISTS.file`,
+    ]),
+  ],
+  primary: 'STATE.chain-reads',
+  arbitrary: () => commandsArb,
+  check: (subject, commands, ctx) => runCommands(subject, commands, ctx),
+});
