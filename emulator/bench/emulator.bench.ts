@@ -22,12 +22,18 @@ function block(size: number): Uint8Array {
   return bytes;
 }
 
-async function time(run: () => Promise<void>): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
+/**
+ * Best time of each contender over {@link ROUNDS} rounds, the contenders taking turns within a
+ * round so that a change in machine load hits both alike.
+ */
+async function race(contenders: Array<() => Promise<void>>): Promise<number[]> {
+  const best = contenders.map(() => Number.POSITIVE_INFINITY);
   for (let round = 0; round < ROUNDS; round++) {
-    const start = process.hrtime.bigint();
-    await run();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
+    for (const [i, run] of contenders.entries()) {
+      const start = process.hrtime.bigint();
+      await run();
+      best[i] = Math.min(best[i] as number, Number(process.hrtime.bigint() - start) / 1e9);
+    }
   }
   return best;
 }
@@ -38,36 +44,36 @@ async function throughput(blockSize: number): Promise<void> {
   const data = block(blockSize);
   const back = new Uint8Array(blockSize);
 
-  let host = createEmulatedHost({
-    volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 40 }],
-  });
-  let round = 0;
-  const emulatedWrite = await time(async () => {
-    host = createEmulatedHost({
-      volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 40 }],
-    });
-    const file = await host.open(`C:\\seq${round++}.bin`, 'createNew');
-    for (let at = 0; at < TOTAL; at += blockSize) await file.write(data, at);
-    await file.close();
-  });
-  const emulatedRead = await time(async () => {
-    const file = await host.open(`C:\\seq${round - 1}.bin`, 'read');
-    for (let at = 0; at < TOTAL; at += blockSize) await file.read(back, at);
-    await file.close();
-  });
-
+  let host = createEmulatedHost({ volumes: [] });
   let vol = new Volume();
-  const memfsWrite = await time(async () => {
-    vol = new Volume();
-    const handle = await vol.promises.open('/seq.bin', 'w+');
-    for (let at = 0; at < TOTAL; at += blockSize) await handle.write(data, 0, blockSize, at);
-    await handle.close();
-  });
-  const memfsRead = await time(async () => {
-    const handle = await vol.promises.open('/seq.bin', 'r');
-    for (let at = 0; at < TOTAL; at += blockSize) await handle.read(back, 0, blockSize, at);
-    await handle.close();
-  });
+  const [emulatedWrite = 0, memfsWrite = 0] = await race([
+    async () => {
+      host = createEmulatedHost({
+        volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 40 }],
+      });
+      const file = await host.open('C:\\seq.bin', 'createNew');
+      for (let at = 0; at < TOTAL; at += blockSize) await file.write(data, at);
+      await file.close();
+    },
+    async () => {
+      vol = new Volume();
+      const handle = await vol.promises.open('/seq.bin', 'w+');
+      for (let at = 0; at < TOTAL; at += blockSize) await handle.write(data, 0, blockSize, at);
+      await handle.close();
+    },
+  ]);
+  const [emulatedRead = 0, memfsRead = 0] = await race([
+    async () => {
+      const file = await host.open('C:\\seq.bin', 'read');
+      for (let at = 0; at < TOTAL; at += blockSize) await file.read(back, at);
+      await file.close();
+    },
+    async () => {
+      const handle = await vol.promises.open('/seq.bin', 'r');
+      for (let at = 0; at < TOTAL; at += blockSize) await handle.read(back, 0, blockSize, at);
+      await handle.close();
+    },
+  ]);
 
   const kib = `${blockSize / 1024} KiB blocks`;
   console.log(

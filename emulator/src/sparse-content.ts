@@ -40,6 +40,7 @@ export class SparseContent {
       const n = Math.min(CHUNK_BYTES - offset, count - done);
       const chunk = this.#chunks.get(index);
       if (chunk === undefined) buffer.fill(0, done, done + n);
+      else if (n === CHUNK_BYTES) buffer.set(chunk, done);
       else buffer.set(chunk.subarray(offset, offset + n), done);
       done += n;
     }
