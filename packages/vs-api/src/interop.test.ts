@@ -1,0 +1,72 @@
+/**
+ * A child written by CreateDifferencingVirtualHardDisk reads identically to its parent through
+ * libvhdi's Python binding (pyvhdi), a reader that shares no code with vskit.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeHost } from '@vskit/emulator';
+import { describe, expect, it } from 'vitest';
+import { counting, writeVhd } from './__fixtures__/hosts.js';
+import { VMTaskResult } from './hresult.js';
+import { VirtualServer } from './virtual-server.js';
+
+const python = process.env.VSKIT_PYTHON ?? '/usr/bin/python3';
+const hasPyvhdi = spawnSync(python, ['-c', 'import pyvhdi'], { stdio: 'ignore' }).status === 0;
+const requirePeers = process.env.VSKIT_REQUIRE_PEERS === '1';
+
+/** Reads the child's whole media through pyvhdi (1 MiB at a time), the parent linked with set_parent. */
+const READ = `
+import sys, pyvhdi
+child, parent = pyvhdi.file(), pyvhdi.file()
+child.open(sys.argv[1]); parent.open(sys.argv[2])
+child.set_parent(parent)
+size, offset = child.get_media_size(), 0
+while offset < size:
+    n = min(1 << 20, size - offset)
+    sys.stdout.buffer.write(child.read_buffer_at_offset(n, offset))
+    offset += n
+`;
+
+// pyvhdi comes from Debian's python3-libvhdi; CI (.ci/run) installs it. Without it this check
+// cannot run here, so it is skipped with this reason (and required when VSKIT_REQUIRE_PEERS is set).
+describe.skipIf(!hasPyvhdi && !requirePeers)(
+  'interop with pyvhdi (skipped: python3 module pyvhdi not installed)',
+  () => {
+    it('the child reads exactly as its fixed parent', async () => {
+      const root = await mkdtemp(join(tmpdir(), 'vs-api-interop-'));
+      try {
+        const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
+        const size = 8 * 2 ** 20;
+        await writeVhd(host, 'C:\\base\\parent.vhd', {
+          type: 'fixed',
+          sizeBytes: size,
+          patterns: [
+            { offset: 0, bytes: counting(4096, 5) },
+            { offset: 3 * 2 ** 20 + 512, bytes: counting(70_000, 9) },
+            { offset: size - 512, bytes: counting(512, 200) },
+          ],
+        });
+        const task = await new VirtualServer(host).createDifferencingVirtualHardDisk(
+          'C:\\vms\\child.vhd',
+          'C:\\base\\parent.vhd',
+        );
+        await task.waitForCompletion(-1);
+        expect(task.result).toBe(VMTaskResult.Success);
+        const run = spawnSync(
+          python,
+          ['-c', READ, join(root, 'vms', 'child.vhd'), join(root, 'base', 'parent.vhd')],
+          { maxBuffer: 64 * 2 ** 20 },
+        );
+        expect(run.status, String(run.stderr)).toBe(0);
+        const parent = new Uint8Array(await readFile(join(root, 'base', 'parent.vhd')));
+        // Compared as buffers: a deep equality over 8 MiB element by element is far too slow.
+        expect(run.stdout.length).toBe(size);
+        expect(Buffer.compare(run.stdout, parent.subarray(0, size))).toBe(0);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+  },
+);
