@@ -397,6 +397,29 @@ export function unchangedId(method: CreateMethod): string {
   return `${METHOD_PREFIX[method]}.no-change-on-failure`;
 }
 
+/**
+ * Pairs of conditions (`earlier+later`) that cannot hold together, or that the generators do not
+ * combine. An order requirement is listed only for adjacent checks with a pair outside this set.
+ */
+export const EXCLUSIVE_CONDITIONS: ReadonlySet<string> = new Set([
+  'both-relative+long-resolved',
+  'long-resolved+parent-volume-missing',
+  'long-resolved+image-volume-missing',
+  'image-volume-missing+image-exists-file',
+  'image-volume-missing+image-exists-folder',
+  'image-folder-is-file+image-exists-file',
+  'image-folder-is-file+image-exists-folder',
+  'size-too-small+too-large-fat16',
+  'size-too-small+too-large-fat32',
+]);
+
+/** Whether two adjacent checks can fail at once (some variant pair is not exclusive). */
+export function canCoincide(a: MethodCheck, b: MethodCheck): boolean {
+  return a.variants.some((va) =>
+    b.variants.some((vb) => !EXCLUSIVE_CONDITIONS.has(`${va.condition}+${vb.condition}`)),
+  );
+}
+
 function methodRequirements(method: CreateMethod): Requirement[] {
   const checks = METHOD_CHECKS[method];
   const name = method;
@@ -418,6 +441,7 @@ function methodRequirements(method: CreateMethod): Requirement[] {
   for (let i = 0; i + 1 < checks.length; i++) {
     const a = checks[i] as MethodCheck;
     const b = checks[i + 1] as MethodCheck;
+    if (!canCoincide(a, b)) continue;
     out.push({
       id: orderId(method, a.step, b.step),
       text: `${name}: when both hold, the ${a.step} check (${codesOf(a)}) wins over the ${b.step} check (${codesOf(b)}).`,

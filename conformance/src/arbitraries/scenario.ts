@@ -7,7 +7,12 @@
 import type { FileSystemKind, WindowsPath } from '@vskit/host';
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
-import { type ConditionName, type CreateMethod, METHOD_CHECKS } from '../catalogue.js';
+import {
+  type ConditionName,
+  type CreateMethod,
+  EXCLUSIVE_CONDITIONS,
+  METHOD_CHECKS,
+} from '../catalogue.js';
 import { BLOCK_BYTES, MAX_SIZE_BYTES, MIB, MIN_SIZE_BYTES, SPARSE_FREE_BYTES } from '../model.js';
 import {
   CORRUPTIONS,
@@ -40,19 +45,6 @@ const GIB = 2 ** 30;
 const TIB = 2 ** 40;
 const NOW = '2026-01-01T00:00:00.000Z';
 
-/** Pairs of conditions that cannot hold together (or that this generator does not combine). */
-const EXCLUSIVE: ReadonlySet<string> = new Set([
-  'both-relative+long-resolved',
-  'long-resolved+parent-volume-missing',
-  'long-resolved+image-volume-missing',
-  'image-volume-missing+image-exists-file',
-  'image-volume-missing+image-exists-folder',
-  'image-folder-is-file+image-exists-file',
-  'image-folder-is-file+image-exists-folder',
-  'size-too-small+too-large-fat16',
-  'size-too-small+too-large-fat32',
-]);
-
 /** The aims of a method: nothing, each single condition, and each adjacent pair of checks. */
 export function aimsOf(method: CreateMethod): ConditionName[][] {
   const checks = METHOD_CHECKS[method];
@@ -63,7 +55,7 @@ export function aimsOf(method: CreateMethod): ConditionName[][] {
     const b = checks[i + 1]?.variants ?? [];
     for (const va of a) {
       for (const vb of b) {
-        if (!EXCLUSIVE.has(`${va.condition}+${vb.condition}`))
+        if (!EXCLUSIVE_CONDITIONS.has(`${va.condition}+${vb.condition}`))
           aims.push([va.condition, vb.condition]);
       }
     }

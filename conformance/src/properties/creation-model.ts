@@ -12,6 +12,7 @@ import {
   METHOD_CHECKS,
   METHOD_PREFIX,
   orderId,
+  requirement,
   successId,
   unchangedId,
   variantId,
@@ -58,7 +59,8 @@ export function chargeHresult(prediction: Prediction, observed: number): string 
       (holding) =>
         holding.stepIndex === decided.stepIndex + 1 && HR[holding.variant.code] === observed,
     );
-    if (later !== undefined && next !== undefined) return orderId(method, decided.step, next.step);
+    const order = next && orderId(method, decided.step, next.step);
+    if (later !== undefined && order !== undefined && requirement(order)) return order;
     if (decided.variant.condition.startsWith('invalid-')) {
       if (prediction.features.has('forward-slash')) return PATH_IDS['forward-slash'];
       if (prediction.features.has('control-character')) return PATH_IDS['control-character'];

@@ -3,7 +3,9 @@
  * @module
  */
 import type { PropertyDefinition } from '../property.js';
+import { chainOpening } from './chain-open.js';
 import { childFile } from './child-file.js';
+import { codecNumbers, codecStructures } from './codec.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
 import { imageFile } from './image-file.js';
@@ -23,4 +25,7 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   concurrentCreation,
   shutdownInFlight,
   statefulChains,
+  codecStructures,
+  codecNumbers,
+  chainOpening,
 ] as PropertyDefinition<unknown>[];
