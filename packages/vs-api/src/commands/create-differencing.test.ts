@@ -37,6 +37,7 @@ interface Scenario {
     | { kind: 'vhd'; sizeBytes: number }
     | { kind: 'junk' }
     | { kind: 'truncated' }
+    | { kind: 'flipped'; offset: 'header-checksum' | 'footer-checksum' }
     | { kind: 'unreadable' }
     | { kind: 'missing' }
     | { kind: 'folder' };
@@ -269,6 +270,18 @@ const CONDITIONS: Condition[] = [
         apply: (s) => ({ ...s, parentFile: { kind: 'junk' } }),
       },
       {
+        name: "the parent header's checksum is wrong",
+        sets: ['parentFile'],
+        needs: ['parentText', 'parentDrive'],
+        apply: (s) => ({ ...s, parentFile: { kind: 'flipped', offset: 'header-checksum' } }),
+      },
+      {
+        name: "the parent's trailing footer checksum is wrong (its copy at 0 is intact)",
+        sets: ['parentFile'],
+        needs: ['parentText', 'parentDrive'],
+        apply: (s) => ({ ...s, parentFile: { kind: 'flipped', offset: 'footer-checksum' } }),
+      },
+      {
         name: 'the parent is truncated',
         sets: ['parentFile'],
         needs: ['parentText', 'parentDrive'],
@@ -368,6 +381,13 @@ async function arrange(s: Scenario): Promise<{ host: EmulatedHost; clock: TestCl
       const bytes = await host.readFile(PARENT);
       await host.unlink(PARENT);
       await host.writeFile(PARENT, bytes.subarray(0, 1000));
+    } else if (p.kind === 'flipped') {
+      await writeVhd(host, PARENT, { type: 'dynamic', sizeBytes: 3 * GiB });
+      const bytes = await host.readFile(PARENT);
+      // Checksums: header at 512 + 36, footer at 64 (from its start).
+      const at = p.offset === 'header-checksum' ? 512 + 39 : bytes.length - 512 + 67;
+      bytes.set([(bytes[at] ?? 0) ^ 0x01], at);
+      await host.writeFile(PARENT, bytes);
     } else if (p.kind === 'folder') {
       await host.mkdir(PARENT);
     }

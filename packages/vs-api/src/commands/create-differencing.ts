@@ -7,6 +7,7 @@ import { type Host, type WindowsPath, windowsPath } from '@vskit/host';
 import { createDifferencing, expandedFileSize, type Footer, openImage } from '@vskit/vhd-format';
 
 import { imageFailure } from '../failures.js';
+import { openStrictly } from '../image-open.js';
 import {
   checkFileFitsVolume,
   checkFreeSpace,
@@ -36,9 +37,10 @@ interface ParentFacts {
 }
 
 /**
- * Check 8: the parent opens read-only and decodes as a VHD. VM_E_HD_IMAGE_OPEN_FAIL when the host
- * cannot open or read it, VM_E_INVALID_HD_FILE when it is not structurally valid. Only the parent
- * file itself is read: its own ancestors are not needed to create a child of it.
+ * Check 8: the parent opens read-only and decodes as a VHD, strictly (see `openStrictly`).
+ * VM_E_HD_IMAGE_OPEN_FAIL when the host cannot open or read it, VM_E_INVALID_HD_FILE when it is
+ * not structurally valid. Only the parent file itself is read: its own ancestors are not needed
+ * to create a child of it.
  */
 async function readParent(host: Host, parent: WindowsPath): Promise<ParentFacts> {
   let file: Awaited<ReturnType<Host['open']>>;
@@ -48,7 +50,7 @@ async function readParent(host: Host, parent: WindowsPath): Promise<ParentFacts>
     throw imageFailure(error, 'parentPath');
   }
   try {
-    const image = await openImage(file);
+    const image = await openStrictly((strict) => openImage(file, { strict }));
     const facts: ParentFacts = {
       footer: image.footer,
       blockSizeBytes: image.header?.blockSize,

@@ -1,3 +1,9 @@
+import {
+  decodeDynamicHeader,
+  decodeUtf16,
+  encodeDynamicHeader,
+  encodeUtf16,
+} from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import { counting, readFooter, testHost, writeVhd } from '../__fixtures__/hosts.js';
 import { asCom, type ComVMHardDisk, type OutParam } from '../com.js';
@@ -105,6 +111,32 @@ describe('getHardDisk', () => {
     await host.writeFile('E:\\kids\\PARENT.VHD', parent);
     // The name as the child records it; the host compares names case-insensitively.
     expect((await vs.getHardDisk('E:\\kids\\k.vhd')).parent).toBe('E:\\kids\\parent.vhd');
+  });
+
+  it('accepts a parent name stored UTF-16LE (SEMANTICS: either byte order), but not a bad checksum', async () => {
+    const { host, vs } = await family();
+    const bytes = await host.readFile('C:\\vms\\child.vhd');
+    const header = decodeDynamicHeader(bytes.subarray(512, 1536));
+    const le = new Uint8Array(512);
+    le.set(encodeUtf16('parent.vhd', 'le'));
+    header.parentUnicodeNameBytes = le;
+    header.parentUnicodeName = decodeUtf16(le, 'be');
+    const encoded = encodeDynamicHeader(header);
+    expect(encoded.subarray(64, 84)).toEqual(le.subarray(0, 20));
+    bytes.set(encoded, 512);
+    await host.writeFile('C:\\vms\\child.vhd', bytes);
+    // The chain opens (the name's byte order is tolerated) and finds the parent as before.
+    expect((await vs.getHardDisk('C:\\vms\\child.vhd')).parent).toBe('C:\\base\\parent.vhd');
+    // As a parent itself: a grandchild can be made of it.
+    const task = await vs.createDifferencingVirtualHardDisk('C:\\vms\\grandchild.vhd', 'child.vhd');
+    await task.waitForCompletion(-1);
+    expect(task.error).toBe(HRESULT.S_OK);
+    bytes.set([(bytes[512 + 39] ?? 0) ^ 1], 512 + 39);
+    await host.writeFile('C:\\vms\\child.vhd', bytes);
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    expect(await codeOf(vs.createDifferencingVirtualHardDisk('C:\\vms\\g2.vhd', 'child.vhd'))).toBe(
+      'VM_E_INVALID_HD_FILE',
+    );
   });
 
   it('VM_E_PARENT_CHILD_ID_MISMATCH when the parent found is another disk', async () => {
