@@ -7,6 +7,9 @@
 import { type Host, type HostFile, isHostError, type WindowsPath, windowsPath } from '@vskit/host';
 import type { AbortSignalLike, TaskContext } from './task.js';
 
+/** How often the folders are made again when they vanish before the file is created. */
+const FOLDER_ATTEMPTS = 3;
+
 /** What the engine is given to write an image into its new, empty file. */
 export interface WriteOptions {
   /** Aborted when the task is cancelled. */
@@ -27,7 +30,9 @@ export interface CreationPlan {
 
 /**
  * Runs `plan` as a task's work. Host operations, in order: `mkdir` per missing folder (an
- * `EEXIST` there means another creation made it: not ours, kept), `open(image, 'createNew')`,
+ * `EEXIST` there means another creation made it: not ours, kept), `open(image, 'createNew')`
+ * (on `ENOENT`, when a concurrent failed task removed a shared folder meanwhile, the folders are
+ * made again, up to three attempts),
  * the engine's writes, `sync`, `close`. On failure: `close`, `unlink(image)` if the file is
  * ours, `rmdir` of each folder it created, newest first; cleanup failures are ignored so the
  * original failure is reported.
@@ -42,17 +47,24 @@ export async function runCreation(
   let file: HostFile | undefined;
   let fileIsOurs = false;
   try {
-    for (const folder of plan.missingFolders) {
-      const path = windowsPath.format(folder);
+    for (let attempt = 1; file === undefined; attempt++) {
+      for (const folder of plan.missingFolders) {
+        const path = windowsPath.format(folder);
+        try {
+          await host.mkdir(path);
+          createdFolders.push(path);
+        } catch (error) {
+          if (!isHostError(error, 'EEXIST')) throw error;
+        }
+      }
+      context.throwIfCancelled();
       try {
-        await host.mkdir(path);
-        createdFolders.push(path);
+        file = await host.open(imagePath, 'createNew');
       } catch (error) {
-        if (!isHostError(error, 'EEXIST')) throw error;
+        // A concurrent task that failed may have just removed a folder it shared with us.
+        if (!isHostError(error, 'ENOENT') || attempt >= FOLDER_ATTEMPTS) throw error;
       }
     }
-    context.throwIfCancelled();
-    file = await host.open(imagePath, 'createNew');
     fileIsOurs = true;
     await plan.write(file, {
       signal: context.signal,

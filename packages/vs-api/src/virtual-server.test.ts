@@ -108,6 +108,17 @@ describe('exclusive creation', () => {
     expect(await codeOf(vs.createDynamicVirtualHardDisk('C:\\a.vhd', 8))).toBe('E_DISK_FULL');
   });
 
+  it('a folder removed under the task before its file is created is made again', async () => {
+    const { host } = testHost();
+    const vs = new VirtualServer(host);
+    host.faults.failNth('open', 1, 'ENOENT');
+    const task = await vs.createDynamicVirtualHardDisk('C:\\new\\x.vhd', 8);
+    await task.waitForCompletion(-1);
+    expect(task.result).toBe(VMTaskResult.Success);
+    expect(host.faults.counts().open).toBe(2);
+    expect(await host.exists('C:\\new\\x.vhd')).toBe(true);
+  });
+
   it('a file created by someone else between the checks and the task: the task fails with E_ALREADY_EXISTS and leaves it alone', async () => {
     const host = await withParent();
     const vs = new VirtualServer(host);
