@@ -581,7 +581,7 @@ const PATHS: readonly Requirement[] = [
   r('PATH.dotdot-at-root', '.. never climbs above the drive root (decision).'),
   r('PATH.case-insensitive', 'Names compare case-insensitively and keep their case.'),
   r('PATH.non-ascii', 'Non-ASCII names are valid and kept as given.'),
-  r('PATH.missing-drive', 'A drive letter with no host volume gives E_PATH_NOT_FOUND.'),
+  // "A drive letter with no host volume -> E_PATH_NOT_FOUND" is CDVHD/CDYN/CFIX.E_PATH_NOT_FOUND.*-volume.
 ];
 
 /** IVMTask. */

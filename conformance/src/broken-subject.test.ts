@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { runConformance } from './runner.js';
+import type { Subject } from './subject.js';
+import { emulatedSubject } from './subjects/emulated.js';
+
+const failing = (report: Awaited<ReturnType<typeof runConformance>>) =>
+  new Set(report.requirements.filter((r) => r.status === 'fail').map((r) => r.id));
+
+describe('the README example subject (E_ALREADY_EXISTS turned into S_OK)', () => {
+  it('fails exactly the E_ALREADY_EXISTS and concurrent-creation requirements', async () => {
+    const url = new URL('../examples/broken-subject.mjs', import.meta.url).href;
+    const broken = (await import(url)).default as Subject;
+    const options = { runs: 40, seed: 20261125 };
+    const [brokenReport, baseReport] = [
+      await runConformance(broken, options),
+      await runConformance(emulatedSubject, options),
+    ];
+    const base = failing(baseReport);
+    const added = [...failing(brokenReport)].filter((id) => !base.has(id)).sort();
+    expect(added).toEqual([
+      'CDVHD.E_ALREADY_EXISTS.file',
+      'CDVHD.E_ALREADY_EXISTS.folder',
+      'CDVHD.concurrent-same-path',
+    ]);
+    expect(brokenReport.ok).toBe(false);
+    const fileFailure = brokenReport.requirements.find(
+      (r) => r.id === 'CDVHD.E_ALREADY_EXISTS.file',
+    );
+    expect(fileFailure?.counterexample?.replay).toMatch(/^--seed 20261125 --path [\d:]+ --filter /);
+  });
+});

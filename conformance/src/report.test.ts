@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { describeValue, renderReport } from './report.js';
+import type { ConformanceReport } from './runner.js';
+
+const report: ConformanceReport = {
+  ok: false,
+  subject: 'demo',
+  subjectModule: './demo.mjs',
+  requirements: [
+    { id: 'CDVHD.S_OK', text: 'success', status: 'pass', cases: 12 },
+    {
+      id: 'CDVHD.E_DISK_FULL',
+      text: 'Less than 8 MB free gives E_DISK_FULL.',
+      status: 'fail',
+      cases: 3,
+      counterexample: {
+        property: 'model.differencing',
+        message: 'expected E_DISK_FULL, got S_OK',
+        value: {
+          state: {
+            volumes: [
+              {
+                drive: 'C',
+                fileSystem: 'NTFS',
+                free: { kind: 'edge', needBytes: 8 * 2 ** 20, short: true },
+              },
+            ],
+            entries: [
+              {
+                kind: 'vhd',
+                path: 'C:\\p.vhd',
+                disk: {
+                  type: 'dynamic',
+                  sizeBytes: 3 * 2 ** 20,
+                  corruption: null,
+                  unreadable: false,
+                },
+              },
+            ],
+            shuttingDown: false,
+          },
+          call: {
+            method: 'CreateDifferencingVirtualHardDisk',
+            imagePath: 'C:\\c.vhd',
+            parentPath: 'C:\\p.vhd',
+            nullTask: false,
+          },
+        },
+        seed: 7,
+        path: '3:1',
+        replay: '--seed 7 --path 3:1 --filter model.differencing',
+      },
+    },
+  ],
+  cases: 40,
+  casesPerSecond: 20,
+  durationMs: 2000,
+  seed: 7,
+  runs: 10,
+};
+
+describe('renderReport', () => {
+  it('prints one line per requirement with its status and case count', () => {
+    const lines = renderReport(report).split('\n');
+    expect(lines.some((l) => /^pass\s+CDVHD\.S_OK\s+12 cases$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^FAIL\s+CDVHD\.E_DISK_FULL\s+3 cases$/.test(l))).toBe(true);
+  });
+  it('prints each failure with its counterexample in words and the command that replays it', () => {
+    const text = renderReport(report);
+    expect(text).toContain('expected E_DISK_FULL, got S_OK');
+    expect(text).toContain('C: NTFS (free one cluster short of 8 MiB)');
+    expect(text).toContain('file:   C:\\p.vhd  dynamic VHD of 3 MiB');
+    expect(text).toContain(
+      'call:   CreateDifferencingVirtualHardDisk("C:\\\\c.vhd", "C:\\\\p.vhd", task)',
+    );
+    expect(text).toContain(
+      'replay: pnpm conformance --subject ./demo.mjs --seed 7 --path 3:1 --filter model.differencing',
+    );
+  });
+  it('ends with the totals and cases per second', () => {
+    expect(renderReport(report).trim().split('\n').at(-1)).toBe(
+      '1/2 requirements pass, 1 fail; 40 cases in 2.0 s (20 cases/s)',
+    );
+  });
+});
+
+describe('describeValue', () => {
+  it('falls back to JSON for values that are not scenarios', () => {
+    expect(describeValue({ a: 1 })).toEqual(['{', '  "a": 1', '}']);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_PROPERTIES } from './properties/index.js';
+import { runConformance } from './runner.js';
+import { emulatedSubject } from './subjects/emulated.js';
+
+// The conformance suite itself, against vs-api on emulated volumes, with modest runs per
+// property (the CLI's default run uses 100). Each property is its own test so a failure names it.
+describe('vs-api on the emulated host conforms', () => {
+  for (const property of ALL_PROPERTIES) {
+    it(`${property.name}: every requirement it covers passes`, async () => {
+      const report = await runConformance(emulatedSubject, {
+        runs: 25,
+        seed: 42,
+        properties: [property],
+      });
+      const failures = report.requirements
+        .filter((r) => r.status === 'fail')
+        .map((r) => `${r.id}: ${r.counterexample?.message} (replay ${r.counterexample?.replay})`);
+      expect(failures).toEqual([]);
+      expect(report.requirements.map((r) => r.id).sort()).toEqual(
+        [...new Set(property.covers)].sort(),
+      );
+    });
+  }
+});
