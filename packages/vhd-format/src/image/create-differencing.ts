@@ -1,0 +1,133 @@
+/**
+ * Creating a differencing disk, laid out exactly as SEMANTICS.md "What the child file holds"
+ * says: footer (type 4, size and geometry of the parent) with its copy at 0, a header naming the
+ * parent (UUID, file modification time, UTF-16BE name), W2ku then W2ru locators (UTF-16LE,
+ * data space in bytes, a multiple of 512, data after the BAT), and a BAT of unused entries.
+ * @module
+ */
+
+import { vhdTimestamp } from '../codec/timestamp.js';
+import {
+  DEFAULT_BLOCK_SIZE,
+  DISK_TYPE_CODES,
+  MAX_VIRTUAL_SIZE,
+  PARENT_NAME_SIZE,
+  PLATFORM_CODES,
+} from '../constants.js';
+import { VhdFormatError } from '../errors.js';
+import type { RandomAccessFile } from '../io.js';
+import {
+  batCoverage,
+  batEntriesFor,
+  HEADER_OFFSET,
+  locatorSpaceFor,
+  TABLE_OFFSET,
+} from '../layout.js';
+import { batByteSize } from '../structs/bat.js';
+import type { Footer } from '../structs/footer.js';
+import { encodeLocatorPath } from '../structs/parent-locator.js';
+import { checkBlockSize, newHeader, writeSparseImage } from './create-dynamic.js';
+import { type CreateOptions, newFooter } from './options.js';
+
+/** What a child needs to know about its parent. */
+export interface ParentDescription {
+  /** The parent's footer: size, geometry and UUID come from it. */
+  footer: Footer;
+  /** The parent's block size (dynamic/differencing parent); default 2 MiB. */
+  blockSizeBytes?: number;
+  /** The parent FILE's modification time: becomes the header's parent timestamp. */
+  modified: Date;
+  /** The parent's file name: the header's parent Unicode name (UTF-16BE, at most 256 units). */
+  unicodeName: string;
+  /** Absolute parent path: the W2ku locator (UTF-16LE). */
+  absolutePath?: string;
+  /** Parent path relative to the child's folder (`.\x` or `..\x`): the W2ru locator. Omit when none exists. */
+  relativePath?: string;
+}
+
+/** Options of {@link createDifferencing}. */
+export interface CreateDifferencingOptions extends CreateOptions {
+  /** The parent. */
+  parent: ParentDescription;
+}
+
+/**
+ * Creates an empty differencing disk over `o.parent` on an empty (or emptied) `file`. Nothing
+ * is allocated, so the child reads exactly as its parent.
+ */
+export async function createDifferencing(
+  file: RandomAccessFile,
+  o: CreateDifferencingOptions,
+): Promise<void> {
+  const parent = o.parent;
+  if (!parent?.footer) {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'parent.footer is required', { field: 'parent' });
+  }
+  const size = parent.footer.currentSize;
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'parent footer current size is invalid', {
+      field: 'parent.footer.currentSize',
+      value: size,
+    });
+  }
+  if (size > MAX_VIRTUAL_SIZE) {
+    throw new VhdFormatError('SIZE_TOO_LARGE', `parent size ${size} exceeds 2040 GiB`, {
+      field: 'parent.footer.currentSize',
+      value: size,
+    });
+  }
+  if (!(parent.modified instanceof Date) || Number.isNaN(parent.modified.getTime())) {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'parent.modified must be a valid Date', {
+      field: 'parent.modified',
+    });
+  }
+  if (typeof parent.unicodeName !== 'string' || parent.unicodeName.length * 2 > PARENT_NAME_SIZE) {
+    throw new VhdFormatError(
+      'INVALID_ARGUMENT',
+      'parent.unicodeName must be at most 256 UTF-16 units',
+      {
+        field: 'parent.unicodeName',
+        value: parent.unicodeName,
+      },
+    );
+  }
+  const blockSize = checkBlockSize(parent.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
+  const geometry = { ...parent.footer.geometry };
+  const footer = newFooter(o, {
+    diskType: DISK_TYPE_CODES.differencing,
+    dataOffset: HEADER_OFFSET,
+    sizeBytes: size,
+    geometry,
+  });
+  const header = newHeader(batEntriesFor(batCoverage(size, geometry), blockSize), blockSize);
+  header.parentUniqueId = Uint8Array.from(parent.footer.uniqueId);
+  header.parentTimestamp = vhdTimestamp(parent.modified);
+  header.parentUnicodeName = parent.unicodeName;
+
+  const paths: Array<[number, string]> = [];
+  if (parent.absolutePath !== undefined) paths.push([PLATFORM_CODES.W2ku, parent.absolutePath]);
+  if (parent.relativePath !== undefined) paths.push([PLATFORM_CODES.W2ru, parent.relativePath]);
+  const dataStart = TABLE_OFFSET + batByteSize(header.maxTableEntries);
+  const spaces = paths.map(([, path]) => locatorSpaceFor(path.length));
+  const extra = new Uint8Array(spaces.reduce((a, b) => a + b, 0));
+  let at = 0;
+  paths.forEach(([code, path], i) => {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new VhdFormatError('INVALID_ARGUMENT', 'parent paths must be non-empty strings', {
+        field: code === PLATFORM_CODES.W2ku ? 'parent.absolutePath' : 'parent.relativePath',
+        value: path,
+      });
+    }
+    const data = encodeLocatorPath(code, path);
+    extra.set(data, at);
+    header.parentLocators[i] = {
+      platformCode: code,
+      platformDataSpace: spaces[i]!,
+      platformDataLength: data.length,
+      reserved: 0,
+      platformDataOffset: dataStart + at,
+    };
+    at += spaces[i]!;
+  });
+  await writeSparseImage(file, footer, header, extra, o);
+}

@@ -1,0 +1,129 @@
+/**
+ * Creating a dynamic disk, and the metadata image shared with differencing disks.
+ * @module
+ */
+import {
+  ALL_ONES_64,
+  DEFAULT_BLOCK_SIZE,
+  DISK_TYPE_CODES,
+  FOOTER_SIZE,
+  HEADER_SIZE,
+  HEADER_VERSION,
+  LOCATOR_COUNT,
+} from '../constants.js';
+import { VhdFormatError } from '../errors.js';
+import { geometryForSize } from '../geometry.js';
+import type { RandomAccessFile } from '../io.js';
+import { batCoverage, batEntriesFor, HEADER_OFFSET, TABLE_OFFSET } from '../layout.js';
+import { batByteSize } from '../structs/bat.js';
+import {
+  type DynamicHeader,
+  encodeDynamicHeader,
+  isValidBlockSize,
+} from '../structs/dynamic-header.js';
+import { encodeFooter, type Footer } from '../structs/footer.js';
+import { emptyLocatorEntry, type ParentLocatorEntry } from '../structs/parent-locator.js';
+import {
+  type CreateOptions,
+  checkVirtualSize,
+  emptyFile,
+  newFooter,
+  throwIfAborted,
+} from './options.js';
+
+/** Options of {@link createDynamic}. */
+export interface CreateDynamicOptions extends CreateOptions {
+  /** Virtual size in bytes (a multiple of 512, at most 2040 GiB). */
+  sizeBytes: number;
+  /** Block size: a power of two from 512 bytes to 256 MiB. Default 2 MiB. */
+  blockSizeBytes?: number;
+}
+
+/** Checks a block size for creation. */
+export function checkBlockSize(blockSize: number): number {
+  if (!isValidBlockSize(blockSize)) {
+    throw new VhdFormatError(
+      'BAD_BLOCK_SIZE',
+      `block size must be a power of two from 512 bytes to 256 MiB: ${blockSize}`,
+      { field: 'blockSizeBytes', value: blockSize },
+    );
+  }
+  return blockSize;
+}
+
+/** A dynamic header with nothing about a parent. */
+export function newHeader(maxTableEntries: number, blockSize: number): DynamicHeader {
+  const parentLocators: ParentLocatorEntry[] = [];
+  for (let i = 0; i < LOCATOR_COUNT; i++) parentLocators.push(emptyLocatorEntry());
+  return {
+    dataOffset: ALL_ONES_64,
+    tableOffset: TABLE_OFFSET,
+    headerVersion: HEADER_VERSION,
+    maxTableEntries,
+    blockSize,
+    checksum: 0,
+    parentUniqueId: new Uint8Array(16),
+    parentTimestamp: 0,
+    reserved1: 0,
+    parentUnicodeName: '',
+    parentUnicodeNameBytes: new Uint8Array(0),
+    parentLocators,
+    reserved2: new Uint8Array(256),
+  };
+}
+
+/**
+ * Writes a whole empty sparse image in one write: footer copy at 0, header at 512, the BAT at
+ * 1536 (all 0xFF), `extra` (locator data, already at its offsets relative to the BAT's end),
+ * then the footer.
+ */
+export async function writeSparseImage(
+  file: RandomAccessFile,
+  footer: Footer,
+  header: DynamicHeader,
+  extra: Uint8Array,
+  o: CreateOptions,
+): Promise<void> {
+  const footerBytes = encodeFooter(footer);
+  const headerBytes = encodeDynamicHeader(header);
+  const batBytes = batByteSize(header.maxTableEntries);
+  const end = TABLE_OFFSET + batBytes + extra.length;
+  const total = end + FOOTER_SIZE;
+  const image = new Uint8Array(total);
+  image.set(footerBytes, 0);
+  image.set(headerBytes, HEADER_OFFSET);
+  image.fill(0xff, TABLE_OFFSET, TABLE_OFFSET + batBytes);
+  image.set(extra, TABLE_OFFSET + batBytes);
+  image.set(footerBytes, end);
+  throwIfAborted(o.signal);
+  await emptyFile(file);
+  o.onProgress?.(0, total);
+  await file.write(image, 0);
+  o.onProgress?.(total, total);
+}
+
+/**
+ * Creates an empty dynamic disk of `sizeBytes` on an empty (or emptied) `file`. The BAT covers
+ * max(size, CHS capacity) (VHD.md pitfall 16) and every entry is unused.
+ */
+export async function createDynamic(
+  file: RandomAccessFile,
+  o: CreateDynamicOptions,
+): Promise<void> {
+  const size = checkVirtualSize(o.sizeBytes);
+  const blockSize = checkBlockSize(o.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
+  const geometry = geometryForSize(size);
+  const footer = newFooter(o, {
+    diskType: DISK_TYPE_CODES.dynamic,
+    dataOffset: HEADER_OFFSET,
+    sizeBytes: size,
+    geometry,
+  });
+  const header = newHeader(batEntriesFor(batCoverage(size, geometry), blockSize), blockSize);
+  await writeSparseImage(file, footer, header, new Uint8Array(0), o);
+}
+
+/** Bytes of metadata before the first block of an image we create (for tests and tools). */
+export function metadataEnd(maxTableEntries: number, locatorBytes = 0): number {
+  return HEADER_OFFSET + HEADER_SIZE + batByteSize(maxTableEntries) + locatorBytes;
+}

@@ -1,0 +1,118 @@
+/**
+ * Where an image's structures sit in its file, and the problems of blocks that fall outside
+ * the file or share bytes with each other or with the metadata. Used by `openImage` (which
+ * refuses them) and `check` (which lists them).
+ * @module
+ */
+import { BLOCK_UNUSED, FOOTER_SIZE, HEADER_SIZE, SECTOR_SIZE } from '../constants.js';
+import type { VhdFormatErrorCode } from '../errors.js';
+import type { DynamicHeader } from '../structs/dynamic-header.js';
+
+/** A byte range `[start, end)` of the file holding one structure. */
+export interface Extent {
+  start: number;
+  end: number;
+  what: string;
+}
+
+/** A layout problem: a code, a message and where. */
+export interface LayoutProblem {
+  code: VhdFormatErrorCode;
+  message: string;
+  field?: string;
+  offset?: number;
+}
+
+/** The metadata extents of a dynamic or differencing image whose trailing footer starts at `footerPos`. */
+export function metadataExtents(
+  dataOffset: number,
+  header: DynamicHeader,
+  footerPos: number,
+  fileSize: number,
+  isDifferencing: boolean,
+): Extent[] {
+  const out: Extent[] = [
+    { start: 0, end: FOOTER_SIZE, what: 'footer copy' },
+    { start: dataOffset, end: dataOffset + HEADER_SIZE, what: 'header' },
+    {
+      start: header.tableOffset,
+      end: header.tableOffset + header.maxTableEntries * 4,
+      what: 'BAT',
+    },
+    { start: footerPos, end: Math.max(fileSize, footerPos + 1), what: 'footer' },
+  ];
+  if (isDifferencing) {
+    header.parentLocators.forEach((l, i) => {
+      if (l.platformCode !== 0 && l.platformDataLength > 0) {
+        out.push({
+          start: l.platformDataOffset,
+          end: l.platformDataOffset + l.platformDataLength,
+          what: `parent locator ${i} data`,
+        });
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Problems of the allocated blocks: entries whose block (bitmap + data, `stride` bytes) does
+ * not end by `dataEnd` (`BAT_ENTRY_OUT_OF_RANGE`), blocks that share bytes with another block
+ * or with a metadata extent (`OVERLAPPING_BLOCKS`). Stops after `limit` problems.
+ */
+export function blockProblems(
+  bat: Uint32Array,
+  stride: number,
+  dataEnd: number,
+  metadata: readonly Extent[],
+  tableOffset: number,
+  limit = 100,
+): LayoutProblem[] {
+  const problems: LayoutProblem[] = [];
+  const starts: number[] = [];
+  for (let i = 0; i < bat.length && problems.length < limit; i++) {
+    const entry = bat[i]!;
+    if (entry === BLOCK_UNUSED) continue;
+    const start = entry * SECTOR_SIZE;
+    if (start + stride > dataEnd) {
+      problems.push({
+        code: 'BAT_ENTRY_OUT_OF_RANGE',
+        message: `BAT entry ${i} (sector ${entry}) puts its block past the end of the data at ${dataEnd}`,
+        field: `bat[${i}]`,
+        offset: tableOffset + i * 4,
+      });
+      continue;
+    }
+    starts.push(start);
+  }
+  const sorted = Float64Array.from(starts).sort();
+  for (let i = 1; i < sorted.length && problems.length < limit; i++) {
+    if (sorted[i]! < sorted[i - 1]! + stride) {
+      problems.push({
+        code: 'OVERLAPPING_BLOCKS',
+        message: `blocks at ${sorted[i - 1]} and ${sorted[i]} share bytes (each is ${stride} bytes)`,
+        offset: sorted[i],
+      });
+    }
+  }
+  for (const m of metadata) {
+    if (problems.length >= limit) break;
+    if (m.what === 'footer') continue;
+    // First block whose end is after m.start.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! + stride <= m.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < sorted.length && sorted[lo]! < m.end) {
+      problems.push({
+        code: 'OVERLAPPING_BLOCKS',
+        message: `block at ${sorted[lo]} overlaps the ${m.what} at ${m.start}..${m.end}`,
+        offset: sorted[lo],
+      });
+    }
+  }
+  return problems;
+}
