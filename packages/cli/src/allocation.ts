@@ -1,8 +1,8 @@
 /**
- * How much of a layer is allocated, read from its Block Allocation Table.
+ * How much of a layer is allocated, from the count of BAT entries in use that vhd-format keeps.
  * @module
  */
-import type { RandomAccessFile, VhdImage } from '@vskit/vhd-format';
+import type { VhdImage } from '@vskit/vhd-format';
 
 /** The allocation of one layer. */
 export interface Allocation {
@@ -18,17 +18,8 @@ export interface Allocation {
   readonly bytesTotal: number;
 }
 
-const UNUSED = 0xffffffff;
-const CHUNK_ENTRIES = 256 * 1024;
-
-/**
- * Reads the layer's allocation; `undefined` when the BAT does not fit in the file (check says
- * why). Reads the table in chunks of at most 1 MiB, never sized by a field beyond the file.
- */
-export async function readAllocation(
-  file: RandomAccessFile,
-  image: VhdImage,
-): Promise<Allocation | undefined> {
+/** The allocation of an opened layer. */
+export function allocationOf(image: VhdImage): Allocation {
   const bytesTotal = image.virtualSize;
   const header = image.header;
   if (image.type === 'fixed' || header === undefined) {
@@ -40,20 +31,10 @@ export async function readAllocation(
       bytesTotal,
     };
   }
-  const entries = header.maxTableEntries;
-  const fileSize = await file.size();
-  if (header.tableOffset + entries * 4 > fileSize) return undefined;
-  let allocated = 0;
-  for (let first = 0; first < entries; first += CHUNK_ENTRIES) {
-    const count = Math.min(CHUNK_ENTRIES, entries - first);
-    const bytes = new Uint8Array(count * 4);
-    const read = await file.read(bytes, header.tableOffset + first * 4);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, read);
-    for (let i = 0; i + 4 <= read; i += 4) if (view.getUint32(i) !== UNUSED) allocated++;
-  }
+  const allocated = image.allocatedBlockCount;
   return {
     blockSize: header.blockSize,
-    blocksTotal: entries,
+    blocksTotal: header.maxTableEntries,
     blocksAllocated: allocated,
     bytesAllocated: Math.min(bytesTotal, allocated * header.blockSize),
     bytesTotal,

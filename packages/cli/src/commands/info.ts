@@ -1,6 +1,6 @@
 import type { RandomAccessFile, VhdImage } from '@vskit/vhd-format';
 import { dateFromVhdTimestamp } from '@vskit/vhd-format';
-import { type Allocation, readAllocation } from '../allocation.js';
+import { type Allocation, allocationOf } from '../allocation.js';
 import { type LayerSource, openChainAt } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
 import { formatUuid, type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
@@ -30,7 +30,7 @@ export interface LayerInfo {
     readonly sectorsPerTrack: number;
   };
   readonly savedState: boolean;
-  readonly allocation: Allocation | null;
+  readonly allocation: Allocation;
   readonly parent: {
     readonly unicodeName: string;
     readonly uniqueId: string;
@@ -90,7 +90,7 @@ async function layerInfo(
     uniqueId: formatUuid(footer.uniqueId),
     geometry: { ...footer.geometry },
     savedState: footer.savedState !== 0,
-    allocation: (await readAllocation(file, image)) ?? null,
+    allocation: allocationOf(image),
     parent:
       parent === undefined
         ? null
@@ -104,8 +104,7 @@ async function layerInfo(
   };
 }
 
-function allocationText(a: Allocation | null): string {
-  if (a === null) return 'unknown (the BAT does not fit in the file; run vskit check)';
+function allocationText(a: Allocation): string {
   if (a.blocksTotal === null) return `every byte (fixed), ${formatSize(a.bytesAllocated)}`;
   const percent =
     a.blocksTotal === 0 ? 0 : Math.round(((a.blocksAllocated ?? 0) * 1000) / a.blocksTotal) / 10;
