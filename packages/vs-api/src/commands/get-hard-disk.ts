@@ -67,11 +67,10 @@ async function requireFolder(context: ServerContext, path: WindowsPath): Promise
  * there is no other path to resolve it against), E_BUFFER_OVERFLOW, E_PATH_NOT_FOUND (no such
  * volume, or a folder on the way is missing or a file), E_FILE_NOT_FOUND (nothing, or a folder,
  * at the path). Then the image opens as a chain, strictly (see `openStrictly`):
- * VM_E_HD_IMAGE_OPEN_FAIL (the host cannot open
- * or read a layer), VM_E_INVALID_HD_FILE (a layer is not a valid VHD, the chain is too deep or
- * has a cycle), VM_E_PARENT_PATH_NOT_FOUND (no parent candidate is a file on the host),
- * VM_E_PARENT_CHILD_ID_MISMATCH (a parent's UUID differs from the one its child records).
- * Shutdown does not refuse it: it changes nothing.
+ * VM_E_HD_IMAGE_OPEN_FAIL (the host cannot open or read a layer), VM_E_INVALID_HD_FILE (a layer
+ * is not a valid VHD, the chain is too deep or has a cycle), VM_E_PARENT_PATH_NOT_FOUND (no
+ * parent candidate is a file on the host), VM_E_PARENT_CHILD_ID_MISMATCH (a parent's UUID
+ * differs from the one its child records). Shutdown does not refuse it: it changes nothing.
  */
 export async function getHardDisk(
   context: ServerContext,
