@@ -101,6 +101,25 @@ describe('vskit create', () => {
     await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('passes the format limits on as error codes and removes the partial file', async () => {
+    const huge = join(tmp.dir, 'huge.vhd');
+    const tooLarge = await vskit(['create', 'dynamic', huge, '2041GiB']);
+    expect(tooLarge.code).toBe(1);
+    expect(errorCode(tooLarge.stderr)).toBe('SIZE_TOO_LARGE');
+    await expect(stat(huge)).rejects.toMatchObject({ code: 'ENOENT' });
+    const odd = join(tmp.dir, 'odd-blocks.vhd');
+    const badBlock = await vskit(['create', 'dynamic', odd, '8MiB', '--block-size', '3MiB']);
+    expect(badBlock.code).toBe(1);
+    expect(errorCode(badBlock.stderr)).toBe('BAD_BLOCK_SIZE');
+    await expect(stat(odd)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('creates the largest dynamic image, 2040 GiB, in a small file', async () => {
+    const report = await createJson(['dynamic', join(tmp.dir, 'max.vhd'), '2040GiB']);
+    expect(report.virtualSize).toBe(2040 * 2 ** 30);
+    expect(report.fileSize).toBeLessThan(5 * MiB);
+  });
+
   it('refuses a parent that is not a VHD and leaves no child behind', async () => {
     const junk = join(tmp.dir, 'junk.bin');
     await writeFile(junk, Buffer.alloc(4096, 7));
