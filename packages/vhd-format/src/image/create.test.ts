@@ -1,0 +1,314 @@
+import { describe, expect, it } from 'vitest';
+import { viewOf } from '../codec/bytes.js';
+import { decodeUtf16 } from '../codec/utf16.js';
+import { ALL_ONES_64, BLOCK_UNUSED, MAX_VIRTUAL_SIZE, PLATFORM_CODES } from '../constants.js';
+import { isVhdFormatError } from '../errors.js';
+import { chsCapacity, geometryForSize } from '../geometry.js';
+import { memoryFile } from '../io.js';
+import { expandedFileSize } from '../layout.js';
+import { decodeBat } from '../structs/bat.js';
+import { decodeDynamicHeader } from '../structs/dynamic-header.js';
+import { decodeFooter } from '../structs/footer.js';
+import { deterministic, firstDifference } from '../testing/images.js';
+import { createDifferencing } from './create-differencing.js';
+import { createDynamic } from './create-dynamic.js';
+import { createFixed } from './create-fixed.js';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await expect(p).rejects.toSatisfy((e) => isVhdFormatError(e) && e.code === code);
+}
+
+describe('createFixed', () => {
+  it('writes zeros then a fixed footer with data offset all ones and the spec geometry', async () => {
+    const f = memoryFile();
+    await createFixed(f, { sizeBytes: 3 * MiB, ...deterministic(1) });
+    const bytes = f.bytes();
+    expect(bytes.length).toBe(3 * MiB + 512);
+    expect(bytes.subarray(0, 3 * MiB).every((b) => b === 0)).toBe(true);
+    const footer = decodeFooter(bytes.subarray(3 * MiB));
+    expect(footer).toMatchObject({
+      diskType: 2,
+      dataOffset: ALL_ONES_64,
+      currentSize: 3 * MiB,
+      originalSize: 3 * MiB,
+      geometry: geometryForSize(3 * MiB),
+      creatorApplication: 'vsk ',
+      creatorVersion: 0x00010000,
+      creatorHostOs: 0x5769326b,
+      features: 2,
+      timestamp: (Date.parse('2026-01-02T03:04:05Z') - Date.parse('2000-01-01T00:00:00Z')) / 1000,
+    });
+    expect(Array.from(bytes.subarray(3 * MiB + 16, 3 * MiB + 24))).toEqual(new Array(8).fill(0xff));
+  });
+
+  it('creates a 3 GiB fixed image by extending the file, reporting progress to the total', async () => {
+    const f = memoryFile();
+    const progress: number[] = [];
+    await createFixed(f, { sizeBytes: 3 * GiB, onProgress: (d, t) => progress.push(d / t) });
+    expect(await f.size()).toBe(3 * GiB + 512);
+    expect(progress.at(-1)).toBe(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('can write the zeros in chunks with progress per chunk', async () => {
+    const f = memoryFile(new Uint8Array(10_000).fill(7));
+    const done: number[] = [];
+    await createFixed(f, {
+      sizeBytes: 3 * MiB,
+      zeroFill: 'write',
+      onProgress: (d) => done.push(d),
+    });
+    expect(done).toEqual([0, MiB, 2 * MiB, 3 * MiB, 3 * MiB + 512]);
+    expect(
+      f
+        .bytes()
+        .subarray(0, 3 * MiB)
+        .every((b) => b === 0),
+    ).toBe(true);
+  });
+
+  it('is byte-for-byte deterministic given timestamp and UUID', async () => {
+    const a = memoryFile();
+    const b = memoryFile();
+    await createFixed(a, { sizeBytes: MiB, ...deterministic(3) });
+    await createFixed(b, { sizeBytes: MiB, ...deterministic(3) });
+    expect(firstDifference(a.bytes(), b.bytes())).toBe(-1);
+  });
+
+  it('draws the UUID from the injected randomness as version 4', async () => {
+    const f = memoryFile();
+    await createFixed(f, { sizeBytes: MiB, random: (n) => new Uint8Array(n).fill(0x11) });
+    const footer = decodeFooter(f.bytes().subarray(MiB));
+    expect(Array.from(footer.uniqueId)).toEqual([
+      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x41, 0x11, 0x91, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+      0x11,
+    ]);
+  });
+
+  it('takes the creator from the options', async () => {
+    const f = memoryFile();
+    await createFixed(f, {
+      sizeBytes: MiB,
+      creatorApplication: 'vs  ',
+      creatorVersion: 0x00010000,
+      creatorHostOs: 'Mac ',
+    });
+    const footer = decodeFooter(f.bytes().subarray(MiB));
+    expect(footer.creatorApplication).toBe('vs  ');
+    expect(footer.creatorHostOs).toBe(0x4d616320);
+  });
+
+  it('refuses sizes above 2040 GiB, unaligned sizes and a cancelled signal', async () => {
+    await rejectsWith(
+      createFixed(memoryFile(), { sizeBytes: MAX_VIRTUAL_SIZE + 512 }),
+      'SIZE_TOO_LARGE',
+    );
+    await rejectsWith(createFixed(memoryFile(), { sizeBytes: 1000 }), 'INVALID_ARGUMENT');
+    await rejectsWith(createFixed(memoryFile(), { sizeBytes: -512 }), 'INVALID_ARGUMENT');
+    await rejectsWith(
+      createFixed(memoryFile(), { sizeBytes: MiB, signal: { aborted: true } }),
+      'ABORTED',
+    );
+    await rejectsWith(
+      createFixed(memoryFile(), { sizeBytes: MiB, creatorApplication: 'toolong' }),
+      'INVALID_ARGUMENT',
+    );
+  });
+});
+
+describe('createDynamic', () => {
+  it('lays out footer copy, header at 512, BAT at 1536 (all 0xFF, padded) and footer', async () => {
+    const f = memoryFile();
+    await createDynamic(f, { sizeBytes: 10 * MiB, ...deterministic(2) });
+    const bytes = f.bytes();
+    expect(bytes.length).toBe(1536 + 512 + 512);
+    expect(bytes.subarray(0, 512)).toEqual(bytes.subarray(bytes.length - 512));
+    const footer = decodeFooter(bytes.subarray(0, 512));
+    expect(footer).toMatchObject({ diskType: 3, dataOffset: 512, currentSize: 10 * MiB });
+    const header = decodeDynamicHeader(bytes.subarray(512, 1536));
+    expect(header).toMatchObject({
+      dataOffset: ALL_ONES_64,
+      tableOffset: 1536,
+      maxTableEntries: 5,
+      blockSize: 2 * MiB,
+      parentTimestamp: 0,
+    });
+    // Header data offset: all 64 bits set (VHD.md pitfall 13).
+    expect(Array.from(bytes.subarray(520, 528))).toEqual(new Array(8).fill(0xff));
+    expect(bytes.subarray(1536, 2048).every((b) => b === 0xff)).toBe(true);
+  });
+
+  it('sizes the BAT for max(current size, CHS capacity)', async () => {
+    const f = memoryFile();
+    await createDynamic(f, { sizeBytes: 3 * MiB + 512, blockSizeBytes: 4096 });
+    const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
+    const coverage = Math.max(3 * MiB + 512, chsCapacity(geometryForSize(3 * MiB + 512)));
+    expect(header.maxTableEntries).toBe(Math.ceil(coverage / 4096));
+  });
+
+  it('creates an empty 2040 GiB image whose BAT holds 1044480 entries', async () => {
+    const f = memoryFile();
+    await createDynamic(f, { sizeBytes: MAX_VIRTUAL_SIZE });
+    expect(await f.size()).toBe(1536 + 1_044_480 * 4 + 512);
+    expect(expandedFileSize({ type: 'dynamic', sizeBytes: MAX_VIRTUAL_SIZE })).toBe(
+      1536 + 1_044_480 * 4 + 1_044_480 * (2 * MiB + 512) + 512,
+    );
+  });
+
+  it('refuses bad block sizes', async () => {
+    for (const blockSizeBytes of [0, 256, 3000, 512 * MiB]) {
+      await rejectsWith(
+        createDynamic(memoryFile(), { sizeBytes: MiB, blockSizeBytes }),
+        'BAD_BLOCK_SIZE',
+      );
+    }
+  });
+});
+
+describe('createDifferencing', () => {
+  const parentFooter = async () => {
+    const p = memoryFile();
+    await createDynamic(p, {
+      sizeBytes: 64 * MiB,
+      blockSizeBytes: 512 * 1024,
+      ...deterministic(9),
+    });
+    return decodeFooter(p.bytes().subarray(0, 512));
+  };
+
+  it('holds exactly what SEMANTICS.md lists', async () => {
+    const parent = await parentFooter();
+    const f = memoryFile();
+    await createDifferencing(f, {
+      creatorApplication: 'vs  ',
+      creatorVersion: 0x00010000,
+      creatorHostOs: 'Wi2k',
+      ...deterministic(4),
+      parent: {
+        footer: parent,
+        blockSizeBytes: 512 * 1024,
+        modified: new Date('2026-03-04T05:06:07Z'),
+        unicodeName: 'base.vhd',
+        absolutePath: 'C:\\vms\\base.vhd',
+        relativePath: '..\\base.vhd',
+      },
+    });
+    const bytes = f.bytes();
+    const footer = decodeFooter(bytes.subarray(bytes.length - 512));
+    expect(bytes.subarray(0, 512)).toEqual(bytes.subarray(bytes.length - 512));
+    expect(footer).toMatchObject({
+      features: 2,
+      fileFormatVersion: 0x00010000,
+      dataOffset: 512,
+      creatorApplication: 'vs  ',
+      creatorVersion: 0x00010000,
+      creatorHostOs: 0x5769326b,
+      originalSize: 64 * MiB,
+      currentSize: 64 * MiB,
+      geometry: parent.geometry,
+      diskType: 4,
+      savedState: 0,
+    });
+    const header = decodeDynamicHeader(bytes.subarray(512, 1536));
+    expect(header.tableOffset).toBe(1536);
+    expect(header.blockSize).toBe(512 * 1024);
+    expect(header.maxTableEntries).toBe(128);
+    expect(header.parentUniqueId).toEqual(parent.uniqueId);
+    expect(header.parentTimestamp).toBe(
+      (Date.parse('2026-03-04T05:06:07Z') - Date.parse('2000-01-01T00:00:00Z')) / 1000,
+    );
+    expect(header.parentUnicodeName).toBe('base.vhd');
+    expect(Array.from(bytes.subarray(512 + 64, 512 + 68))).toEqual([0, 0x62, 0, 0x61]);
+    const [w2ku, w2ru, ...rest] = header.parentLocators;
+    const batEnd = 1536 + 512;
+    expect(w2ku).toEqual({
+      platformCode: PLATFORM_CODES.W2ku,
+      platformDataSpace: 512,
+      platformDataLength: 30,
+      reserved: 0,
+      platformDataOffset: batEnd,
+    });
+    expect(w2ru).toEqual({
+      platformCode: PLATFORM_CODES.W2ru,
+      platformDataSpace: 512,
+      platformDataLength: 22,
+      reserved: 0,
+      platformDataOffset: batEnd + 512,
+    });
+    expect(rest.every((l) => l.platformCode === 0)).toBe(true);
+    expect(decodeUtf16(bytes.subarray(batEnd, batEnd + 30), 'le')).toBe('C:\\vms\\base.vhd');
+    expect(decodeUtf16(bytes.subarray(batEnd + 512, batEnd + 512 + 22), 'le')).toBe('..\\base.vhd');
+    expect(decodeBat(bytes.subarray(1536), 128).every((e) => e === BLOCK_UNUSED)).toBe(true);
+    expect(bytes.length).toBe(batEnd + 1024 + 512);
+  });
+
+  it('omits W2ru when there is no relative path and sizes data space in whole sectors', async () => {
+    const parent = await parentFooter();
+    const f = memoryFile();
+    const longPath = `C:\\${'d'.repeat(300)}\\base.vhd`;
+    await createDifferencing(f, {
+      parent: {
+        footer: parent,
+        modified: new Date(),
+        unicodeName: 'base.vhd',
+        absolutePath: longPath,
+      },
+    });
+    const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
+    expect(header.parentLocators[0]!.platformDataSpace).toBe(1024);
+    expect(header.parentLocators[0]!.platformDataLength).toBe(longPath.length * 2);
+    expect(header.parentLocators[1]!.platformCode).toBe(0);
+    expect(header.blockSize).toBe(2 * MiB);
+  });
+
+  it('creates a child of a 2040 GiB parent with one BAT write', async () => {
+    const p = memoryFile();
+    await createDynamic(p, { sizeBytes: MAX_VIRTUAL_SIZE });
+    const f = memoryFile();
+    let writes = 0;
+    const counting = { ...f, write: (b: Uint8Array, pos: number) => (writes++, f.write(b, pos)) };
+    await createDifferencing(counting, {
+      parent: {
+        footer: decodeFooter(p.bytes().subarray(0, 512)),
+        modified: new Date(),
+        unicodeName: 'p.vhd',
+        absolutePath: 'C:\\p.vhd',
+        relativePath: '.\\p.vhd',
+      },
+    });
+    expect(writes).toBe(1);
+    expect(await f.size()).toBe(1536 + 1_044_480 * 4 + 1024 + 512);
+  });
+
+  it('refuses a parent name longer than 256 units and parents above 2040 GiB', async () => {
+    const parent = await parentFooter();
+    await rejectsWith(
+      createDifferencing(memoryFile(), {
+        parent: { footer: parent, modified: new Date(), unicodeName: 'x'.repeat(257) },
+      }),
+      'INVALID_ARGUMENT',
+    );
+    const big = { ...parent, currentSize: MAX_VIRTUAL_SIZE + 512 };
+    await rejectsWith(
+      createDifferencing(memoryFile(), {
+        parent: { footer: big, modified: new Date(), unicodeName: 'p' },
+      }),
+      'SIZE_TOO_LARGE',
+    );
+  });
+
+  it('stores the parent size when it differs from its CHS capacity', async () => {
+    const parent = await parentFooter();
+    const f = memoryFile();
+    const odd = { ...parent, geometry: { cylinders: 2000, heads: 16, sectorsPerTrack: 63 } };
+    await createDifferencing(f, {
+      parent: { footer: odd, modified: new Date(), unicodeName: 'p' },
+    });
+    const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
+    expect(header.maxTableEntries).toBe(Math.ceil((2000 * 16 * 63 * 512) / (2 * MiB)));
+    expect(viewOf(f.bytes()).getUint16(56)).toBe(2000);
+  });
+});

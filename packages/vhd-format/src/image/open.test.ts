@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import { viewOf } from '../codec/bytes.js';
+import { vhdChecksum } from '../codec/checksum.js';
+import { encodeUtf16 } from '../codec/utf16.js';
+import { BLOCK_UNUSED, PLATFORM_CODES } from '../constants.js';
+import { isVhdFormatError } from '../errors.js';
+import { memoryFile } from '../io.js';
+import { decodeBat } from '../structs/bat.js';
+import { decodeFooter } from '../structs/footer.js';
+import { baseImage, childImage, deterministic, MemoryImages, shared } from '../testing/images.js';
+import { openChain } from './chain.js';
+import { createDynamic } from './create-dynamic.js';
+import { createFixed } from './create-fixed.js';
+import { openImage } from './open.js';
+
+const MiB = 2 ** 20;
+const noParent = { openParent: async () => undefined };
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await expect(p).rejects.toSatisfy((e) => isVhdFormatError(e) && e.code === code);
+}
+
+/** Edits the header of a sparse image in `bytes` and fixes its checksum. */
+function editHeader(bytes: Uint8Array, edit: (v: DataView, h: Uint8Array) => void): Uint8Array {
+  const h = bytes.subarray(512, 1536);
+  edit(viewOf(h), h);
+  viewOf(h).setUint32(36, vhdChecksum(h, 36));
+  return bytes;
+}
+
+describe('openImage', () => {
+  it('opens a new dynamic image with nothing allocated and no warnings', async () => {
+    const f = await baseImage('dynamic', 6 * MiB, 2 * MiB);
+    const image = await openImage(f);
+    expect(image).toMatchObject({
+      type: 'dynamic',
+      virtualSize: 6 * MiB,
+      blockSize: 2 * MiB,
+      allocatedBlockCount: 0,
+      writable: false,
+      parent: undefined,
+    });
+    expect(image.warnings).toEqual([]);
+  });
+
+  it('a dynamic write allocates at the old footer, moves the footer and steps the BAT by bitmap + block', async () => {
+    const f = await baseImage('dynamic', 6 * MiB, 2 * MiB);
+    const chain = await openChain(shared(f), { ...noParent, writable: true });
+    await chain.write(new Uint8Array([1, 2, 3]), 10);
+    await chain.write(new Uint8Array([4]), 4 * MiB + 511);
+    const bytes = f.bytes();
+    const bat = decodeBat(bytes.subarray(1536), 3);
+    expect(Array.from(bat)).toEqual([4, BLOCK_UNUSED, 4 + 4097]);
+    expect(bytes.length).toBe((4 + 2 * 4097) * 512 + 512);
+    const footer = bytes.subarray(bytes.length - 512);
+    expect(footer).toEqual(bytes.subarray(0, 512));
+    expect(decodeFooter(footer).diskType).toBe(3);
+    const out = new Uint8Array(6 * MiB);
+    await chain.read(out, 0);
+    const expected = new Uint8Array(6 * MiB);
+    expected.set([1, 2, 3], 10);
+    expected[4 * MiB + 511] = 4;
+    expect(out.every((b, i) => b === expected[i])).toBe(true);
+    await chain.close();
+  });
+
+  it('reads and writes unaligned byte ranges of a fixed image', async () => {
+    const f = await baseImage('fixed', MiB, 0);
+    const chain = await openChain(shared(f), { ...noParent, writable: true });
+    await chain.write(new Uint8Array([9, 8, 7]), 1021);
+    const out = new Uint8Array(5);
+    await chain.read(out, 1020);
+    expect(Array.from(out)).toEqual([0, 9, 8, 7, 0]);
+    expect(Array.from(f.bytes().subarray(1021, 1024))).toEqual([9, 8, 7]);
+    await chain.close();
+  });
+
+  it('rejects reads outside the disk and writes to a read-only chain', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const chain = await openChain(shared(f), noParent);
+    await rejectsWith(chain.read(new Uint8Array(2), MiB - 1), 'OUT_OF_RANGE');
+    await rejectsWith(chain.read(new Uint8Array(1), -1), 'OUT_OF_RANGE');
+    await rejectsWith(chain.write(new Uint8Array(1), 0), 'READ_ONLY');
+    await chain.close();
+    await rejectsWith(chain.read(new Uint8Array(1), 0), 'CLOSED');
+  });
+
+  it('uses the footer copy at 0 when the last footer is damaged, unless strict', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const size = await f.size();
+    await f.write(new Uint8Array([0x55]), size - 300);
+    const image = await openImage(shared(f));
+    expect(image.warnings.join()).toMatch(/damaged \(BAD_CHECKSUM\); using the copy at offset 0/);
+    await rejectsWith(openImage(shared(f), { strict: true }), 'BAD_CHECKSUM');
+  });
+
+  it('reads a 511-byte footer, unless strict', async () => {
+    const f = await baseImage('fixed', MiB, 0);
+    await f.truncate(MiB + 511);
+    const image = await openImage(shared(f));
+    expect(image.virtualSize).toBe(MiB);
+    expect(image.warnings.join()).toMatch(/511 bytes/);
+    await rejectsWith(openImage(shared(f), { strict: true }), 'BAD_COOKIE');
+  });
+
+  it('tolerates a bad header checksum with a warning, unless strict', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    await f.write(new Uint8Array([1]), 512 + 900);
+    expect((await openImage(shared(f))).warnings.join()).toMatch(/header checksum/);
+    await rejectsWith(openImage(shared(f), { strict: true }), 'BAD_CHECKSUM');
+  });
+
+  it('rejects a 4 KiB file claiming 2^32-1 BAT entries before allocating the BAT', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const bytes = editHeader(f.bytes(), (v) => v.setUint32(28, 0xffffffff));
+    const padded = new Uint8Array(4096);
+    padded.set(bytes.subarray(0, 2048));
+    padded.set(bytes.subarray(bytes.length - 512), 4096 - 512);
+    await rejectsWith(openImage(memoryFile(padded)), 'BAD_TABLE_OFFSET');
+  });
+
+  it('rejects a BAT too small for the disk size', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const bytes = editHeader(f.bytes(), (v) => v.setUint32(28, 10));
+    await rejectsWith(openImage(memoryFile(bytes)), 'BAD_FIELD');
+  });
+
+  it('rejects a header offset outside the file', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const bytes = f.bytes();
+    for (const at of [0, bytes.length - 512]) {
+      const v = viewOf(bytes.subarray(at, at + 512));
+      v.setUint32(20, 1 << 30);
+      v.setUint32(64, vhdChecksum(bytes.subarray(at, at + 512), 64));
+    }
+    await rejectsWith(openImage(memoryFile(bytes)), 'BAD_DATA_OFFSET');
+  });
+
+  it('rejects BAT entries that point past the end of the file', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const bytes = f.bytes();
+    viewOf(bytes).setUint32(1536 + 8, 100_000);
+    await rejectsWith(openImage(memoryFile(bytes)), 'BAT_ENTRY_OUT_OF_RANGE');
+  });
+
+  it('refuses overlapping blocks when strict or writable, opens them read-only with a warning', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const chain = await openChain(shared(f), { ...noParent, writable: true });
+    await chain.write(new Uint8Array(4096 * 2).fill(1), 0);
+    await chain.close();
+    const bytes = f.bytes();
+    const v = viewOf(bytes);
+    v.setUint32(1536 + 4, v.getUint32(1536));
+    await rejectsWith(openImage(memoryFile(bytes), { strict: true }), 'OVERLAPPING_BLOCKS');
+    await rejectsWith(openImage(memoryFile(bytes), { writable: true }), 'OVERLAPPING_BLOCKS');
+    const image = await openImage(memoryFile(bytes));
+    expect(image.warnings.join()).toMatch(/share bytes/);
+    // A block over the BAT.
+    v.setUint32(1536 + 4, 3);
+    await rejectsWith(openImage(memoryFile(bytes), { strict: true }), 'OVERLAPPING_BLOCKS');
+  });
+
+  it('rejects a fixed image shorter than its size', async () => {
+    const f = memoryFile();
+    await createFixed(f, { sizeBytes: MiB, ...deterministic(1) });
+    const bytes = f.bytes();
+    const cut = new Uint8Array(MiB);
+    cut.set(bytes.subarray(0, MiB - 512));
+    cut.set(bytes.subarray(MiB), MiB - 512);
+    await rejectsWith(openImage(memoryFile(cut)), 'TRUNCATED');
+  });
+
+  it('rejects files too short to hold a footer', async () => {
+    await rejectsWith(openImage(memoryFile(new Uint8Array(100))), 'TRUNCATED');
+    await rejectsWith(openImage(memoryFile(new Uint8Array(4096))), 'BAD_COOKIE');
+  });
+});
+
+describe('parent references', () => {
+  it('decode the recorded UUID, timestamp, name and W2ku/W2ru locators', async () => {
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    const child = await childImage(base, 2, 'base.vhd');
+    const image = await openImage(child);
+    expect(image.type).toBe('differencing');
+    expect(image.parent).toEqual({
+      uniqueId: decodeFooter(base.bytes().subarray(0, 512)).uniqueId,
+      timestamp: (Date.parse('2026-01-02T03:04:05Z') - Date.parse('2000-01-01T00:00:00Z')) / 1000,
+      unicodeName: 'base.vhd',
+      locators: [
+        { platform: 'W2ku', path: 'C:\\vms\\base.vhd' },
+        { platform: 'W2ru', path: '.\\base.vhd' },
+      ],
+    });
+  });
+
+  it('read a parent name stored UTF-16LE, with a warning (strict refuses it)', async () => {
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    const child = await childImage(base, 2, 'base.vhd');
+    const bytes = editHeader(child.bytes(), (_, h) => {
+      h.fill(0, 64, 576);
+      h.set(encodeUtf16('base.vhd', 'le'), 64);
+    });
+    const image = await openImage(memoryFile(bytes));
+    expect(image.parent?.unicodeName).toBe('base.vhd');
+    expect(image.warnings.join()).toMatch(/UTF-16LE/);
+    await rejectsWith(openImage(memoryFile(bytes), { strict: true }), 'BAD_FIELD');
+  });
+
+  it('accept locator data space in sectors and ignore locators outside the file (strict refuses)', async () => {
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    const child = await childImage(base, 2, 'base.vhd');
+    const inSectors = editHeader(child.bytes(), (v) => v.setUint32(576 + 4, 1));
+    expect((await openImage(memoryFile(inSectors))).parent?.locators[0]?.path).toBe(
+      'C:\\vms\\base.vhd',
+    );
+    const outside = editHeader(child.bytes(), (v) => v.setUint32(576 + 24 + 20, 1 << 30));
+    const image = await openImage(memoryFile(outside));
+    expect(image.parent?.locators).toEqual([{ platform: 'W2ku', path: 'C:\\vms\\base.vhd' }]);
+    expect(image.warnings.join()).toMatch(/locator 1 \(W2ru\)/);
+    await rejectsWith(openImage(memoryFile(outside), { strict: true }), 'BAD_LOCATOR');
+  });
+
+  it('are found through MemoryImages by UUID', async () => {
+    const images = new MemoryImages();
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    await images.add(base);
+    const child = await childImage(base, 2);
+    const chain = await images.open(child, false);
+    expect(chain.layers.map((l) => l.type)).toEqual(['differencing', 'dynamic']);
+    expect(PLATFORM_CODES.W2ku).toBe(0x57326b75);
+    await chain.close();
+  });
+});
+
+describe('createDynamic then openImage', () => {
+  it('accepts block sizes down to 512 bytes', async () => {
+    const f = memoryFile();
+    await createDynamic(f, { sizeBytes: 8192, blockSizeBytes: 512 });
+    const chain = await openChain(shared(f), { ...noParent, writable: true });
+    await chain.write(new Uint8Array(1000).fill(3), 100);
+    const out = new Uint8Array(8192);
+    await chain.read(out, 0);
+    expect(out.filter((b) => b === 3).length).toBe(1000);
+    await chain.close();
+  });
+});
