@@ -4,7 +4,13 @@
  * at once, the earlier check's code wins. Every row checks that no volume changed unless S_OK.
  */
 import type { EmulatedHost } from '@vskit/emulator';
-import { decodeDynamicHeader, decodeFooter, expandedFileSize } from '@vskit/vhd-format';
+import {
+  createDynamic,
+  decodeDynamicHeader,
+  decodeFooter,
+  expandedFileSize,
+  vhdTimestamp,
+} from '@vskit/vhd-format';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -491,6 +497,39 @@ describe('CreateDifferencingVirtualHardDisk return codes (one row per condition)
       created: clock.now,
       patterns,
     });
+  });
+
+  it("S_OK: the child's UUID and the task ID are the host's random bytes; the parent's block size is kept", async () => {
+    const { host, clock } = testHost();
+    const file = await host.open('C:\\p512.vhd', 'createNew');
+    await createDynamic(file, {
+      sizeBytes: 64 * MiB,
+      blockSizeBytes: 512 * 1024,
+      uniqueId: host.randomBytes(16),
+    });
+    await file.close();
+    const drawn: Uint8Array[] = [];
+    const randomBytes = host.randomBytes.bind(host);
+    host.randomBytes = (length) => {
+      const bytes = randomBytes(length);
+      drawn.push(bytes);
+      return bytes;
+    };
+    const task = await new VirtualServer(host).createDifferencingVirtualHardDisk(
+      'C:\\c.vhd',
+      'C:\\p512.vhd',
+    );
+    await task.waitForCompletion(-1);
+    expect(drawn).toHaveLength(2);
+    const bytes = await host.readFile('C:\\c.vhd');
+    expect(decodeFooter(bytes.subarray(bytes.length - 512)).uniqueId).toEqual(drawn[0]);
+    expect(task.id.replaceAll('-', '')).toBe(Buffer.from(drawn[1] as Uint8Array).toString('hex'));
+    const header = decodeDynamicHeader(bytes.subarray(512, 1536));
+    expect(header.blockSize).toBe(512 * 1024);
+    expect(header.maxTableEntries).toBe(128);
+    expect(decodeFooter(bytes.subarray(bytes.length - 512)).timestamp).toBe(
+      vhdTimestamp(clock.now),
+    );
   });
 
   for (const condition of CONDITIONS) {
