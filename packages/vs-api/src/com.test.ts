@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testHost, writeVhd } from './__fixtures__/hosts.js';
 import { asCom, type ComVMTask, type OutParam } from './com.js';
-import { HRESULT, VMTaskResult } from './hresult.js';
+import { HRESULT, hresultName, VMTaskResult } from './hresult.js';
 import { VirtualServer } from './virtual-server.js';
 
 const PARENT = 'C:\\base\\parent.vhd';
@@ -69,5 +70,58 @@ describe('asCom', () => {
     expect(await out.value?.Cancel()).toBe(HRESULT.S_OK);
     expect(out.value?.Result).toBe(VMTaskResult.Cancelled);
     expect(await host.snapshot()).toEqual(before);
+  });
+});
+
+describe('asCom on arbitrary input', () => {
+  const pathLike = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom(null, undefined, '', 'C:\\', 'C:\\base\\parent.vhd', '..\\x.vhd', '\\x.vhd'),
+    fc
+      .array(fc.constantFrom('a', 'B', '..', '.', '', 'x.vhd', 'C:', 'c:', '|', '\u0001', 'é'), {
+        maxLength: 6,
+      })
+      .map((parts) => parts.join('\\')),
+    fc.integer() as fc.Arbitrary<unknown>,
+  );
+  const sizeLike = fc.oneof(
+    fc.integer({ min: -5, max: 10 }),
+    fc.double(),
+    fc.constantFrom(2_088_959, 2_088_960, Number.NaN, null, '8'),
+  );
+
+  it('always answers a documented HRESULT (never throws, never DISP_E_EXCEPTION); refusals change nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('diff', 'dynamic', 'fixed', 'get'),
+        pathLike,
+        pathLike,
+        sizeLike,
+        async (method, a, b, size) => {
+          const { host, com } = await setup();
+          const before = await host.snapshot();
+          const out: OutParam<never> = { value: undefined };
+          const pa = a as string;
+          let hr: number;
+          if (method === 'diff')
+            hr = await com.CreateDifferencingVirtualHardDisk(pa, b as string, out);
+          else if (method === 'dynamic')
+            hr = await com.CreateDynamicVirtualHardDisk(pa, size as number, out);
+          else if (method === 'fixed')
+            hr = await com.CreateFixedVirtualHardDisk(pa, Math.min(Number(size), 64), out);
+          else hr = await com.GetHardDisk(pa, out);
+          expect(hresultName(hr)).toBeDefined();
+          expect(hr).not.toBe(HRESULT.DISP_E_EXCEPTION);
+          if (hr !== HRESULT.S_OK || method === 'get') {
+            expect(await host.snapshot()).toEqual(before);
+          } else {
+            const task = out.value as unknown as ComVMTask;
+            expect(await task.WaitForCompletion(-1)).toBe(HRESULT.S_OK);
+            expect(task.Result).toBe(VMTaskResult.Success);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
