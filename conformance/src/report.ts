@@ -25,8 +25,14 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     '',
   ];
   for (const r of report.requirements) {
-    const status = r.status === 'pass' ? paint('32', 'pass') : paint('31', 'FAIL');
-    lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases`);
+    const status =
+      r.status === 'fail'
+        ? paint('31', 'FAIL')
+        : r.cases === 0
+          ? paint('33', 'n/a ')
+          : paint('32', 'pass');
+    const note = r.status === 'pass' && r.cases === 0 ? ' (not exercised in this run)' : '';
+    lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases${note}`);
   }
   const failed = report.requirements.filter((r) => r.status === 'fail');
   for (const r of failed) {

@@ -88,6 +88,16 @@ function selected(
 
 /** JSON-able form of a counterexample (undefined and -0 kept readable). */
 function plain(value: unknown): unknown {
+  // fast-check command sequences print as the commands they ran
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Symbol.iterator in value &&
+    !Array.isArray(value) &&
+    value.toString !== Object.prototype.toString
+  ) {
+    return { commands: String(value) };
+  }
   return JSON.parse(
     JSON.stringify(value, (_key, v) => (v === undefined ? '<undefined>' : v)) ?? 'null',
   );

@@ -150,11 +150,19 @@ async function fill(host: Host, state: HostState): Promise<void> {
     const largest = Math.floor(info.maxFileSizeBytes / cluster) * cluster;
     for (let n = 0; excess > 0 && n < 64; n++) {
       const size = Math.min(excess, largest);
-      const file = await host.open(`${volume.drive}:\\${n}${FILLER_NAME}`, 'createNew');
+      const path = `${volume.drive}:\\${n}${FILLER_NAME}`;
+      const before = host.volumeInfo(volume.drive)?.freeBytes ?? 0;
+      const file = await host.open(path, 'createNew');
       try {
         await file.truncate(size);
       } finally {
         await file.close();
+      }
+      const after = host.volumeInfo(volume.drive)?.freeBytes ?? 0;
+      if (after > before - size / 2) {
+        // a real file system keeps sparse files free: free space cannot be steered here
+        await host.unlink(path);
+        break;
       }
       excess -= size;
     }

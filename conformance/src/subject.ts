@@ -82,6 +82,12 @@ export interface Subject {
   createHost(state: HostState): Host | Promise<Host>;
   /** A server on `host` (the suite may hand a wrapper of the host it created). */
   createServer(host: Host): ComServer | PromiseServer | Promise<ComServer | PromiseServer>;
+  /**
+   * Whether free space is exactly the volume's capacity less the clusters of its files, so the
+   * suite can steer it to an edge and account for every byte (default true). Hosts over real
+   * file systems say false: folders and metadata take space there too.
+   */
+  readonly exactFreeSpace?: boolean;
   /** Releases a host (temporary folders, handles); optional. */
   disposeHost?(host: Host): void | Promise<void>;
 }

@@ -280,9 +280,10 @@ export function buildSized(
     imagePath = c.pick(['', `${name(c)}.vhd`, `\\${name(c)}\\d.vhd`, `.\\${name(c)}.vhd`]);
   }
   if (has('long-given') && typeof imagePath === 'string') {
-    imagePath = c.oneIn(2)
-      ? lengthenGiven(imagePath, 260 + c.int(3))
-      : windowsPath.format(padTo(image, 260 + c.int(3)));
+    imagePath =
+      c.oneIn(2) || has('image-relative')
+        ? lengthenGiven(imagePath, 260 + c.int(3))
+        : windowsPath.format(padTo(image, 260 + c.int(3)));
   }
   if (has('invalid-image') && typeof imagePath === 'string')
     imagePath = withInvalidCharacter(c, imagePath);

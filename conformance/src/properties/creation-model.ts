@@ -275,9 +275,9 @@ function modelProperty(name: string, method: CreateMethod, runsFactor: number) {
 export const differencingModel = modelProperty(
   'model.differencing',
   'CreateDifferencingVirtualHardDisk',
-  4,
+  8,
 );
 /** CreateDynamicVirtualHardDisk against the model. */
-export const dynamicModel = modelProperty('model.dynamic', 'CreateDynamicVirtualHardDisk', 3);
+export const dynamicModel = modelProperty('model.dynamic', 'CreateDynamicVirtualHardDisk', 5);
 /** CreateFixedVirtualHardDisk against the model. */
-export const fixedModel = modelProperty('model.fixed', 'CreateFixedVirtualHardDisk', 3);
+export const fixedModel = modelProperty('model.fixed', 'CreateFixedVirtualHardDisk', 5);

@@ -16,6 +16,7 @@ const roots = new WeakMap<Host, string>();
 /** vs-api on `createNodeHost` over a fresh temporary folder per volume. */
 export const nodeSubject: Subject = {
   name: 'vs-api on the node host (temporary folders)',
+  exactFreeSpace: false,
   async createHost(state) {
     const base = await mkdtemp(join(tmpdir(), 'vskit-conformance-'));
     const volumes = [];
