@@ -261,6 +261,42 @@ describe('tasks', () => {
   });
 });
 
+describe('no file is left open', () => {
+  /** Every file is closed: the emulated host refuses to unlink an open file (EBUSY). */
+  async function expectAllClosed(host: EmulatedHost, paths: string[]) {
+    for (const path of paths) if (await host.exists(path)) await host.unlink(path);
+  }
+
+  it('after creations that succeed or are refused, and after getHardDisk answers or fails', async () => {
+    const host = await withParent();
+    const vs = new VirtualServer(host);
+    const task = await vs.createDifferencingVirtualHardDisk('C:\\vms\\a.vhd', PARENT);
+    await task.waitForCompletion(-1);
+    const grandchild = await vs.createDifferencingVirtualHardDisk(
+      'C:\\vms\\b.vhd',
+      'C:\\vms\\a.vhd',
+    );
+    await grandchild.waitForCompletion(-1);
+    expect(grandchild.result).toBe(VMTaskResult.Success);
+    await host.writeFile('C:\\junk.vhd', new Uint8Array(4096).fill(7));
+    expect(
+      await codeOf(vs.createDifferencingVirtualHardDisk('C:\\vms\\c.vhd', 'C:\\junk.vhd')),
+    ).toBe('VM_E_INVALID_HD_FILE');
+    expect(await codeOf(vs.getHardDisk('C:\\junk.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\a.vhd'))).toBe('S_OK');
+    // The grandchild's chain: b -> a -> parent; then a mismatch in the middle.
+    const b = await vs.getHardDisk('C:\\vms\\b.vhd');
+    expect(b.parent).toBe('C:\\vms\\a.vhd');
+    const wrong = await vs.createDynamicVirtualHardDisk('C:\\other.vhd', 3072);
+    await wrong.waitForCompletion(-1);
+    await host.unlink(PARENT);
+    await host.rename('C:\\other.vhd', PARENT);
+    expect(await codeOf(vs.getHardDisk('C:\\vms\\b.vhd'))).toBe('VM_E_PARENT_CHILD_ID_MISMATCH');
+    await expectAllClosed(host, [PARENT, 'C:\\vms\\a.vhd', 'C:\\vms\\b.vhd', 'C:\\junk.vhd']);
+    expect(await host.readdir('C:\\vms')).toEqual([]);
+  });
+});
+
 describe('fault injection at every host operation of a creation', () => {
   type Setup = { name: string; path: string; create: (vs: VirtualServer) => Promise<VMTask> };
   const setups: Setup[] = [

@@ -124,11 +124,17 @@ export async function getHardDisk(
           parent: parent === undefined ? null : windowsPath.format(parent),
         };
       } finally {
-        await chain.close().catch(() => {});
+        // Closing the chain closes every layer's file; only a failed close leaves any to close.
+        const closed = await chain.close().then(
+          () => true,
+          () => false,
+        );
+        if (closed) opened.length = 0;
       }
     } catch (error) {
       throw imageFailure(error, 'path');
     } finally {
+      // Files a failed open left behind (openChain leaves the top file open when it fails).
       for (const f of opened) await f.close().catch(() => {});
     }
   } catch (error) {
