@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+export type { CheckOptions, CheckProblem, CheckResult } from './check.js';
+export { check } from './check.js';
 export { vhdChecksum } from './codec/checksum.js';
 export { dateFromVhdTimestamp, vhdTimestamp } from './codec/timestamp.js';
 export type { ByteOrder } from './codec/utf16.js';
@@ -27,6 +29,8 @@ export type { AbortSignal, CreateOptions } from './image/options.js';
 export type { ParentCandidate } from './image/parent-candidates.js';
 export { parentCandidates } from './image/parent-candidates.js';
 export type { OpenImageOptions, ParentReference, VhdImage } from './image/types.js';
+export type { ImageInfo, LayerInfo, LocatorInfo } from './inspect.js';
+export { inspect } from './inspect.js';
 export type { RandomAccessFile } from './io.js';
 export { memoryFile } from './io.js';
 export type { DiskType } from './layout.js';

@@ -47,7 +47,12 @@ describe('openChain', () => {
     const self = await childNaming(5, 5);
     let calls = 0;
     await rejectsWith(
-      openChain(self, { openParent: async () => (calls++, shared(self)) }),
+      openChain(self, {
+        openParent: async () => {
+          calls++;
+          return shared(self);
+        },
+      }),
       'CHAIN_CYCLE',
     );
     expect(calls).toBe(0);

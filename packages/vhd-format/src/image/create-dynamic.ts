@@ -72,10 +72,23 @@ export function newHeader(maxTableEntries: number, blockSize: number): DynamicHe
   };
 }
 
+/** Bytes per write of the BAT's 0xFF fill. */
+const FILL_CHUNK = 2 ** 20;
+let onesChunk: Uint8Array | undefined;
+
 /**
- * Writes a whole empty sparse image in one write: footer copy at 0, header at 512, the BAT at
- * 1536 (all 0xFF), `extra` (locator data, already at its offsets relative to the BAT's end),
- * then the footer.
+ * A shared, never-modified 1 MiB run of 0xFF bytes. Allocating and filling a fresh 4 MiB buffer
+ * for every 2040 GiB image costs several times more than writing it.
+ */
+function ones(): Uint8Array {
+  onesChunk ??= new Uint8Array(FILL_CHUNK).fill(0xff);
+  return onesChunk;
+}
+
+/**
+ * Writes a whole empty sparse image: footer copy at 0 and header at 512 (one write), the BAT at
+ * 1536 (all 0xFF, in 1 MiB writes of a shared buffer), then `extra` (locator data, laid out from
+ * the BAT's end) and the footer (one write).
  */
 export async function writeSparseImage(
   file: RandomAccessFile,
@@ -85,20 +98,25 @@ export async function writeSparseImage(
   o: CreateOptions,
 ): Promise<void> {
   const footerBytes = encodeFooter(footer);
-  const headerBytes = encodeDynamicHeader(header);
+  const head = new Uint8Array(TABLE_OFFSET);
+  head.set(footerBytes, 0);
+  head.set(encodeDynamicHeader(header), HEADER_OFFSET);
   const batBytes = batByteSize(header.maxTableEntries);
-  const end = TABLE_OFFSET + batBytes + extra.length;
-  const total = end + FOOTER_SIZE;
-  const image = new Uint8Array(total);
-  image.set(footerBytes, 0);
-  image.set(headerBytes, HEADER_OFFSET);
-  image.fill(0xff, TABLE_OFFSET, TABLE_OFFSET + batBytes);
-  image.set(extra, TABLE_OFFSET + batBytes);
-  image.set(footerBytes, end);
+  const tailAt = TABLE_OFFSET + batBytes;
+  const tail = new Uint8Array(extra.length + FOOTER_SIZE);
+  tail.set(extra, 0);
+  tail.set(footerBytes, extra.length);
+  const total = tailAt + tail.length;
   throwIfAborted(o.signal);
   await emptyFile(file);
   o.onProgress?.(0, total);
-  await file.write(image, 0);
+  await file.write(head, 0);
+  const fill = ones();
+  for (let done = 0; done < batBytes; done += FILL_CHUNK) {
+    const n = Math.min(FILL_CHUNK, batBytes - done);
+    await file.write(n === FILL_CHUNK ? fill : fill.subarray(0, n), TABLE_OFFSET + done);
+  }
+  await file.write(tail, tailAt);
   o.onProgress?.(total, total);
 }
 

@@ -187,8 +187,8 @@ describe('parent references', () => {
       timestamp: (Date.parse('2026-01-02T03:04:05Z') - Date.parse('2000-01-01T00:00:00Z')) / 1000,
       unicodeName: 'base.vhd',
       locators: [
-        { platform: 'W2ku', path: 'C:\\vms\\base.vhd' },
-        { platform: 'W2ru', path: '.\\base.vhd' },
+        { platform: 'W2ku', path: 'C:\\vms\\base.vhd', entry: 0 },
+        { platform: 'W2ru', path: '.\\base.vhd', entry: 1 },
       ],
     });
   });
@@ -215,7 +215,9 @@ describe('parent references', () => {
     );
     const outside = editHeader(child.bytes(), (v) => v.setUint32(576 + 24 + 20, 1 << 30));
     const image = await openImage(memoryFile(outside));
-    expect(image.parent?.locators).toEqual([{ platform: 'W2ku', path: 'C:\\vms\\base.vhd' }]);
+    expect(image.parent?.locators).toEqual([
+      { platform: 'W2ku', path: 'C:\\vms\\base.vhd', entry: 0 },
+    ]);
     expect(image.warnings.join()).toMatch(/locator 1 \(W2ru\)/);
     await rejectsWith(openImage(memoryFile(outside), { strict: true }), 'BAD_LOCATOR');
   });

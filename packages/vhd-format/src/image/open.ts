@@ -293,7 +293,7 @@ async function readParentReference(
     }
     const data = new Uint8Array(length);
     await readExactly(file, data, offset, `locator ${i} data`);
-    locators.push({ platform, path: decodeLocatorPath(entry.platformCode, data) });
+    locators.push({ platform, path: decodeLocatorPath(entry.platformCode, data), entry: i });
   }
   return {
     uniqueId: Uint8Array.from(header.parentUniqueId),

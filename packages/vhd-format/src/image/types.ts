@@ -15,8 +15,11 @@ export interface ParentReference {
   timestamp: number;
   /** The parent's file name (header name; UTF-16BE, or LE when the bytes say so). */
   unicodeName: string;
-  /** Decoded locators in header order. `platform`: `W2ru`, `W2ku`, `Wi2r`, `Wi2k`, `Mac `, `MacX`. */
-  locators: Array<{ platform: string; path: string }>;
+  /**
+   * Decoded locators in header order. `platform`: `W2ru`, `W2ku`, `Wi2r`, `Wi2k`, `Mac `, `MacX`.
+   * `entry` is the index of the header entry the path came from (set by `openImage`).
+   */
+  locators: Array<{ platform: string; path: string; entry?: number }>;
 }
 
 /** One opened layer. */

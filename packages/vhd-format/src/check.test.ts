@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { check } from './check.js';
+import { viewOf } from './codec/bytes.js';
+import { vhdChecksum } from './codec/checksum.js';
+import { memoryFile } from './io.js';
+import { baseImage, childImage, MemoryImages, shared } from './testing/images.js';
+
+const MiB = 2 ** 20;
+
+function codes(r: { problems: Array<{ code: string; severity: string }> }) {
+  return r.problems.map((p) => `${p.severity}:${p.code}`);
+}
+
+async function withBlocks() {
+  const images = new MemoryImages();
+  const base = await baseImage('dynamic', MiB, 4096, 1);
+  const w = await images.open(base);
+  await w.write(new Uint8Array(3 * 4096).fill(1), 0);
+  await w.close();
+  return base.bytes();
+}
+
+describe('check', () => {
+  it('finds nothing wrong in images we create and fill', async () => {
+    for (const f of [await baseImage('fixed', MiB, 0), memoryFile(await withBlocks())]) {
+      expect(await check(f)).toEqual({ ok: true, problems: [] });
+    }
+  });
+
+  it('reports a damaged footer and a copy that differs', async () => {
+    const bytes = await withBlocks();
+    bytes[bytes.length - 100] ^= 1;
+    const r = await check(memoryFile(bytes));
+    expect(r.ok).toBe(false);
+    expect(codes(r)).toEqual(['error:BAD_CHECKSUM', 'error:FOOTER_COPY_MISMATCH']);
+    expect(r.problems[0]!.offset).toBe(bytes.length - 512 + 64);
+  });
+
+  it('reports a bad header checksum and a bad header cookie', async () => {
+    const bytes = await withBlocks();
+    bytes[512 + 700] ^= 1;
+    expect(codes(await check(memoryFile(bytes)))).toEqual(['error:BAD_CHECKSUM']);
+    bytes[512] = 0;
+    expect(codes(await check(memoryFile(bytes)))).toEqual(['error:BAD_HEADER_COOKIE']);
+  });
+
+  it('reports BAT entries past the end and blocks overlapping each other or the metadata', async () => {
+    const bytes = await withBlocks();
+    const v = viewOf(bytes);
+    const first = v.getUint32(1536);
+    v.setUint32(1536 + 4, first);
+    v.setUint32(1536 + 8, 1);
+    v.setUint32(1536 + 12, 0x00ffffff);
+    const r = await check(memoryFile(bytes));
+    // bat[1] repeats bat[0]; bat[2] (sector 1) overlaps block 0, the header and the BAT.
+    expect(codes(r)).toEqual([
+      'error:BAT_ENTRY_OUT_OF_RANGE',
+      'error:OVERLAPPING_BLOCKS',
+      'error:OVERLAPPING_BLOCKS',
+      'error:OVERLAPPING_BLOCKS',
+      'error:OVERLAPPING_BLOCKS',
+    ]);
+    expect(r.problems.filter((p) => /header|BAT at/.test(p.message))).toHaveLength(2);
+    expect(r.problems.find((p) => p.code === 'BAT_ENTRY_OUT_OF_RANGE')!.field).toBe('bat[3]');
+  });
+
+  it('reports locators out of range and a parent with another UUID', async () => {
+    const images = new MemoryImages();
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    const other = await baseImage('dynamic', MiB, 4096, 8);
+    await images.add(base);
+    const child = await childImage(base, 2);
+    expect(await check(shared(child), { openParent: images.openParent })).toEqual({
+      ok: true,
+      problems: [],
+    });
+    const wrong = await check(shared(child), { openParent: async () => shared(other) });
+    expect(codes(wrong)).toEqual(['error:PARENT_ID_MISMATCH']);
+    const missing = await check(shared(child), { openParent: async () => undefined });
+    expect(codes(missing)).toEqual(['error:PARENT_NOT_FOUND']);
+    const later = await check(shared(child), {
+      openParent: async () => ({ file: shared(base), modified: new Date('2030-01-01T00:00:00Z') }),
+    });
+    expect(codes(later)).toEqual(['warning:PARENT_TIMESTAMP_MISMATCH']);
+    expect(later.ok).toBe(true);
+    const bytes = child.bytes();
+    const h = bytes.subarray(512, 1536);
+    viewOf(h).setUint32(576 + 20, 1 << 30);
+    viewOf(h).setUint32(36, vhdChecksum(h, 36));
+    expect(codes(await check(memoryFile(bytes)))).toEqual(['error:BAD_LOCATOR']);
+  });
+
+  it('reports a truncated fixed image and files too short for a footer', async () => {
+    const f = await baseImage('fixed', MiB, 0);
+    const bytes = f.bytes();
+    const cut = new Uint8Array(MiB);
+    cut.set(bytes.subarray(MiB), MiB - 512);
+    expect(codes(await check(memoryFile(cut)))).toEqual(['error:TRUNCATED']);
+    expect(codes(await check(memoryFile(new Uint8Array(10))))).toEqual(['error:TRUNCATED']);
+    expect(codes(await check(memoryFile(new Uint8Array(4096))))).toEqual([
+      'error:BAD_COOKIE',
+      'error:BAD_COOKIE',
+    ]);
+  });
+
+  it('warns about a 511-byte footer and unusual footer fields', async () => {
+    const f = await baseImage('fixed', MiB, 0);
+    const bytes = f.bytes().slice(0, MiB + 511);
+    const r = await check(memoryFile(bytes));
+    expect(codes(r)).toEqual(['warning:SHORT_FOOTER']);
+    expect(r.ok).toBe(true);
+    const full = f.bytes();
+    const foot = full.subarray(MiB);
+    viewOf(foot).setUint32(8, 0);
+    foot[84] = 1;
+    viewOf(foot).setUint32(64, vhdChecksum(foot, 64));
+    expect(codes(await check(memoryFile(full)))).toEqual([
+      'warning:BAD_FEATURES',
+      'warning:SAVED_STATE',
+    ]);
+  });
+});
