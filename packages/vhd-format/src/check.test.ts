@@ -29,7 +29,7 @@ describe('check', () => {
 
   it('reports a damaged footer and a copy that differs', async () => {
     const bytes = await withBlocks();
-    bytes[bytes.length - 100] ^= 1;
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 1;
     const r = await check(memoryFile(bytes));
     expect(r.ok).toBe(false);
     expect(codes(r)).toEqual(['error:BAD_CHECKSUM', 'error:FOOTER_COPY_MISMATCH']);
@@ -38,7 +38,7 @@ describe('check', () => {
 
   it('reports a bad header checksum and a bad header cookie', async () => {
     const bytes = await withBlocks();
-    bytes[512 + 700] ^= 1;
+    bytes[512 + 700] = bytes[512 + 700]! ^ 1;
     expect(codes(await check(memoryFile(bytes)))).toEqual(['error:BAD_CHECKSUM']);
     bytes[512] = 0;
     expect(codes(await check(memoryFile(bytes)))).toEqual(['error:BAD_HEADER_COOKIE']);
