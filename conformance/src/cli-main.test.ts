@@ -45,6 +45,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--bogus'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--runs', '0'])).toThrow(/--runs/);
     expect(() => parseArgs(['--seed'])).toThrow(/needs a value/);
+    expect(() => parseArgs(['--path', '1:2'])).toThrow(/--filter/);
   });
 });
 

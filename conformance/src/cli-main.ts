@@ -70,6 +70,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       throw new Error(`--${name} must be an integer >= ${min}`);
     return n;
   };
+  if (values.path !== undefined && values.filter === undefined) {
+    throw new Error('--path replays one property: give --filter too, as the report prints it');
+  }
   return {
     runs: int('runs', 1) ?? 100,
     help,
