@@ -125,6 +125,11 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
     segments: [...imageFolder, `${name(c, 'child-')}.vhd`],
   };
   if (!has('long-given') && !has('long-resolved') && c.oneIn(8)) image = padTo(image, 259);
+  // the image is the parent itself, or the drive root: both already exist
+  const imageIsParent = has('image-exists-file') && !has('image-folder-is-file') && c.oneIn(4);
+  if (imageIsParent) image = parent;
+  const imageIsRoot = has('image-exists-folder') && !has('long-given') && c.oneIn(6);
+  if (imageIsRoot) image = { drive: imageDrive, segments: [] };
 
   // the parent disk
   let sizeBytes: number;
@@ -157,10 +162,11 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
     const at = { drive: image.drive, segments: image.segments.slice(0, parentFolder.length + 1) };
     entries.push({ kind: 'junk', path: windowsPath.format(at), bytes: 100 });
   }
-  if (has('image-exists-file')) {
+  if (has('image-exists-file') && !imageIsParent) {
     entries.push({ kind: 'junk', path: windowsPath.format(image), bytes: 1 + c.int(4000) });
   }
-  if (has('image-exists-folder')) entries.push({ kind: 'folder', path: windowsPath.format(image) });
+  if (has('image-exists-folder') && !imageIsRoot)
+    entries.push({ kind: 'folder', path: windowsPath.format(image) });
   if (has('parent-is-folder')) entries.push({ kind: 'folder', path: windowsPath.format(parent) });
   else if (!has('parent-missing')) {
     entries.push({ kind: 'vhd', path: windowsPath.format(parent), disk });
@@ -247,6 +253,8 @@ export function buildSized(
   const folder = has('image-folder-is-file') ? [name(c), ...folders(c, 1)] : folders(c, 3);
   let image: WindowsPath = { drive, segments: [...folder, `${name(c, 'disk-')}.vhd`] };
   if (!has('long-given') && c.oneIn(8)) image = padTo(image, 259);
+  const imageIsRoot = has('image-exists-folder') && !has('long-given') && c.oneIn(6);
+  if (imageIsRoot) image = { drive, segments: [] };
 
   let sizeMB = fixed ? 3 + c.int(6) : c.pick([3 + c.int(62), 3, 64]);
   if (!fixed && c.oneIn(6)) {
@@ -269,7 +277,9 @@ export function buildSized(
   }
   if (has('image-exists-file'))
     entries.push({ kind: 'junk', path: windowsPath.format(image), bytes: 700 });
-  if (has('image-exists-folder')) entries.push({ kind: 'folder', path: windowsPath.format(image) });
+  if (has('image-exists-folder') && !imageIsRoot) {
+    entries.push({ kind: 'folder', path: windowsPath.format(image) });
+  }
   const need = fixed ? Math.max(0, sizeMB) * MIB + 512 : SPARSE_FREE_BYTES;
   if (has('disk-full')) volumes = withFree(volumes, drive, fixed ? need : SPARSE_FREE_BYTES, true);
   else if (c.oneIn(4) && need < 64 * MIB) volumes = withFree(volumes, drive, need, false);
