@@ -8,7 +8,7 @@ type MemoryFile = ReturnType<typeof memoryFile>;
 
 const arbSetup = fc.record({
   sizeSectors: fc.integer({ min: 1, max: 600 }),
-  blockSize: fc.constantFrom(4096, 16384, 65536),
+  blockSize: fc.constantFrom(512, 4096, 16384, 65536),
   baseType: fc.constantFrom<'dynamic' | 'fixed'>('dynamic', 'dynamic', 'fixed'),
   depth: fc.integer({ min: 0, max: 4 }),
 });
@@ -62,7 +62,7 @@ describe('chain reads and writes', () => {
           await chain.close();
         },
       ),
-      { numRuns: 60, endOnFailure: true },
+      { numRuns: 80, endOnFailure: true },
     );
   });
 });

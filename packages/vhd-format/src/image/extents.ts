@@ -85,7 +85,11 @@ export function blockProblems(
     }
     starts.push(start);
   }
-  const sorted = Float64Array.from(starts).sort();
+  const sorted = Float64Array.from(starts);
+  // Blocks are usually in allocation order already; sort only when they are not.
+  let ascending = true;
+  for (let i = 1; i < sorted.length && ascending; i++) ascending = sorted[i - 1]! <= sorted[i]!;
+  if (!ascending) sorted.sort();
   for (let i = 1; i < sorted.length && problems.length < limit; i++) {
     if (sorted[i]! < sorted[i - 1]! + stride) {
       problems.push({
