@@ -132,14 +132,24 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     out.stderr(`conformance: cannot load subject: ${(error as Error).message}\n`);
     return 2;
   }
+  const tty = io === undefined && process.stdout.isTTY === true;
   const report = await runConformance(subject, {
+    ...(io === undefined && process.stderr.isTTY
+      ? {
+          onProgress: (name: string, done: number, total: number) =>
+            process.stderr.write(
+              `\r${done}/${total} ${name}`.padEnd(60) +
+                (done === total ? `${'\r'.padEnd(61)}\r` : ''),
+            ),
+        }
+      : {}),
     runs: options.runs,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.filter === undefined ? {} : { filter: options.filter }),
     ...(options.subject === undefined ? {} : { subjectModule: options.subject }),
   });
-  out.stdout(renderReport(report));
+  out.stdout(renderReport(report, { color: tty }));
   if (options.json !== undefined) {
     await writeFile(resolve(cwd, options.json), `${JSON.stringify(report, null, 2)}\n`);
   }
