@@ -1,0 +1,97 @@
+/**
+ * Pitfall 18: libvhdi 20210425 (Debian's pyvhdi) misreads a partly written child block. Here a
+ * child block's bitmap byte is 0x40 (only sector 1 written): pyvhdi returns zeros for sectors
+ * 2-7 where the parent's data belongs. This test pins the disagreement and shows which reading
+ * the spec supports.
+ *
+ * VHD spec v1.0, "Block Allocation Table and Data Blocks": "The sector bitmap indicates which
+ * sectors contain valid data (1's) and which sectors have never been modified (0's). For
+ * differencing disks, the sector bitmap indicates which sectors are located within the
+ * differencing disk (1's) and which sectors are in the parent (0's)." So sectors 0 and 2-7,
+ * whose bits are 0, must read from the parent; only sector 1 comes from the child.
+ */
+import { openNodeFile } from '@vskit/emulator';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { decodeDynamicHeader, decodeFooter } from '../index.js';
+import { differingSectors, firstDifference, seededBytes } from './__fixtures__/content.js';
+import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
+import { createBaseImage, createChildImage, readImage, writeImage } from './__fixtures__/images.js';
+import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
+import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+
+const MiB = 2 ** 20;
+const SECTOR = 512;
+
+/** The first byte of block 0's sector bitmap in the dynamic or differencing image at `path`. */
+async function firstBitmapByte(path: string): Promise<number> {
+  const file = await openNodeFile(path, 'read');
+  try {
+    const size = await file.size();
+    const footerBytes = new Uint8Array(512);
+    await file.read(footerBytes, size - 512);
+    const footer = decodeFooter(footerBytes);
+    const headerBytes = new Uint8Array(1024);
+    await file.read(headerBytes, footer.dataOffset);
+    const header = decodeDynamicHeader(headerBytes);
+    const entry = new Uint8Array(4);
+    await file.read(entry, header.tableOffset);
+    const blockSector = new DataView(entry.buffer).getUint32(0);
+    const bitmap = new Uint8Array(1);
+    await file.read(bitmap, blockSector * SECTOR);
+    return bitmap[0]!;
+  } finally {
+    await file.close();
+  }
+}
+
+describeWithPeer('pyvhdi', 'pitfall 18: pyvhdi and a partly written child block', () => {
+  let dir: TempDir;
+  beforeAll(async () => {
+    dir = await makeTempDir('pyvhdi-partial');
+  });
+  afterAll(async () => {
+    await dir?.remove();
+  });
+
+  it('with bitmap byte 0x40, pyvhdi reads zeros for sectors 2-7; we read the parent there, as the spec says', async () => {
+    const parent = dir.file('parent.vhd');
+    const child = dir.file('child.vhd');
+    const size = 4 * MiB;
+    await createBaseImage(parent, { type: 'dynamic', sizeBytes: size });
+    const parentData = seededBytes(2 * MiB, 18);
+    await writeImage(parent, [{ offset: 0, bytes: parentData }]);
+    await createChildImage(child, parent);
+    const sector1 = new Uint8Array(SECTOR).fill(0xc1);
+    await writeImage(child, [{ offset: SECTOR, bytes: sector1 }]);
+    expect(await firstBitmapByte(child)).toBe(0x40);
+
+    // The spec's reading: sector 1 from the child, every other sector from the parent.
+    const expected = new Uint8Array(size);
+    expected.set(parentData, 0);
+    expected.set(sector1, SECTOR);
+
+    const ours = await readImage(child);
+    expect(firstDifference(ours, expected)).toBeUndefined();
+
+    const theirs = await pyvhdiReadChain([child, parent], dir.file('chain.raw'));
+    expect(theirs.mediaSize).toBe(size);
+    expect(differingSectors(theirs.bytes, ours, size)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(theirs.bytes.subarray(2 * SECTOR, 8 * SECTOR).every((b) => b === 0)).toBe(true);
+    // The parent has data there, so the zeros are pyvhdi's, not the chain's.
+    expect(parentData.subarray(2 * SECTOR, 8 * SECTOR).some((b) => b !== 0)).toBe(true);
+  });
+
+  it('the same block written whole reads identically through pyvhdi and us', async () => {
+    const parent = dir.file('parent-whole.vhd');
+    const child = dir.file('child-whole.vhd');
+    const size = 4 * MiB;
+    await createBaseImage(parent, { type: 'dynamic', sizeBytes: size });
+    await writeImage(parent, [{ offset: 0, bytes: seededBytes(size, 19) }]);
+    await createChildImage(child, parent);
+    await writeImage(child, [{ offset: 0, bytes: seededBytes(2 * MiB, 20) }]);
+    expect(await firstBitmapByte(child)).toBe(0xff);
+    const ours = await readImage(child);
+    const theirs = await pyvhdiReadChain([child, parent], dir.file('whole.raw'));
+    expect(firstDifference(theirs.bytes, ours)).toBeUndefined();
+  });
+});
