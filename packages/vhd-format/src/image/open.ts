@@ -61,7 +61,16 @@ async function findFooter(
       firstError = e;
     }
   }
-  if (strict && firstError) throw firstError;
+  // Strict opens stop here; lenient ones try the repairs real tools make.
+  if (strict) {
+    throw (
+      firstError ??
+      new VhdFormatError('TRUNCATED', `file of ${fileSize} bytes cannot hold a 512-byte footer`, {
+        field: 'footer',
+        value: fileSize,
+      })
+    );
+  }
   // A 511-byte footer (tools older than Virtual PC 2004): its missing last byte is reserved.
   if (fileSize % SECTOR_SIZE === SHORT_FOOTER_SIZE) {
     const bytes = new Uint8Array(FOOTER_SIZE);
@@ -73,16 +82,10 @@ async function findFooter(
     );
     try {
       const footer = decodeFooter(bytes);
-      if (strict) {
-        throw new VhdFormatError('TRUNCATED', 'the footer is 511 bytes long', {
-          field: 'footer',
-          offset: fileSize - SHORT_FOOTER_SIZE,
-        });
-      }
       warnings.push('the footer is 511 bytes long (written before Virtual PC 2004); read as 512');
       return { footer, footerPos: fileSize - SHORT_FOOTER_SIZE };
     } catch (e) {
-      if (!isVhdFormatError(e) || strict) throw e;
+      if (!isVhdFormatError(e)) throw e;
       firstError ??= e;
     }
   }
@@ -102,7 +105,7 @@ async function findFooter(
       // Fall through to the first error.
     }
   }
-  throw firstError;
+  throw firstError ?? new VhdFormatError('TRUNCATED', 'no footer found', { field: 'footer' });
 }
 
 function diskTypeName(code: number): DiskType {
