@@ -52,7 +52,9 @@ export interface CheckOptions {
 
 /** The result of {@link check}: `ok` when no problem is an error. */
 export interface CheckResult {
+  /** True when no problem is an error. */
   ok: boolean;
+  /** Every problem found, in the order found. */
   problems: CheckProblem[];
 }
 
@@ -102,7 +104,7 @@ function footerAt(
 
 /**
  * Checks `file` thoroughly and lists every problem found; never throws for a damaged image
- * (only for failures of the file itself). With `openParent`, a differencing image's parent is
+ * (only for failures of the file itself or errors thrown by `openParent`). With `openParent`, a differencing image's parent is
  * opened to compare its UUID (`PARENT_ID_MISMATCH`), modification time and size.
  */
 export async function check(file: RandomAccessFile, o: CheckOptions = {}): Promise<CheckResult> {

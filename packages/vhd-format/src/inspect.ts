@@ -31,9 +31,13 @@ export interface LocatorInfo {
 
 /** Facts about one layer. */
 export interface LayerInfo {
+  /** Fixed, dynamic or differencing. */
   type: DiskType;
+  /** Virtual size in bytes (footer current size). */
   virtualSize: number;
+  /** Size at creation (footer original size). */
   originalSize: number;
+  /** CHS geometry. */
   geometry: { cylinders: number; heads: number; sectorsPerTrack: number };
   /** cylinders x heads x sectors x 512. */
   chsCapacity: number;
@@ -42,33 +46,52 @@ export interface LayerInfo {
   creatorVersion: string;
   /** `Wi2k`, `Mac ` or the code in hex. */
   creatorHostOs: string;
-  /** Footer timestamp in VHD seconds, and as an ISO date. */
+  /** Footer timestamp in VHD seconds. */
   timestamp: number;
+  /** The footer timestamp as an ISO date. */
   created: string;
+  /** The disk's UUID. */
   uniqueId: string;
+  /** Footer feature bits. */
   features: number;
+  /** File format version, `major.minor`. */
   fileFormatVersion: string;
+  /** Whether the saved-state flag is set. */
   savedState: boolean;
   /** Header offset; null for a fixed disk (all ones). */
   dataOffset: number | null;
+  /** Block size in bytes (dynamic and differencing). */
   blockSize?: number;
+  /** BAT offset in the file. */
   tableOffset?: number;
+  /** BAT entries. */
   maxTableEntries?: number;
+  /** Blocks the BAT marks allocated. */
   allocatedBlocks?: number;
+  /** What a differencing disk records about its parent. */
   parent?: {
+    /** Parent UUID. */
     uniqueId: string;
+    /** Parent modification time, VHD seconds. */
     timestamp: number;
+    /** The same as an ISO date. */
     modified: string;
+    /** Parent file name. */
     unicodeName: string;
+    /** Parent locators in header order. */
     locators: LocatorInfo[];
   };
+  /** What opening this layer tolerated or noticed. */
   warnings: string[];
 }
 
 /** Facts about an image or a whole chain (top layer first). */
 export interface ImageInfo {
+  /** Virtual size of the top layer. */
   virtualSize: number;
+  /** One entry per layer, top first. */
   layers: LayerInfo[];
+  /** Warnings of the image or chain. */
   warnings: string[];
 }
 

@@ -10,16 +10,23 @@ import type { DynamicHeader } from '../structs/dynamic-header.js';
 
 /** A byte range `[start, end)` of the file holding one structure. */
 export interface Extent {
+  /** First byte. */
   start: number;
+  /** One past the last byte. */
   end: number;
+  /** What lives there, for messages. */
   what: string;
 }
 
 /** A layout problem: a code, a message and where. */
 export interface LayoutProblem {
+  /** Stable code. */
   code: VhdFormatErrorCode;
+  /** What is wrong. */
   message: string;
+  /** The field concerned. */
   field?: string;
+  /** Byte offset in the file. */
   offset?: number;
 }
 
