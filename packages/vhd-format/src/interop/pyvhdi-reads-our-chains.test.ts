@@ -21,7 +21,9 @@ import {
   readImage,
   writeImage,
 } from './__fixtures__/images.js';
+import { peerStatus } from './__fixtures__/peers.js';
 import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
+import { qemuCreate, qemuInfo, qemuIo, qemuReadAll } from './__fixtures__/qemu.js';
 import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
 
 const MiB = 2 ** 20;
@@ -111,4 +113,32 @@ describeWithPeer('pyvhdi', 'pyvhdi reads our differencing chains', () => {
       expect(firstDifference(theirs.bytes, model)).toBeUndefined();
     });
   });
+
+  it.skipIf(!peerStatus('qemu').found)(
+    'depth 2 over a dynamic parent qemu-img created and qemu-io filled (skipped without qemu)',
+    async () => {
+      const base = dir.file('q-base.vhd');
+      await qemuCreate(base, { subformat: 'dynamic', sizeBytes: 10 * MiB });
+      await qemuIo(base, [
+        'write -P 0xab 1M 64k',
+        'write -P 0xcd 3000 5000',
+        'write -P 0x11 4M 2M',
+      ]);
+      const size = (await qemuInfo(base)).virtualSize;
+      const model = await qemuReadAll(base, dir.file('q-base.raw'));
+      const layers = [base];
+      for (let k = 1; k <= 2; k++) {
+        const layer = dir.file(`q-layer${k}.vhd`);
+        await createChildImage(layer, layers[0]!);
+        const writes = layerWrites(k, size);
+        await writeImage(layer, writes);
+        applyWrites(model, writes);
+        layers.unshift(layer);
+      }
+      expect(firstDifference(await readImage(layers[0]!), model)).toBeUndefined();
+      const theirs = await pyvhdiReadChain(layers, dir.file('q.raw'));
+      expect(theirs.mediaSize).toBe(size);
+      expect(firstDifference(theirs.bytes, model)).toBeUndefined();
+    },
+  );
 });
