@@ -20,13 +20,14 @@ export function folders(c: Chooser, max: number): string[] {
   return Array.from({ length: count }, () => name(c));
 }
 
-/** The characters Windows refuses, with a few control characters. */
+/** The characters Windows refuses, with a few control characters (`/` twice: it is the documented one). */
 export const INVALID_CHARACTERS = [
   '*',
   '?',
   ':',
   '<',
   '>',
+  '/',
   '/',
   '|',
   '"',

@@ -1,0 +1,45 @@
+import { decodeDynamicHeader, decodeFooter, geometryForSize } from '@vskit/vhd-format';
+import { describe, expect, it } from 'vitest';
+import {
+  buildDynamicHeader,
+  buildFooter,
+  checksum,
+  dynamicImage,
+  fixedImage,
+  geometryBytes,
+} from './vhd-bytes.js';
+
+describe("the suite's own VHD bytes", () => {
+  it('buildFooter writes a footer vhd-format decodes to the same fields', () => {
+    const uniqueId = Uint8Array.from({ length: 16 }, (_, i) => i * 3);
+    const footer = decodeFooter(
+      buildFooter({ diskType: 3, sizeBytes: 10 * 2 ** 20, timestamp: 12345, uniqueId }),
+    );
+    expect(footer.currentSize).toBe(10 * 2 ** 20);
+    expect(footer.timestamp).toBe(12345);
+    expect([...footer.uniqueId]).toEqual([...uniqueId]);
+  });
+  it('buildDynamicHeader writes a header with a valid checksum', () => {
+    const header = buildDynamicHeader(64 * 2 ** 20, 2 ** 21);
+    expect(decodeDynamicHeader(header).maxTableEntries).toBe(32);
+    expect(new DataView(header.buffer).getUint32(36)).toBe(checksum(header, 36));
+  });
+  it('geometryBytes follows the same algorithm as geometryForSize', () => {
+    for (const size of [3 * 2 ** 20, 127 * 2 ** 20, 4 * 2 ** 30, 127 * 2 ** 30, 2040 * 2 ** 30]) {
+      const g = geometryForSize(size);
+      const b = geometryBytes(size);
+      expect([((b[0] as number) << 8) | (b[1] as number), b[2], b[3]]).toEqual([
+        g.cylinders,
+        g.heads,
+        g.sectorsPerTrack,
+      ]);
+    }
+  });
+  it('images are sparse: a fixed image is its pattern and footer, a dynamic one allocates block 0', () => {
+    const fixed = fixedImage(8 * 2 ** 20, 0, new Uint8Array(16));
+    expect(fixed.length).toBe(8 * 2 ** 20 + 512);
+    expect(fixed.extents.reduce((n, e) => n + e.bytes.length, 0)).toBe(4096 + 512);
+    const dynamic = dynamicImage(8 * 2 ** 20, 0, new Uint8Array(16));
+    expect(dynamic.length).toBe(1536 + 512 + 512 + 2 * 2 ** 20 + 512);
+  });
+});
