@@ -1,4 +1,4 @@
-import { open, writeFile } from 'node:fs/promises';
+import { open, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, pattern, tempFolder, vskit } from './__fixtures__/cli-process.js';
@@ -38,7 +38,7 @@ describe('vskit check', () => {
     const file = await create(kind, `clean-${kind}.vhd`);
     const { code, report } = await checkJson(file);
     expect(code).toBe(0);
-    expect(report).toEqual({ file, usable: true, ok: true, problems: [] });
+    expect(report).toEqual({ file, usable: true, ok: true, layers: [file], problems: [] });
     const human = await vskit(['check', file]);
     expect(human.code).toBe(0);
     expect(human.stdout.toString()).toBe(`${file}: clean\n`);
@@ -50,7 +50,42 @@ describe('vskit check', () => {
     expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
     const { code, report } = await checkJson(child);
     expect(code).toBe(0);
-    expect(report.ok).toBe(true);
+    expect(report).toEqual({
+      file: child,
+      usable: true,
+      ok: true,
+      layers: [child, parent],
+      problems: [],
+    });
+  });
+
+  it('checks every layer: a damaged parent makes its child fail, naming the layer', async () => {
+    const parent = await create('dynamic', 'bad-parent.vhd');
+    const child = join(tmp.dir, 'good-child.vhd');
+    expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
+    await poke(parent, 64, Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
+    const { code, report } = await checkJson(child);
+    expect(code).toBe(1);
+    const errors = report.problems.filter((p: { severity: string }) => p.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const p of errors) expect(p).toMatchObject({ layer: 1, path: parent });
+    const human = await vskit(['check', child]);
+    expect(human.stdout.toString()).toContain(`parent 1 (${parent}): `);
+  });
+
+  it('lists a parent timestamp that differs as a warning: exit 0, or 1 under --strict', async () => {
+    const parent = await create('dynamic', 'touched-parent.vhd');
+    const child = join(tmp.dir, 'touched-child.vhd');
+    expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
+    await utimes(parent, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'));
+    const { code, report } = await checkJson(child);
+    expect(code).toBe(0);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: 'PARENT_TIMESTAMP_MISMATCH', severity: 'warning', layer: 0 }),
+    ]);
+    const strict = await vskit(['check', child, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout.toString()).toContain('problems found (0 errors, 1 warning)');
   });
 
   it('exits 1 when a dynamic image opens but its footer copy is damaged', async () => {
@@ -76,7 +111,7 @@ describe('vskit check', () => {
     const { code, report } = await checkJson(file);
     expect(code).toBe(2);
     expect(report.usable).toBe(false);
-    expect(report.problems[0].severity).toBe('error');
+    expect(report.problems[0]).toMatchObject({ code: 'BAD_COOKIE', severity: 'error' });
     const human = await vskit(['check', file]);
     expect(human.code).toBe(2);
     expect(human.stdout.toString()).toMatch(

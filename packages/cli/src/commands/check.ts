@@ -1,10 +1,12 @@
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { openNodeFile } from '@vskit/emulator';
-import { type CheckProblem, check, openImage } from '@vskit/vhd-format';
+import { type CheckProblem, check, DEFAULT_MAX_CHAIN_DEPTH, openImage } from '@vskit/vhd-format';
 import { parentOpener } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
 import { describeError } from '../errors.js';
 import { writeJson } from '../output.js';
+import type { DriveMap } from '../parents.js';
 import { driveMap } from '../volumes.js';
 
 /** Exit status: no errors (warnings allowed unless --strict). */
@@ -14,6 +16,12 @@ export const CHECK_PROBLEMS = 1;
 /** Exit status: the file cannot be used as a VHD at all (missing, unreadable, not a VHD). */
 export const CHECK_UNUSABLE = 2;
 
+/** A problem, with the layer it was found in (0 = the file checked, 1 = its parent, ...). */
+export interface LayerProblem extends CheckProblem {
+  readonly layer: number;
+  readonly path: string;
+}
+
 /** What `check --json` prints. */
 export interface CheckReport {
   readonly file: string;
@@ -21,48 +29,124 @@ export interface CheckReport {
   readonly usable: boolean;
   /** No problems that count (errors, and warnings under --strict). */
   readonly ok: boolean;
-  readonly problems: readonly CheckProblem[];
-}
-
-/** Runs the checks on the file at `path`; never throws for a bad file. */
-export async function checkFile(path: string, volumes: readonly string[]): Promise<CheckReport> {
-  const file = resolve(path);
-  const drives = driveMap(volumes);
-  let top: Awaited<ReturnType<typeof openNodeFile>>;
-  try {
-    top = await openNodeFile(file, 'read');
-  } catch (error) {
-    return { file, usable: false, ok: false, problems: [problemFrom(error)] };
-  }
-  const opener = parentOpener(file, top, drives);
-  try {
-    let usable = true;
-    const problems: CheckProblem[] = [];
-    try {
-      const image = await openImage(top);
-      await image.close();
-    } catch (error) {
-      usable = false;
-      problems.push(problemFrom(error));
-    }
-    try {
-      const result = await check(top, { openParent: opener.openParent });
-      for (const p of result.problems) {
-        if (!problems.some((q) => q.code === p.code && q.message === p.message)) problems.push(p);
-      }
-    } catch (error) {
-      const problem = problemFrom(opener.missing() ?? error);
-      if (!problems.some((q) => q.code === problem.code)) problems.push(problem);
-    }
-    return { file, usable, ok: usable && !problems.some((p) => p.severity === 'error'), problems };
-  } finally {
-    await opener.closeAll();
-  }
+  /** Every layer checked, top first. */
+  readonly layers: readonly string[];
+  readonly problems: readonly LayerProblem[];
 }
 
 function problemFrom(error: unknown): CheckProblem {
   const { code, message } = describeError(error);
   return { code, severity: 'error', message };
+}
+
+/** Whether the file opens as a VHD at all (leniently); the error when it does not. */
+async function openProblem(path: string): Promise<CheckProblem | undefined> {
+  try {
+    const probe = await openNodeFile(path, 'read');
+    try {
+      // Closing the image closes its file: the probe has its own handle.
+      await (await openImage(probe)).close();
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
+    return undefined;
+  } catch (error) {
+    return problemFrom(error);
+  }
+}
+
+/**
+ * Checks one layer with vhd-format's `check` (which also compares it with its parent), and
+ * resolves to its problems and where its parent was found.
+ */
+async function checkLayer(
+  path: string,
+  drives: DriveMap,
+): Promise<{ problems: CheckProblem[]; parent: string | undefined }> {
+  const file = await openNodeFile(path, 'read');
+  const opener = parentOpener(path, file, drives);
+  try {
+    const result = await check(file, { openParent: opener.openParent });
+    const missing = opener.missing();
+    const problems = result.problems.map((p) =>
+      p.code === 'PARENT_NOT_FOUND' && missing !== undefined
+        ? { ...p, message: missing.message }
+        : p,
+    );
+    return { problems, parent: opener.sources[1]?.path };
+  } finally {
+    await opener.closeAll();
+  }
+}
+
+/**
+ * Checks the file at `path` and every parent below it; never throws for a bad file. A layer's
+ * problems are listed with its depth; the walk stops at a missing parent, a cycle or the depth
+ * limit.
+ */
+export async function checkFile(path: string, volumes: readonly string[]): Promise<CheckReport> {
+  const file = resolve(path);
+  const drives = driveMap(volumes);
+  const fatal = await openProblem(file);
+  const problems: LayerProblem[] = [];
+  const layers: string[] = [];
+  const seen = new Set<string>();
+  let current: string | undefined = file;
+  for (let layer = 0; current !== undefined; layer++) {
+    const here: string = current;
+    const real = await realpath(here).catch(() => here);
+    if (seen.has(real)) {
+      problems.push({
+        code: 'CHAIN_CYCLE',
+        severity: 'error',
+        message: `the chain leads back to ${here}`,
+        layer,
+        path: here,
+      });
+      break;
+    }
+    if (layer > DEFAULT_MAX_CHAIN_DEPTH) {
+      problems.push({
+        code: 'CHAIN_TOO_DEEP',
+        severity: 'error',
+        message: `more than ${DEFAULT_MAX_CHAIN_DEPTH} parents`,
+        layer,
+        path: here,
+      });
+      break;
+    }
+    seen.add(real);
+    layers.push(here);
+    try {
+      const result = await checkLayer(here, drives);
+      for (const p of result.problems) {
+        if (
+          !problems.some((q) => q.layer === layer && q.code === p.code && q.message === p.message)
+        ) {
+          problems.push({ ...p, layer, path: here });
+        }
+      }
+      current = result.parent;
+    } catch (error) {
+      const problem = problemFrom(error);
+      if (!problems.some((q) => q.layer === layer && q.code === problem.code)) {
+        problems.push({ ...problem, layer, path: here });
+      }
+      current = undefined;
+    }
+  }
+  const usable = fatal === undefined;
+  // Why the file does not open, unless check already said it in its own words.
+  if (fatal !== undefined && !problems.some((p) => p.layer === 0 && p.severity === 'error')) {
+    problems.unshift({ ...fatal, layer: 0, path: file });
+  }
+  return {
+    file,
+    usable,
+    ok: usable && !problems.some((p) => p.severity === 'error'),
+    layers,
+    problems,
+  };
 }
 
 /** The exit status for a report. */
@@ -87,12 +171,16 @@ export function renderCheck(report: CheckReport, exitCode: number): string {
       ? ''
       : ` (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`;
   const lines = [`${report.file}: ${verdict}${counts}`];
+  if (report.layers.length > 1) {
+    lines.push(`  chain   ${report.layers.join(' -> ')}`);
+  }
   for (const p of report.problems) {
+    const layer = p.layer === 0 ? '' : `parent ${p.layer} (${p.path}): `;
     const where = [p.field, p.offset === undefined ? undefined : `@${p.offset}`]
       .filter(Boolean)
       .join(' ');
     lines.push(
-      `  ${p.severity.padEnd(7)} ${p.code}${where ? ` [${where}]` : ''}: ${p.message.replace(/\s*\n\s*/g, ' ')}`,
+      `  ${p.severity.padEnd(7)} ${p.code}${where ? ` [${where}]` : ''}: ${layer}${p.message.replace(/\s*\n\s*/g, ' ')}`,
     );
   }
   return `${lines.join('\n')}\n`;
