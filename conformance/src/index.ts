@@ -3,8 +3,17 @@
  * and the VHD format, pointable at any implementation through a {@link Subject}.
  * @packageDocumentation
  */
+
+export type { Scenario } from './arbitraries/scenario.js';
+export { aimsOf, scenarioArb } from './arbitraries/scenario.js';
 export type { CreateMethod, Requirement } from './catalogue.js';
-export { CATALOGUE, CREATE_METHODS, METHOD_CHECKS, requirement } from './catalogue.js';
+export {
+  CATALOGUE,
+  CREATE_METHODS,
+  EXCLUSIVE_CONDITIONS,
+  METHOD_CHECKS,
+  requirement,
+} from './catalogue.js';
 export type { CliIo, CliOptions } from './cli-main.js';
 export { loadSubject, main, parseArgs, USAGE } from './cli-main.js';
 export { describeHr, HR, TASK_RESULT } from './hresults.js';
@@ -12,11 +21,12 @@ export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
 export type { ProbeFault, ProbeOperation } from './probe-host.js';
 export { ProbeHost } from './probe-host.js';
+export { happyArb } from './properties/happy.js';
 export { ALL_PROPERTIES } from './properties/index.js';
 export type { CaseContext, PropertyDefinition } from './property.js';
 export { defineProperty, Violation } from './property.js';
 export type { RenderOptions } from './report.js';
-export { renderReport } from './report.js';
+export { describeValue, renderReport } from './report.js';
 export type {
   ConformanceReport,
   Counterexample,
