@@ -158,6 +158,20 @@ describe('createDynamic', () => {
     );
   });
 
+  it('reports progress to the file size and honours a cancelled signal', async () => {
+    const f = memoryFile();
+    const seen: Array<[number, number]> = [];
+    await createDynamic(f, { sizeBytes: 64 * MiB, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen).toEqual([
+      [0, await f.size()],
+      [await f.size(), await f.size()],
+    ]);
+    await rejectsWith(
+      createDynamic(memoryFile(), { sizeBytes: MiB, signal: { aborted: true } }),
+      'ABORTED',
+    );
+  });
+
   it('refuses bad block sizes', async () => {
     for (const blockSizeBytes of [0, 256, 3000, 512 * MiB]) {
       await rejectsWith(
