@@ -62,8 +62,11 @@ describe('a chain made by vskit', () => {
     expect(info.layers[0].parent.uniqueId).toBe(info.layers[1].uniqueId);
     expect(info.layers[0].parent.locators).toEqual(
       expect.arrayContaining([
-        { platform: 'W2ru', path: '..\\base\\p.vhd' },
-        { platform: 'W2ku', path: `Z:${join(root, 'base', 'p.vhd').replaceAll('/', '\\')}` },
+        expect.objectContaining({ platform: 'W2ru', path: '..\\base\\p.vhd' }),
+        expect.objectContaining({
+          platform: 'W2ku',
+          path: `Z:${join(root, 'base', 'p.vhd').replaceAll('/', '\\')}`,
+        }),
       ]),
     );
     expect(info.layers[1]).toMatchObject({

@@ -30,8 +30,9 @@ describe('vskit info', () => {
       type: 'fixed',
       virtualSize: 3 * MiB,
       fileSize: 3 * MiB + 512,
-      creator: { application: 'vskt', version: '1.0', hostOs: 'Wi2k' },
-      parent: null,
+      creatorApplication: 'vskt',
+      creatorVersion: '1.0',
+      creatorHostOs: 'Wi2k',
       savedState: false,
       allocation: {
         blockSize: null,
@@ -40,6 +41,8 @@ describe('vskit info', () => {
         bytesAllocated: 3 * MiB,
       },
     });
+    expect(info.layers[0].parent).toBeUndefined();
+    expect(info.layers[0].chsCapacity).toBeLessThanOrEqual(3 * MiB);
     expect(Date.parse(info.layers[0].created)).toBeGreaterThan(Date.parse('2020-01-01'));
   });
 

@@ -42,12 +42,6 @@ export function writeJson(stream: Writable, value: unknown): Promise<void> {
   return writeText(stream, `${JSON.stringify(jsonSafe(value), null, 2)}\n`);
 }
 
-/** 16 bytes as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, in stored byte order (as vhd-format shows it). */
-export function formatUuid(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes).toString('hex').padEnd(32, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 /** `64 MiB (67108864 bytes)`. */
 export function sizeWithBytes(bytes: number): string {
   return `${formatSize(bytes)} (${bytes} bytes)`;

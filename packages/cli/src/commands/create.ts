@@ -8,12 +8,13 @@ import {
   createDynamic,
   createFixed,
   DEFAULT_BLOCK_SIZE,
+  formatUuid,
   openImage,
 } from '@vskit/vhd-format';
 import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
 import { CLI_CREATOR } from '../creator.js';
 import { CliError, usageError } from '../errors.js';
-import { formatUuid, sizeWithBytes, writeJson } from '../output.js';
+import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
 import { createProgress } from '../progress.js';
 import { formatSize, parseSize } from '../sizes.js';

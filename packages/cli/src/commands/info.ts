@@ -1,43 +1,27 @@
-import type { RandomAccessFile, VhdImage } from '@vskit/vhd-format';
-import { dateFromVhdTimestamp } from '@vskit/vhd-format';
+import { type LayerInfo as FormatLayerInfo, inspect, type VhdImage } from '@vskit/vhd-format';
 import { type Allocation, allocationOf } from '../allocation.js';
 import { type LayerSource, openChainAt } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
-import { formatUuid, type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
+import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { formatSize } from '../sizes.js';
 import { driveMap } from '../volumes.js';
 
-/** Facts about one layer of a chain, as `info --json` prints them. */
-export interface LayerInfo {
+/**
+ * Facts about one layer of a chain, as `info --json` prints them: vhd-format's `inspect` facts
+ * (type, sizes, geometry, creator, UUIDs, parent and locators, warnings), plus where the file
+ * is, how it was found, its size on disk and its allocation.
+ */
+export interface LayerInfo extends FormatLayerInfo {
+  /** The layer's file. */
   readonly path: string;
-  /** How the layer was found from its child: `W2ru`, `W2ku`, `name`...; `null` for the top. */
+  /** How the layer was found from its child: `W2ru`, `W2ku`, `unicodeName`...; `null` for the top. */
   readonly foundBy: string | null;
   /** The locator text that found it; `null` for the top. */
   readonly foundAt: string | null;
-  readonly type: VhdImage['type'];
-  readonly virtualSize: number;
+  /** The file's size in bytes. */
   readonly fileSize: number;
-  readonly creator: {
-    readonly application: string;
-    readonly version: string;
-    readonly hostOs: string;
-  };
-  readonly created: string;
-  readonly uniqueId: string;
-  readonly geometry: {
-    readonly cylinders: number;
-    readonly heads: number;
-    readonly sectorsPerTrack: number;
-  };
-  readonly savedState: boolean;
+  /** Allocated blocks and bytes. */
   readonly allocation: Allocation;
-  readonly parent: {
-    readonly unicodeName: string;
-    readonly uniqueId: string;
-    readonly timestamp: string;
-    readonly locators: readonly { readonly platform: string; readonly path: string }[];
-  } | null;
-  readonly warnings: readonly string[];
 }
 
 /** Facts about a whole chain, as `info --json` prints them. */
@@ -46,17 +30,6 @@ export interface ChainInfo {
   readonly virtualSize: number;
   readonly layers: readonly LayerInfo[];
   readonly warnings: readonly string[];
-}
-
-/** The four characters of a creator or host OS code, printable. */
-function fourCc(value: number | string): string {
-  if (typeof value === 'string') return value;
-  return String.fromCharCode(
-    value >>> 24,
-    (value >>> 16) & 0xff,
-    (value >>> 8) & 0xff,
-    value & 0xff,
-  );
 }
 
 function printable(text: string): string {
@@ -68,39 +41,17 @@ function printable(text: string): string {
 
 async function layerInfo(
   image: VhdImage,
+  facts: FormatLayerInfo,
   source: LayerSource,
-  file: RandomAccessFile,
 ): Promise<LayerInfo> {
-  const footer = image.footer;
   const found = source.attempts[source.attempts.length - 1];
-  const parent = image.parent;
   return {
     path: source.path,
     foundBy: found?.source ?? null,
     foundAt: found?.locator ?? null,
-    type: image.type,
-    virtualSize: image.virtualSize,
-    fileSize: await file.size(),
-    creator: {
-      application: fourCc(footer.creatorApplication),
-      version: `${footer.creatorVersion >>> 16}.${footer.creatorVersion & 0xffff}`,
-      hostOs: fourCc(footer.creatorHostOs),
-    },
-    created: dateFromVhdTimestamp(footer.timestamp).toISOString(),
-    uniqueId: formatUuid(footer.uniqueId),
-    geometry: { ...footer.geometry },
-    savedState: footer.savedState !== 0,
+    fileSize: await source.file.size(),
     allocation: allocationOf(image),
-    parent:
-      parent === undefined
-        ? null
-        : {
-            unicodeName: parent.unicodeName,
-            uniqueId: formatUuid(parent.uniqueId),
-            timestamp: dateFromVhdTimestamp(parent.timestamp).toISOString(),
-            locators: parent.locators.map((l) => ({ platform: l.platform, path: l.path })),
-          },
-    warnings: [...image.warnings],
+    ...facts,
   };
 }
 
@@ -130,24 +81,27 @@ export function renderChainInfo(info: ChainInfo): string {
       ['allocation', allocationText(layer.allocation)],
       [
         'creator',
-        `${printable(layer.creator.application)} ${layer.creator.version} (${printable(layer.creator.hostOs)})`,
+        `${printable(layer.creatorApplication)} ${layer.creatorVersion} (${printable(layer.creatorHostOs)})`,
       ],
       ['created', layer.created],
       ['unique id', layer.uniqueId],
       [
         'geometry',
-        `${layer.geometry.cylinders}/${layer.geometry.heads}/${layer.geometry.sectorsPerTrack} (C/H/S)`,
+        `${layer.geometry.cylinders}/${layer.geometry.heads}/${layer.geometry.sectorsPerTrack} (C/H/S: ${layer.chsCapacity} bytes)`,
       ],
     ];
     if (layer.savedState) rows.push(['saved state', 'yes']);
-    if (layer.parent !== null) {
+    if (layer.parent !== undefined) {
       rows.push(
         ['parent name', printable(layer.parent.unicodeName)],
         ['parent id', layer.parent.uniqueId],
-        ['parent time', layer.parent.timestamp],
+        ['parent time', layer.parent.modified],
         [
           'locators',
-          layer.parent.locators.map((l) => `${printable(l.platform)} ${printable(l.path)}`),
+          layer.parent.locators.map(
+            (l) =>
+              `${printable(l.platform)} ${l.path === undefined ? '(unreadable)' : printable(l.path)}`,
+          ),
         ],
       );
     }
@@ -195,10 +149,11 @@ Example:
     });
     let info: ChainInfo;
     try {
+      const facts = inspect(chain);
       const layers: LayerInfo[] = [];
       for (const [index, image] of chain.layers.entries()) {
         const source = sources[index] as LayerSource;
-        layers.push(await layerInfo(image, source, source.file));
+        layers.push(await layerInfo(image, facts.layers[index] as FormatLayerInfo, source));
       }
       info = {
         file: sources[0]?.path ?? path,
