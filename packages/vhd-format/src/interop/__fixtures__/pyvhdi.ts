@@ -5,11 +5,12 @@ import { runChecked } from './run.js';
 
 /**
  * Opens every layer, links each child to its parent with `set_parent` (bottom up), then reads the
- * top layer's whole media in 1 MiB pieces into `sys.argv[1]` and prints the media size.
+ * top layer's media (all of it, or the first `limit` bytes when `limit` >= 0) in 1 MiB pieces
+ * into `sys.argv[1]` and prints the media size.
  */
 const READ_CHAIN = `
 import sys, pyvhdi
-out, paths = sys.argv[1], sys.argv[2:]
+out, limit, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 layers = []
 for path in paths:
     f = pyvhdi.file()
@@ -19,10 +20,11 @@ for i in range(len(layers) - 2, -1, -1):
     layers[i].set_parent(layers[i + 1])
 top = layers[0]
 size = top.get_media_size()
+end = size if limit < 0 else min(size, limit)
 with open(out, 'wb') as o:
     offset = 0
-    while offset < size:
-        n = min(1 << 20, size - offset)
+    while offset < end:
+        n = min(1 << 20, end - offset)
         o.write(top.read_buffer_at_offset(n, offset))
         offset += n
 print(size)
@@ -36,13 +38,20 @@ export interface PyvhdiRead {
 
 /**
  * Reads the media of the chain `paths` (top layer first, base last) through pyvhdi, via a raw
- * copy at `rawPath`.
+ * copy at `rawPath`: all of it, or its first `limitBytes`.
  */
 export async function pyvhdiReadChain(
   paths: readonly string[],
   rawPath: string,
+  limitBytes = -1,
 ): Promise<PyvhdiRead> {
-  const out = await runChecked(findPeers().python, ['-c', READ_CHAIN, rawPath, ...paths]);
+  const out = await runChecked(findPeers().python, [
+    '-c',
+    READ_CHAIN,
+    rawPath,
+    String(limitBytes),
+    ...paths,
+  ]);
   return {
     mediaSize: Number(out.trim()),
     bytes: new Uint8Array(await readFile(rawPath)),
