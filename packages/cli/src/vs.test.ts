@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -62,6 +62,70 @@ describe('vskit vs', () => {
     expect(layers[1]).toMatchObject({
       path: join(tmp.dir, 'base', 'p.vhd'),
       virtualSize: 16 * MiB,
+    });
+  });
+
+  it('reads a vs-api chain whose child moved, by its C: locator once --volume maps the drive', async () => {
+    const volume = `C=${tmp.dir}`;
+    const base = await vskit([
+      'vs',
+      'CreateDynamicVirtualHardDisk',
+      'C:\\w\\p.vhd',
+      '8',
+      '--volume',
+      volume,
+    ]);
+    expect(base.code).toBe(0);
+    const child = await vskit([
+      'vs',
+      'CreateDifferencingVirtualHardDisk',
+      'C:\\w\\vms\\c.vhd',
+      'C:\\w\\p.vhd',
+      '--volume',
+      volume,
+    ]);
+    expect(child.code).toBe(0);
+    await mkdir(join(tmp.dir, 'moved', 'deep'), { recursive: true });
+    const moved = join(tmp.dir, 'moved', 'deep', 'c.vhd');
+    await rename(join(tmp.dir, 'w', 'vms', 'c.vhd'), moved);
+
+    const unmapped = await vskit(['info', moved]);
+    expect(unmapped.code).toBe(1);
+    expect(errorCode(unmapped.stderr)).toBe('PARENT_NOT_FOUND');
+    expect(unmapped.stderr).toContain('W2ku C:\\w\\p.vhd (no such drive here)');
+
+    const mapped = await vskit(['info', moved, '--volume', volume, '--json']);
+    expect(mapped.code).toBe(0);
+    expect(JSON.parse(mapped.stdout.toString()).layers[1]).toMatchObject({
+      foundBy: 'W2ku',
+      foundAt: 'C:\\w\\p.vhd',
+      path: join(tmp.dir, 'w', 'p.vhd'),
+    });
+  });
+
+  it('opens a chain made by vskit create with vs-api (GetHardDisk finds the parent)', async () => {
+    const root = join(tmp.dir, 'cli-made');
+    await mkdir(join(root, 'base'), { recursive: true });
+    await mkdir(join(root, 'vms'), { recursive: true });
+    expect((await vskit(['create', 'dynamic', join(root, 'base', 'p.vhd'), '16MiB'])).code).toBe(0);
+    expect(
+      (await vskit(['create', 'diff', join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd')]))
+        .code,
+    ).toBe(0);
+    const result = await vskit([
+      'vs',
+      'GetHardDisk',
+      'C:\\vms\\c.vhd',
+      '--volume',
+      `C=${root}`,
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.toString()).hardDisk).toMatchObject({
+      TypeName: 'Differencing',
+      SizeInGuest: 16 * MiB,
+      Parent: 'C:\\base\\p.vhd',
     });
   });
 
