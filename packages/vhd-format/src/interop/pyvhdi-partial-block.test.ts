@@ -8,7 +8,8 @@
  * sectors contain valid data (1's) and which sectors have never been modified (0's). For
  * differencing disks, the sector bitmap indicates which sectors are located within the
  * differencing disk (1's) and which sectors are in the parent (0's)." So sectors 0 and 2-7,
- * whose bits are 0, must read from the parent; only sector 1 comes from the child.
+ * whose bits are 0, must read from the parent; only sector 1 comes from the child. vhd-lib 0.7.2
+ * reads this block as we do (vhd-lib-reads-our-chains.test.ts), so pyvhdi is the outlier.
  */
 import { openNodeFile } from '@vskit/emulator';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -2,8 +2,9 @@
  * vhd-lib 0.7.2 (Xen Orchestra) as a peer: reads a dynamic VHD's content through
  * `createContentStream` over a minimal remote handler backed by node:fs.
  */
-import { close, fstat, open, read } from 'node:fs';
+import { close, createWriteStream, fstat, open, read } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 
 /** The slice of vhd-lib 0.7.2's handler interface that its readers call. */
@@ -20,6 +21,10 @@ interface VhdLibHandler {
 
 interface VhdLib {
   createContentStream(handler: VhdLibHandler, path: string): NodeJS.ReadableStream;
+  createSyntheticStream(
+    handler: VhdLibHandler,
+    paths: readonly string[],
+  ): Promise<NodeJS.ReadableStream>;
 }
 
 const openAsync = promisify(open);
@@ -73,4 +78,18 @@ export async function vhdLibReadAll(path: string): Promise<Uint8Array> {
     offset += chunk.length;
   }
   return bytes;
+}
+
+/**
+ * A chain's content through vhd-lib: `createSyntheticStream` (top layer first) merges the chain
+ * into one dynamic VHD at `scratchPath`, whose content `createContentStream` then reads. In
+ * 0.7.2 the merge walks each child block's sector bitmap, taking clean sectors from below.
+ */
+export async function vhdLibReadChain(
+  paths: readonly string[],
+  scratchPath: string,
+): Promise<Uint8Array> {
+  const stream = await loadVhdLib().createSyntheticStream(nodeHandler, paths);
+  await pipeline(stream, createWriteStream(scratchPath));
+  return vhdLibReadAll(scratchPath);
 }
