@@ -23,8 +23,8 @@ import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
 const MiB = 2 ** 20;
 const SECTOR = 512;
 
-/** The first byte of block 0's sector bitmap in the dynamic or differencing image at `path`. */
-async function firstBitmapByte(path: string): Promise<number> {
+/** The first `count` bytes of block `block`'s sector bitmap in the image at `path`. */
+async function bitmapBytes(path: string, block = 0, count = 1): Promise<number[]> {
   const file = await openNodeFile(path, 'read');
   try {
     const size = await file.size();
@@ -35,14 +35,36 @@ async function firstBitmapByte(path: string): Promise<number> {
     await file.read(headerBytes, footer.dataOffset);
     const header = decodeDynamicHeader(headerBytes);
     const entry = new Uint8Array(4);
-    await file.read(entry, header.tableOffset);
+    await file.read(entry, header.tableOffset + 4 * block);
     const blockSector = new DataView(entry.buffer).getUint32(0);
-    const bitmap = new Uint8Array(1);
+    const bitmap = new Uint8Array(count);
     await file.read(bitmap, blockSector * SECTOR);
-    return bitmap[0]!;
+    return [...bitmap];
   } finally {
     await file.close();
   }
+}
+
+/** The first byte of block 0's sector bitmap. */
+async function firstBitmapByte(path: string): Promise<number> {
+  return (await bitmapBytes(path))[0]!;
+}
+
+/**
+ * Where pyvhdi reads zeros instead of the parent, as observed: within one bitmap byte, a clean
+ * sector that follows a written sector of the same byte. Clean sectors before the byte's first
+ * written sector, and whole clean bytes, read right.
+ */
+function pyvhdiMisreadSectors(pattern: readonly number[]): number[] {
+  const out: number[] = [];
+  pattern.forEach((byte, i) => {
+    let seenWritten = false;
+    for (let bit = 0; bit < 8; bit++) {
+      if (byte & (0x80 >> bit)) seenWritten = true;
+      else if (seenWritten) out.push(i * 8 + bit);
+    }
+  });
+  return out;
 }
 
 describeWithPeer('pyvhdi', 'pitfall 18: pyvhdi and a partly written child block', () => {
@@ -94,5 +116,52 @@ describeWithPeer('pyvhdi', 'pitfall 18: pyvhdi and a partly written child block'
     const ours = await readImage(child);
     const theirs = await pyvhdiReadChain([child, parent], dir.file('whole.raw'));
     expect(firstDifference(theirs.bytes, ours)).toBeUndefined();
+  });
+
+  it('over several bitmap patterns, pyvhdi misreads exactly the clean sectors after a written one in the same byte', async () => {
+    const patterns: number[][] = [
+      [0x40],
+      [0x3c],
+      [0x81],
+      [0x0f],
+      [0xf0],
+      [0xaa, 0x55],
+      [0xff, 0x80],
+    ];
+    const block = 2 * MiB;
+    const size = patterns.length * block;
+    const parent = dir.file('parent-patterns.vhd');
+    const child = dir.file('child-patterns.vhd');
+    await createBaseImage(parent, { type: 'dynamic', sizeBytes: size });
+    const parentData = seededBytes(size, 21);
+    await writeImage(parent, [{ offset: 0, bytes: parentData }]);
+    await createChildImage(child, parent);
+    const expected = parentData.slice();
+    const writes: Array<{ offset: number; bytes: Uint8Array }> = [];
+    const misread: number[] = [];
+    patterns.forEach((pattern, b) => {
+      pattern.forEach((byte, i) => {
+        for (let bit = 0; bit < 8; bit++) {
+          if (!(byte & (0x80 >> bit))) continue;
+          const offset = b * block + (i * 8 + bit) * SECTOR;
+          const bytes = new Uint8Array(SECTOR).fill(0xd0 + b);
+          writes.push({ offset, bytes });
+          expected.set(bytes, offset);
+        }
+      });
+      for (const s of pyvhdiMisreadSectors(pattern)) misread.push((b * block) / SECTOR + s);
+    });
+    await writeImage(child, writes);
+    for (const [b, pattern] of patterns.entries()) {
+      expect(await bitmapBytes(child, b, pattern.length)).toEqual(pattern);
+    }
+
+    const ours = await readImage(child);
+    expect(firstDifference(ours, expected)).toBeUndefined();
+    const theirs = await pyvhdiReadChain([child, parent], dir.file('patterns.raw'));
+    expect(differingSectors(theirs.bytes, ours, size)).toEqual(misread);
+    for (const s of misread) {
+      expect(theirs.bytes.subarray(s * SECTOR, (s + 1) * SECTOR).every((x) => x === 0)).toBe(true);
+    }
   });
 });
