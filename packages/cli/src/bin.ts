@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { main, quietOnBrokenPipe } from './main.js';
 
+quietOnBrokenPipe(process.stdout);
 process.exitCode = await main(process.argv.slice(2));

@@ -129,6 +129,17 @@ function parse(command: Command, args: readonly string[]): ParsedArgs {
   }
 }
 
+/**
+ * Ends the process quietly (status 0) when the reader of `stream` goes away (`vskit info | head`),
+ * instead of an unhandled EPIPE error.
+ */
+export function quietOnBrokenPipe(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 /** The real process streams. */
 export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
