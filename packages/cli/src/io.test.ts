@@ -6,12 +6,14 @@ import {
   ensureBuilt,
   errorCode,
   pattern,
+  peerAvailable,
   run,
   tempFolder,
   vskit,
 } from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
+const hasScript = await peerAvailable('script', ['-qec', 'true', '/dev/null']);
 let tmp: Awaited<ReturnType<typeof tempFolder>>;
 
 beforeAll(async () => {
@@ -103,6 +105,21 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
     const result = await vskit(['cat', file]);
     expect(result.stderr).toBe('');
   });
+});
+
+describe('progress on a terminal', () => {
+  it.runIf(hasScript)('draws a bar on stderr when it is a terminal, and clears it', async () => {
+    const file = join(tmp.dir, 'tty.vhd');
+    await ok(['create', 'dynamic', file, '8MiB']);
+    // script(1) runs the command on a pseudo-terminal: stderr is a TTY, stdout goes to /dev/null.
+    const command = `node ${JSON.stringify(BIN)} cat ${JSON.stringify(file)} > /dev/null`;
+    const result = await run('script', ['-qec', command, '/dev/null']);
+    const screen = result.stdout.toString();
+    expect(screen).toMatch(/reading \[#+\] +100% +8 MiB \/ 8 MiB/);
+    expect(screen.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it.skipIf(hasScript)('is skipped: script(1) from util-linux is not installed', () => {});
 });
 
 describe('write arguments', () => {
