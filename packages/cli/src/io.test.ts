@@ -108,18 +108,20 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
 });
 
 describe('progress on a terminal', () => {
-  it.runIf(hasScript)('draws a bar on stderr when it is a terminal, and clears it', async () => {
-    const file = join(tmp.dir, 'tty.vhd');
-    await ok(['create', 'dynamic', file, '8MiB']);
-    // script(1) runs the command on a pseudo-terminal: stderr is a TTY, stdout goes to /dev/null.
-    const command = `node ${JSON.stringify(BIN)} cat ${JSON.stringify(file)} > /dev/null`;
-    const result = await run('script', ['-qec', command, '/dev/null']);
-    const screen = result.stdout.toString();
-    expect(screen).toMatch(/reading \[#+\] +100% +8 MiB \/ 8 MiB/);
-    expect(screen.endsWith('\r\x1b[K')).toBe(true);
-  });
-
-  it.skipIf(hasScript)('is skipped: script(1) from util-linux is not installed', () => {});
+  // Skipped when script(1) from util-linux, which provides the pseudo-terminal, is not installed.
+  it.runIf(hasScript)(
+    'draws a bar on stderr when it is a terminal, and clears it (needs script)',
+    async () => {
+      const file = join(tmp.dir, 'tty.vhd');
+      await ok(['create', 'dynamic', file, '8MiB']);
+      // script(1) runs the command on a pseudo-terminal: stderr is a TTY, stdout goes to /dev/null.
+      const command = `node ${JSON.stringify(BIN)} cat ${JSON.stringify(file)} > /dev/null`;
+      const result = await run('script', ['-qec', command, '/dev/null']);
+      const screen = result.stdout.toString();
+      expect(screen).toMatch(/reading \[#+\] +100% +8 MiB \/ 8 MiB/);
+      expect(screen.endsWith('\r\x1b[K')).toBe(true);
+    },
+  );
 });
 
 describe('write arguments', () => {
