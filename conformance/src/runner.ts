@@ -75,6 +75,9 @@ export interface ConformanceReport {
 
 const MAX_PASSES = 12;
 
+/** The longest one case may take. */
+export const CASE_TIMEOUT_MS = 30_000;
+
 function selected(
   properties: readonly PropertyDefinition<unknown>[],
   filter: string | undefined,
@@ -154,6 +157,8 @@ export async function runConformance(
         seed,
         ...(options.path === undefined ? {} : { path: options.path }),
         endOnFailure: false,
+        // a subject that never answers fails its case instead of hanging the run
+        timeout: CASE_TIMEOUT_MS,
       });
       if (pass === 0) totalCases += generated;
       for (const [id, n] of counts) best.set(id, Math.max(best.get(id) ?? 0, n));
