@@ -1,3 +1,4 @@
+import { open, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, pattern, tempFolder, vskit } from './__fixtures__/cli-process.js';
@@ -81,5 +82,29 @@ describe('vskit info', () => {
     expect(text).toMatch(/allocation +0 of 2 blocks of 2 MiB \(0%\), 0 B of 4 MiB/);
     expect(text).toMatch(/locators +W2ku Z:\\/);
     expect(text).toMatch(/parent name +p\.vhd/);
+  });
+
+  it('shows what a lenient open tolerated once, and a parent modified since as a chain warning', async () => {
+    const parent = join(tmp.dir, 'warned-p.vhd');
+    const child = join(tmp.dir, 'warned-c.vhd');
+    expect((await vskit(['create', 'dynamic', parent, '4MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
+    // Damage the child's last footer (its checksum): the copy at offset 0 is used instead.
+    const size = (await stat(child)).size;
+    const handle = await open(child, 'r+');
+    await handle.write(Uint8Array.of(0xde, 0xad), 0, 2, size - 512 + 64);
+    await handle.close();
+    await utimes(parent, new Date('2031-01-01T00:00:00Z'), new Date('2031-01-01T00:00:00Z'));
+
+    const info = await infoJson(child);
+    expect(info.layers[0].warnings).toEqual([
+      expect.stringContaining('using the copy at offset 0'),
+    ]);
+    expect(info.warnings).toContainEqual(expect.stringMatching(/^parent 1 was modified/));
+    const text = (await vskit(['info', child])).stdout.toString();
+    expect(text.match(/using the copy at offset 0/g)).toHaveLength(1);
+    expect(text).toMatch(
+      /\nchain warnings:\n {2}parent 1 was modified at VHD time \d+, the child records \d+\n$/,
+    );
   });
 });

@@ -108,8 +108,15 @@ export function renderChainInfo(info: ChainInfo): string {
     if (layer.warnings.length > 0) rows.push(['warnings', layer.warnings.map(printable)]);
     lines.push(renderRows(rows).trimEnd());
   });
-  if (info.warnings.length > 0) {
-    lines.push('', 'chain warnings:', ...info.warnings.map((w) => `  ${printable(w)}`));
+  // The chain repeats every layer's warnings (a parent's prefixed `parent N: `): show the rest.
+  const shown = new Set(
+    info.layers.flatMap((layer, i) =>
+      layer.warnings.map((w) => (i === 0 ? w : `parent ${i}: ${w}`)),
+    ),
+  );
+  const chainOnly = info.warnings.filter((w) => !shown.has(w));
+  if (chainOnly.length > 0) {
+    lines.push('', 'chain warnings:', ...chainOnly.map((w) => `  ${printable(w)}`));
   }
   return `${lines.join('\n')}\n`;
 }
