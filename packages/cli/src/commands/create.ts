@@ -231,9 +231,9 @@ Examples:
   $ vskit create dynamic base.vhd 10GiB
   created dynamic /srv/base.vhd
     virtual size  10 GiB (10737418240 bytes)
-    file size     22.5 KiB (23040 bytes)
+    file size     22 KiB (22528 bytes)
     block size    2 MiB
-    unique id     5b0e...
+    unique id     0ffb4610-5da1-449b-86ba-645160d6142a
   $ vskit create diff vms/child.vhd base.vhd
 `,
   options: { 'block-size': { type: 'string' }, json: { type: 'boolean' } },

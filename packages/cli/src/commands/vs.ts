@@ -146,7 +146,7 @@ Examples:
   $ vskit vs CreateDifferencingVirtualHardDisk 'C:\\vms\\c.vhd' 'C:\\base\\p.vhd' --volume C=/srv/c
   $ vskit vs CreateDynamicVirtualHardDisk 'C:\\base\\p.vhd' 64 --volume C=/srv/c
   E_ALREADY_EXISTS (0x800700B7)
-  vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk returned E_ALREADY_EXISTS
+  vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk returned E_ALREADY_EXISTS (0x800700B7)
 `,
   options: { volume: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   async run(args, io) {
