@@ -186,16 +186,28 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
     prepared.probe.injectFault(undefined);
     const prefix = PREFIX[this.kind];
     const id = `${prefix}.S_OK`;
+    const charged =
+      expected === HR.VM_E_APP_SHUTTING_DOWN
+        ? `${prefix}.VM_E_APP_SHUTTING_DOWN`
+        : expected === HR.E_ALREADY_EXISTS
+          ? `${prefix}.E_ALREADY_EXISTS.${model.folders.has(key(path)) ? 'folder' : 'file'}`
+          : id;
+    ctx.exercise(charged);
     if (hr !== expected) {
-      const charged =
-        expected === HR.VM_E_APP_SHUTTING_DOWN
-          ? `${prefix}.VM_E_APP_SHUTTING_DOWN`
-          : expected === HR.E_ALREADY_EXISTS
-            ? `${prefix}.E_ALREADY_EXISTS.${model.folders.has(key(path)) ? 'folder' : 'file'}`
-            : id;
       ctx.fail(
         charged,
         `${this.toString()} gave ${describeHr(hr)}, expected ${describeHr(expected)}`,
+      );
+    }
+    if (hr === HR.S_OK && fired && this.kind === 'differencing' && this.fault) {
+      const failureId =
+        this.fault.code === 'ENOSPC' ? 'CDVHD.task.disk-full' : 'CDVHD.DISP_E_EXCEPTION';
+      const wanted = this.fault.code === 'ENOSPC' ? HR.E_DISK_FULL : HR.DISP_E_EXCEPTION;
+      ctx.exercise(failureId);
+      ctx.expect(
+        failureId,
+        task?.Result === TASK_RESULT.DiskRelatedError && (task?.Error ?? 0) >>> 0 === wanted,
+        () => `${this.toString()}: Result ${task?.Result}, Error ${describeHr(task?.Error)}`,
       );
     }
     if (hr === HR.S_OK && !fired) {
@@ -414,6 +426,8 @@ export const statefulChains = defineProperty({
       `${p}.VM_E_APP_SHUTTING_DOWN`,
       `${p}.E_ALREADY_EXISTS.file`,
     ]),
+    'CDVHD.task.disk-full',
+    'CDVHD.DISP_E_EXCEPTION',
   ],
   primary: 'STATE.chain-reads',
   arbitrary: () => commandsArb,
