@@ -31,7 +31,7 @@ describe('vskit info', () => {
       type: 'fixed',
       virtualSize: 3 * MiB,
       fileSize: 3 * MiB + 512,
-      creatorApplication: 'vskt',
+      creatorApplication: 'vsk ',
       creatorVersion: '1.0',
       creatorHostOs: 'Wi2k',
       savedState: false,

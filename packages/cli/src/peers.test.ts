@@ -95,7 +95,7 @@ describe('qemu-img reads what vskit writes', () => {
       const { cylinders, heads, sectorsPerTrack } = layer.geometry;
       const chsBytes = cylinders * heads * sectorsPerTrack * 512;
 
-      // With -f vpc, qemu sizes a 'vskt' image by its CHS geometry (it does so for every
+      // With -f vpc, qemu sizes a 'vsk ' image by its CHS geometry (it does so for every
       // creator but win, qem2, d2v, CTXS and tap): a prefix of the disk.
       const info = await run('qemu-img', ['info', '-f', 'vpc', '--output=json', file]);
       expect(info.code).toBe(0);

@@ -12,7 +12,6 @@ import {
   openImage,
 } from '@vskit/vhd-format';
 import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
-import { CLI_CREATOR } from '../creator.js';
 import { CliError, usageError } from '../errors.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
@@ -117,7 +116,6 @@ async function createSized(
   const path = resolve(target);
   const progress = createProgress(io.stderr, `creating ${basename(path)}`, sizeBytes);
   const options = (signal: AbortSignal): CreateOptions => ({
-    ...CLI_CREATOR,
     signal,
     onProgress: (done) => progress.update(done),
   });
@@ -151,7 +149,6 @@ async function createDiff(rest: readonly string[]): Promise<CreateReport> {
     try {
       await createFile(childPath, (file, signal) =>
         createDifferencing(file, {
-          ...CLI_CREATOR,
           signal,
           parent: {
             footer: parent.footer,
@@ -221,7 +218,7 @@ is a positive multiple of 512 bytes, at most 2040 GiB.
             and a W2ku locator with the absolute path, with / as drive Z: (Z:\\srv\\base\\p.vhd).
             Move the child and the parent together and the chain still opens.
 
-The images carry creator application 'vskt', version 1.0, host OS Wi2k.
+The images carry vskit's creator application 'vsk ', version 1.0, host OS Wi2k.
 
 Options:
   --block-size N   block size of a dynamic image (default 2MiB)
