@@ -1,4 +1,3 @@
-import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import {
   type Host,
   HostError,
@@ -15,19 +14,17 @@ import {
 import { Volume } from 'memfs';
 import { EmulatedFile, type FileNode, settle, type TornWrite } from './emulated-file.js';
 import { FaultController, type FaultInjector, type FaultOperation } from './faults.js';
+import { HostBase, type HostBaseOptions } from './host-base.js';
 import { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
+import { OpenHandles } from './open-handles.js';
 import { SparseContent } from './sparse-content.js';
 import { type EmulatedVolumeOptions, VolumeAccount } from './volume.js';
 import { withFile } from './with-file.js';
 
 /** How to set up an emulated host. */
-export interface EmulatedHostOptions {
-  /** One volume per drive letter. */
+export interface EmulatedHostOptions extends HostBaseOptions {
+  /** One volume per drive letter. File modification times come from the host clock (`now`). */
   readonly volumes: readonly EmulatedVolumeOptions[];
-  /** The host clock; default the real time. File modification times come from it. */
-  readonly now?: () => Date;
-  /** Source of random bytes; default `node:crypto`. */
-  readonly random?: (length: number) => Uint8Array;
 }
 
 /** An emulated host: the {@link Host} interface plus fault injection and crash recovery. */
@@ -91,12 +88,8 @@ interface Located {
   readonly posix: string | undefined;
 }
 
-const MAX_WHOLE_FILE = 2 ** 31 - 1;
-
-class EmulatedHostImpl implements EmulatedHost {
+class EmulatedHostImpl extends HostBase implements EmulatedHost {
   readonly #options: EmulatedHostOptions;
-  readonly #clock: () => Date;
-  readonly #random: (length: number) => Uint8Array;
   readonly #volumes = new Map<string, VolumeAccount>();
   readonly #fs = new Volume();
   /** Case-insensitive index: `pathKey` of a Windows path -> its memfs path (case preserved). */
@@ -104,18 +97,13 @@ class EmulatedHostImpl implements EmulatedHost {
   /** Per memfs inode: what memfs does not hold (file bytes, times). */
   readonly #nodes = new Map<number, Node>();
   /** Open handles per file key. */
-  readonly #open = new Map<string, number>();
+  readonly #open = new OpenHandles('\\');
   readonly #faults = new FaultController();
-  #shuttingDown = false;
   #durableAtCut: ImageEntry[] | undefined;
 
   constructor(options: EmulatedHostOptions, image: readonly ImageEntry[]) {
-    if (options === null || typeof options !== 'object' || !Array.isArray(options.volumes)) {
-      throw new HostError('EINVAL', 'createHost', undefined, 'options.volumes must be an array');
-    }
+    super(options);
     this.#options = options;
-    this.#clock = options.now ?? (() => new Date());
-    this.#random = options.random ?? ((length) => new Uint8Array(cryptoRandomBytes(length)));
     for (const volumeOptions of options.volumes) {
       const volume = new VolumeAccount(volumeOptions);
       if (this.#volumes.has(volume.drive)) {
@@ -127,7 +115,7 @@ class EmulatedHostImpl implements EmulatedHost {
       this.#index.set(`${volume.drive}:\\`, posix);
       this.#nodes.set(this.#ino(posix), {
         kind: 'directory',
-        directory: { mtime: this.#clock() },
+        directory: { mtime: this.now() },
       });
     }
     for (const entry of image) this.#restore(entry);
@@ -144,7 +132,7 @@ class EmulatedHostImpl implements EmulatedHost {
     return this.#faults;
   }
 
-  // --- volumes, lifecycle, clock -------------------------------------------------------------
+  // --- volumes ---------------------------------------------------------------------------------
 
   volumes(): VolumeInfo[] {
     return [...this.#volumes.values()]
@@ -155,29 +143,6 @@ class EmulatedHostImpl implements EmulatedHost {
   volumeInfo(drive: string): VolumeInfo | undefined {
     const letter = normaliseDrive(drive);
     return letter === undefined ? undefined : this.#volumes.get(letter)?.info();
-  }
-
-  isShuttingDown(): boolean {
-    return this.#shuttingDown;
-  }
-
-  beginShutdown(): void {
-    this.#shuttingDown = true;
-  }
-
-  now(): Date {
-    return this.#clock();
-  }
-
-  randomBytes(length: number): Uint8Array {
-    if (!Number.isSafeInteger(length) || length < 0) {
-      throw new HostError('EINVAL', 'randomBytes', undefined, `bad length ${length}`);
-    }
-    const bytes = this.#random(length);
-    if (bytes.length !== length) {
-      throw new HostError('EIO', 'randomBytes', undefined, 'the random source gave a wrong length');
-    }
-    return bytes;
   }
 
   storedBytes(): number {
@@ -207,7 +172,7 @@ class EmulatedHostImpl implements EmulatedHost {
           if (found.kind !== 'file') throw new HostError('EISDIR', 'open', path);
           node = found.file;
         }
-        this.#open.set(at.key, (this.#open.get(at.key) ?? 0) + 1);
+        const release = this.#open.add(at.key);
         const context = {
           call: <T>(
             op: FaultOperation,
@@ -216,12 +181,8 @@ class EmulatedHostImpl implements EmulatedHost {
             torn?: () => TornWrite | undefined,
           ) =>
             this.#call(op, filePath, body, torn === undefined ? undefined : { node, torn }, true),
-          now: () => this.#clock(),
-          release: () => {
-            const count = (this.#open.get(at.key) ?? 1) - 1;
-            if (count <= 0) this.#open.delete(at.key);
-            else this.#open.set(at.key, count);
-          },
+          now: () => this.now(),
+          release,
         };
         return new EmulatedFile(context, node, at.volume, at.text, mode !== 'read');
       }),
@@ -270,18 +231,6 @@ class EmulatedHostImpl implements EmulatedHost {
     );
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
-    return withFile(await this.open(path, 'read'), async (file) => {
-      const size = await file.size();
-      if (size > MAX_WHOLE_FILE) {
-        throw new HostError('EFBIG', 'readFile', path, `${size} bytes are too many to read whole`);
-      }
-      const bytes = new Uint8Array(size);
-      const count = await file.read(bytes, 0);
-      return count === size ? bytes : bytes.subarray(0, count);
-    });
-  }
-
   /**
    * Creates or replaces a file: `open` (`createNew`, or `readWrite` and `truncate(0)`), `write`,
    * `sync`, `close`. A replacement that cannot fit is refused (`ENOSPC`) before anything changes.
@@ -314,12 +263,8 @@ class EmulatedHostImpl implements EmulatedHost {
         if (node.kind !== 'file') throw new HostError('EISDIR', 'unlink', path);
         if (this.#open.has(at.key))
           throw new HostError('EBUSY', 'unlink', path, 'the file is open');
-        const ino = this.#ino(at.posix);
         at.volume.resize(node.file.content.size, 0);
-        this.#fs.unlinkSync(at.posix);
-        this.#nodes.delete(ino);
-        this.#index.delete(at.key);
-        this.#touchParent(at);
+        this.#remove(at, at.posix, (posix) => this.#fs.unlinkSync(posix));
       }),
     );
   }
@@ -336,11 +281,7 @@ class EmulatedHostImpl implements EmulatedHost {
           throw new HostError('EBUSY', 'rmdir', path, 'the root of a volume');
         }
         if (this.#children(at.posix).length > 0) throw new HostError('ENOTEMPTY', 'rmdir', path);
-        const ino = this.#ino(at.posix);
-        this.#fs.rmdirSync(at.posix);
-        this.#nodes.delete(ino);
-        this.#index.delete(at.key);
-        this.#touchParent(at);
+        this.#remove(at, at.posix, (posix) => this.#fs.rmdirSync(posix));
       }),
     );
   }
@@ -357,7 +298,7 @@ class EmulatedHostImpl implements EmulatedHost {
         if (source.path.segments.length === 0) {
           throw new HostError('EBUSY', 'rename', from, 'the root of a volume');
         }
-        if (this.#holdsOpenFile(source.key)) {
+        if (this.#open.holdsAnyUnder(source.key)) {
           throw new HostError('EBUSY', 'rename', from, 'a file is open');
         }
         const sameEntry = source.key === target.key;
@@ -506,7 +447,7 @@ class EmulatedHostImpl implements EmulatedHost {
     at: Located,
     syscall: string,
     content = new SparseContent(),
-    mtime = this.#clock(),
+    mtime = this.now(),
   ): FileNode {
     const posix = `${this.#parentPosix(at, syscall)}/${windowsPath.basename(at.path)}`;
     this.#fs.writeFileSync(posix, '');
@@ -520,8 +461,17 @@ class EmulatedHostImpl implements EmulatedHost {
   #createDirectory(at: Located, syscall: string): void {
     const posix = `${this.#parentPosix(at, syscall)}/${windowsPath.basename(at.path)}`;
     this.#fs.mkdirSync(posix);
-    this.#nodes.set(this.#ino(posix), { kind: 'directory', directory: { mtime: this.#clock() } });
+    this.#nodes.set(this.#ino(posix), { kind: 'directory', directory: { mtime: this.now() } });
     this.#index.set(at.key, posix);
+    this.#touchParent(at);
+  }
+
+  /** Deletes the entry at `at` (memfs path `posix`) with `remove`, and forgets its node and key. */
+  #remove(at: Located, posix: string, remove: (posix: string) => void): void {
+    const ino = this.#ino(posix);
+    remove(posix);
+    this.#nodes.delete(ino);
+    this.#index.delete(at.key);
     this.#touchParent(at);
   }
 
@@ -530,7 +480,7 @@ class EmulatedHostImpl implements EmulatedHost {
     const posix = this.#index.get(windowsPath.pathKey(windowsPath.dirname(at.path)));
     if (posix === undefined) return;
     const node = this.#node(posix);
-    if (node.kind === 'directory') node.directory.mtime = this.#clock();
+    if (node.kind === 'directory') node.directory.mtime = this.now();
   }
 
   #ino(posix: string): number {
@@ -545,13 +495,6 @@ class EmulatedHostImpl implements EmulatedHost {
 
   #children(posix: string): string[] {
     return (this.#fs.readdirSync(posix) as unknown[]).map(String);
-  }
-
-  #holdsOpenFile(key: string): boolean {
-    if (this.#open.has(key)) return true;
-    const prefix = `${key}\\`;
-    for (const open of this.#open.keys()) if (open.startsWith(prefix)) return true;
-    return false;
   }
 
   /** Moves the index entries of `fromKey` and everything below it to `toKey`. */

@@ -1,4 +1,3 @@
-import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { realpathSync, statfsSync } from 'node:fs';
 import {
   lstat,
@@ -28,9 +27,11 @@ import {
   windowsPath,
 } from '@vskit/host';
 import { contentDigest, DIGEST_PIECE_BYTES } from './content-digest.js';
+import { HostBase, type HostBaseOptions } from './host-base.js';
 import { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { openNodeFile } from './node-file.js';
+import { OpenHandles } from './open-handles.js';
 import { withFile } from './with-file.js';
 
 /** One volume of a node host: a drive letter over a real folder. */
@@ -46,13 +47,9 @@ export interface NodeVolumeOptions {
 }
 
 /** How to set up a host over real folders. */
-export interface NodeHostOptions {
+export interface NodeHostOptions extends HostBaseOptions {
   /** One volume per drive letter. */
   readonly volumes: readonly NodeVolumeOptions[];
-  /** The host clock; default the real time. */
-  readonly now?: () => Date;
-  /** Source of random bytes; default `node:crypto`. */
-  readonly random?: (length: number) => Uint8Array;
 }
 
 interface NodeVolume {
@@ -77,8 +74,6 @@ interface Resolved {
   readonly missing: readonly string[];
 }
 
-const MAX_WHOLE_FILE = 2 ** 31 - 1;
-
 /**
  * Creates a host over real folders: each drive letter maps to a folder (its root). Paths follow
  * the Windows rules (case-insensitive lookup even on a case-sensitive file system, case kept on
@@ -96,21 +91,14 @@ export function createNodeHost(options: NodeHostOptions): Host {
   return new NodeHost(options);
 }
 
-class NodeHost implements Host {
+class NodeHost extends HostBase implements Host {
   readonly #volumes = new Map<string, NodeVolume>();
-  readonly #clock: () => Date;
-  readonly #random: (length: number) => Uint8Array;
   /** Open handles per real path. */
-  readonly #open = new Map<string, number>();
-  #shuttingDown = false;
+  readonly #open = new OpenHandles(sep);
 
   constructor(options: NodeHostOptions) {
+    super(options);
     const fail = (detail: string) => new HostError('EINVAL', 'createHost', undefined, detail);
-    if (options === null || typeof options !== 'object' || !Array.isArray(options.volumes)) {
-      throw fail('options.volumes must be an array');
-    }
-    this.#clock = options.now ?? (() => new Date());
-    this.#random = options.random ?? ((length) => new Uint8Array(cryptoRandomBytes(length)));
     const volumes: readonly NodeVolumeOptions[] = options.volumes;
     for (const volume of volumes) {
       const drive = normaliseDrive(volume.drive);
@@ -154,29 +142,6 @@ class NodeHost implements Host {
     };
   }
 
-  isShuttingDown(): boolean {
-    return this.#shuttingDown;
-  }
-
-  beginShutdown(): void {
-    this.#shuttingDown = true;
-  }
-
-  now(): Date {
-    return this.#clock();
-  }
-
-  randomBytes(length: number): Uint8Array {
-    if (!Number.isSafeInteger(length) || length < 0) {
-      throw new HostError('EINVAL', 'randomBytes', undefined, `bad length ${length}`);
-    }
-    const bytes = this.#random(length);
-    if (bytes.length !== length) {
-      throw new HostError('EIO', 'randomBytes', undefined, 'the random source gave a wrong length');
-    }
-    return bytes;
-  }
-
   async open(path: string, mode: OpenMode): Promise<HostFile> {
     if (mode !== 'read' && mode !== 'readWrite' && mode !== 'createNew') {
       throw new HostError('EINVAL', 'open', String(path), `unknown mode ${String(mode)}`);
@@ -194,12 +159,7 @@ class NodeHost implements Host {
     const inner = await openNodeFile(real, mode).catch((error: unknown) => {
       throw rehome(error, 'open', path);
     });
-    this.#open.set(real, (this.#open.get(real) ?? 0) + 1);
-    return new LimitedFile(inner, at.volume.maxFileSizeBytes, path, () => {
-      const count = (this.#open.get(real) ?? 1) - 1;
-      if (count <= 0) this.#open.delete(real);
-      else this.#open.set(real, count);
-    });
+    return new LimitedFile(inner, at.volume.maxFileSizeBytes, path, this.#open.add(real));
   }
 
   async stat(path: string): Promise<HostStat | undefined> {
@@ -254,18 +214,6 @@ class NodeHost implements Host {
     } catch (error) {
       throw toHostError(error, 'readdir', path);
     }
-  }
-
-  async readFile(path: string): Promise<Uint8Array> {
-    return withFile(await this.open(path, 'read'), async (file) => {
-      const size = await file.size();
-      if (size > MAX_WHOLE_FILE) {
-        throw new HostError('EFBIG', 'readFile', path, `${size} bytes are too many to read whole`);
-      }
-      const bytes = new Uint8Array(size);
-      const count = await file.read(bytes, 0);
-      return count === size ? bytes : bytes.subarray(0, count);
-    });
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {
@@ -331,7 +279,7 @@ class NodeHost implements Host {
     if (source.path.segments.length === 0) {
       throw new HostError('EBUSY', 'rename', from, 'the root of a volume');
     }
-    if (this.#holdsOpenFile(source.existing)) {
+    if (this.#open.holdsAnyUnder(source.existing)) {
       throw new HostError('EBUSY', 'rename', from, 'a file is open');
     }
     let destination: string;
@@ -429,13 +377,6 @@ class NodeHost implements Host {
     if (at.missing.length !== 1) throw missing(at, syscall);
     if (!at.existingIsDirectory) throw new HostError('ENOTDIR', syscall, at.text);
     return join(at.existing, at.missing[0] as string);
-  }
-
-  #holdsOpenFile(real: string): boolean {
-    if (this.#open.has(real)) return true;
-    const prefix = real + sep;
-    for (const open of this.#open.keys()) if (open.startsWith(prefix)) return true;
-    return false;
   }
 }
 

@@ -1,0 +1,82 @@
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { HostError, type HostFile, type OpenMode } from '@vskit/host';
+import { withFile } from './with-file.js';
+
+/** What every host of this package takes besides its volumes. */
+export interface HostBaseOptions {
+  /** The host clock; default the real time. */
+  readonly now?: () => Date;
+  /** Source of random bytes; default `node:crypto`. */
+  readonly random?: (length: number) => Uint8Array;
+}
+
+/** The largest file `readFile` reads whole (the largest `Uint8Array` it allocates). */
+const MAX_WHOLE_FILE = 2 ** 31 - 1;
+
+/**
+ * What the emulated host and the node host do alike: the shutdown flag, the clock, checked random
+ * bytes and `readFile` over `open`. A subclass supplies `open` and the rest of `Host`.
+ */
+export abstract class HostBase {
+  readonly #clock: () => Date;
+  readonly #random: (length: number) => Uint8Array;
+  #shuttingDown = false;
+
+  /**
+   * Checks that `options` is an object with a `volumes` array (`EINVAL` otherwise) and takes its
+   * clock and random source.
+   */
+  constructor(options: HostBaseOptions & { readonly volumes: readonly unknown[] }) {
+    if (options === null || typeof options !== 'object' || !Array.isArray(options.volumes)) {
+      throw new HostError('EINVAL', 'createHost', undefined, 'options.volumes must be an array');
+    }
+    this.#clock = options.now ?? (() => new Date());
+    this.#random = options.random ?? ((length) => new Uint8Array(cryptoRandomBytes(length)));
+  }
+
+  /** Opens a file; what `readFile` reads through. */
+  abstract open(path: string, mode: OpenMode): Promise<HostFile>;
+
+  /** Whether {@link beginShutdown} was called. */
+  isShuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  /** Marks the host as shutting down, for good. */
+  beginShutdown(): void {
+    this.#shuttingDown = true;
+  }
+
+  /** The host clock's time. */
+  now(): Date {
+    return this.#clock();
+  }
+
+  /**
+   * `length` bytes from the random source: `EINVAL` for a length that is not a safe integer of 0
+   * or more, `EIO` when the source gives a wrong length.
+   */
+  randomBytes(length: number): Uint8Array {
+    if (!Number.isSafeInteger(length) || length < 0) {
+      throw new HostError('EINVAL', 'randomBytes', undefined, `bad length ${length}`);
+    }
+    const bytes = this.#random(length);
+    if (bytes.length !== length) {
+      throw new HostError('EIO', 'randomBytes', undefined, 'the random source gave a wrong length');
+    }
+    return bytes;
+  }
+
+  /** The whole file at `path`, read through one `open`; `EFBIG` beyond 2 GiB - 1 bytes. */
+  async readFile(path: string): Promise<Uint8Array> {
+    return withFile(await this.open(path, 'read'), async (file) => {
+      const size = await file.size();
+      if (size > MAX_WHOLE_FILE) {
+        throw new HostError('EFBIG', 'readFile', path, `${size} bytes are too many to read whole`);
+      }
+      const bytes = new Uint8Array(size);
+      const count = await file.read(bytes, 0);
+      return count === size ? bytes : bytes.subarray(0, count);
+    });
+  }
+}
