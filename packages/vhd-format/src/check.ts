@@ -22,7 +22,7 @@ import { hex32, isVhdFormatError, VhdFormatError } from './errors.js';
 import { chsCapacity } from './geometry.js';
 import type { OpenChainOptions } from './image/chain.js';
 import { blockProblems, metadataExtents } from './image/extents.js';
-import { openImage } from './image/open.js';
+import { openImage, readShortFooter } from './image/open.js';
 import { type RandomAccessFile, readExactly } from './io.js';
 import { decodeBat } from './structs/bat.js';
 import { type DynamicHeader, decodeDynamicHeader } from './structs/dynamic-header.js';
@@ -136,13 +136,7 @@ async function checkInto(
     await readExactly(file, end, footerPos, 'footer');
     footer = footerAt(end, footerPos, 'footer', problems);
     if (!footer && fileSize % SECTOR_SIZE === SHORT_FOOTER_SIZE) {
-      const short = new Uint8Array(FOOTER_SIZE);
-      await readExactly(
-        file,
-        short.subarray(0, SHORT_FOOTER_SIZE),
-        fileSize - SHORT_FOOTER_SIZE,
-        'footer',
-      );
+      const short = await readShortFooter(file, fileSize);
       try {
         footer = decodeFooter(short);
         problems.list.pop();

@@ -93,6 +93,23 @@ export function writeAscii(
   }
 }
 
+/** Copies `value` (exactly `length` bytes) into `b` at `offset`. */
+export function setFixedBytes(
+  b: Uint8Array,
+  offset: number,
+  length: number,
+  value: Uint8Array,
+  field: string,
+): void {
+  if (!(value instanceof Uint8Array) || value.length !== length) {
+    throw new VhdFormatError('INVALID_ARGUMENT', `${field} must be ${length} bytes`, {
+      field,
+      value: value?.length,
+    });
+  }
+  b.set(value, offset);
+}
+
 /** Copies `length` bytes starting at `offset` into a new array. */
 export function copyBytes(bytes: Uint8Array, offset: number, length: number): Uint8Array {
   return bytes.slice(offset, offset + length);

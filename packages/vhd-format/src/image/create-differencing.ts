@@ -16,18 +16,12 @@ import {
 } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
 import type { RandomAccessFile } from '../io.js';
-import {
-  batCoverage,
-  batEntriesFor,
-  HEADER_OFFSET,
-  locatorSpaceFor,
-  TABLE_OFFSET,
-} from '../layout.js';
+import { locatorSpaceFor, TABLE_OFFSET } from '../layout.js';
 import { batByteSize } from '../structs/bat.js';
 import type { Footer } from '../structs/footer.js';
 import { encodeLocatorPath } from '../structs/parent-locator.js';
-import { checkBlockSize, newHeader, writeSparseImage } from './create-dynamic.js';
-import { type CreateOptions, newFooter } from './options.js';
+import { checkBlockSize, newSparseMetadata, writeSparseImage } from './create-dynamic.js';
+import type { CreateOptions } from './options.js';
 
 /** What a child needs to know about its parent. */
 export interface ParentDescription {
@@ -93,13 +87,13 @@ export async function createDifferencing(
   }
   const blockSize = checkBlockSize(parent.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
   const geometry = { ...parent.footer.geometry };
-  const footer = newFooter(o, {
-    diskType: DISK_TYPE_CODES.differencing,
-    dataOffset: HEADER_OFFSET,
-    sizeBytes: size,
+  const { footer, header } = newSparseMetadata(
+    o,
+    DISK_TYPE_CODES.differencing,
+    size,
     geometry,
-  });
-  const header = newHeader(batEntriesFor(batCoverage(size, geometry), blockSize), blockSize);
+    blockSize,
+  );
   header.parentUniqueId = Uint8Array.from(parent.footer.uniqueId);
   header.parentTimestamp = vhdTimestamp(parent.modified);
   header.parentUnicodeName = parent.unicodeName;

@@ -12,7 +12,7 @@ import {
   LOCATOR_COUNT,
 } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import { geometryForSize } from '../geometry.js';
+import { type Geometry, geometryForSize } from '../geometry.js';
 import type { RandomAccessFile } from '../io.js';
 import { batCoverage, batEntriesFor, HEADER_OFFSET, TABLE_OFFSET } from '../layout.js';
 import { batByteSize } from '../structs/bat.js';
@@ -51,8 +51,24 @@ export function checkBlockSize(blockSize: number): number {
   return blockSize;
 }
 
+/**
+ * The footer and the header (nothing about a parent yet) of a dynamic or differencing disk of
+ * `size` bytes: the BAT covers max(size, CHS capacity of `geometry`) in blocks of `blockSize`.
+ */
+export function newSparseMetadata(
+  o: CreateOptions,
+  diskType: number,
+  size: number,
+  geometry: Geometry,
+  blockSize: number,
+): { footer: Footer; header: DynamicHeader } {
+  const footer = newFooter(o, { diskType, dataOffset: HEADER_OFFSET, sizeBytes: size, geometry });
+  const header = newHeader(batEntriesFor(batCoverage(size, geometry), blockSize), blockSize);
+  return { footer, header };
+}
+
 /** A dynamic header with nothing about a parent. */
-export function newHeader(maxTableEntries: number, blockSize: number): DynamicHeader {
+function newHeader(maxTableEntries: number, blockSize: number): DynamicHeader {
   const parentLocators: ParentLocatorEntry[] = [];
   for (let i = 0; i < LOCATOR_COUNT; i++) parentLocators.push(emptyLocatorEntry());
   return {
@@ -131,13 +147,13 @@ export async function createDynamic(
   const size = checkVirtualSize(o.sizeBytes);
   const blockSize = checkBlockSize(o.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
   const geometry = geometryForSize(size);
-  const footer = newFooter(o, {
-    diskType: DISK_TYPE_CODES.dynamic,
-    dataOffset: HEADER_OFFSET,
-    sizeBytes: size,
+  const { footer, header } = newSparseMetadata(
+    o,
+    DISK_TYPE_CODES.dynamic,
+    size,
     geometry,
-  });
-  const header = newHeader(batEntriesFor(batCoverage(size, geometry), blockSize), blockSize);
+    blockSize,
+  );
   await writeSparseImage(file, footer, header, new Uint8Array(0), o);
 }
 

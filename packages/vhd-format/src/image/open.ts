@@ -73,13 +73,7 @@ async function findFooter(
   }
   // A 511-byte footer (tools older than Virtual PC 2004): its missing last byte is reserved.
   if (fileSize % SECTOR_SIZE === SHORT_FOOTER_SIZE) {
-    const bytes = new Uint8Array(FOOTER_SIZE);
-    await readExactly(
-      file,
-      bytes.subarray(0, SHORT_FOOTER_SIZE),
-      fileSize - SHORT_FOOTER_SIZE,
-      'footer',
-    );
+    const bytes = await readShortFooter(file, fileSize);
     try {
       const footer = decodeFooter(bytes);
       warnings.push('the footer is 511 bytes long (written before Virtual PC 2004); read as 512');
@@ -114,6 +108,24 @@ function diskTypeName(code: number): DiskType {
     : code === DISK_TYPE_CODES.dynamic
       ? 'dynamic'
       : 'differencing';
+}
+
+/**
+ * The last 511 bytes of a file as a 512-byte footer (the missing last byte, a reserved one, is
+ * zero): how tools older than Virtual PC 2004 wrote it.
+ */
+export async function readShortFooter(
+  file: RandomAccessFile,
+  fileSize: number,
+): Promise<Uint8Array> {
+  const bytes = new Uint8Array(FOOTER_SIZE);
+  await readExactly(
+    file,
+    bytes.subarray(0, SHORT_FOOTER_SIZE),
+    fileSize - SHORT_FOOTER_SIZE,
+    'footer',
+  );
+  return bytes;
 }
 
 /**

@@ -1,28 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { viewOf } from '../codec/bytes.js';
-import { vhdChecksum } from '../codec/checksum.js';
 import { encodeUtf16 } from '../codec/utf16.js';
 import { ALL_ONES_64, PLATFORM_CODES } from '../constants.js';
-import { isVhdFormatError, type VhdFormatErrorCode } from '../errors.js';
 import { arbDynamicHeader } from '../testing/arbitraries.js';
-import { goldenHeader } from './__fixtures__/golden.js';
+import { brokenCopy, codeOf, goldenHeader } from './__fixtures__/golden.js';
 import { decodeDynamicHeader, encodeDynamicHeader, HEADER_OFFSETS } from './dynamic-header.js';
 
+/** Applies `edit` to the golden header, then fixes the checksum unless told not to. */
 function broken(edit: (view: DataView, b: Uint8Array) => void, fixChecksum = true): Uint8Array {
-  const b = goldenHeader();
-  edit(viewOf(b), b);
-  if (fixChecksum) viewOf(b).setUint32(36, vhdChecksum(b, 36));
-  return b;
-}
-
-function codeOf(f: () => unknown): VhdFormatErrorCode | 'none' | 'other' {
-  try {
-    f();
-    return 'none';
-  } catch (e) {
-    return isVhdFormatError(e) ? e.code : 'other';
-  }
+  return brokenCopy(goldenHeader(), HEADER_OFFSETS.checksum, edit, fixChecksum);
 }
 
 describe('dynamic header', () => {

@@ -23,8 +23,8 @@
 import {
   checkUint,
   copyBytes,
-  readAscii,
   readUint64,
+  setFixedBytes,
   viewOf,
   writeAscii,
   writeUint64,
@@ -42,7 +42,7 @@ import {
   SECTOR_SIZE,
 } from '../constants.js';
 import { hex32, VhdFormatError } from '../errors.js';
-import { setFixedBytes } from './footer.js';
+import { checkFrame, type StructFrame } from './framed-struct.js';
 import {
   decodeLocatorEntry,
   encodeLocatorEntry,
@@ -111,6 +111,17 @@ export function isValidBlockSize(n: number): boolean {
   return Number.isInteger(n) && n >= SECTOR_SIZE && n <= MAX_BLOCK_SIZE && (n & (n - 1)) === 0;
 }
 
+const HEADER_FRAME: StructFrame = {
+  name: 'header',
+  size: HEADER_SIZE,
+  cookie: HEADER_COOKIE,
+  cookieCode: 'BAD_HEADER_COOKIE',
+  checksumOffset: HEADER_OFFSETS.checksum,
+  versionOffset: HEADER_OFFSETS.headerVersion,
+  versionField: 'headerVersion',
+  versionLabel: 'header version',
+};
+
 /**
  * Decodes a 1024-byte dynamic header. Checks in order: size (`TRUNCATED`), cookie
  * (`BAD_HEADER_COOKIE`), checksum (`BAD_CHECKSUM`), version (`UNSUPPORTED_VERSION`), data offset
@@ -121,45 +132,12 @@ export function decodeDynamicHeader(
   bytes: Uint8Array,
   options: DecodeHeaderOptions = {},
 ): DynamicHeader {
-  if (bytes.length < HEADER_SIZE) {
-    throw new VhdFormatError(
-      'TRUNCATED',
-      `header needs ${HEADER_SIZE} bytes, got ${bytes.length}`,
-      {
-        field: 'header',
-        value: bytes.length,
-      },
-    );
-  }
-  const b = bytes.length === HEADER_SIZE ? bytes : bytes.subarray(0, HEADER_SIZE);
-  const view = viewOf(b);
-  const cookie = readAscii(b, 0, 8);
-  if (cookie !== HEADER_COOKIE) {
-    throw new VhdFormatError('BAD_HEADER_COOKIE', `header cookie is ${JSON.stringify(cookie)}`, {
-      field: 'header.cookie',
-      offset: HEADER_OFFSETS.cookie,
-      value: cookie,
-    });
-  }
-  const checksum = view.getUint32(HEADER_OFFSETS.checksum);
-  if (options.verifyChecksum !== false) {
-    const expected = vhdChecksum(b, HEADER_OFFSETS.checksum);
-    if (checksum !== expected) {
-      throw new VhdFormatError(
-        'BAD_CHECKSUM',
-        `header checksum is ${hex32(checksum)}, bytes sum to ${hex32(expected)}`,
-        { field: 'header.checksum', offset: HEADER_OFFSETS.checksum, value: checksum },
-      );
-    }
-  }
-  const headerVersion = view.getUint32(HEADER_OFFSETS.headerVersion);
-  if (headerVersion >>> 16 !== 1) {
-    throw new VhdFormatError(
-      'UNSUPPORTED_VERSION',
-      `unsupported header version: ${hex32(headerVersion)}`,
-      { field: 'header.headerVersion', offset: HEADER_OFFSETS.headerVersion, value: headerVersion },
-    );
-  }
+  const {
+    bytes: b,
+    view,
+    checksum,
+    version: headerVersion,
+  } = checkFrame(bytes, HEADER_FRAME, options.verifyChecksum !== false);
   const high = view.getUint32(HEADER_OFFSETS.dataOffset);
   const low = view.getUint32(HEADER_OFFSETS.dataOffset + 4);
   if (low !== 0xffffffff || (high !== 0xffffffff && high !== 0)) {

@@ -1,29 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { viewOf } from '../codec/bytes.js';
-import { vhdChecksum } from '../codec/checksum.js';
 import { formatUuid } from '../codec/uuid.js';
 import { ALL_ONES_64, DISK_TYPE_CODES } from '../constants.js';
-import { isVhdFormatError, type VhdFormatErrorCode } from '../errors.js';
+import { isVhdFormatError } from '../errors.js';
 import { arbFooter } from '../testing/arbitraries.js';
-import { goldenFooter } from './__fixtures__/golden.js';
+import { brokenCopy, codeOf, goldenFooter } from './__fixtures__/golden.js';
 import { decodeFooter, encodeFooter, FOOTER_OFFSETS } from './footer.js';
 
 /** Applies `edit` to the golden footer, then fixes the checksum unless told not to. */
 function broken(edit: (view: DataView, b: Uint8Array) => void, fixChecksum = true): Uint8Array {
-  const b = goldenFooter();
-  edit(viewOf(b), b);
-  if (fixChecksum) viewOf(b).setUint32(64, vhdChecksum(b, 64));
-  return b;
-}
-
-function codeOf(f: () => unknown): VhdFormatErrorCode | 'none' | 'other' {
-  try {
-    f();
-    return 'none';
-  } catch (e) {
-    return isVhdFormatError(e) ? e.code : 'other';
-  }
+  return brokenCopy(goldenFooter(), FOOTER_OFFSETS.checksum, edit, fixChecksum);
 }
 
 describe('footer', () => {

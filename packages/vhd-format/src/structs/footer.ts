@@ -28,6 +28,7 @@ import {
   copyBytes,
   readAscii,
   readUint64,
+  setFixedBytes,
   viewOf,
   writeAscii,
   writeUint64,
@@ -36,6 +37,7 @@ import { vhdChecksum } from '../codec/checksum.js';
 import { ALL_ONES_64, DISK_TYPE_CODES, FOOTER_COOKIE, FOOTER_SIZE } from '../constants.js';
 import { hex32, VhdFormatError } from '../errors.js';
 import type { Geometry } from '../geometry.js';
+import { checkFrame, type StructFrame } from './framed-struct.js';
 
 /** Byte offsets of the footer's fields. */
 export const FOOTER_OFFSETS = {
@@ -97,6 +99,17 @@ export interface DecodeFooterOptions {
   verifyChecksum?: boolean;
 }
 
+const FOOTER_FRAME: StructFrame = {
+  name: 'footer',
+  size: FOOTER_SIZE,
+  cookie: FOOTER_COOKIE,
+  cookieCode: 'BAD_COOKIE',
+  checksumOffset: FOOTER_OFFSETS.checksum,
+  versionOffset: FOOTER_OFFSETS.fileFormatVersion,
+  versionField: 'fileFormatVersion',
+  versionLabel: 'file format version',
+};
+
 /**
  * Decodes a 512-byte footer. Checks in order: size (`TRUNCATED`), cookie (`BAD_COOKIE`),
  * checksum (`BAD_CHECKSUM`), version (`UNSUPPORTED_VERSION`), disk type (`BAD_DISK_TYPE`),
@@ -104,49 +117,12 @@ export interface DecodeFooterOptions {
  * differencing disks need a real offset).
  */
 export function decodeFooter(bytes: Uint8Array, options: DecodeFooterOptions = {}): Footer {
-  if (bytes.length < FOOTER_SIZE) {
-    throw new VhdFormatError(
-      'TRUNCATED',
-      `footer needs ${FOOTER_SIZE} bytes, got ${bytes.length}`,
-      {
-        field: 'footer',
-        value: bytes.length,
-      },
-    );
-  }
-  const b = bytes.length === FOOTER_SIZE ? bytes : bytes.subarray(0, FOOTER_SIZE);
-  const view = viewOf(b);
-  const cookie = readAscii(b, 0, 8);
-  if (cookie !== FOOTER_COOKIE) {
-    throw new VhdFormatError('BAD_COOKIE', `footer cookie is ${JSON.stringify(cookie)}`, {
-      field: 'footer.cookie',
-      offset: FOOTER_OFFSETS.cookie,
-      value: cookie,
-    });
-  }
-  const checksum = view.getUint32(FOOTER_OFFSETS.checksum);
-  if (options.verifyChecksum !== false) {
-    const expected = vhdChecksum(b, FOOTER_OFFSETS.checksum);
-    if (checksum !== expected) {
-      throw new VhdFormatError(
-        'BAD_CHECKSUM',
-        `footer checksum is ${hex32(checksum)}, bytes sum to ${hex32(expected)}`,
-        { field: 'footer.checksum', offset: FOOTER_OFFSETS.checksum, value: checksum },
-      );
-    }
-  }
-  const fileFormatVersion = view.getUint32(FOOTER_OFFSETS.fileFormatVersion);
-  if (fileFormatVersion >>> 16 !== 1) {
-    throw new VhdFormatError(
-      'UNSUPPORTED_VERSION',
-      `unsupported file format version: ${hex32(fileFormatVersion)}`,
-      {
-        field: 'footer.fileFormatVersion',
-        offset: FOOTER_OFFSETS.fileFormatVersion,
-        value: fileFormatVersion,
-      },
-    );
-  }
+  const {
+    bytes: b,
+    view,
+    checksum,
+    version: fileFormatVersion,
+  } = checkFrame(bytes, FOOTER_FRAME, options.verifyChecksum !== false);
   const diskType = view.getUint32(FOOTER_OFFSETS.diskType);
   if (
     diskType !== DISK_TYPE_CODES.fixed &&
@@ -257,21 +233,4 @@ function readSize(view: DataView, offset: number, field: string): number {
     });
   }
   return value;
-}
-
-/** Copies `value` (exactly `length` bytes) into `b` at `offset`. */
-export function setFixedBytes(
-  b: Uint8Array,
-  offset: number,
-  length: number,
-  value: Uint8Array,
-  field: string,
-): void {
-  if (!(value instanceof Uint8Array) || value.length !== length) {
-    throw new VhdFormatError('INVALID_ARGUMENT', `${field} must be ${length} bytes`, {
-      field,
-      value: value?.length,
-    });
-  }
-  b.set(value, offset);
 }

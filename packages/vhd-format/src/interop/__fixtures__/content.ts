@@ -9,11 +9,7 @@ export function fillSeeded(bytes: Uint8Array, seed: number): Uint8Array {
   const words = Math.floor(bytes.length / 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < words; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
+    x = xorshift32(x);
     view.setUint32(i * 4, x);
   }
   for (let i = words * 4; i < bytes.length; i++) bytes[i] = (x >>> ((i % 4) * 8)) & 0xff;
@@ -29,19 +25,25 @@ export function seededBytes(length: number, seed: number): Uint8Array {
 export function seededInts(seed: number): (n: number) => number {
   let x = seed >>> 0 || 1;
   return (n) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
+    x = xorshift32(x);
     return x % n;
   };
+}
+
+/** One step of Marsaglia's xorshift32 (13, 17, 5). */
+function xorshift32(x: number): number {
+  let y = (x ^ (x << 13)) >>> 0;
+  y ^= y >>> 17;
+  y ^= y << 5;
+  return y >>> 0;
 }
 
 /**
  * The CHS capacity in bytes the VHD spec appendix gives for a size, written out here from the
  * spec text (not from the engine) so qemu's CHS-derived sizes are checked against an
- * independent computation.
+ * independent computation. It repeats the algorithm of `geometryForSize` (src/geometry.ts) on
+ * purpose: an oracle that called the engine would agree with the engine's own mistakes, so do not
+ * replace it with a call.
  */
 export function specChsCapacity(sizeBytes: number): number {
   const totalSectors = Math.min(Math.floor(sizeBytes / 512), 65535 * 16 * 255);

@@ -1,7 +1,12 @@
 /**
  * Golden structures written by `qemu-img create -f vpc -o subformat=dynamic g.vhd 8M`
- * (QEMU 8.x): its footer and dynamic header, byte for byte (trailing zeros elided).
+ * (QEMU 8.x): its footer and dynamic header, byte for byte (trailing zeros elided); and the
+ * helpers the structure tests break them with, one field at a time.
  */
+
+import { viewOf } from '../../codec/bytes.js';
+import { vhdChecksum } from '../../codec/checksum.js';
+import { isVhdFormatError, type VhdFormatErrorCode } from '../../errors.js';
 
 function fromHex(hex: string, size: number): Uint8Array {
   const out = new Uint8Array(size);
@@ -25,4 +30,29 @@ export function goldenHeader(): Uint8Array {
     '6378737061727365ffffffffffffffff0000000000000600000100000000000500200000fffff472',
     1024,
   );
+}
+
+/**
+ * `golden` after `edit`, with the checksum at `checksumOffset` then made right again unless
+ * `fixChecksum` is false (so that a test reaches the check after the checksum).
+ */
+export function brokenCopy(
+  golden: Uint8Array,
+  checksumOffset: number,
+  edit: (view: DataView, b: Uint8Array) => void,
+  fixChecksum: boolean,
+): Uint8Array {
+  edit(viewOf(golden), golden);
+  if (fixChecksum) viewOf(golden).setUint32(checksumOffset, vhdChecksum(golden, checksumOffset));
+  return golden;
+}
+
+/** The `VhdFormatError` code `f` throws: `'none'` when it returns, `'other'` for any other throw. */
+export function codeOf(f: () => unknown): VhdFormatErrorCode | 'none' | 'other' {
+  try {
+    f();
+    return 'none';
+  } catch (e) {
+    return isVhdFormatError(e) ? e.code : 'other';
+  }
 }
