@@ -1,7 +1,7 @@
 import type { VolumeInfo } from '@vskit/host';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isVsError } from './errors.js';
+import { thrownName } from './__fixtures__/error-names.js';
 import {
   checkFileFitsVolume,
   checkFreeSpace,
@@ -12,16 +12,6 @@ import {
   occupiedBytes,
   requireSizeMB,
 } from './limits.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isVsError(error)) return error.name;
-    throw error;
-  }
-  return undefined;
-}
 
 const volume = (patch: Partial<VolumeInfo> = {}): VolumeInfo => ({
   drive: 'C',
@@ -57,29 +47,33 @@ describe('requireSizeMB', () => {
       null,
       undefined,
     ]) {
-      expect(codeOf(() => requireSizeMB(bad))).toBe('E_INVALIDARG');
+      expect(thrownName(() => requireSizeMB(bad))).toBe('E_INVALIDARG');
     }
   });
 });
 
 describe('checkVirtualSize', () => {
   it('is exact at 3 MB: one sector less is too small', () => {
-    expect(codeOf(() => checkVirtualSize(MIN_VIRTUAL_SIZE_BYTES, 'sizeMB'))).toBeUndefined();
-    expect(codeOf(() => checkVirtualSize(MIN_VIRTUAL_SIZE_BYTES - 512, 'sizeMB'))).toBe(
+    expect(thrownName(() => checkVirtualSize(MIN_VIRTUAL_SIZE_BYTES, 'sizeMB'))).toBeUndefined();
+    expect(thrownName(() => checkVirtualSize(MIN_VIRTUAL_SIZE_BYTES - 512, 'sizeMB'))).toBe(
       'VM_E_IMAGE_SIZE_TOO_SMALL',
     );
-    expect(codeOf(() => checkVirtualSize(MIN_VIRTUAL_SIZE_BYTES - 1, 'sizeMB'))).toBe(
+    expect(thrownName(() => checkVirtualSize(MIN_VIRTUAL_SIZE_BYTES - 1, 'sizeMB'))).toBe(
       'VM_E_IMAGE_SIZE_TOO_SMALL',
     );
   });
 
   it('is exact at 2,088,960 MB: that size is too large, one MB less is fine', () => {
     expect(MAX_VIRTUAL_SIZE_BYTES).toBe(2_088_960 * MB);
-    expect(codeOf(() => checkVirtualSize(MAX_VIRTUAL_SIZE_BYTES, 'sizeMB'))).toBe(
+    expect(thrownName(() => checkVirtualSize(MAX_VIRTUAL_SIZE_BYTES, 'sizeMB'))).toBe(
       'VM_E_IMAGE_SIZE_TOO_LARGE',
     );
-    expect(codeOf(() => checkVirtualSize(MAX_VIRTUAL_SIZE_BYTES - MB, 'sizeMB'))).toBeUndefined();
-    expect(codeOf(() => checkVirtualSize(MAX_VIRTUAL_SIZE_BYTES - 512, 'sizeMB'))).toBeUndefined();
+    expect(
+      thrownName(() => checkVirtualSize(MAX_VIRTUAL_SIZE_BYTES - MB, 'sizeMB')),
+    ).toBeUndefined();
+    expect(
+      thrownName(() => checkVirtualSize(MAX_VIRTUAL_SIZE_BYTES - 512, 'sizeMB')),
+    ).toBeUndefined();
   });
 
   it('agrees with the rule for every size', () => {
@@ -92,7 +86,7 @@ describe('checkVirtualSize', () => {
             : bytes < MIN_VIRTUAL_SIZE_BYTES
               ? 'VM_E_IMAGE_SIZE_TOO_SMALL'
               : undefined;
-        expect(codeOf(() => checkVirtualSize(bytes, 'sizeMB'))).toBe(expected);
+        expect(thrownName(() => checkVirtualSize(bytes, 'sizeMB'))).toBe(expected);
       }),
       { numRuns: 200 },
     );
@@ -101,8 +95,8 @@ describe('checkVirtualSize', () => {
 
 describe('checkFileFitsVolume', () => {
   it('FAT32 holds a file of 4 GiB - 1 byte and not one byte more', () => {
-    expect(codeOf(() => checkFileFitsVolume(volume(), 2 ** 32 - 1, 'sizeMB'))).toBeUndefined();
-    expect(codeOf(() => checkFileFitsVolume(volume(), 2 ** 32, 'sizeMB'))).toBe(
+    expect(thrownName(() => checkFileFitsVolume(volume(), 2 ** 32 - 1, 'sizeMB'))).toBeUndefined();
+    expect(thrownName(() => checkFileFitsVolume(volume(), 2 ** 32, 'sizeMB'))).toBe(
       'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
     );
   });
@@ -112,7 +106,9 @@ describe('checkFreeSpace and occupiedBytes', () => {
   it('E_DISK_FULL exactly when free space is below the need', () => {
     fc.assert(
       fc.property(fc.nat(2 ** 40), fc.nat(2 ** 40), (free, need) => {
-        const code = codeOf(() => checkFreeSpace(volume({ freeBytes: free }), need, 'imagePath'));
+        const code = thrownName(() =>
+          checkFreeSpace(volume({ freeBytes: free }), need, 'imagePath'),
+        );
         expect(code).toBe(free < need ? 'E_DISK_FULL' : undefined);
       }),
       { numRuns: 100 },

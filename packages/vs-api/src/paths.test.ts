@@ -1,6 +1,7 @@
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownName } from './__fixtures__/error-names.js';
 import { isVsError } from './errors.js';
 import {
   checkCharacters,
@@ -16,21 +17,11 @@ const drive = fc.constantFrom('C', 'D', 'e', 'z');
 const folder = fc.array(name, { maxLength: 5 });
 const text = (d: string, segments: readonly string[]) => `${d}:\\${segments.join('\\')}`;
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isVsError(error)) return error.name;
-    throw error;
-  }
-  return undefined;
-}
-
 describe('requirePath', () => {
   it('gives E_POINTER for null and undefined, E_INVALIDARG for a non-string', () => {
-    expect(codeOf(() => requirePath(null, 'imagePath'))).toBe('E_POINTER');
-    expect(codeOf(() => requirePath(undefined, 'imagePath'))).toBe('E_POINTER');
-    expect(codeOf(() => requirePath(42, 'imagePath'))).toBe('E_INVALIDARG');
+    expect(thrownName(() => requirePath(null, 'imagePath'))).toBe('E_POINTER');
+    expect(thrownName(() => requirePath(undefined, 'imagePath'))).toBe('E_POINTER');
+    expect(thrownName(() => requirePath(42, 'imagePath'))).toBe('E_INVALIDARG');
     expect(requirePath('', 'imagePath')).toBe('');
   });
 });
@@ -50,9 +41,9 @@ describe('checkCharacters', () => {
   });
 
   it('accepts the colon of a leading drive and relative names', () => {
-    expect(codeOf(() => checkCharacters('C:\\vms\\a.vhd', 'imagePath'))).toBeUndefined();
-    expect(codeOf(() => checkCharacters('..\\base\\p.vhd', 'imagePath'))).toBeUndefined();
-    expect(codeOf(() => checkCharacters('a:b.vhd', 'imagePath'))).toBe('E_INVALID_NAME');
+    expect(thrownName(() => checkCharacters('C:\\vms\\a.vhd', 'imagePath'))).toBeUndefined();
+    expect(thrownName(() => checkCharacters('..\\base\\p.vhd', 'imagePath'))).toBeUndefined();
+    expect(thrownName(() => checkCharacters('a:b.vhd', 'imagePath'))).toBe('E_INVALID_NAME');
   });
 });
 
@@ -64,7 +55,7 @@ describe('resolvePair', () => {
       ['\\vms\\a.vhd', '..\\b.vhd'],
       ['', '\\b.vhd'],
     ] as const) {
-      expect(codeOf(() => resolvePair(a, b))).toBe('E_BAD_PATHNAME');
+      expect(thrownName(() => resolvePair(a, b))).toBe('E_BAD_PATHNAME');
     }
   });
 
@@ -163,7 +154,7 @@ describe('resolvePair', () => {
 describe('requireAbsolute', () => {
   it('refuses empty, relative and rooted paths with E_BAD_PATHNAME', () => {
     for (const path of ['', 'a.vhd', '.\\a.vhd', '\\vms\\a.vhd', 'C:a.vhd']) {
-      expect(codeOf(() => requireAbsolute(path, 'imagePath'))).toBe('E_BAD_PATHNAME');
+      expect(thrownName(() => requireAbsolute(path, 'imagePath'))).toBe('E_BAD_PATHNAME');
     }
     expect(windowsPath.format(requireAbsolute('c:\\A\\.\\b.vhd', 'imagePath'))).toBe(
       'C:\\A\\b.vhd',
@@ -177,8 +168,8 @@ describe('path length', () => {
       fc.property(fc.integer({ min: 4, max: 400 }), (length) => {
         const path = `C:\\${'a'.repeat(length - 3)}`;
         expect(path.length).toBe(length);
-        const given = codeOf(() => checkGivenLength(path, 'imagePath'));
-        const resolved = codeOf(() =>
+        const given = thrownName(() => checkGivenLength(path, 'imagePath'));
+        const resolved = thrownName(() =>
           checkResolvedLength(
             windowsPath.parseAbsolute(path) as windowsPath.WindowsPath,
             'imagePath',
@@ -195,7 +186,7 @@ describe('path length', () => {
   it('a short relative path can resolve to 260 characters or more', () => {
     const imagePath = `C:\\${'f'.repeat(250)}\\c.vhd`;
     const { parent } = resolvePair(imagePath, 'parent.vhd');
-    expect(codeOf(() => checkGivenLength('parent.vhd', 'parentPath'))).toBeUndefined();
-    expect(codeOf(() => checkResolvedLength(parent, 'parentPath'))).toBe('E_BUFFER_OVERFLOW');
+    expect(thrownName(() => checkGivenLength('parent.vhd', 'parentPath'))).toBeUndefined();
+    expect(thrownName(() => checkResolvedLength(parent, 'parentPath'))).toBe('E_BUFFER_OVERFLOW');
   });
 });

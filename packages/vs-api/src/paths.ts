@@ -157,14 +157,25 @@ export interface ImageLocation {
 }
 
 /**
+ * Checks 6 and 7 for the new image (`imagePath`), in that order: its location, then that nothing
+ * is there. Resolves to where it goes.
+ */
+export async function checkNewImagePath(
+  host: Host,
+  image: WindowsPath,
+  reserved: boolean,
+): Promise<ImageLocation> {
+  const location = await checkImageLocation(host, image);
+  await checkImageFree(host, image, location, reserved);
+  return location;
+}
+
+/**
  * Checks the new image's location: E_PATH_NOT_FOUND when its volume is missing or a component
  * of its folder exists as a file. Missing folders are fine: the creation makes them.
  */
-export async function checkImageLocation(
-  host: Host,
-  image: WindowsPath,
-  argument = 'imagePath',
-): Promise<ImageLocation> {
+async function checkImageLocation(host: Host, image: WindowsPath): Promise<ImageLocation> {
+  const argument = 'imagePath';
   const volume = requireVolume(host, image, argument);
   const folder = windowsPath.dirname(image);
   for (let depth = 1; depth <= folder.segments.length; depth++) {
@@ -192,13 +203,13 @@ export async function checkImageLocation(
  * E_ALREADY_EXISTS when a file or folder exists at `image` (a drive root always does), or
  * `reserved` says another creation of this path is under way.
  */
-export async function checkImageFree(
+async function checkImageFree(
   host: Host,
   image: WindowsPath,
   location: ImageLocation,
   reserved: boolean,
-  argument = 'imagePath',
 ): Promise<void> {
+  const argument = 'imagePath';
   const shown = windowsPath.format(image);
   if (reserved) {
     throw new VsError('E_ALREADY_EXISTS', argument, `'${shown}' is already being created`);

@@ -6,6 +6,7 @@ import type { EmulatedHost, OperationRecord } from '@vskit/emulator';
 import type { HostErrorCode } from '@vskit/host';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { settledName } from './__fixtures__/error-names.js';
 import { expectChild, testHost, writeVhd } from './__fixtures__/hosts.js';
 import { isVsError } from './errors.js';
 import { HRESULT, hresultName, VMTaskResult } from './hresult.js';
@@ -20,16 +21,6 @@ async function withParent(): Promise<EmulatedHost> {
   const { host } = testHost();
   await writeVhd(host, PARENT, { type: 'dynamic', sizeBytes: 3 * GiB });
   return host;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'S_OK';
-  } catch (error) {
-    if (isVsError(error)) return error.name;
-    throw error;
-  }
 }
 
 type Call = 'differencing' | 'dynamic' | 'fixed';
@@ -73,7 +64,7 @@ describe('exclusive creation', () => {
           const names = await host.readdir('C:\\vms\\new');
           expect(names.map((n) => n.toLowerCase())).toEqual(['x.vhd']);
           // Once the task is complete the file itself answers.
-          expect(await codeOf(create(vs, 'dynamic', 'C:\\vms\\new\\x.vhd'))).toBe(
+          expect(await settledName(create(vs, 'dynamic', 'C:\\vms\\new\\x.vhd'))).toBe(
             'E_ALREADY_EXISTS',
           );
         },
@@ -104,8 +95,8 @@ describe('exclusive creation', () => {
       volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 64 * GiB, freeBytes: 4 * MiB }],
     });
     const vs = new VirtualServer(host);
-    expect(await codeOf(vs.createDynamicVirtualHardDisk('C:\\a.vhd', 8))).toBe('E_DISK_FULL');
-    expect(await codeOf(vs.createDynamicVirtualHardDisk('C:\\a.vhd', 8))).toBe('E_DISK_FULL');
+    expect(await settledName(vs.createDynamicVirtualHardDisk('C:\\a.vhd', 8))).toBe('E_DISK_FULL');
+    expect(await settledName(vs.createDynamicVirtualHardDisk('C:\\a.vhd', 8))).toBe('E_DISK_FULL');
   });
 
   it('a folder removed under the task before its file is created is made again', async () => {
@@ -181,7 +172,7 @@ describe('tasks', () => {
     expect(task.result).toBe(VMTaskResult.Cancelled);
     expect(task.error).toBe(HRESULT.S_OK);
     expect(await host.snapshot()).toEqual(before);
-    expect(await codeOf(task.cancel())).toBe('E_FAIL');
+    expect(await settledName(task.cancel())).toBe('E_FAIL');
   });
 
   it('cancel after some progress still removes everything', async () => {
@@ -224,13 +215,13 @@ describe('tasks', () => {
       relative: '..\\base\\parent.vhd',
       created: host.now(),
     });
-    expect(await codeOf(vs.createDifferencingVirtualHardDisk('C:\\vms\\other.vhd', PARENT))).toBe(
+    expect(
+      await settledName(vs.createDifferencingVirtualHardDisk('C:\\vms\\other.vhd', PARENT)),
+    ).toBe('VM_E_APP_SHUTTING_DOWN');
+    expect(await settledName(vs.createDynamicVirtualHardDisk('C:\\vms\\other.vhd', 8))).toBe(
       'VM_E_APP_SHUTTING_DOWN',
     );
-    expect(await codeOf(vs.createDynamicVirtualHardDisk('C:\\vms\\other.vhd', 8))).toBe(
-      'VM_E_APP_SHUTTING_DOWN',
-    );
-    expect(await codeOf(vs.createFixedVirtualHardDisk('C:\\vms\\other.vhd', 8))).toBe(
+    expect(await settledName(vs.createFixedVirtualHardDisk('C:\\vms\\other.vhd', 8))).toBe(
       'VM_E_APP_SHUTTING_DOWN',
     );
   });
@@ -280,10 +271,10 @@ describe('no file is left open', () => {
     expect(grandchild.result).toBe(VMTaskResult.Success);
     await host.writeFile('C:\\junk.vhd', new Uint8Array(4096).fill(7));
     expect(
-      await codeOf(vs.createDifferencingVirtualHardDisk('C:\\vms\\c.vhd', 'C:\\junk.vhd')),
+      await settledName(vs.createDifferencingVirtualHardDisk('C:\\vms\\c.vhd', 'C:\\junk.vhd')),
     ).toBe('VM_E_INVALID_HD_FILE');
-    expect(await codeOf(vs.getHardDisk('C:\\junk.vhd'))).toBe('VM_E_INVALID_HD_FILE');
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\a.vhd'))).toBe('S_OK');
+    expect(await settledName(vs.getHardDisk('C:\\junk.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    expect(await settledName(vs.getHardDisk('C:\\vms\\a.vhd'))).toBe('S_OK');
     // The grandchild's chain: b -> a -> parent; then a mismatch in the middle.
     const b = await vs.getHardDisk('C:\\vms\\b.vhd');
     expect(b.parent).toBe('C:\\vms\\a.vhd');
@@ -291,7 +282,9 @@ describe('no file is left open', () => {
     await wrong.waitForCompletion(-1);
     await host.unlink(PARENT);
     await host.rename('C:\\other.vhd', PARENT);
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\b.vhd'))).toBe('VM_E_PARENT_CHILD_ID_MISMATCH');
+    expect(await settledName(vs.getHardDisk('C:\\vms\\b.vhd'))).toBe(
+      'VM_E_PARENT_CHILD_ID_MISMATCH',
+    );
     await expectAllClosed(host, [PARENT, 'C:\\vms\\a.vhd', 'C:\\vms\\b.vhd', 'C:\\junk.vhd']);
     expect(await host.readdir('C:\\vms')).toEqual([]);
   });
@@ -375,7 +368,7 @@ describe('fault injection at every host operation of a creation', () => {
         const before = await host.snapshot();
         host.faults.reset();
         host.faults.failNth(record.op, record.n, 'EIO');
-        const code = await codeOf(setup.create(vs));
+        const code = await settledName(setup.create(vs));
         const label = `${record.op} #${record.n} (${record.path})`;
         expect(code, label).not.toBe('S_OK');
         expect(['DISP_E_EXCEPTION', 'VM_E_HD_IMAGE_OPEN_FAIL'], label).toContain(code);

@@ -17,8 +17,7 @@ import {
 import {
   checkCharacters,
   checkGivenLength,
-  checkImageFree,
-  checkImageLocation,
+  checkNewImagePath,
   checkResolvedLength,
   type PathArgument,
   requireParentFile,
@@ -27,7 +26,7 @@ import {
 } from '../paths.js';
 import { requireRunning, type ServerContext, startCreation } from '../server-context.js';
 import type { VMTask } from '../task.js';
-import { VS_CREATOR } from './creator.js';
+import { creationOptions } from './creator.js';
 
 /** What check 8 learns from the parent. */
 interface ParentFacts {
@@ -102,11 +101,10 @@ export async function createDifferencingVirtualHardDisk(
     image,
     `Create differencing virtual hard disk ${imageText}`,
     async (reserved) => {
-      // 6. E_PATH_NOT_FOUND: the parent's volume and file, then the image's volume and folder
+      // 6. E_PATH_NOT_FOUND: the parent's volume and file, then (with 7. E_ALREADY_EXISTS) the
+      //    image's volume and folder
       const parentStat = await requireParentFile(host, parent);
-      const location = await checkImageLocation(host, image);
-      // 7. E_ALREADY_EXISTS
-      await checkImageFree(host, image, location, reserved);
+      const location = await checkNewImagePath(host, image, reserved);
       // 8. VM_E_INVALID_HD_FILE / VM_E_HD_IMAGE_OPEN_FAIL
       const facts = await readParent(host, parent);
       // 9. VM_E_IMAGE_SIZE_TOO_LARGE / VM_E_IMAGE_SIZE_TOO_SMALL on the parent's virtual size
@@ -114,10 +112,12 @@ export async function createDifferencingVirtualHardDisk(
       // 10. VM_E_FILE_TOO_LARGE_FOR_VOLUME on the child fully expanded
       const absolutePath = windowsPath.format(parent);
       const relativePath = windowsPath.relative(windowsPath.dirname(image), parent);
+      const blockSize =
+        facts.blockSizeBytes === undefined ? {} : { blockSizeBytes: facts.blockSizeBytes };
       const expanded = expandedFileSize({
         type: 'differencing',
         sizeBytes: facts.footer.currentSize,
-        ...(facts.blockSizeBytes === undefined ? {} : { blockSizeBytes: facts.blockSizeBytes }),
+        ...blockSize,
         locatorDataBytes: locatorBytes(absolutePath) + locatorBytes(relativePath),
       });
       checkFileFitsVolume(location.volume, expanded, 'imagePath');
@@ -128,21 +128,15 @@ export async function createDifferencingVirtualHardDisk(
         missingFolders: location.missingFolders,
         write: (file, options) =>
           createDifferencing(file, {
-            ...VS_CREATOR,
-            timestamp: host.now(),
-            uniqueId,
+            ...creationOptions(host.now(), uniqueId, options),
             parent: {
               footer: facts.footer,
-              ...(facts.blockSizeBytes === undefined
-                ? {}
-                : { blockSizeBytes: facts.blockSizeBytes }),
+              ...blockSize,
               modified: parentStat.mtime,
               unicodeName: windowsPath.basename(parent),
               absolutePath,
               ...(relativePath === undefined ? {} : { relativePath }),
             },
-            onProgress: options.onProgress,
-            signal: options.signal as never,
           }),
       });
     },

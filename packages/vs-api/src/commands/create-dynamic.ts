@@ -6,21 +6,12 @@ import { createDynamic } from '@vskit/vhd-format';
 import type { PathArgument } from '../paths.js';
 import type { ServerContext } from '../server-context.js';
 import type { VMTask } from '../task.js';
-import { VS_CREATOR } from './creator.js';
 import { createSizedImage, type SizedImageKind } from './sized-image.js';
 
 const DYNAMIC: SizedImageKind = {
   type: 'dynamic',
   label: 'dynamically expanding',
-  write: (file, o) =>
-    createDynamic(file, {
-      ...VS_CREATOR,
-      sizeBytes: o.sizeBytes,
-      uniqueId: o.uniqueId,
-      timestamp: o.timestamp,
-      onProgress: o.onProgress,
-      signal: o.signal as never,
-    }),
+  write: createDynamic,
 };
 
 /**

@@ -6,22 +6,12 @@ import { createFixed } from '@vskit/vhd-format';
 import type { PathArgument } from '../paths.js';
 import type { ServerContext } from '../server-context.js';
 import type { VMTask } from '../task.js';
-import { VS_CREATOR } from './creator.js';
 import { createSizedImage, type SizedImageKind } from './sized-image.js';
 
 const FIXED: SizedImageKind = {
   type: 'fixed',
   label: 'fixed-size',
-  write: (file, o) =>
-    createFixed(file, {
-      ...VS_CREATOR,
-      sizeBytes: o.sizeBytes,
-      uniqueId: o.uniqueId,
-      timestamp: o.timestamp,
-      zeroFill: 'write',
-      onProgress: o.onProgress,
-      signal: o.signal as never,
-    }),
+  write: (file, o) => createFixed(file, { ...o, zeroFill: 'write' }),
 };
 
 /**

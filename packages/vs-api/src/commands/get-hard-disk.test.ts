@@ -5,24 +5,14 @@ import {
   encodeUtf16,
 } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
+import { settledName } from '../__fixtures__/error-names.js';
 import { counting, readFooter, testHost, writeVhd } from '../__fixtures__/hosts.js';
 import { asCom, type ComVMHardDisk, type OutParam } from '../com.js';
-import { isVsError } from '../errors.js';
 import { HRESULT, hresultName, VMHardDiskType } from '../hresult.js';
 import { VirtualServer } from '../virtual-server.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'S_OK';
-  } catch (error) {
-    if (isVsError(error)) return error.name;
-    throw error;
-  }
-}
 
 /** A host with C:\base\parent.vhd (dynamic 3 GiB) and its child C:\vms\child.vhd. */
 async function family() {
@@ -107,7 +97,7 @@ describe('getHardDisk', () => {
     await host.mkdir('E:\\kids');
     await host.writeFile('E:\\kids\\k.vhd', child);
     const vs = new VirtualServer(host);
-    expect(await codeOf(vs.getHardDisk('E:\\kids\\k.vhd'))).toBe('VM_E_PARENT_PATH_NOT_FOUND');
+    expect(await settledName(vs.getHardDisk('E:\\kids\\k.vhd'))).toBe('VM_E_PARENT_PATH_NOT_FOUND');
     await host.writeFile('E:\\kids\\PARENT.VHD', parent);
     // The name as the child records it; the host compares names case-insensitively.
     expect((await vs.getHardDisk('E:\\kids\\k.vhd')).parent).toBe('E:\\kids\\parent.vhd');
@@ -133,17 +123,17 @@ describe('getHardDisk', () => {
     expect(task.error).toBe(HRESULT.S_OK);
     bytes.set([(bytes[512 + 39] ?? 0) ^ 1], 512 + 39);
     await host.writeFile('C:\\vms\\child.vhd', bytes);
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
-    expect(await codeOf(vs.createDifferencingVirtualHardDisk('C:\\vms\\g2.vhd', 'child.vhd'))).toBe(
-      'VM_E_INVALID_HD_FILE',
-    );
+    expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    expect(
+      await settledName(vs.createDifferencingVirtualHardDisk('C:\\vms\\g2.vhd', 'child.vhd')),
+    ).toBe('VM_E_INVALID_HD_FILE');
   });
 
   it('VM_E_PARENT_CHILD_ID_MISMATCH when the parent found is another disk', async () => {
     const { host, vs } = await family();
     await host.unlink('C:\\base\\parent.vhd');
     await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: 3 * GiB });
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe(
+    expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe(
       'VM_E_PARENT_CHILD_ID_MISMATCH',
     );
   });
@@ -151,26 +141,28 @@ describe('getHardDisk', () => {
   it('VM_E_PARENT_PATH_NOT_FOUND when the parent is gone', async () => {
     const { host, vs } = await family();
     await host.unlink('C:\\base\\parent.vhd');
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_PARENT_PATH_NOT_FOUND');
+    expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe(
+      'VM_E_PARENT_PATH_NOT_FOUND',
+    );
   });
 
   it('VM_E_INVALID_HD_FILE for a file that is not a VHD, or a corrupt parent', async () => {
     const { host, vs } = await family();
     await host.writeFile('C:\\junk.vhd', counting(2048));
-    expect(await codeOf(vs.getHardDisk('C:\\junk.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    expect(await settledName(vs.getHardDisk('C:\\junk.vhd'))).toBe('VM_E_INVALID_HD_FILE');
     const footer = await readFooter(host, 'C:\\base\\parent.vhd');
     expect(footer.diskType).toBe(3);
     const bytes = await host.readFile('C:\\base\\parent.vhd');
     bytes.set([(bytes[bytes.length - 512] ?? 0) ^ 0xff], bytes.length - 512);
     bytes.set([(bytes[0] ?? 0) ^ 0xff], 0);
     await host.writeFile('C:\\base\\parent.vhd', bytes);
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
   });
 
   it('VM_E_HD_IMAGE_OPEN_FAIL when the host cannot open the file', async () => {
     const { host, vs } = await family();
     host.faults.failPath('open', /child\.vhd$/i, 'EACCES');
-    expect(await codeOf(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_HD_IMAGE_OPEN_FAIL');
+    expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_HD_IMAGE_OPEN_FAIL');
   });
 
   it('argument and path errors, in order', async () => {
@@ -191,7 +183,7 @@ describe('getHardDisk', () => {
     ];
     const before = await host.snapshot();
     for (const [path, code] of rows) {
-      expect(await codeOf(vs.getHardDisk(path)), String(path)).toBe(code);
+      expect(await settledName(vs.getHardDisk(path)), String(path)).toBe(code);
       const out: OutParam<ComVMHardDisk> = { value: undefined };
       expect(hresultName(await asCom(vs).GetHardDisk(path, out))).toBe(code);
     }

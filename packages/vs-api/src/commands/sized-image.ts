@@ -5,8 +5,7 @@
  */
 import type { HostFile } from '@vskit/host';
 import { windowsPath } from '@vskit/host';
-import { expandedFileSize } from '@vskit/vhd-format';
-import type { WriteOptions } from '../creation.js';
+import { type CreateOptions, expandedFileSize } from '@vskit/vhd-format';
 import {
   checkFileFitsVolume,
   checkFreeSpace,
@@ -19,8 +18,7 @@ import {
 import {
   checkCharacters,
   checkGivenLength,
-  checkImageFree,
-  checkImageLocation,
+  checkNewImagePath,
   checkResolvedLength,
   type PathArgument,
   requireAbsolute,
@@ -28,6 +26,7 @@ import {
 } from '../paths.js';
 import { requireRunning, type ServerContext, startCreation } from '../server-context.js';
 import type { VMTask } from '../task.js';
+import { creationOptions } from './creator.js';
 
 /** How one kind of sized image is written. */
 export interface SizedImageKind {
@@ -35,11 +34,8 @@ export interface SizedImageKind {
   readonly type: 'dynamic' | 'fixed';
   /** Words for the task's description: `'dynamically expanding'`, `'fixed-size'`. */
   readonly label: string;
-  /** Writes an image of `sizeBytes` into `file`. */
-  readonly write: (
-    file: HostFile,
-    o: { sizeBytes: number; uniqueId: Uint8Array; timestamp: Date } & WriteOptions,
-  ) => Promise<void>;
+  /** Writes an image of `sizeBytes` into `file`, with the engine options of every creation. */
+  readonly write: (file: HostFile, o: CreateOptions & { sizeBytes: number }) => Promise<void>;
 }
 
 /**
@@ -70,8 +66,7 @@ export async function createSizedImage(
     image,
     `Create ${kind.label} virtual hard disk ${windowsPath.format(image)}`,
     async (reserved) => {
-      const location = await checkImageLocation(host, image);
-      await checkImageFree(host, image, location, reserved);
+      const location = await checkNewImagePath(host, image, reserved);
       checkVirtualSize(sizeBytes, 'sizeMB');
       const fileBytes = expandedFileSize({ type: kind.type, sizeBytes });
       checkFileFitsVolume(location.volume, fileBytes, 'sizeMB');
@@ -83,7 +78,7 @@ export async function createSizedImage(
       return (uniqueId) => ({
         missingFolders: location.missingFolders,
         write: (file, options) =>
-          kind.write(file, { sizeBytes, uniqueId, timestamp: host.now(), ...options }),
+          kind.write(file, { ...creationOptions(host.now(), uniqueId, options), sizeBytes }),
       });
     },
   );
