@@ -1,18 +1,17 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, errorCode, pattern, tempFolder, vskit } from './__fixtures__/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import {
+  builtCliAndTempFolder,
+  errorCode,
+  pattern,
+  vskit,
+  vskitOk,
+} from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
 const SIZE = 8 * MiB;
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-
-async function ok(args: string[], input?: Uint8Array) {
-  const result = await vskit(args, input === undefined ? {} : { input });
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result;
-}
+const tmp = builtCliAndTempFolder();
 
 /**
  * A chain under `root`: base/p.vhd (dynamic) with data at 1 MiB, vms/c.vhd (child) with data at
@@ -24,8 +23,8 @@ async function buildChain(root: string): Promise<Uint8Array> {
   const parentData = pattern(3 * MiB, 1);
   const childData = pattern(MiB + 1024, 2);
   await writeFile(join(root, 'parent-data.bin'), parentData);
-  await ok(['create', 'dynamic', join(root, 'base', 'p.vhd'), '8MiB']);
-  await ok([
+  await vskitOk(['create', 'dynamic', join(root, 'base', 'p.vhd'), '8MiB']);
+  await vskitOk([
     'write',
     join(root, 'base', 'p.vhd'),
     '--offset',
@@ -33,28 +32,22 @@ async function buildChain(root: string): Promise<Uint8Array> {
     '--input',
     join(root, 'parent-data.bin'),
   ]);
-  await ok(['create', 'diff', join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd')]);
-  await ok(['write', join(root, 'vms', 'c.vhd'), '--offset', '3MiB'], childData);
+  await vskitOk(['create', 'diff', join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd')]);
+  await vskitOk(['write', join(root, 'vms', 'c.vhd'), '--offset', '3MiB'], childData);
   const expected = new Uint8Array(SIZE);
   expected.set(parentData, MiB);
   expected.set(childData, 3 * MiB);
   return expected;
 }
 
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
-
 describe('a chain made by vskit', () => {
   it('reads through the child to the parent, and info shows both layers', async () => {
     const root = join(tmp.dir, 'in-place');
     const expected = await buildChain(root);
-    const cat = await ok(['cat', join(root, 'vms', 'c.vhd')]);
+    const cat = await vskitOk(['cat', join(root, 'vms', 'c.vhd')]);
     expect(Buffer.compare(cat.stdout, Buffer.from(expected))).toBe(0);
     const info = JSON.parse(
-      (await ok(['info', join(root, 'vms', 'c.vhd'), '--json'])).stdout.toString(),
+      (await vskitOk(['info', join(root, 'vms', 'c.vhd'), '--json'])).stdout.toString(),
     );
     expect(info.layers).toHaveLength(2);
     expect(info.layers[0]).toMatchObject({ type: 'differencing', foundBy: null });
@@ -79,7 +72,7 @@ describe('a chain made by vskit', () => {
   it('leaves the parent unchanged when the child is written', async () => {
     const root = join(tmp.dir, 'parent-intact');
     await buildChain(root);
-    const parent = await ok([
+    const parent = await vskitOk([
       'cat',
       join(root, 'base', 'p.vhd'),
       '--offset',
@@ -98,12 +91,12 @@ describe('a chain made by vskit', () => {
     await mkdir(join(tmp.dir, 'moved'));
     await rename(before, after);
     const info = JSON.parse(
-      (await ok(['info', join(after, 'vms', 'c.vhd'), '--json'])).stdout.toString(),
+      (await vskitOk(['info', join(after, 'vms', 'c.vhd'), '--json'])).stdout.toString(),
     );
     expect(info.layers[1]).toMatchObject({ path: join(after, 'base', 'p.vhd'), foundBy: 'W2ru' });
-    const cat = await ok(['cat', join(after, 'vms', 'c.vhd')]);
+    const cat = await vskitOk(['cat', join(after, 'vms', 'c.vhd')]);
     expect(Buffer.compare(cat.stdout, Buffer.from(expected))).toBe(0);
-    const text = (await ok(['info', join(after, 'vms', 'c.vhd')])).stdout.toString();
+    const text = (await vskitOk(['info', join(after, 'vms', 'c.vhd')])).stdout.toString();
     expect(text).toContain(
       `layer 1: ${join(after, 'base', 'p.vhd')}  (found by W2ru ..\\base\\p.vhd)`,
     );
@@ -115,10 +108,10 @@ describe('a chain made by vskit', () => {
     await mkdir(join(root, 'deeper', 'still'), { recursive: true });
     await rename(join(root, 'vms', 'c.vhd'), join(root, 'deeper', 'still', 'c.vhd'));
     const info = JSON.parse(
-      (await ok(['info', join(root, 'deeper', 'still', 'c.vhd'), '--json'])).stdout.toString(),
+      (await vskitOk(['info', join(root, 'deeper', 'still', 'c.vhd'), '--json'])).stdout.toString(),
     );
     expect(info.layers[1]).toMatchObject({ foundBy: 'W2ku', path: join(root, 'base', 'p.vhd') });
-    const cat = await ok(['cat', join(root, 'deeper', 'still', 'c.vhd')]);
+    const cat = await vskitOk(['cat', join(root, 'deeper', 'still', 'c.vhd')]);
     expect(Buffer.compare(cat.stdout, Buffer.from(expected))).toBe(0);
   });
 
@@ -130,7 +123,7 @@ describe('a chain made by vskit', () => {
     await rename(join(root, 'vms', 'c.vhd'), join(elsewhere, 'c.vhd'));
     await rename(join(root, 'base', 'p.vhd'), join(elsewhere, 'p.vhd'));
     const info = JSON.parse(
-      (await ok(['info', join(elsewhere, 'c.vhd'), '--json'])).stdout.toString(),
+      (await vskitOk(['info', join(elsewhere, 'c.vhd'), '--json'])).stdout.toString(),
     );
     expect(info.layers[1]).toMatchObject({
       foundBy: expect.stringMatching(/name/i),

@@ -1,15 +1,9 @@
 import { open, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, pattern, tempFolder, vskit } from './__fixtures__/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliAndTempFolder, pattern, vskit } from './__fixtures__/cli-process.js';
 
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
+const tmp = builtCliAndTempFolder();
 
 async function create(kind: string, name: string, size = '4MiB'): Promise<string> {
   const file = join(tmp.dir, name);

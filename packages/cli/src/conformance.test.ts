@@ -1,16 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, errorCode, REPO_DIR, tempFolder, vskit } from './__fixtures__/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliAndTempFolder, errorCode, REPO_DIR, vskit } from './__fixtures__/cli-process.js';
 
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
+const tmp = builtCliAndTempFolder();
 
 describe('vskit conformance', () => {
   it('runs the suite on the emulated subject, exits 0 and writes the JSON report', async () => {

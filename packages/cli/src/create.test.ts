@@ -1,21 +1,13 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, errorCode, tempFolder, vskit } from './__fixtures__/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliAndTempFolder, errorCode, vskit, vskitOk } from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
+const tmp = builtCliAndTempFolder();
 
 async function createJson(args: string[]) {
-  const result = await vskit(['create', ...args, '--json']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  const result = await vskitOk(['create', ...args, '--json']);
   return JSON.parse(result.stdout.toString()) as Record<string, unknown>;
 }
 

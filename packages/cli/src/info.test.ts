@@ -1,21 +1,13 @@
 import { open, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, pattern, tempFolder, vskit } from './__fixtures__/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliAndTempFolder, pattern, vskit, vskitOk } from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
+const tmp = builtCliAndTempFolder();
 
 async function infoJson(file: string) {
-  const result = await vskit(['info', file, '--json']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  const result = await vskitOk(['info', file, '--json']);
   return JSON.parse(result.stdout.toString());
 }
 

@@ -1,33 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BIN,
-  ensureBuilt,
+  builtCliAndTempFolder,
   errorCode,
   pattern,
   peerAvailable,
   run,
-  tempFolder,
   vskit,
+  vskitOk,
 } from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
 const hasScript = await peerAvailable('script', ['-qec', 'true', '/dev/null']);
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
-
-async function ok(args: string[], input?: Uint8Array) {
-  const result = await vskit(args, input === undefined ? {} : { input });
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result;
-}
+const tmp = builtCliAndTempFolder();
 
 describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
   let file: string;
@@ -35,11 +22,11 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
 
   beforeAll(async () => {
     file = join(tmp.dir, `${kind}.vhd`);
-    await ok(['create', kind, file, '6MiB']);
+    await vskitOk(['create', kind, file, '6MiB']);
   });
 
   it('reads a new image as zeros', async () => {
-    const cat = await ok(['cat', file]);
+    const cat = await vskitOk(['cat', file]);
     expect(cat.stdout.length).toBe(6 * MiB);
     expect(cat.stdout.every((b) => b === 0)).toBe(true);
   });
@@ -49,7 +36,7 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
     const input = join(tmp.dir, `${kind}-data.bin`);
     await writeFile(input, data);
     const offset = MiB + 123;
-    const result = await ok([
+    const result = await vskitOk([
       'write',
       file,
       '--offset',
@@ -60,28 +47,28 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
     ]);
     expect(JSON.parse(result.stdout.toString())).toEqual({ file, offset, bytes: data.length });
     expected.set(data, offset);
-    const cat = await ok(['cat', file]);
+    const cat = await vskitOk(['cat', file]);
     expect(Buffer.compare(cat.stdout, Buffer.from(expected))).toBe(0);
   });
 
   it('writes what stdin carries', async () => {
     const data = pattern(5000, 12);
-    const result = await ok(['write', file, '--offset', '4MiB'], data);
+    const result = await vskitOk(['write', file, '--offset', '4MiB'], data);
     expect(result.stdout.toString()).toBe(`wrote 5000 bytes at offset ${4 * MiB} to ${file}\n`);
     expected.set(data, 4 * MiB);
-    const slice = await ok(['cat', file, '--offset', '4MiB', '--length', '5000']);
+    const slice = await vskitOk(['cat', file, '--offset', '4MiB', '--length', '5000']);
     expect(Buffer.compare(slice.stdout, Buffer.from(data))).toBe(0);
   });
 
   it('reads any range with --offset and --length', async () => {
-    const cat = await ok(['cat', file, '--offset', String(MiB + 100), '--length', '70000']);
+    const cat = await vskitOk(['cat', file, '--offset', String(MiB + 100), '--length', '70000']);
     expect(Buffer.compare(cat.stdout, Buffer.from(expected.subarray(MiB + 100, MiB + 70100)))).toBe(
       0,
     );
   });
 
   it('refuses a range past the end of the disk, writing nothing', async () => {
-    const before = await ok(['cat', file]);
+    const before = await vskitOk(['cat', file]);
     const input = join(tmp.dir, `${kind}-tail.bin`);
     await writeFile(input, pattern(1024, 3));
     const write = await vskit(['write', file, '--offset', String(6 * MiB - 512), '--input', input]);
@@ -90,7 +77,7 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
     const cat = await vskit(['cat', file, '--offset', '6MiB', '--length', '1']);
     expect(cat.code).toBe(1);
     expect(errorCode(cat.stderr)).toBe('OUT_OF_RANGE');
-    const after = await ok(['cat', file]);
+    const after = await vskitOk(['cat', file]);
     expect(Buffer.compare(before.stdout, after.stdout)).toBe(0);
   });
 
@@ -113,7 +100,7 @@ describe('progress on a terminal', () => {
     'draws a bar on stderr when it is a terminal, and clears it (needs script)',
     async () => {
       const file = join(tmp.dir, 'tty.vhd');
-      await ok(['create', 'dynamic', file, '8MiB']);
+      await vskitOk(['create', 'dynamic', file, '8MiB']);
       // script(1) runs the command on a pseudo-terminal: stderr is a TTY, stdout goes to /dev/null.
       const command = `node ${JSON.stringify(BIN)} cat ${JSON.stringify(file)} > /dev/null`;
       const result = await run('script', ['-qec', command, '/dev/null']);

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from './__fixtures__/cli-process.js';
 import { findParent, hostPathFor, locatorsFor } from './parents.js';
 
 describe('locatorsFor', () => {
@@ -60,8 +60,9 @@ describe('hostPathFor', () => {
 
 describe('findParent', () => {
   let root: string;
+  let remove: () => Promise<void>;
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vskit-parents-'));
+    ({ dir: root, remove } = await tempFolder('vskit-parents-'));
     await mkdir(join(root, 'vms'));
     await mkdir(join(root, 'base'));
     await writeFile(join(root, 'base', 'p.vhd'), 'parent');
@@ -69,9 +70,7 @@ describe('findParent', () => {
     await writeFile(join(root, 'vms', 'c.vhd'), 'child');
     await symlink(join(root, 'vms', 'c.vhd'), join(root, 'link.vhd'));
   });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => remove());
 
   it('stops at the first candidate naming an existing file', async () => {
     const attempts = await findParent(

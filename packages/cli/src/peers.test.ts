@@ -5,15 +5,14 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ensureBuilt,
+  builtCliAndTempFolder,
   pattern,
   peerAvailable,
   REQUIRE_PEERS,
   run,
-  tempFolder,
-  vskit,
+  vskitOk,
 } from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
@@ -21,19 +20,7 @@ const PYTHON = '/usr/bin/python3';
 const hasPyvhdi = await peerAvailable(PYTHON, ['-c', 'import pyvhdi']);
 const hasQemuImg = await peerAvailable('qemu-img', ['--version']);
 
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
-
-async function ok(args: string[], input?: Uint8Array) {
-  const result = await vskit(args, input === undefined ? {} : { input });
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result;
-}
+const tmp = builtCliAndTempFolder();
 
 /** Reads the whole virtual disk of `child` (over `parent`, if given) with pyvhdi. */
 const PYVHDI_READ = `
@@ -59,14 +46,14 @@ describe('pyvhdi reads what vskit writes', () => {
       await mkdir(join(root, 'vms'), { recursive: true });
       const parent = join(root, 'base', 'p.vhd');
       const child = join(root, 'vms', 'c.vhd');
-      await ok(['create', 'dynamic', parent, '8MiB']);
+      await vskitOk(['create', 'dynamic', parent, '8MiB']);
       // Whole blocks in the child: libvhdi 20210425 misreads partly written child blocks (VHD.md #18).
       const parentData = pattern(5 * MiB, 21);
       await writeFile(join(root, 'p.bin'), parentData);
-      await ok(['write', parent, '--offset', '0', '--input', join(root, 'p.bin')]);
-      await ok(['create', 'diff', child, parent]);
+      await vskitOk(['write', parent, '--offset', '0', '--input', join(root, 'p.bin')]);
+      await vskitOk(['create', 'diff', child, parent]);
       const childData = pattern(2 * MiB, 22);
-      await ok(['write', child, '--offset', '2MiB'], childData);
+      await vskitOk(['write', child, '--offset', '2MiB'], childData);
       const expected = new Uint8Array(8 * MiB);
       expected.set(parentData, 0);
       expected.set(childData, 2 * MiB);
@@ -75,7 +62,7 @@ describe('pyvhdi reads what vskit writes', () => {
       expect(peer.stderr).toBe('');
       expect(peer.stdout.length).toBe(8 * MiB);
       expect(Buffer.compare(peer.stdout, Buffer.from(expected))).toBe(0);
-      const cat = await ok(['cat', child]);
+      const cat = await vskitOk(['cat', child]);
       expect(Buffer.compare(cat.stdout, peer.stdout)).toBe(0);
     },
   );
@@ -88,10 +75,11 @@ describe('qemu-img reads what vskit writes', () => {
     async (kind) => {
       expect(hasQemuImg, 'qemu-img is required by VSKIT_REQUIRE_PEERS=1').toBe(true);
       const file = join(tmp.dir, `qemu-${kind}.vhd`);
-      await ok(['create', kind, file, '10MiB']);
-      await ok(['write', file, '--offset', '3MiB'], pattern(MiB + 4096, 31));
-      const cat = (await ok(['cat', file])).stdout;
-      const layer = JSON.parse((await ok(['info', file, '--json'])).stdout.toString()).layers[0];
+      await vskitOk(['create', kind, file, '10MiB']);
+      await vskitOk(['write', file, '--offset', '3MiB'], pattern(MiB + 4096, 31));
+      const cat = (await vskitOk(['cat', file])).stdout;
+      const layer = JSON.parse((await vskitOk(['info', file, '--json'])).stdout.toString())
+        .layers[0];
       const { cylinders, heads, sectorsPerTrack } = layer.geometry;
       const chsBytes = cylinders * heads * sectorsPerTrack * 512;
 

@@ -1,34 +1,23 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ERROR_LINE,
-  ensureBuilt,
-  errorCode,
-  tempFolder,
-  vskit,
-} from './__fixtures__/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliAndTempFolder, ERROR_LINE, errorCode, vskit } from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
-let tmp: Awaited<ReturnType<typeof tempFolder>>;
+const tmp = builtCliAndTempFolder();
 
-beforeAll(async () => {
-  await ensureBuilt();
-  tmp = await tempFolder();
-});
-afterAll(() => tmp.remove());
+/**
+ * Runs `vskit vs METHOD ARGS... --volume VOLUME` (default: drive C: over the temporary folder),
+ * with `--json` when asked.
+ */
+function vs(method: string, args: string[], options: { volume?: string; json?: boolean } = {}) {
+  const volume = options.volume ?? `C=${tmp.dir}`;
+  return vskit(['vs', method, ...args, '--volume', volume, ...(options.json ? ['--json'] : [])]);
+}
 
 describe('vskit vs', () => {
   it('creates a dynamic disk and a differencing child on a real folder, S_OK', async () => {
-    const volume = `C=${tmp.dir}`;
-    const dynamic = await vskit([
-      'vs',
-      'CreateDynamicVirtualHardDisk',
-      'C:\\base\\p.vhd',
-      '16',
-      '--volume',
-      volume,
-    ]);
+    const dynamic = await vs('CreateDynamicVirtualHardDisk', ['C:\\base\\p.vhd', '16']);
     expect(dynamic.stderr).toBe('');
     expect(dynamic.code).toBe(0);
     expect(dynamic.stdout.toString()).toMatch(
@@ -36,15 +25,11 @@ describe('vskit vs', () => {
     );
     expect((await stat(join(tmp.dir, 'base', 'p.vhd'))).isFile()).toBe(true);
 
-    const diff = await vskit([
-      'vs',
+    const diff = await vs(
       'CreateDifferencingVirtualHardDisk',
-      'C:\\vms\\c.vhd',
-      'C:\\base\\p.vhd',
-      '--volume',
-      volume,
-      '--json',
-    ]);
+      ['C:\\vms\\c.vhd', 'C:\\base\\p.vhd'],
+      { json: true },
+    );
     expect(diff.code).toBe(0);
     const report = JSON.parse(diff.stdout.toString());
     expect(report).toMatchObject({
@@ -67,22 +52,11 @@ describe('vskit vs', () => {
 
   it('reads a vs-api chain whose child moved, by its C: locator once --volume maps the drive', async () => {
     const volume = `C=${tmp.dir}`;
-    const base = await vskit([
-      'vs',
-      'CreateDynamicVirtualHardDisk',
-      'C:\\w\\p.vhd',
-      '8',
-      '--volume',
-      volume,
-    ]);
+    const base = await vs('CreateDynamicVirtualHardDisk', ['C:\\w\\p.vhd', '8']);
     expect(base.code).toBe(0);
-    const child = await vskit([
-      'vs',
-      'CreateDifferencingVirtualHardDisk',
+    const child = await vs('CreateDifferencingVirtualHardDisk', [
       'C:\\w\\vms\\c.vhd',
       'C:\\w\\p.vhd',
-      '--volume',
-      volume,
     ]);
     expect(child.code).toBe(0);
     await mkdir(join(tmp.dir, 'moved', 'deep'), { recursive: true });
@@ -112,14 +86,7 @@ describe('vskit vs', () => {
       (await vskit(['create', 'diff', join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd')]))
         .code,
     ).toBe(0);
-    const result = await vskit([
-      'vs',
-      'GetHardDisk',
-      'C:\\vms\\c.vhd',
-      '--volume',
-      `C=${root}`,
-      '--json',
-    ]);
+    const result = await vs('GetHardDisk', ['C:\\vms\\c.vhd'], { volume: `C=${root}`, json: true });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.toString()).hardDisk).toMatchObject({
@@ -130,24 +97,9 @@ describe('vskit vs', () => {
   });
 
   it('prints E_ALREADY_EXISTS by name and hex and exits 1 when the image exists', async () => {
-    const volume = `C=${tmp.dir}`;
-    const first = await vskit([
-      'vs',
-      'CreateFixedVirtualHardDisk',
-      'C:\\twice.vhd',
-      '3',
-      '--volume',
-      volume,
-    ]);
+    const first = await vs('CreateFixedVirtualHardDisk', ['C:\\twice.vhd', '3']);
     expect(first.code).toBe(0);
-    const again = await vskit([
-      'vs',
-      'CreateFixedVirtualHardDisk',
-      'C:\\twice.vhd',
-      '3',
-      '--volume',
-      volume,
-    ]);
+    const again = await vs('CreateFixedVirtualHardDisk', ['C:\\twice.vhd', '3']);
     expect(again.code).toBe(1);
     expect(again.stdout.toString()).toBe('E_ALREADY_EXISTS (0x800700B7)\n');
     expect(again.stderr).toMatch(ERROR_LINE);
@@ -156,12 +108,8 @@ describe('vskit vs', () => {
   });
 
   it('describes a disk with GetHardDisk', async () => {
-    const volume = `C=${tmp.dir}`;
-    expect(
-      (await vskit(['vs', 'CreateDynamicVirtualHardDisk', 'C:\\gh.vhd', '8', '--volume', volume]))
-        .code,
-    ).toBe(0);
-    const result = await vskit(['vs', 'GetHardDisk', 'C:\\gh.vhd', '--volume', volume, '--json']);
+    expect((await vs('CreateDynamicVirtualHardDisk', ['C:\\gh.vhd', '8'])).code).toBe(0);
+    const result = await vs('GetHardDisk', ['C:\\gh.vhd'], { json: true });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.toString())).toMatchObject({
       hresult: 0,
@@ -170,20 +118,13 @@ describe('vskit vs', () => {
   });
 
   it('returns E_INVALIDARG for a size of zero', async () => {
-    const result = await vskit([
-      'vs',
-      'CreateDynamicVirtualHardDisk',
-      'C:\\zero.vhd',
-      '0',
-      '--volume',
-      `C=${tmp.dir}`,
-    ]);
+    const result = await vs('CreateDynamicVirtualHardDisk', ['C:\\zero.vhd', '0']);
     expect(result.code).toBe(1);
     expect(result.stdout.toString()).toBe('E_INVALIDARG (0x80070057)\n');
   });
 
   it('refuses an unknown method and a missing --volume as usage errors', async () => {
-    const unknown = await vskit(['vs', 'DeleteEverything', '--volume', `C=${tmp.dir}`]);
+    const unknown = await vs('DeleteEverything', []);
     expect(unknown.code).toBe(2);
     expect(errorCode(unknown.stderr)).toBe('USAGE');
     const noVolume = await vskit(['vs', 'GetHardDisk', 'C:\\x.vhd']);

@@ -1,13 +1,14 @@
 /**
- * Runs the BUILT `vskit` (dist/bin.js) as a child process, building it first when dist is
- * missing or older than a source file. Concurrent test files share one build through a lock
- * folder (mkdir is atomic).
+ * What the CLI tests share: running the BUILT `vskit` (dist/bin.js) as a child process, building
+ * it first when dist is missing or older than a source file (concurrent test files share one
+ * build through a lock folder; mkdir is atomic), temporary folders, and seeded test bytes.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** packages/cli */
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -143,6 +144,14 @@ export function vskit(
   return run(process.execPath, [BIN, ...args], options);
 }
 
+/** Runs `vskit args...` and expects it to succeed: exit code 0, nothing on stderr. */
+export async function vskitOk(args: readonly string[], input?: Uint8Array): Promise<ProcessResult> {
+  const result = await vskit(args, input === undefined ? {} : { input });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result;
+}
+
 /** A fresh temporary folder, and a function removing it. */
 export async function tempFolder(
   prefix = 'vskit-cli-',
@@ -184,3 +193,22 @@ export async function peerAvailable(command: string, args: readonly string[]): P
 
 /** Whether missing peers must fail the run instead of skipping. */
 export const REQUIRE_PEERS = process.env.VSKIT_REQUIRE_PEERS === '1';
+
+/**
+ * For a test file that runs the bin: builds it before the file's tests (see {@link ensureBuilt})
+ * and gives them a temporary folder, removed after them. `dir` is there once the tests run.
+ */
+export function builtCliAndTempFolder(): { readonly dir: string } {
+  let folder: Awaited<ReturnType<typeof tempFolder>> | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+    folder = await tempFolder();
+  });
+  afterAll(() => folder?.remove());
+  return {
+    get dir(): string {
+      if (folder === undefined) throw new Error('the temporary folder exists only inside tests');
+      return folder.dir;
+    },
+  };
+}
