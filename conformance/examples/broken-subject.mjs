@@ -31,6 +31,7 @@ const brokenSubject = {
         inner.CreateDynamicVirtualHardDisk(path, sizeMB, out),
       CreateFixedVirtualHardDisk: (path, sizeMB, out) =>
         inner.CreateFixedVirtualHardDisk(path, sizeMB, out),
+      GetHardDisk: (path, out) => inner.GetHardDisk(path, out),
       async CreateDifferencingVirtualHardDisk(imagePath, parentPath, out) {
         const hr = await inner.CreateDifferencingVirtualHardDisk(imagePath, parentPath, out);
         if (hr !== HR.E_ALREADY_EXISTS) return hr;

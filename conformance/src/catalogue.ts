@@ -627,6 +627,112 @@ const CHAINS: readonly Requirement[] = [
   r('OPEN.cycle', 'A chain that leads back to one of its own layers is refused (CHAIN_CYCLE).'),
 ];
 
+/**
+ * IVMVirtualServer.GetHardDisk. SEMANTICS.md gives its HRESULTs only through the general rules
+ * (null pointers, a drive with no volume, the chain rules); where it is silent the requirement
+ * follows vs-api's documented decision and says so.
+ */
+const GET_HARD_DISK: readonly Requirement[] = [
+  r('GHD.E_POINTER.path', 'GetHardDisk: a null or undefined path gives E_POINTER.'),
+  r('GHD.E_POINTER.out', 'GetHardDisk: a null out-parameter gives E_POINTER.'),
+  r(
+    'GHD.E_FILE_NOT_FOUND',
+    'GetHardDisk: no file at the path (its folder exists) gives E_FILE_NOT_FOUND; so does a folder at the path (decision, vs-api).',
+  ),
+  r(
+    'GHD.E_PATH_NOT_FOUND',
+    'GetHardDisk: a drive letter with no host volume, or a missing folder on the way, gives E_PATH_NOT_FOUND.',
+  ),
+  r(
+    'GHD.E_BAD_PATHNAME',
+    'GetHardDisk: an empty, relative or rooted (\\x) path gives E_BAD_PATHNAME: there is no other path to resolve it against (decision, vs-api).',
+  ),
+  r(
+    'GHD.E_INVALID_NAME',
+    'GetHardDisk: a path holding one of * ? : < > / | " or a control character gives E_INVALID_NAME.',
+  ),
+  r(
+    'GHD.VM_E_INVALID_HD_FILE',
+    'GetHardDisk: a file that is not a structurally valid VHD gives VM_E_INVALID_HD_FILE (decision, vs-api).',
+  ),
+  r(
+    'GHD.type',
+    'GetHardDisk on a disk the subject created: Type is the VMHardDiskType (0 Dynamic, 1 FixedSize, 2 Differencing).',
+  ),
+  r(
+    'GHD.size-in-guest',
+    "GetHardDisk: SizeInGuest is the virtual size in bytes (sizeMB x 1,048,576; a differencing disk's is its parent's).",
+  ),
+  r(
+    'GHD.file',
+    'GetHardDisk: File is the absolute path of the image, normalised and in the case given (decision, vs-api).',
+  ),
+  r(
+    'GHD.size-on-host',
+    "GetHardDisk: SizeOnHost is the image file's size in bytes and HostFreeDiskSpace the bytes free on its volume, as the host reports them (decision, vs-api).",
+  ),
+  r(
+    'GHD.parent.differencing',
+    "GetHardDisk on a differencing disk: Parent is the parent's absolute path and get_Parent answers S_OK with it.",
+  ),
+  r(
+    'GHD.parent.none',
+    'GetHardDisk on a dynamic or fixed disk: Parent is null and get_Parent answers S_FALSE.',
+  ),
+  r(
+    'GHD.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'GetHardDisk: when the parent file is replaced by another VHD with a different UUID the call gives VM_E_PARENT_CHILD_ID_MISMATCH.',
+  ),
+  r(
+    'GHD.VM_E_PARENT_PATH_NOT_FOUND',
+    'GetHardDisk: a differencing disk whose parent no locator and no name finds gives VM_E_PARENT_PATH_NOT_FOUND (decision, vs-api).',
+  ),
+  r(
+    'GHD.no-change',
+    'GetHardDisk changes nothing on any volume (snapshot equal), whatever it answers.',
+  ),
+];
+
+/** Opening a chain, through the subject's GetHardDisk. */
+const CHAINS_SUBJECT: readonly Requirement[] = [
+  r(
+    'OPEN.locator-order.w2ru',
+    "A chain moved to another folder (its W2ku stale) still opens: the parent is found by W2ru, relative to the child's folder.",
+  ),
+  r(
+    'OPEN.locator-order.w2ku',
+    'A child moved away from its parent (its W2ru stale) finds the parent by W2ku.',
+  ),
+  r(
+    'OPEN.locator-order.name',
+    "With both locators stale, the parent is found by its Unicode name in the child's folder.",
+  ),
+  r(
+    'OPEN.locator-order.precedence',
+    "When several candidates are files with the right UUID, W2ru wins over W2ku, and W2ku over the name in the child's folder.",
+  ),
+  r(
+    'OPEN.data-space-units.subject',
+    'GetHardDisk opens a child whose locator data space is written in sectors, and one written in bytes.',
+  ),
+  r(
+    'OPEN.name-byte-order.subject',
+    'GetHardDisk finds a parent by a Unicode name stored UTF-16LE as well as UTF-16BE.',
+  ),
+  r(
+    'OPEN.depth-limit.subject',
+    'GetHardDisk on a chain deeper than the depth limit (64 layers and more) answers an error, not a hang (vs-api: VM_E_INVALID_HD_FILE, decision); a chain of 8 opens.',
+  ),
+  r(
+    'OPEN.cycle.subject',
+    'GetHardDisk on a chain that leads back to one of its own layers (a child naming itself, or two naming each other) answers an error, not a hang (vs-api: VM_E_INVALID_HD_FILE, decision).',
+  ),
+  r(
+    'OPEN.confined',
+    'A locator may not lead outside the volumes the host exposes: a W2ku on a drive with no volume is not followed, a W2ru climbing .. stops at the drive root, and every path the subject hands the host is absolute, normalised and on an exposed volume.',
+  ),
+];
+
 /** Invariants of command sequences. */
 const STATEFUL: readonly Requirement[] = [
   r(
@@ -677,6 +783,8 @@ export const CATALOGUE: readonly Requirement[] = [
   ...PATHS,
   ...TASKS,
   ...CHAINS,
+  ...CHAINS_SUBJECT,
+  ...GET_HARD_DISK,
   ...STATEFUL,
   ...CODEC,
 ];

@@ -27,13 +27,14 @@ export interface CliOptions {
   readonly seed?: number;
   readonly path?: string;
   readonly filter?: string;
+  readonly aim?: string;
   readonly json?: string;
   readonly help: boolean;
 }
 
 /** The usage text. */
 export const USAGE = `usage: conformance [--subject MODULE|emulated|node] [--runs N] [--seed S] [--path P]
-                   [--filter PREFIX] [--json FILE]
+                   [--filter PREFIX] [--aim ID] [--json FILE]
 
 Runs the vskit conformance suite against a subject (default: vs-api on emulated volumes) and
 prints one line per requirement. Exit status 0 when every requirement passes, 1 when any fails,
@@ -43,6 +44,7 @@ prints one line per requirement. Exit status 0 when every requirement passes, 1 
   --seed S          fast-check seed (default random, printed)
   --path P          replay one counterexample (use with --seed and --filter from the report)
   --filter PREFIX   only properties whose name or requirement ids start with PREFIX
+  --aim ID          replay a case aimed at one requirement (the report prints it with --path)
   --json FILE       also write the report as JSON
 `;
 
@@ -56,7 +58,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       help = true;
       continue;
     }
-    const match = /^--(subject|runs|seed|path|filter|json)(?:=(.*))?$/.exec(arg);
+    const match = /^--(subject|runs|seed|path|filter|aim|json)(?:=(.*))?$/.exec(arg);
     if (match === null) throw new Error(`unknown option ${arg}`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new Error(`${arg} needs a value`);
@@ -80,6 +82,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...(values.seed === undefined ? {} : { seed: int('seed', -(2 ** 31)) as number }),
     ...(values.path === undefined ? {} : { path: values.path }),
     ...(values.filter === undefined ? {} : { filter: values.filter }),
+    ...(values.aim === undefined ? {} : { aim: values.aim }),
     ...(values.json === undefined ? {} : { json: values.json }),
   };
 }
@@ -147,6 +150,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.filter === undefined ? {} : { filter: options.filter }),
+    ...(options.aim === undefined ? {} : { aim: options.aim }),
     ...(options.subject === undefined ? {} : { subjectModule: options.subject }),
   });
   out.stdout(renderReport(report, { color: tty }));

@@ -13,6 +13,7 @@ export const HR = {
   E_FAIL: 0x80004005,
   E_INVALIDARG: 0x80070057,
   DISP_E_EXCEPTION: 0x80020009,
+  E_FILE_NOT_FOUND: 0x80070002,
   E_PATH_NOT_FOUND: 0x80070003,
   E_BUFFER_OVERFLOW: 0x8007006f,
   E_DISK_FULL: 0x80070070,
@@ -20,6 +21,7 @@ export const HR = {
   E_BAD_PATHNAME: 0x800700a1,
   E_ALREADY_EXISTS: 0x800700b7,
   VM_E_APP_SHUTTING_DOWN: 0xa0040209,
+  VM_E_PARENT_PATH_NOT_FOUND: 0xa0040677,
   VM_E_FILE_TOO_LARGE_FOR_VOLUME: 0xa0040679,
   VM_E_HD_IMAGE_OPEN_FAIL: 0xa004067c,
   VM_E_INVALID_HD_FILE: 0xa0040682,
@@ -37,6 +39,13 @@ export const TASK_RESULT = {
   Cancelled: 1,
   UnexpectedError: 2,
   DiskRelatedError: 4,
+} as const;
+
+/** VMHardDiskType values (IVMHardDisk.Type). */
+export const HARD_DISK_TYPE = {
+  Dynamic: 0,
+  FixedSize: 1,
+  Differencing: 2,
 } as const;
 
 /** `E_ALREADY_EXISTS (0x800700B7)` for a known code, `0x12345678` otherwise. */

@@ -44,6 +44,8 @@ export class ProbeHost implements Host {
   blockedWrites = 0;
   /** Whether the armed fault has fired. */
   faultFired = false;
+  /** Every path handed to the host through this wrapper, in call order (see {@link seen}). */
+  private readonly paths: string[] = [];
 
   constructor(inner: Host) {
     this.inner = inner;
@@ -75,6 +77,20 @@ export class ProbeHost implements Host {
     this.releaseGate = undefined;
   }
 
+  /** The paths handed to the host since the last {@link forgetPaths}, as the server wrote them. */
+  seen(): readonly string[] {
+    return this.paths;
+  }
+
+  /** Starts a fresh record of the paths handed to the host. */
+  forgetPaths(): void {
+    this.paths.length = 0;
+  }
+
+  private see(...paths: string[]): void {
+    if (this.paths.length < 100_000) this.paths.push(...paths);
+  }
+
   /** Throws the armed fault if this call is the chosen one. */
   private tick(operation: ProbeOperation, path?: string): void {
     const fault = this.fault;
@@ -93,6 +109,7 @@ export class ProbeHost implements Host {
     return this.inner.volumeInfo(drive);
   }
   async open(path: string, mode: OpenMode): Promise<HostFile> {
+    this.see(path);
     if (this.unreadable.has(keyOf(path))) throw new HostError('EACCES', 'open', path, 'unreadable');
     this.tick('open', path);
     const file = await this.inner.open(path, mode);
@@ -123,33 +140,42 @@ export class ProbeHost implements Host {
     };
   }
   stat(path: string): Promise<HostStat | undefined> {
+    this.see(path);
     return this.inner.stat(path);
   }
   exists(path: string): Promise<boolean> {
+    this.see(path);
     return this.inner.exists(path);
   }
   async mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
+    this.see(path);
     this.tick('mkdir', path);
     return this.inner.mkdir(path, options);
   }
   readdir(path: string): Promise<string[]> {
+    this.see(path);
     return this.inner.readdir(path);
   }
   async readFile(path: string): Promise<Uint8Array> {
+    this.see(path);
     if (this.unreadable.has(keyOf(path))) throw new HostError('EACCES', 'open', path, 'unreadable');
     return this.inner.readFile(path);
   }
   async writeFile(path: string, data: Uint8Array): Promise<void> {
+    this.see(path);
     this.tick('write', path);
     return this.inner.writeFile(path, data);
   }
   unlink(path: string): Promise<void> {
+    this.see(path);
     return this.inner.unlink(path);
   }
   rmdir(path: string): Promise<void> {
+    this.see(path);
     return this.inner.rmdir(path);
   }
   rename(from: string, to: string): Promise<void> {
+    this.see(from, to);
     return this.inner.rename(from, to);
   }
   isShuttingDown(): boolean {

@@ -45,6 +45,12 @@ export interface PropertyDefinition<T = unknown> {
   readonly runsFactor?: number;
   /** The generated input. */
   arbitrary(subject: Subject): fc.Arbitrary<T>;
+  /**
+   * Input aimed at one requirement the property covers, or `undefined` when it has none. The
+   * runner draws from it when a run left that requirement without a single case, so every
+   * requirement is exercised at least once whatever `--runs` says.
+   */
+  aimAt?(id: string, subject: Subject): fc.Arbitrary<T> | undefined;
   /** Runs one case. */
   check(subject: Subject, value: T, ctx: CaseContext): Promise<void>;
 }

@@ -4,15 +4,17 @@ import type { ConformanceReport } from './runner.js';
 
 const report: ConformanceReport = {
   ok: false,
+  unexercised: 0,
   subject: 'demo',
   subjectModule: './demo.mjs',
   requirements: [
-    { id: 'CDVHD.S_OK', text: 'success', status: 'pass', cases: 12 },
+    { id: 'CDVHD.S_OK', text: 'success', status: 'pass', cases: 12, exercised: true },
     {
       id: 'CDVHD.E_DISK_FULL',
       text: 'Less than 8 MB free gives E_DISK_FULL.',
       status: 'fail',
       cases: 3,
+      exercised: true,
       counterexample: {
         property: 'model.differencing',
         message: 'expected E_DISK_FULL, got S_OK',
@@ -80,6 +82,24 @@ describe('renderReport', () => {
   it('ends with the totals and cases per second', () => {
     expect(renderReport(report).trim().split('\n').at(-1)).toBe(
       '1/2 requirements pass, 1 fail; 40 cases in 2.0 s (20 cases/s)',
+    );
+  });
+});
+
+describe('renderReport on a requirement no case exercised', () => {
+  const unexercised: ConformanceReport = {
+    ...report,
+    unexercised: 1,
+    requirements: [
+      ...report.requirements,
+      { id: 'GHD.type', text: 'type', status: 'pass', cases: 0, exercised: false },
+    ],
+  };
+  it('prints it as n/a and does not count it as passing', () => {
+    const text = renderReport(unexercised);
+    expect(text).toMatch(/^n\/a\s+GHD\.type\s+0 cases \(not exercised: not shown to hold\)$/m);
+    expect(text.trim().split('\n').at(-1)).toBe(
+      '1/3 requirements pass, 1 fail, 1 not exercised; 40 cases in 2.0 s (20 cases/s)',
     );
   });
 });

@@ -28,10 +28,10 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     const status =
       r.status === 'fail'
         ? paint('31', 'FAIL')
-        : r.cases === 0
-          ? paint('33', 'n/a ')
-          : paint('32', 'pass');
-    const note = r.status === 'pass' && r.cases === 0 ? ' (not exercised in this run)' : '';
+        : r.exercised
+          ? paint('32', 'pass')
+          : paint('33', 'n/a ');
+    const note = r.status === 'pass' && !r.exercised ? ' (not exercised: not shown to hold)' : '';
     lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases${note}`);
   }
   const failed = report.requirements.filter((r) => r.status === 'fail');
@@ -48,10 +48,12 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     for (const line of describeValue(ce.value)) lines.push(`    ${line}`);
     lines.push(`  replay: ${command} ${subjectArg(report)}${ce.replay}`);
   }
-  const passed = report.requirements.length - failed.length;
+  const unexercised = report.requirements.filter((r) => r.status === 'pass' && !r.exercised);
+  const passed = report.requirements.length - failed.length - unexercised.length;
+  const notRun = unexercised.length === 0 ? '' : `, ${unexercised.length} not exercised`;
   lines.push(
     '',
-    `${passed}/${report.requirements.length} requirements pass, ${failed.length} fail; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s)`,
+    `${passed}/${report.requirements.length} requirements pass, ${failed.length} fail${notRun}; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s)`,
   );
   return `${lines.join('\n')}\n`;
 }

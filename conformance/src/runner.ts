@@ -26,6 +26,11 @@ export interface RunOptions {
   readonly path?: string;
   /** Runs only properties whose name, or one of whose requirement ids, starts with this. */
   readonly filter?: string;
+  /**
+   * Replays with the input aimed at this requirement (`aimAt`), as a counterexample found by a
+   * targeted case prints it; with `path`.
+   */
+  readonly aim?: string;
   /** The properties to run (default: all of the suite). */
   readonly properties?: readonly PropertyDefinition<unknown>[];
   /** Called after each property. */
@@ -55,12 +60,21 @@ export interface RequirementResult {
   readonly status: 'pass' | 'fail';
   /** Cases that exercised the requirement. */
   readonly cases: number;
+  /**
+   * Whether at least one case exercised it. A requirement with no case is not shown to hold:
+   * its status stays `'pass'` (nothing failed) but the report's `ok` is false and the text
+   * report prints it as `n/a`.
+   */
+  readonly exercised: boolean;
   readonly counterexample?: Counterexample;
 }
 
 /** The outcome of a run. */
 export interface ConformanceReport {
+  /** Every requirement passed and was exercised by at least one case. */
   readonly ok: boolean;
+  /** Requirements that no case exercised (0 in a full default run; see {@link RequirementResult.exercised}). */
+  readonly unexercised: number;
   readonly subject: string;
   /** The module the subject was loaded from, when it was. */
   readonly subjectModule?: string;
@@ -74,6 +88,12 @@ export interface ConformanceReport {
 }
 
 const MAX_PASSES = 12;
+
+/** Cases per attempt aimed at a requirement a run left without a case. */
+const AIMED_RUNS = 10;
+
+/** Attempts (each with its own seed) at a requirement a run left without a case. */
+const AIMED_ATTEMPTS = 4;
 
 /** The longest one case may take. */
 export const CASE_TIMEOUT_MS = 30_000;
@@ -120,12 +140,19 @@ export async function runConformance(
   const covered = new Set<string>();
   let totalCases = 0;
 
-  let done = 0;
-  for (const property of properties) {
-    for (const id of property.covers) covered.add(id);
-    const ignored = new Set<string>();
+  /**
+   * Runs `arbitrary` through `property` until it passes, setting each failing requirement aside
+   * and running again (so one bug does not hide another). Returns the cases of the first pass
+   * and, per requirement, the most cases any pass counted.
+   */
+  const runPasses = async (
+    property: PropertyDefinition<unknown>,
+    arbitrary: fc.Arbitrary<unknown>,
+    run: { numRuns: number; seed: number; path?: string; aim?: string },
+    ignored: Set<string>,
+  ): Promise<{ generated: number; best: Map<string, number> }> => {
     const best = new Map<string, number>();
-    const numRuns = Math.max(1, Math.round(runs * (property.runsFactor ?? 1)));
+    let firstGenerated = 0;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const counts = new Map<string, number>();
       let counting = true;
@@ -142,7 +169,7 @@ export async function runConformance(
           if (!ok) ctx.fail(id, message());
         },
       };
-      const prop = fc.asyncProperty(property.arbitrary(subject), async (value) => {
+      const prop = fc.asyncProperty(arbitrary, async (value) => {
         if (counting) generated++;
         try {
           await property.check(subject, value, ctx);
@@ -153,14 +180,14 @@ export async function runConformance(
         }
       });
       const details = await fc.check(prop, {
-        numRuns,
-        seed,
-        ...(options.path === undefined ? {} : { path: options.path }),
+        numRuns: run.numRuns,
+        seed: run.seed,
+        ...(run.path === undefined ? {} : { path: run.path }),
         endOnFailure: false,
         // a subject that never answers fails its case instead of hanging the run
         timeout: CASE_TIMEOUT_MS,
       });
-      if (pass === 0) totalCases += generated;
+      if (pass === 0) firstGenerated = generated;
       for (const [id, n] of counts) best.set(id, Math.max(best.get(id) ?? 0, n));
       if (!details.failed) break;
       const error = details.errorInstance;
@@ -173,21 +200,83 @@ export async function runConformance(
         : details.counterexample;
       const path = details.counterexamplePath ?? '';
       if (!failures.has(id)) {
+        const aim = run.aim === undefined ? '' : ` --aim ${run.aim}`;
         failures.set(id, {
           property: property.name,
           message: error instanceof Error ? error.message : String(error),
           value: plain(value),
           seed: details.seed,
           path,
-          replay: `--seed ${details.seed} --path ${path} --filter ${property.name}`,
+          replay: `--seed ${details.seed} --path ${path} --filter ${property.name}${aim}`,
         });
       }
       if (!(error instanceof Violation) || ignored.has(id)) break;
       ignored.add(id);
     }
-    for (const [id, n] of best) cases.set(id, (cases.get(id) ?? 0) + n);
+    return { generated: firstGenerated, best };
+  };
+
+  const ignoredBy = new Map<PropertyDefinition<unknown>, Set<string>>();
+  const ignoredOf = (property: PropertyDefinition<unknown>): Set<string> => {
+    const set = ignoredBy.get(property) ?? new Set<string>();
+    ignoredBy.set(property, set);
+    return set;
+  };
+  const add = (counts: ReadonlyMap<string, number>) => {
+    for (const [id, n] of counts) cases.set(id, (cases.get(id) ?? 0) + n);
+  };
+
+  let done = 0;
+  for (const property of properties) {
+    for (const id of property.covers) covered.add(id);
+    const numRuns = Math.max(1, Math.round(runs * (property.runsFactor ?? 1)));
+    const aimed = options.aim === undefined ? undefined : property.aimAt?.(options.aim, subject);
+    const main = await runPasses(
+      property,
+      aimed ?? property.arbitrary(subject),
+      {
+        numRuns,
+        seed,
+        ...(options.path === undefined ? {} : { path: options.path }),
+        ...(aimed === undefined || options.aim === undefined ? {} : { aim: options.aim }),
+      },
+      ignoredOf(property),
+    );
+    totalCases += main.generated;
+    add(main.best);
     done++;
     options.onProgress?.(property.name, done, properties.length);
+  }
+
+  // Every requirement gets at least one case: one that the run left without any is aimed at
+  // (`aimAt` of a property covering it, or more of that property's own cases with other seeds).
+  // A replay (`path`, `aim`) runs only what it replays.
+  if (options.path === undefined && options.aim === undefined) {
+    for (const id of covered) {
+      const owners = properties.filter((property) => property.covers.includes(id));
+      const aiming = owners.filter((property) => property.aimAt?.(id, subject) !== undefined);
+      const candidates = aiming.length > 0 ? aiming : owners;
+      for (let attempt = 0; attempt < AIMED_ATTEMPTS && candidates.length > 0; attempt++) {
+        if ((cases.get(id) ?? 0) > 0 || failures.has(id)) break;
+        const property = candidates[attempt % candidates.length] as PropertyDefinition<unknown>;
+        const target = property.aimAt?.(id, subject);
+        const extra = await runPasses(
+          property,
+          target ?? property.arbitrary(subject),
+          {
+            numRuns:
+              target === undefined
+                ? Math.max(1, Math.round(runs * (property.runsFactor ?? 1)))
+                : AIMED_RUNS,
+            seed: seed + 1 + attempt,
+            ...(target === undefined ? {} : { aim: id }),
+          },
+          ignoredOf(property),
+        );
+        totalCases += extra.generated;
+        add(extra.best);
+      }
+    }
   }
 
   const durationMs = performance.now() - started;
@@ -195,16 +284,20 @@ export async function runConformance(
     covered.has(requirement.id),
   ).map((requirement) => {
     const counterexample = failures.get(requirement.id);
+    const n = cases.get(requirement.id) ?? 0;
     return {
       id: requirement.id,
       text: requirement.text,
       status: counterexample === undefined ? 'pass' : 'fail',
-      cases: cases.get(requirement.id) ?? 0,
+      cases: n,
+      exercised: n > 0 || counterexample !== undefined,
       ...(counterexample === undefined ? {} : { counterexample }),
     };
   });
+  const unexercised = requirements.filter((requirement) => !requirement.exercised).length;
   return {
-    ok: requirements.every((requirement) => requirement.status === 'pass'),
+    ok: unexercised === 0 && requirements.every((requirement) => requirement.status === 'pass'),
+    unexercised,
     subject: subject.name,
     ...(options.subjectModule === undefined ? {} : { subjectModule: options.subjectModule }),
     requirements,

@@ -28,6 +28,26 @@ export interface ComTask {
 }
 
 /**
+ * IVMHardDisk as the suite reads it (what GetHardDisk fills in). Properties may be plain values
+ * or getters.
+ */
+export interface ComHardDisk {
+  readonly File: string;
+  /** VMHardDiskType: 0 Dynamic, 1 FixedSize, 2 Differencing. */
+  readonly Type: number;
+  /** The virtual size in bytes. */
+  readonly SizeInGuest: number;
+  /** The image file's size in bytes. */
+  readonly SizeOnHost: number;
+  /** Bytes free on the image's volume. */
+  readonly HostFreeDiskSpace: number;
+  /** The parent's path, or `null` for a disk without a parent. */
+  readonly Parent: string | null;
+  /** S_OK and the parent's path, or S_FALSE and `null` for a disk without a parent. */
+  get_Parent(parent: OutParam<string> | null): Promise<number> | number;
+}
+
+/**
  * The IVMVirtualServer disk methods the suite calls, COM-shaped. The out-parameter is typed
  * `OutParam<never>` so any implementation's own task type fits; the suite reads it as
  * {@link ComTask}.
@@ -48,6 +68,25 @@ export interface ComServer {
     sizeMB: number,
     diskTask: OutParam<never> | null,
   ): Promise<number> | number;
+  /**
+   * IVMVirtualServer.GetHardDisk; the out-parameter receives a {@link ComHardDisk}. Optional so
+   * older subjects still load; without it every `GHD.*` and subject-level `OPEN.*` requirement
+   * fails.
+   */
+  GetHardDisk?(
+    path: string | null | undefined,
+    hardDisk: OutParam<never> | null,
+  ): Promise<number> | number;
+}
+
+/** A promise-face hard disk (vs-api's `VMHardDisk` shape). */
+export interface PromiseHardDisk {
+  readonly file: string;
+  readonly type: number;
+  readonly sizeInGuest: number;
+  readonly sizeOnHost: number;
+  readonly hostFreeDiskSpace: number;
+  readonly parent: string | null;
 }
 
 /** A promise-face task (vs-api's `VMTask` shape). */
@@ -69,6 +108,8 @@ export interface PromiseServer {
   createDifferencingVirtualHardDisk(imagePath: unknown, parentPath: unknown): Promise<PromiseTask>;
   createDynamicVirtualHardDisk(imagePath: unknown, sizeMB: number): Promise<PromiseTask>;
   createFixedVirtualHardDisk(imagePath: unknown, sizeMB: number): Promise<PromiseTask>;
+  /** IVMVirtualServer.GetHardDisk (optional, see {@link ComServer.GetHardDisk}). */
+  getHardDisk?(path: unknown): Promise<PromiseHardDisk>;
 }
 
 /** An implementation under test. */
@@ -141,6 +182,22 @@ function comTaskOf(task: PromiseTask): ComTask {
   };
 }
 
+function comHardDiskOf(disk: PromiseHardDisk): ComHardDisk {
+  return {
+    File: disk.file,
+    Type: disk.type,
+    SizeInGuest: disk.sizeInGuest,
+    SizeOnHost: disk.sizeOnHost,
+    HostFreeDiskSpace: disk.hostFreeDiskSpace,
+    Parent: disk.parent,
+    get_Parent(parent) {
+      if (parent === null || typeof parent !== 'object') return HR.E_POINTER;
+      parent.value = disk.parent;
+      return disk.parent === null ? HR.S_FALSE : HR.S_OK;
+    },
+  };
+}
+
 function isComServer(server: ComServer | PromiseServer): server is ComServer {
   return typeof (server as ComServer).CreateDifferencingVirtualHardDisk === 'function';
 }
@@ -160,7 +217,22 @@ export function toCom(server: ComServer | PromiseServer): ComServer {
       return hresultOfError(error);
     }
   };
+  const getHardDisk = server.getHardDisk?.bind(server);
   return {
+    ...(getHardDisk === undefined
+      ? {}
+      : {
+          async GetHardDisk(path, out) {
+            const disk = out as OutParam<ComHardDisk> | null;
+            if (disk === null || typeof disk !== 'object') return HR.E_POINTER;
+            try {
+              disk.value = comHardDiskOf(await getHardDisk(path));
+              return HR.S_OK;
+            } catch (error) {
+              return hresultOfError(error);
+            }
+          },
+        }),
     CreateDifferencingVirtualHardDisk: (imagePath, parentPath, out) =>
       call(out, () => server.createDifferencingVirtualHardDisk(imagePath, parentPath)),
     CreateDynamicVirtualHardDisk: (imagePath, sizeMB, out) =>

@@ -1,9 +1,16 @@
-import { decodeDynamicHeader, decodeFooter, geometryForSize } from '@vskit/vhd-format';
+import {
+  decodeDynamicHeader,
+  decodeFooter,
+  geometryForSize,
+  memoryFile,
+  openImage,
+} from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
   buildDynamicHeader,
   buildFooter,
   checksum,
+  differencingImage,
   dynamicImage,
   fixedImage,
   geometryBytes,
@@ -41,5 +48,30 @@ describe("the suite's own VHD bytes", () => {
     expect(fixed.extents.reduce((n, e) => n + e.bytes.length, 0)).toBe(4096 + 512);
     const dynamic = dynamicImage(8 * 2 ** 20, 0, new Uint8Array(16));
     expect(dynamic.length).toBe(1536 + 512 + 512 + 2 * 2 ** 20 + 512);
+  });
+  it('differencingImage writes a child that vhd-format opens strictly, locators in either unit', async () => {
+    const parentUniqueId = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
+    const bytes = differencingImage({
+      sizeBytes: 8 * 2 ** 20,
+      timestamp: 77,
+      uniqueId: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+      parentUniqueId,
+      parentTimestamp: 66,
+      parentName: 'Été.vhd',
+      locators: [
+        { code: 'W2ku', path: 'C:\\base\\Été.vhd' },
+        { code: 'W2ru', path: '..\\base\\Été.vhd', spaceIn: 'sectors' },
+      ],
+    });
+    const image = await openImage(memoryFile(bytes), { strict: true });
+    expect(image.type).toBe('differencing');
+    expect(image.virtualSize).toBe(8 * 2 ** 20);
+    expect(image.parent?.unicodeName).toBe('Été.vhd');
+    expect([...(image.parent?.uniqueId ?? [])]).toEqual([...parentUniqueId]);
+    expect(image.parent?.locators.map((l) => `${l.platform}:${l.path}`)).toEqual([
+      'W2ku:C:\\base\\Été.vhd',
+      'W2ru:..\\base\\Été.vhd',
+    ]);
+    await image.close();
   });
 });

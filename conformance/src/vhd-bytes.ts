@@ -247,3 +247,75 @@ export function encodeUtf16(text: string, littleEndian: boolean): Uint8Array {
 export function vhdSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000) - VHD_EPOCH_SECONDS;
 }
+
+/** One parent locator entry of a differencing header built here. */
+export interface LocatorSpec {
+  /** Platform code: `W2ru`, `W2ku`, ... */
+  readonly code: string;
+  /** The path, stored UTF-16LE. */
+  readonly path: string;
+  /** How the data space field is written (default bytes, as Microsoft's tools do). */
+  readonly spaceIn?: 'bytes' | 'sectors';
+}
+
+/** What a differencing disk built here records. */
+export interface DifferencingFields {
+  readonly sizeBytes: number;
+  readonly timestamp: number;
+  readonly uniqueId: Uint8Array;
+  readonly parentUniqueId: Uint8Array;
+  readonly parentTimestamp: number;
+  /** The parent Unicode name (UTF-16BE unless `nameLittleEndian`). */
+  readonly parentName: string;
+  readonly nameLittleEndian?: boolean;
+  /** Up to 8 locators, in entry order. */
+  readonly locators: readonly LocatorSpec[];
+}
+
+/**
+ * A whole differencing disk with 2 MiB blocks and nothing allocated: footer copy, dynamic header
+ * with the parent fields and locator entries, an empty BAT, each locator's data in its own
+ * 512-byte sector after the BAT, and the footer.
+ */
+export function differencingImage(fields: DifferencingFields): Uint8Array {
+  const block = 2 * 1024 * 1024;
+  const entries = Math.ceil(fields.sizeBytes / block);
+  const batBytes = Math.ceil((entries * 4) / 512) * 512;
+  const locators = fields.locators.slice(0, 8);
+  const dataAt = 1536 + batBytes;
+  const spaces = locators.map((l) => Math.max(512, Math.ceil((l.path.length * 2) / 512) * 512));
+  const length = dataAt + spaces.reduce((a, b) => a + b, 0) + 512;
+  const bytes = new Uint8Array(length);
+  const footer = buildFooter({
+    diskType: 4,
+    sizeBytes: fields.sizeBytes,
+    timestamp: fields.timestamp,
+    uniqueId: fields.uniqueId,
+  });
+  bytes.set(footer, 0);
+  bytes.set(footer, length - 512);
+  const header = buildDynamicHeader(fields.sizeBytes, block);
+  const hv = view(header);
+  header.set(fields.parentUniqueId.subarray(0, 16), HEADER.parentUniqueId);
+  hv.setUint32(HEADER.parentTimestamp, fields.parentTimestamp);
+  header.set(
+    encodeUtf16(fields.parentName.slice(0, 256), fields.nameLittleEndian ?? false),
+    HEADER.parentUnicodeName,
+  );
+  let at = dataAt;
+  locators.forEach((locator, i) => {
+    const entry = HEADER.parentLocators + 24 * i;
+    const data = encodeUtf16(locator.path, true);
+    const space = spaces[i] as number;
+    writeAscii(header, entry, locator.code);
+    hv.setUint32(entry + 4, locator.spaceIn === 'sectors' ? space / 512 : space);
+    hv.setUint32(entry + 8, data.length);
+    writeU64(header, entry + 16, at);
+    bytes.set(data, at);
+    at += space;
+  });
+  hv.setUint32(HEADER.checksum, checksum(header, HEADER.checksum));
+  bytes.set(header, 512);
+  bytes.fill(0xff, 1536, 1536 + batBytes);
+  return bytes;
+}

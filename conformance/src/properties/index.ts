@@ -8,7 +8,9 @@ import { childFile } from './child-file.js';
 import { codecNumbers, codecStructures } from './codec.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
+import { getHardDiskProperty } from './get-hard-disk.js';
 import { imageFile } from './image-file.js';
+import { openThroughSubject } from './open-subject.js';
 import { statefulChains } from './stateful.js';
 import { taskFaults } from './task-faults.js';
 import { taskLifecycle } from './tasks.js';
@@ -28,4 +30,6 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   codecStructures,
   codecNumbers,
   chainOpening,
+  openThroughSubject,
+  getHardDiskProperty,
 ] as PropertyDefinition<unknown>[];

@@ -1,0 +1,384 @@
+/**
+ * IVMVirtualServer.GetHardDisk: the facts of disks the subject created (Type, SizeInGuest, File,
+ * SizeOnHost, HostFreeDiskSpace, Parent and get_Parent), its argument and path checks, a file
+ * that is not a VHD, a replaced parent (UUID mismatch), a parent that cannot be found, and that
+ * the call changes nothing on any volume.
+ * @module
+ */
+import { type HostSnapshot, windowsPath } from '@vskit/host';
+import fc from 'fast-check';
+import { describeHr, HARD_DISK_TYPE, HR } from '../hresults.js';
+import { MIB } from '../model.js';
+import { type CaseContext, defineProperty } from '../property.js';
+import { junkBytes, type Prepared, prepare, stableId, writeImage } from '../setup.js';
+import type { Subject } from '../subject.js';
+import { dynamicImage, vhdSeconds } from '../vhd-bytes.js';
+import {
+  createThrough,
+  differencingCall,
+  expectDisk,
+  foldersArb,
+  getHardDisk,
+  NOW,
+  nameArb,
+  pathOf,
+  plainState,
+  samePathText,
+  sizedCall,
+} from './hard-disk-calls.js';
+import { describeDiff, diffSnapshots } from './invoke.js';
+
+/** What a case does. */
+export type GhdKind =
+  | 'created'
+  | 'null-path'
+  | 'null-out'
+  | 'missing'
+  | 'path-not-found'
+  | 'relative'
+  | 'invalid-name'
+  | 'not-a-vhd'
+  | 'mismatch'
+  | 'parent-missing';
+
+/** Every kind, in arbitrary order. */
+export const GHD_KINDS: readonly GhdKind[] = [
+  'created',
+  'null-path',
+  'null-out',
+  'missing',
+  'path-not-found',
+  'relative',
+  'invalid-name',
+  'not-a-vhd',
+  'mismatch',
+  'parent-missing',
+];
+
+/** One generated GetHardDisk case. */
+export interface GhdCase {
+  readonly kind: GhdKind;
+  readonly type: 'dynamic' | 'fixed' | 'differencing';
+  readonly parentType: 'dynamic' | 'fixed';
+  readonly sizeMB: number;
+  readonly folders: readonly string[];
+  readonly name: string;
+  readonly parentName: string;
+  readonly childDrive: 'C' | 'D';
+  readonly parentDrive: 'C' | 'D';
+  /** A variant switch each kind reads its own way (null vs undefined, folder vs nothing, ...). */
+  readonly variant: number;
+  /** Give the path upper-cased, or with a `.` segment (File must come back normalised). */
+  readonly spelling: 'as-created' | 'upper' | 'dot';
+}
+
+const RELATIVE = ['', 'x.vhd', '\\vms\\x.vhd', '.\\x.vhd', '..\\x.vhd'];
+const INVALID = ['*', '?', '<', '>', '|', '"', '/', ':', '\u0001', '\u001f'];
+
+/** Which requirement a kind is charged to. */
+const KIND_ID: Readonly<Record<GhdKind, string>> = {
+  created: 'GHD.type',
+  'null-path': 'GHD.E_POINTER.path',
+  'null-out': 'GHD.E_POINTER.out',
+  missing: 'GHD.E_FILE_NOT_FOUND',
+  'path-not-found': 'GHD.E_PATH_NOT_FOUND',
+  relative: 'GHD.E_BAD_PATHNAME',
+  'invalid-name': 'GHD.E_INVALID_NAME',
+  'not-a-vhd': 'GHD.VM_E_INVALID_HD_FILE',
+  mismatch: 'GHD.VM_E_PARENT_CHILD_ID_MISMATCH',
+  'parent-missing': 'GHD.VM_E_PARENT_PATH_NOT_FOUND',
+};
+
+/** The disks a case creates through the subject: the image, and its parent when differencing. */
+function paths(v: GhdCase): { image: string; parent: string } {
+  const parent = pathOf(v.parentDrive, v.folders, `${v.parentName}.vhd`);
+  const image =
+    v.type === 'differencing'
+      ? pathOf(v.childDrive, [...v.folders, 'kids'], `c-${v.name}.vhd`)
+      : pathOf(v.childDrive, v.folders, `${v.name}.vhd`);
+  return { image, parent };
+}
+
+/** Creates the case's disk (and parent) through the subject; returns the image path. */
+async function createDisks(prepared: Prepared, v: GhdCase, ctx: CaseContext, id: string) {
+  const { image, parent } = paths(v);
+  if (v.type === 'differencing') {
+    await createThrough(prepared, sizedCall(v.parentType, parent, v.sizeMB), ctx, id);
+    await createThrough(prepared, differencingCall(image, parent), ctx, id);
+  } else {
+    await createThrough(prepared, sizedCall(v.type, image, v.sizeMB), ctx, id);
+  }
+  return { image, parent };
+}
+
+function spelt(path: string, spelling: GhdCase['spelling']): string {
+  if (spelling === 'upper') return path.toUpperCase();
+  if (spelling === 'dot') return `${path.slice(0, 3)}.\\${path.slice(3)}`;
+  return path;
+}
+
+async function checkCreated(prepared: Prepared, subject: Subject, v: GhdCase, ctx: CaseContext) {
+  const { image, parent } = await createDisks(prepared, v, ctx, 'GHD.type');
+  const given = spelt(image, v.spelling);
+  const before = await prepared.host.snapshot();
+  const disk = expectDisk(
+    await getHardDisk(prepared, given, ctx, 'GHD.type'),
+    ctx,
+    'GHD.type',
+    given,
+  );
+  const type = Number(disk.Type);
+  const wantType =
+    v.type === 'dynamic'
+      ? HARD_DISK_TYPE.Dynamic
+      : v.type === 'fixed'
+        ? HARD_DISK_TYPE.FixedSize
+        : HARD_DISK_TYPE.Differencing;
+  ctx.exercise('GHD.type');
+  ctx.expect('GHD.type', type === wantType, () => `a ${v.type} disk has Type ${type}`);
+  ctx.exercise('GHD.size-in-guest');
+  const size = Number(disk.SizeInGuest);
+  ctx.expect(
+    'GHD.size-in-guest',
+    size === v.sizeMB * MIB,
+    () => `SizeInGuest ${size} for a ${v.type} disk of ${v.sizeMB} MB`,
+  );
+  ctx.exercise('GHD.file');
+  const wantFile = windowsPath.format(
+    windowsPath.parseAbsolute(given) ?? { drive: '?', segments: [] },
+  );
+  ctx.expect(
+    'GHD.file',
+    disk.File === wantFile,
+    () =>
+      `File ${JSON.stringify(disk.File)} for the path ${JSON.stringify(given)}, expected ${JSON.stringify(wantFile)}`,
+  );
+  ctx.exercise('GHD.size-on-host');
+  const stat = await prepared.host.stat(image);
+  const onHost = Number(disk.SizeOnHost);
+  ctx.expect(
+    'GHD.size-on-host',
+    stat !== undefined && onHost === stat.size,
+    () => `SizeOnHost ${onHost}, the host says the file has ${stat?.size} bytes`,
+  );
+  const free = Number(disk.HostFreeDiskSpace);
+  const hostFree = prepared.host.volumeInfo(v.childDrive)?.freeBytes;
+  ctx.expect(
+    'GHD.size-on-host',
+    subject.exactFreeSpace === false ? Number.isFinite(free) && free >= 0 : free === hostFree,
+    () => `HostFreeDiskSpace ${free}, the host says ${hostFree} bytes are free on ${v.childDrive}:`,
+  );
+  const out: { value: string | null | undefined } = { value: undefined };
+  const hr = Number(await disk.get_Parent(out)) >>> 0;
+  if (v.type === 'differencing') {
+    ctx.exercise('GHD.parent.differencing');
+    ctx.expect(
+      'GHD.parent.differencing',
+      samePathText(disk.Parent, parent) && hr === HR.S_OK && samePathText(out.value, parent),
+      () =>
+        `Parent ${JSON.stringify(disk.Parent)}, get_Parent ${describeHr(hr)} with ${JSON.stringify(out.value)}; the parent is ${parent}`,
+    );
+  } else {
+    ctx.exercise('GHD.parent.none');
+    ctx.expect(
+      'GHD.parent.none',
+      disk.Parent === null && hr === HR.S_FALSE && (out.value === null || out.value === undefined),
+      () =>
+        `a ${v.type} disk: Parent ${JSON.stringify(disk.Parent)}, get_Parent ${describeHr(hr)} with ${JSON.stringify(out.value)}`,
+    );
+  }
+  expectUnchanged(before, await prepared.host.snapshot(), ctx, given);
+}
+
+/** GHD.no-change: the host after GetHardDisk is the host before it. */
+function expectUnchanged(
+  before: HostSnapshot,
+  after: HostSnapshot,
+  ctx: CaseContext,
+  path: unknown,
+): void {
+  const diff = diffSnapshots(before, after);
+  ctx.exercise('GHD.no-change');
+  ctx.expect(
+    'GHD.no-change',
+    diff.added.length + diff.removed.length + diff.changed.length === 0,
+    () => `GetHardDisk(${JSON.stringify(path)}) changed the host: ${describeDiff(diff)}`,
+  );
+}
+
+/** Sets the case up and returns the path to call GetHardDisk with and the HRESULT due. */
+async function arrange(
+  prepared: Prepared,
+  v: GhdCase,
+  ctx: CaseContext,
+): Promise<{ path: string | null | undefined; want: number; nullOut?: boolean }> {
+  const host = prepared.host;
+  const id = KIND_ID[v.kind];
+  const folder = pathOf(v.childDrive, v.folders, '');
+  const here = (name: string) => pathOf(v.childDrive, v.folders, name);
+  switch (v.kind) {
+    case 'null-path':
+      return { path: v.variant % 2 === 0 ? null : undefined, want: HR.E_POINTER };
+    case 'null-out': {
+      const { image } = await createDisks(prepared, v, ctx, id);
+      return { path: image, want: HR.E_POINTER, nullOut: true };
+    }
+    case 'missing': {
+      await host.mkdir(folder, { recursive: true });
+      const target = here(`${v.name}.vhd`);
+      if (v.variant % 2 === 1) await host.mkdir(target);
+      return { path: target, want: HR.E_FILE_NOT_FOUND };
+    }
+    case 'path-not-found':
+      return v.variant % 2 === 0
+        ? { path: pathOf('Q', v.folders, `${v.name}.vhd`), want: HR.E_PATH_NOT_FOUND }
+        : {
+            path: pathOf(v.childDrive, [...v.folders, 'gone'], `${v.name}.vhd`),
+            want: HR.E_PATH_NOT_FOUND,
+          };
+    case 'relative':
+      return { path: RELATIVE[v.variant % RELATIVE.length], want: HR.E_BAD_PATHNAME };
+    case 'invalid-name': {
+      const bad = INVALID[v.variant % INVALID.length] as string;
+      return { path: here(`${v.name}${bad}.vhd`), want: HR.E_INVALID_NAME };
+    }
+    case 'not-a-vhd': {
+      await host.mkdir(folder, { recursive: true });
+      const target = here(`${v.name}.vhd`);
+      await host.writeFile(target, junkBytes(v.variant % 2 === 0 ? 2048 : 300));
+      return { path: target, want: HR.VM_E_INVALID_HD_FILE };
+    }
+    case 'mismatch': {
+      const { image, parent } = await createDisks(
+        prepared,
+        { ...v, type: 'differencing' },
+        ctx,
+        id,
+      );
+      await host.unlink(parent);
+      if (v.variant % 2 === 0) {
+        // another VHD of the same size, built by the suite with its own UUID
+        const stranger = dynamicImage(
+          v.sizeMB * MIB,
+          vhdSeconds(new Date(NOW)),
+          stableId(`other ${parent}`),
+        );
+        await writeImage(host, parent, stranger);
+      } else {
+        // the subject creates another disk at the parent's path: a fresh UUID
+        await createThrough(prepared, sizedCall(v.parentType, parent, v.sizeMB), ctx, id);
+      }
+      return { path: image, want: HR.VM_E_PARENT_CHILD_ID_MISMATCH };
+    }
+    case 'parent-missing': {
+      const { image, parent } = await createDisks(
+        prepared,
+        { ...v, type: 'differencing' },
+        ctx,
+        id,
+      );
+      await host.unlink(parent);
+      return { path: image, want: HR.VM_E_PARENT_PATH_NOT_FOUND };
+    }
+    case 'created':
+      return { path: undefined, want: HR.S_OK };
+  }
+}
+
+async function runCase(subject: Subject, v: GhdCase, ctx: CaseContext): Promise<void> {
+  const prepared = await prepare(subject, plainState());
+  try {
+    if (v.kind === 'created') {
+      await checkCreated(prepared, subject, v, ctx);
+      return;
+    }
+    const id = KIND_ID[v.kind];
+    const { path, want, nullOut } = await arrange(prepared, v, ctx);
+    const before = await prepared.host.snapshot();
+    const outcome = await getHardDisk(prepared, path, ctx, id, nullOut ?? false);
+    ctx.exercise(id);
+    ctx.expect(
+      id,
+      outcome.hr === want,
+      () =>
+        `GetHardDisk(${JSON.stringify(path)}${nullOut ? ', null' : ''}) gave ${describeHr(outcome.hr)}, expected ${describeHr(want)}`,
+    );
+    expectUnchanged(before, await prepared.host.snapshot(), ctx, path);
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/** A case of `kind` (or any kind). */
+export function ghdArb(kinds: readonly GhdKind[] = GHD_KINDS): fc.Arbitrary<GhdCase> {
+  return fc
+    .record({
+      kind: fc.constantFrom(...kinds),
+      type: fc.constantFrom('dynamic', 'fixed', 'differencing'),
+      parentType: fc.constantFrom('dynamic', 'fixed'),
+      sizeMB: fc.integer({ min: 3, max: 64 }),
+      folders: foldersArb,
+      name: nameArb,
+      parentName: nameArb,
+      childDrive: fc.constantFrom('C', 'D'),
+      parentDrive: fc.constantFrom('C', 'D'),
+      variant: fc.nat({ max: 99 }),
+      spelling: fc.constantFrom('as-created', 'upper', 'dot'),
+    })
+    .map((v): GhdCase => {
+      // fixed images are written in full: keep them small
+      const fixed = v.type === 'fixed' || v.parentType === 'fixed';
+      return { ...v, sizeMB: fixed ? 3 + (v.sizeMB % 6) : v.sizeMB };
+    });
+}
+
+/** The kinds that exercise each requirement (for cases aimed at one requirement). */
+const AIMS: Readonly<Record<string, readonly GhdKind[]>> = {
+  ...Object.fromEntries(Object.entries(KIND_ID).map(([kind, id]) => [id, [kind as GhdKind]])),
+  'GHD.size-in-guest': ['created'],
+  'GHD.file': ['created'],
+  'GHD.size-on-host': ['created'],
+  'GHD.parent.differencing': ['created'],
+  'GHD.parent.none': ['created'],
+  'GHD.no-change': GHD_KINDS,
+};
+
+/** GetHardDisk. */
+export const getHardDiskProperty = defineProperty<GhdCase>({
+  name: 'get-hard-disk',
+  covers: [
+    'GHD.E_POINTER.path',
+    'GHD.E_POINTER.out',
+    'GHD.E_FILE_NOT_FOUND',
+    'GHD.E_PATH_NOT_FOUND',
+    'GHD.E_BAD_PATHNAME',
+    'GHD.E_INVALID_NAME',
+    'GHD.VM_E_INVALID_HD_FILE',
+    'GHD.type',
+    'GHD.size-in-guest',
+    'GHD.file',
+    'GHD.size-on-host',
+    'GHD.parent.differencing',
+    'GHD.parent.none',
+    'GHD.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'GHD.VM_E_PARENT_PATH_NOT_FOUND',
+    'GHD.no-change',
+  ],
+  primary: 'GHD.type',
+  arbitrary: () => ghdArb(),
+  aimAt(id) {
+    const kinds = AIMS[id];
+    if (kinds === undefined) return undefined;
+    const arb = ghdArb(kinds);
+    if (id === 'GHD.parent.differencing')
+      return arb.map((v) => ({ ...v, type: 'differencing' as const }));
+    if (id === 'GHD.parent.none') {
+      return arb.map((v) => ({
+        ...v,
+        type: v.type === 'differencing' ? ('dynamic' as const) : v.type,
+      }));
+    }
+    return arb;
+  },
+  check: (subject, v, ctx) => runCase(subject, v, ctx),
+});
