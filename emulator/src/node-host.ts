@@ -146,7 +146,11 @@ class NodeHost extends HostBase implements Host {
     if (mode !== 'read' && mode !== 'readWrite' && mode !== 'createNew') {
       throw new HostError('EINVAL', 'open', String(path), `unknown mode ${String(mode)}`);
     }
-    const at = await this.#resolve(path, 'open');
+    return this.#openAt(await this.#resolve(path, 'open'), path, mode);
+  }
+
+  /** Opens what `open(path, mode)` resolved to `at`. */
+  async #openAt(at: Resolved, path: string, mode: OpenMode): Promise<HostFile> {
     let real: string;
     if (mode === 'createNew') {
       if (at.missing.length === 0) throw new HostError('EEXIST', 'open', path);
@@ -235,7 +239,7 @@ class NodeHost extends HostBase implements Host {
         throw new HostError('ENOSPC', 'writeFile', path);
       }
     }
-    const file = await this.open(path, exists ? 'readWrite' : 'createNew');
+    const file = await this.#openAt(at, path, exists ? 'readWrite' : 'createNew');
     await withFile(file, async () => {
       if (exists) await file.truncate(0);
       await file.write(data, 0);
