@@ -7,7 +7,6 @@ import {
   DEFAULT_BLOCK_SIZE,
   DISK_TYPE_CODES,
   FOOTER_SIZE,
-  HEADER_SIZE,
   HEADER_VERSION,
   LOCATOR_COUNT,
 } from '../constants.js';
@@ -155,9 +154,4 @@ export async function createDynamic(
     blockSize,
   );
   await writeSparseImage(file, footer, header, new Uint8Array(0), o);
-}
-
-/** Bytes of metadata before the first block of an image we create (for tests and tools). */
-export function metadataEnd(maxTableEntries: number, locatorBytes = 0): number {
-  return HEADER_OFFSET + HEADER_SIZE + batByteSize(maxTableEntries) + locatorBytes;
 }
