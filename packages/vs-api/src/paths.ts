@@ -102,6 +102,12 @@ export function checkResolvedLength(path: WindowsPath, argument: string): void {
   }
 }
 
+/** The folders on the way to `path`, outermost first: `C:\a`, `C:\a\b` for `C:\a\b\x.vhd`. */
+export function foldersOnTheWay(path: WindowsPath): WindowsPath[] {
+  const { drive, segments } = windowsPath.dirname(path);
+  return segments.map((_, index) => ({ drive, segments: segments.slice(0, index + 1) }));
+}
+
 /**
  * What is at `path`, or `undefined` when nothing is (also when a component of its folder is
  * missing or a file: the host then reports ENOENT or ENOTDIR).
@@ -177,17 +183,10 @@ export async function checkNewImagePath(
 async function checkImageLocation(host: Host, image: WindowsPath): Promise<ImageLocation> {
   const argument = 'imagePath';
   const volume = requireVolume(host, image, argument);
-  const folder = windowsPath.dirname(image);
-  for (let depth = 1; depth <= folder.segments.length; depth++) {
-    const prefix: WindowsPath = { drive: folder.drive, segments: folder.segments.slice(0, depth) };
+  const folders = foldersOnTheWay(image);
+  for (const [index, prefix] of folders.entries()) {
     const stat = await statEntry(host, prefix);
-    if (stat === undefined) {
-      const missingFolders: WindowsPath[] = [];
-      for (let d = depth; d <= folder.segments.length; d++) {
-        missingFolders.push({ drive: folder.drive, segments: folder.segments.slice(0, d) });
-      }
-      return { volume, missingFolders };
-    }
+    if (stat === undefined) return { volume, missingFolders: folders.slice(index) };
     if (stat.kind === 'file') {
       throw new VsError(
         'E_PATH_NOT_FOUND',

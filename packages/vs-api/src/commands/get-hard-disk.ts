@@ -13,6 +13,7 @@ import {
   checkCharacters,
   checkGivenLength,
   checkResolvedLength,
+  foldersOnTheWay,
   type PathArgument,
   requireAbsolute,
   requirePath,
@@ -48,9 +49,7 @@ const TYPES: Readonly<Record<DiskType, VMHardDiskType>> = {
 
 /** E_PATH_NOT_FOUND when a folder on the way to `path` is missing or is a file. */
 async function requireFolder(context: ServerContext, path: WindowsPath): Promise<void> {
-  const folder = windowsPath.dirname(path);
-  for (let depth = 1; depth <= folder.segments.length; depth++) {
-    const prefix: WindowsPath = { drive: folder.drive, segments: folder.segments.slice(0, depth) };
+  for (const prefix of foldersOnTheWay(path)) {
     const stat = await statEntry(context.host, prefix);
     if (stat?.kind !== 'directory') {
       throw new VsError(
