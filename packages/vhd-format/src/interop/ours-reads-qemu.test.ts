@@ -4,13 +4,13 @@
  * and what we then write into qemu's image, qemu reads back.
  */
 import { openNodeFile } from '@vskit/emulator';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { check } from '../index.js';
 import { applyWrites, firstDifference, seededWrites } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
 import { openChainAt, readImage, writeImage } from './__fixtures__/images.js';
 import { qemuCreate, qemuInfo, qemuIo, qemuReadAll } from './__fixtures__/qemu.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 
 const MiB = 2 ** 20;
 
@@ -61,13 +61,7 @@ const CASES: readonly Case[] = [
 ];
 
 describeWithPeer('qemu', 'we read the images qemu-img creates and qemu-io fills', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('ours-reads-qemu');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('ours-reads-qemu');
 
   CASES.forEach((c, index) => {
     it(`${c.name}: same size and bytes as qemu-img convert, and qemu reads our writes into it`, async () => {

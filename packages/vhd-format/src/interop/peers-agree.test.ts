@@ -3,26 +3,20 @@
  * qemu-io fills, qemu-img convert, pyvhdi and vhd-lib 0.7.2 return the same bytes, and qemu-io's
  * own pattern reads confirm what was written.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { firstDifference } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
 import { peerStatus } from './__fixtures__/peers.js';
 import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
 import { qemuCreate, qemuInfo, qemuIo, qemuReadAll } from './__fixtures__/qemu.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 import { vhdLibReadAll } from './__fixtures__/vhd-lib.js';
 
 const MiB = 2 ** 20;
 const FILL = ['write -P 0xab 1M 64k', 'write -P 0xcd 3000 5000', 'write -P 0x11 4M 2M'];
 
 describeWithPeer('qemu', 'peers agree on images qemu creates', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('peers-agree');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('peers-agree');
 
   it('qemu-io reads back its own patterns, and convert shows them at the same offsets', async () => {
     const path = dir.file('dyn.vhd');

@@ -12,13 +12,13 @@
  * reads this block as we do (vhd-lib-reads-our-chains.test.ts), so pyvhdi is the outlier.
  */
 import { openNodeFile } from '@vskit/emulator';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { decodeDynamicHeader, decodeFooter } from '../index.js';
 import { differingSectors, firstDifference, seededBytes } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
 import { createBaseImage, createChildImage, readImage, writeImage } from './__fixtures__/images.js';
 import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 
 const MiB = 2 ** 20;
 const SECTOR = 512;
@@ -68,13 +68,7 @@ function pyvhdiMisreadSectors(pattern: readonly number[]): number[] {
 }
 
 describeWithPeer('pyvhdi', 'pitfall 18: pyvhdi and a partly written child block', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('pyvhdi-partial');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('pyvhdi-partial');
 
   it('with bitmap byte 0x40, pyvhdi reads zeros for sectors 2-7; we read the parent there, as the spec says', async () => {
     const parent = dir.file('parent.vhd');

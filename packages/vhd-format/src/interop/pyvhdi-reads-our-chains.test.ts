@@ -5,7 +5,7 @@
  * the partly written bitmap byte it misreads is pinned in pyvhdi-partial-block.test.ts), so
  * every comparison here is strict.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   applyWrites,
   firstDifference,
@@ -24,7 +24,7 @@ import {
 import { peerStatus } from './__fixtures__/peers.js';
 import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
 import { qemuCreate, qemuInfo, qemuIo, qemuReadAll } from './__fixtures__/qemu.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 
 const MiB = 2 ** 20;
 const BLOCK = 2 * MiB;
@@ -76,13 +76,7 @@ const CASES: readonly Case[] = [
 ];
 
 describeWithPeer('pyvhdi', 'pyvhdi reads our differencing chains', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('pyvhdi-chains');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('pyvhdi-chains');
 
   CASES.forEach((c, index) => {
     it(`${c.name}: pyvhdi, our openChain and the model agree byte for byte`, async () => {

@@ -4,7 +4,7 @@
  * checker for vpc, and `qemu-img convert -f vpc -O raw` (pitfall 20) returns our bytes.
  */
 import { openNodeFile } from '@vskit/emulator';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MAX_VIRTUAL_SIZE, openImage } from '../index.js';
 import {
   applyWrites,
@@ -23,7 +23,7 @@ import {
   writeImage,
 } from './__fixtures__/images.js';
 import { qemuCheck, qemuInfo, qemuIo, qemuReadAll } from './__fixtures__/qemu.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -101,13 +101,7 @@ const CASES: readonly Case[] = [
 ];
 
 describeWithPeer('qemu', 'qemu-img reads the images we create', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('qemu-reads-ours');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('qemu-reads-ours');
 
   CASES.forEach(({ name, spec }, index) => {
     it(`${name}: qemu-img info and convert agree with what we wrote`, async () => {

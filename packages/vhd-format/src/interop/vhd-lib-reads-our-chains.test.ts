@@ -4,7 +4,7 @@
  * 17), so it reads partly written child blocks, including the bitmap byte 0x40 that pyvhdi
  * misreads (pitfall 18), and agrees with us and with the spec there.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   applyWrites,
   differingSectors,
@@ -15,20 +15,14 @@ import {
 } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
 import { createBaseImage, createChildImage, readImage, writeImage } from './__fixtures__/images.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 import { vhdLibReadChain } from './__fixtures__/vhd-lib.js';
 
 const MiB = 2 ** 20;
 const SECTOR = 512;
 
 describeWithPeer('vhd-lib', 'vhd-lib 0.7.2 reads our differencing chains', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('vhd-lib-chains');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('vhd-lib-chains');
 
   [1, 2, 3].forEach((depth) => {
     it(`depth ${depth}, writes of any length at any byte offset: vhd-lib, openChain and the model agree`, async () => {

@@ -2,11 +2,11 @@
  * vhd-lib 0.7.2 (Xen Orchestra's reader; the version that installs here, pitfall 19) reads the
  * dynamic images we create: its content stream yields the current size and our bytes.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { applyWrites, firstDifference, seededBytes, seededWrites } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
 import { type BaseImageSpec, createBaseImage, writeImage } from './__fixtures__/images.js';
-import { makeTempDir, type TempDir } from './__fixtures__/temp-dir.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
 import { vhdLibReadAll } from './__fixtures__/vhd-lib.js';
 
 const MiB = 2 ** 20;
@@ -24,13 +24,7 @@ const CASES: ReadonlyArray<{ name: string; spec: BaseImageSpec }> = [
 ];
 
 describeWithPeer('vhd-lib', 'vhd-lib 0.7.2 reads the dynamic images we create', () => {
-  let dir: TempDir;
-  beforeAll(async () => {
-    dir = await makeTempDir('vhd-lib');
-  });
-  afterAll(async () => {
-    await dir?.remove();
-  });
+  const dir = suiteTempDir('vhd-lib');
 
   CASES.forEach(({ name, spec }, index) => {
     it(`${name}: createContentStream returns our bytes`, async () => {
