@@ -32,30 +32,19 @@ export class SparseContent {
   read(buffer: Uint8Array, position: number): number {
     if (position >= this.size) return 0;
     const count = Math.min(buffer.length, this.size - position);
-    let done = 0;
-    while (done < count) {
-      const at = position + done;
-      const index = Math.floor(at / CHUNK_BYTES);
-      const offset = at - index * CHUNK_BYTES;
-      const n = Math.min(CHUNK_BYTES - offset, count - done);
+    for (const { index, offset, n, done } of chunkSpans(position, count)) {
       const chunk = this.#chunks.get(index);
       if (chunk === undefined) buffer.fill(0, done, done + n);
       else if (n === CHUNK_BYTES) buffer.set(chunk, done);
       else buffer.set(chunk.subarray(offset, offset + n), done);
-      done += n;
     }
     return count;
   }
 
   /** Writes all of `buffer` at `position`, growing the size if needed. The caller checks space. */
   write(buffer: Uint8Array, position: number): void {
-    let done = 0;
     const count = buffer.length;
-    while (done < count) {
-      const at = position + done;
-      const index = Math.floor(at / CHUNK_BYTES);
-      const offset = at - index * CHUNK_BYTES;
-      const n = Math.min(CHUNK_BYTES - offset, count - done);
+    for (const { index, offset, n, done } of chunkSpans(position, count)) {
       const piece = buffer.subarray(done, done + n);
       let chunk = this.#chunks.get(index);
       if (chunk === undefined) {
@@ -76,7 +65,6 @@ export class SparseContent {
         }
         chunk.set(piece, offset);
       }
-      done += n;
     }
     if (position + count > this.size) this.size = position + count;
   }
@@ -141,6 +129,27 @@ export class SparseContent {
       }
     }
     return contentDigest(size, pieces());
+  }
+}
+
+/** One chunk's part of a byte range: `n` bytes at `offset` in chunk `index`, `done` into the range. */
+interface ChunkSpan {
+  readonly index: number;
+  readonly offset: number;
+  readonly n: number;
+  readonly done: number;
+}
+
+/** The chunks the `count` bytes at `position` fall in, in order. */
+function* chunkSpans(position: number, count: number): Generator<ChunkSpan> {
+  let done = 0;
+  while (done < count) {
+    const at = position + done;
+    const index = Math.floor(at / CHUNK_BYTES);
+    const offset = at - index * CHUNK_BYTES;
+    const n = Math.min(CHUNK_BYTES - offset, count - done);
+    yield { index, offset, n, done };
+    done += n;
   }
 }
 
