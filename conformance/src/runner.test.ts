@@ -67,4 +67,73 @@ describe('runConformance', () => {
     expect(report.ok).toBe(true);
     expect(report.seed).toBe(1);
   });
+
+  it('aims cases at a requirement the run left without one, so it is exercised', async () => {
+    const aimed = defineProperty<number>({
+      name: 'synthetic.aimed',
+      covers: ['CODEC.geometry', 'CODEC.timestamp'],
+      primary: 'CODEC.geometry',
+      arbitrary: () => fc.constant(0),
+      aimAt: (id) => (id === 'CODEC.timestamp' ? fc.constant(1) : undefined),
+      async check(_subject, n, ctx) {
+        ctx.exercise(n === 1 ? 'CODEC.timestamp' : 'CODEC.geometry');
+      },
+    });
+    const report = await runConformance(emulatedSubject, {
+      runs: 3,
+      seed: 1,
+      properties: [aimed],
+    });
+    expect(report.requirements.map((r) => [r.id, r.cases, r.exercised])).toEqual([
+      ['CODEC.geometry', 3, true],
+      ['CODEC.timestamp', 10, true],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.unexercised).toBe(0);
+  });
+  it('does not count a requirement no case exercised as passed', async () => {
+    const blind = defineProperty<number>({
+      name: 'synthetic.blind',
+      covers: ['CODEC.geometry', 'CODEC.timestamp'],
+      primary: 'CODEC.geometry',
+      arbitrary: () => fc.nat(),
+      async check(_subject, _n, ctx) {
+        ctx.exercise('CODEC.geometry');
+      },
+    });
+    const report = await runConformance(emulatedSubject, { runs: 2, seed: 1, properties: [blind] });
+    const timestamp = report.requirements.find((r) => r.id === 'CODEC.timestamp');
+    expect(timestamp).toMatchObject({ status: 'pass', cases: 0, exercised: false });
+    expect(report.unexercised).toBe(1);
+    expect(report.ok).toBe(false);
+  });
+  it('prints --aim in the replay of a failure an aimed case found, and the replay finds it again', async () => {
+    const hidden = defineProperty<number>({
+      name: 'synthetic.hidden',
+      covers: ['CODEC.geometry', 'CODEC.timestamp'],
+      primary: 'CODEC.geometry',
+      arbitrary: () => fc.constant(0),
+      aimAt: (id) => (id === 'CODEC.timestamp' ? fc.integer({ min: 1, max: 100 }) : undefined),
+      async check(_subject, n, ctx) {
+        if (n === 0) return ctx.exercise('CODEC.geometry');
+        ctx.exercise('CODEC.timestamp');
+        ctx.expect('CODEC.timestamp', n < 50, () => `${n} is 50 or more`);
+      },
+    });
+    const report = await runConformance(emulatedSubject, {
+      runs: 1,
+      seed: 5,
+      properties: [hidden],
+    });
+    const failure = report.requirements.find((r) => r.id === 'CODEC.timestamp')?.counterexample;
+    expect(failure?.replay).toMatch(/--filter synthetic\.hidden --aim CODEC\.timestamp$/);
+    const replay = await runConformance(emulatedSubject, {
+      runs: 1,
+      seed: failure?.seed as number,
+      path: failure?.path as string,
+      aim: 'CODEC.timestamp',
+      properties: [hidden],
+    });
+    expect(replay.requirements.find((r) => r.id === 'CODEC.timestamp')?.status).toBe('fail');
+  });
 });

@@ -266,7 +266,7 @@ export async function runConformance(
           {
             numRuns:
               target === undefined
-                ? Math.max(1, Math.round(runs * (property.runsFactor ?? 1)))
+                ? Math.max(AIMED_RUNS, Math.round(runs * (property.runsFactor ?? 1)))
                 : AIMED_RUNS,
             seed: seed + 1 + attempt,
             ...(target === undefined ? {} : { aim: id }),

@@ -25,10 +25,10 @@ describe('vs-api on the emulated host conforms', () => {
 });
 
 describe('vs-api on the node host (temporary folders) conforms', () => {
-  it('on the dynamic-disk model and the child file, with a few runs', async () => {
+  it('on the dynamic-disk model, the child file, GetHardDisk and chain opening, with a few runs', async () => {
     const { nodeSubject } = await import('./subjects/node.js');
-    const properties = ALL_PROPERTIES.filter(
-      (p) => p.name === 'model.dynamic' || p.name === 'child.file',
+    const properties = ALL_PROPERTIES.filter((p) =>
+      ['model.dynamic', 'child.file', 'get-hard-disk', 'open.subject'].includes(p.name),
     );
     const report = await runConformance(nodeSubject, { runs: 8, seed: 42, properties });
     expect(report.requirements.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual([]);

@@ -247,6 +247,37 @@ async function runCase(
   }
 }
 
+const CASES: readonly Case[] = [
+  'order',
+  'units',
+  'name-order',
+  'uuid',
+  'timestamp',
+  'depth',
+  'cycle',
+];
+
+/** The requirement each case exercises. */
+const CASE_ID: Readonly<Record<Case, string>> = {
+  order: 'OPEN.locator-order',
+  units: 'OPEN.data-space-units',
+  'name-order': 'OPEN.name-byte-order',
+  uuid: 'OPEN.uuid-mismatch',
+  timestamp: 'OPEN.timestamp-warning',
+  depth: 'OPEN.depth-limit',
+  cycle: 'OPEN.cycle',
+};
+
+function chainArb(kinds: readonly Case[]) {
+  return fc.record({
+    kind: fc.constantFrom(...kinds),
+    depth: fc.integer({ min: 1, max: 4 }),
+    sizeMB: fc.integer({ min: 3, max: 64 }),
+    name: fc.constantFrom('p', 'Base', 'данные', 'Été'),
+    skew: fc.oneof(fc.integer({ min: 1, max: 10 ** 6 }), fc.integer({ min: -(10 ** 6), max: -1 })),
+  });
+}
+
 /** Chain opening rules. */
 export const chainOpening = defineProperty({
   name: 'chain.open',
@@ -260,24 +291,10 @@ export const chainOpening = defineProperty({
     'OPEN.cycle',
   ],
   primary: 'OPEN.locator-order',
-  arbitrary: () =>
-    fc.record({
-      kind: fc.constantFrom<Case>(
-        'order',
-        'units',
-        'name-order',
-        'uuid',
-        'timestamp',
-        'depth',
-        'cycle',
-      ),
-      depth: fc.integer({ min: 1, max: 4 }),
-      sizeMB: fc.integer({ min: 3, max: 64 }),
-      name: fc.constantFrom('p', 'Base', 'данные', 'Été'),
-      skew: fc.oneof(
-        fc.integer({ min: 1, max: 10 ** 6 }),
-        fc.integer({ min: -(10 ** 6), max: -1 }),
-      ),
-    }),
+  arbitrary: () => chainArb(CASES),
+  aimAt(id) {
+    const kind = (Object.keys(CASE_ID) as Case[]).find((k) => CASE_ID[k] === id);
+    return kind === undefined ? undefined : chainArb([kind]);
+  },
   check: (_subject, v, ctx) => runCase(v.kind, v, ctx),
 });

@@ -49,7 +49,13 @@ const headerArb = fc
   .map((h) => buildDynamicHeader(h.sectors * 512, 2 ** h.blockShift));
 
 /** A single changed byte: where, and by how much (never zero). */
-const flipArb = (size: number) =>
+interface Flip {
+  readonly at: number;
+  readonly delta: number;
+}
+
+/** A {@link Flip} anywhere in `size` bytes. */
+const flipArb = (size: number): fc.Arbitrary<Flip> =>
   fc.record({ at: fc.nat({ max: size - 1 }), delta: fc.integer({ min: 1, max: 255 }) });
 
 function codeOf(run: () => unknown): string {
@@ -82,6 +88,30 @@ export const codecStructures = defineProperty({
       headerFlip: flipArb(1024),
       cut: fc.nat({ max: 511 }),
     }),
+  aimAt(id) {
+    // a flip inside or outside the 8-byte cookie, for the corruption a requirement names
+    const inside = fc.record({ at: fc.nat({ max: 7 }), delta: fc.integer({ min: 1, max: 255 }) });
+    const outside = (size: number) =>
+      fc.record({
+        at: fc.integer({ min: 8, max: size - 1 }),
+        delta: fc.integer({ min: 1, max: 255 }),
+      });
+    const flips: Record<string, [fc.Arbitrary<Flip>, fc.Arbitrary<Flip>]> = {
+      'CODEC.footer.bad-cookie': [inside, flipArb(1024)],
+      'CODEC.footer.bad-checksum': [outside(512), flipArb(1024)],
+      'CODEC.header.bad-cookie': [flipArb(512), inside],
+      'CODEC.header.bad-checksum': [flipArb(512), outside(1024)],
+    };
+    const pair = flips[id];
+    if (pair === undefined) return undefined;
+    return fc.record({
+      footer: footerArb,
+      header: headerArb,
+      footerFlip: pair[0],
+      headerFlip: pair[1],
+      cut: fc.nat({ max: 511 }),
+    });
+  },
   async check(_subject, v, ctx) {
     ctx.exercise('CODEC.footer.round-trip');
     let again: Uint8Array | undefined;

@@ -5,7 +5,15 @@
  * @module
  */
 import { windowsPath } from '@vskit/host';
-import { type Scenario, scenarioArb } from '../arbitraries/scenario.js';
+import fc from 'fast-check';
+import { Chooser, choicesArb } from '../arbitraries/chooser.js';
+import {
+  aimsOf,
+  buildDifferencing,
+  buildSized,
+  type Scenario,
+  scenarioArb,
+} from '../arbitraries/scenario.js';
 import {
   CATALOGUE,
   type CreateMethod,
@@ -254,10 +262,46 @@ function covers(method: CreateMethod): string[] {
     (id) =>
       id.startsWith(prefix) &&
       !id.includes('.task.') &&
-      !/(shutdown|concurrent|DISP_E_EXCEPTION|\.file$)/.test(id),
+      id !== `${prefix}file` &&
+      !/(shutdown|concurrent|DISP_E_EXCEPTION)/.test(id),
   );
   const pathIds = Object.values(PATH_IDS);
   return [...ids, ...pathIds, 'TASK.wait.infinite'];
+}
+
+/**
+ * Scenarios aimed at one check variant or one order requirement of `method` (`undefined` for
+ * the other requirements: every scenario may exercise them).
+ */
+function aimedScenarioArb(method: CreateMethod, id: string): fc.Arbitrary<Scenario> | undefined {
+  const aims = aimsOf(method).filter((aim) => {
+    if (aim.length === 0) return false;
+    const checks = METHOD_CHECKS[method];
+    const stepOf = (condition: string) =>
+      checks.findIndex((check) => check.variants.some((v) => v.condition === condition));
+    if (aim.length === 1) {
+      const step = checks[stepOf(aim[0] as string)];
+      const variant = step?.variants.find((v) => v.condition === aim[0]);
+      return variant !== undefined && variantId(method, variant) === id;
+    }
+    const [a, b] = [checks[stepOf(aim[0] as string)], checks[stepOf(aim[1] as string)]];
+    return a !== undefined && b !== undefined && orderId(method, a.step, b.step) === id;
+  });
+  if (aims.length === 0) {
+    // a remark needs a successful call with exactly one relative path
+    if (id !== 'CDVHD.remark.relative-image' && id !== 'CDVHD.remark.relative-parent')
+      return undefined;
+    if (method !== 'CreateDifferencingVirtualHardDisk') return undefined;
+    return choicesArb()
+      .map((draws) => buildDifferencing(new Chooser(draws), []))
+      .filter((scenario) => remarks(scenario.call).includes(id));
+  }
+  return fc.tuple(fc.constantFrom(...aims), choicesArb()).map(([aim, draws]) => {
+    const c = new Chooser(draws);
+    return method === 'CreateDifferencingVirtualHardDisk'
+      ? buildDifferencing(c, aim)
+      : buildSized(c, method, aim);
+  });
 }
 
 function modelProperty(name: string, method: CreateMethod, runsFactor: number) {
@@ -267,6 +311,7 @@ function modelProperty(name: string, method: CreateMethod, runsFactor: number) {
     covers: covers(method),
     primary: successId(method),
     arbitrary: () => scenarioArb(method),
+    aimAt: (id) => aimedScenarioArb(method, id),
     check: (subject, scenario, ctx) => checkScenario(subject, scenario, ctx),
   });
 }

@@ -27,6 +27,18 @@ export const taskFaults = defineProperty<{ scenario: Scenario; fault: ProbeFault
   primary: 'CDVHD.DISP_E_EXCEPTION',
   arbitrary: () =>
     fc.record({ scenario: happyArb(['CreateDifferencingVirtualHardDisk']), fault: faultArb }),
+  aimAt(id) {
+    const code =
+      id === 'CDVHD.task.disk-full'
+        ? 'ENOSPC'
+        : id === 'CDVHD.DISP_E_EXCEPTION'
+          ? 'EIO'
+          : undefined;
+    if (code === undefined) return undefined;
+    // the first write always happens: the fault fires
+    const fault = fc.constant<ProbeFault>({ operation: 'write', nth: 1, code });
+    return fc.record({ scenario: happyArb(['CreateDifferencingVirtualHardDisk']), fault });
+  },
   async check(subject, { scenario, fault }, ctx) {
     const prepared = await prepare(subject, scenario.state);
     try {

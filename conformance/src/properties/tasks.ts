@@ -33,6 +33,14 @@ const modeArb: fc.Arbitrary<TaskMode> = fc.oneof(
   fc.record({ kind: fc.constant('cancel-complete' as const) }),
 );
 
+/** The mode that exercises a requirement (the others are exercised by every case). */
+const MODE_OF: Readonly<Record<string, TaskMode['kind']>> = {
+  'TASK.wait.bounded': 'bounded',
+  'TASK.wait.bad-timeout': 'bad-timeout',
+  'TASK.cancel.complete': 'cancel-complete',
+  'TASK.cancel.running': 'cancel-running',
+};
+
 /** IVMTask behaviour on tasks of every creation method. */
 export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode }>({
   name: 'task.lifecycle',
@@ -46,6 +54,12 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
   ],
   primary: 'TASK.success',
   arbitrary: () => fc.record({ scenario: happyArb(CREATE_METHODS), mode: modeArb }),
+  aimAt(id) {
+    const kind = MODE_OF[id];
+    if (kind === undefined) return undefined;
+    const mode = modeArb.filter((m) => m.kind === kind);
+    return fc.record({ scenario: happyArb(CREATE_METHODS), mode });
+  },
   async check(subject, { scenario, mode }, ctx) {
     const prepared = await prepare(subject, scenario.state);
     try {
