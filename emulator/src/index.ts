@@ -15,6 +15,7 @@ export type {
   PowerCutOptions,
 } from './faults.js';
 export { FAULT_OPERATIONS } from './faults.js';
+export type { NodeFileOptions } from './node-file.js';
 export { openNodeFile } from './node-file.js';
 export type { NodeHostOptions, NodeVolumeOptions } from './node-host.js';
 export { createNodeHost } from './node-host.js';

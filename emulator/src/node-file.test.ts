@@ -13,9 +13,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('openNodeFile', () => {
+describe.each(['async', 'sync'] as const)('openNodeFile with io %s', (io) => {
+  const o = { io };
   it('writes, reads back and reports the size', async () => {
-    const file = await openNodeFile(join(dir, 'a.bin'), 'createNew');
+    const file = await openNodeFile(join(dir, 'a.bin'), 'createNew', o);
     await file.write(Uint8Array.of(1, 2, 3, 4), 10);
     expect(await file.size()).toBe(14);
     const buffer = new Uint8Array(20);
@@ -29,34 +30,34 @@ describe('openNodeFile', () => {
 
   it('createNew refuses an existing file with EEXIST', async () => {
     await writeFile(join(dir, 'x'), 'hi');
-    await expect(openNodeFile(join(dir, 'x'), 'createNew')).rejects.toSatisfy((e) =>
+    await expect(openNodeFile(join(dir, 'x'), 'createNew', o)).rejects.toSatisfy((e) =>
       isHostError(e, 'EEXIST'),
     );
   });
 
   it('read mode refuses a missing file with ENOENT', async () => {
-    await expect(openNodeFile(join(dir, 'missing'), 'read')).rejects.toSatisfy((e) =>
+    await expect(openNodeFile(join(dir, 'missing'), 'read', o)).rejects.toSatisfy((e) =>
       isHostError(e, 'ENOENT'),
     );
   });
 
   it('a read-only file refuses writes', async () => {
     await writeFile(join(dir, 'r'), 'hello');
-    const file = await openNodeFile(join(dir, 'r'), 'read');
+    const file = await openNodeFile(join(dir, 'r'), 'read', o);
     await expect(file.write(Uint8Array.of(1), 0)).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
     await expect(file.truncate(0)).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
     await file.close();
   });
 
   it('calls after close reject with EBADF', async () => {
-    const file = await openNodeFile(join(dir, 'c'), 'createNew');
+    const file = await openNodeFile(join(dir, 'c'), 'createNew', o);
     await file.close();
     await expect(file.size()).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
     await expect(file.read(new Uint8Array(1), 0)).rejects.toSatisfy((e) => isHostError(e, 'EBADF'));
   });
 
   it('a negative position is EINVAL', async () => {
-    const file = await openNodeFile(join(dir, 'n'), 'createNew');
+    const file = await openNodeFile(join(dir, 'n'), 'createNew', o);
     await expect(file.write(new Uint8Array(1), -1)).rejects.toSatisfy((e) =>
       isHostError(e, 'EINVAL'),
     );
@@ -65,11 +66,37 @@ describe('openNodeFile', () => {
 
   it('reads a large buffer completely', async () => {
     const data = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
-    const file = await openNodeFile(join(dir, 'big'), 'createNew');
+    const file = await openNodeFile(join(dir, 'big'), 'createNew', o);
     await file.write(data, 0);
     const back = new Uint8Array(data.length);
     expect(await file.read(back, 0)).toBe(data.length);
     expect(Buffer.compare(back, data)).toBe(0);
+    await file.close();
+  });
+});
+
+describe('openNodeFile', () => {
+  it('refuses an unknown io with EINVAL', async () => {
+    await expect(
+      openNodeFile(join(dir, 'u'), 'createNew', { io: 'threads' as 'sync' }),
+    ).rejects.toSatisfy((e) => isHostError(e, 'EINVAL'));
+  });
+
+  it("a sync and an async handle on one file see each other's writes", async () => {
+    const writer = await openNodeFile(join(dir, 's'), 'createNew', { io: 'sync' });
+    const reader = await openNodeFile(join(dir, 's'), 'read');
+    await writer.write(Uint8Array.of(7, 8, 9), 1);
+    const back = new Uint8Array(4);
+    expect(await reader.read(back, 0)).toBe(4);
+    expect([...back]).toEqual([0, 7, 8, 9]);
+    await writer.close();
+    await reader.close();
+  });
+
+  it('a sync read past the end returns 0', async () => {
+    const file = await openNodeFile(join(dir, 'e'), 'createNew', { io: 'sync' });
+    await file.write(Uint8Array.of(1), 0);
+    expect(await file.read(new Uint8Array(8), 100)).toBe(0);
     await file.close();
   });
 });
