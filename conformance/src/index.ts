@@ -16,7 +16,7 @@ export {
 } from './catalogue.js';
 export type { CliIo, CliOptions } from './cli-main.js';
 export { loadSubject, main, parseArgs, USAGE } from './cli-main.js';
-export { describeHr, HR, TASK_RESULT } from './hresults.js';
+export { describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresults.js';
 export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
 export type { ProbeFault, ProbeOperation } from './probe-host.js';
@@ -36,9 +36,11 @@ export type {
 export { runConformance } from './runner.js';
 export type { CreateCall, DiskSpec, EntrySpec, HostState, VolumeSpec } from './state.js';
 export type {
+  ComHardDisk,
   ComServer,
   ComTask,
   OutParam,
+  PromiseHardDisk,
   PromiseServer,
   PromiseTask,
   Subject,

@@ -110,17 +110,10 @@ function exercised(prediction: Prediction): string[] {
       ids.push(orderId(method, decided.step, next.step));
     }
   }
-  if (method === 'CreateDifferencingVirtualHardDisk') {
-    for (const feature of prediction.features) ids.push(PATH_IDS[feature]);
-  } else {
-    for (const feature of [
-      'forward-slash',
-      'control-character',
-      'dotdot-at-root',
-      'case',
-    ] as const) {
-      if (prediction.features.has(feature)) ids.push(PATH_IDS[feature]);
-    }
+  for (const feature of prediction.features) {
+    // a relative imagePath of a sized method is refused: there is no other path to resolve against
+    if (feature === 'relative' && method !== 'CreateDifferencingVirtualHardDisk') continue;
+    ids.push(PATH_IDS[feature]);
   }
   return ids;
 }
@@ -265,7 +258,10 @@ function covers(method: CreateMethod): string[] {
       id !== `${prefix}file` &&
       !/(shutdown|concurrent|DISP_E_EXCEPTION)/.test(id),
   );
-  const pathIds = Object.values(PATH_IDS);
+  const pathIds = Object.values(PATH_IDS).filter(
+    (id) =>
+      method === 'CreateDifferencingVirtualHardDisk' || id !== 'PATH.relative-to-other-folder',
+  );
   return [...ids, ...pathIds, 'TASK.wait.infinite'];
 }
 
