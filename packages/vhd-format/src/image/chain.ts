@@ -164,12 +164,12 @@ function readerFor(layers: readonly VhdLayer[], i: number): LowerReader | undefi
   if (!layer) return undefined;
   const lower = readerFor(layers, i + 1);
   const size = layer.virtualSize;
-  return async (buffer, offset) => {
+  return (buffer, offset) => {
     const end = offset + buffer.length;
     if (end <= size) return layer.read(buffer, offset, lower);
     if (offset >= size) {
       buffer.fill(0);
-      return;
+      return Promise.resolve();
     }
     buffer.fill(0, size - offset);
     return layer.read(buffer.subarray(0, size - offset), offset, lower);
