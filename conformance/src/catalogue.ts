@@ -712,6 +712,10 @@ const CHAINS_SUBJECT: readonly Requirement[] = [
     "When several candidates are files with the right UUID, W2ru wins over W2ku, and W2ku over the name in the child's folder.",
   ),
   r(
+    'OPEN.locator-order.name-is-a-file-name',
+    "The parent Unicode name is a file name looked up in the child's folder only: a name holding a folder (..\\p.vhd, \\A\\p.vhd) or a drive (D:\\x\\p.vhd) finds no parent elsewhere (VM_E_PARENT_PATH_NOT_FOUND, decision, vs-api).",
+  ),
+  r(
     'OPEN.data-space-units.subject',
     'GetHardDisk opens a child whose locator data space is written in sectors, and one written in bytes.',
   ),

@@ -35,6 +35,7 @@ export type OpenKind =
   | 'w2ru'
   | 'w2ku'
   | 'name'
+  | 'name-is-a-file-name'
   | 'precedence'
   | 'units'
   | 'name-order'
@@ -47,6 +48,7 @@ export const OPEN_KINDS: readonly OpenKind[] = [
   'w2ru',
   'w2ku',
   'name',
+  'name-is-a-file-name',
   'precedence',
   'units',
   'name-order',
@@ -60,6 +62,7 @@ const KIND_ID: Readonly<Record<OpenKind, string>> = {
   w2ru: 'OPEN.locator-order.w2ru',
   w2ku: 'OPEN.locator-order.w2ku',
   name: 'OPEN.locator-order.name',
+  'name-is-a-file-name': 'OPEN.locator-order.name-is-a-file-name',
   precedence: 'OPEN.locator-order.precedence',
   units: 'OPEN.data-space-units.subject',
   'name-order': 'OPEN.name-byte-order.subject',
@@ -208,6 +211,32 @@ async function arrange(
       await move(prepared, child, at(elsewhere, childFile));
       await move(prepared, parent, at(elsewhere, parentFile));
       return { target: at(elsewhere, childFile), want: { parent: at(elsewhere, parentFile) } };
+    }
+    case 'name-is-a-file-name': {
+      // the parent sits one folder up, or on the other drive; the child's name for it says
+      // where as a path, and both locators are stale: no candidate is a file in the child's folder
+      const otherDrive = v.drive === 'C' ? 'D' : 'C';
+      const forms = [
+        { name: `..\\${parentFile}`, parent: at(home, parentFile) },
+        { name: `\\${[...home, parentFile].join('\\')}`, parent: at(home, parentFile) },
+        {
+          name: pathOf(otherDrive, home, parentFile),
+          parent: pathOf(otherDrive, home, parentFile),
+        },
+      ];
+      const form = forms[v.variant % forms.length] as (typeof forms)[number];
+      const parentUniqueId = await suiteParent(prepared, form.parent, v.sizeMB);
+      const child = at([...home, 'kids'], childFile);
+      await suiteChild(prepared, child, {
+        sizeMB: v.sizeMB,
+        parentUniqueId,
+        parentName: form.name,
+        locators: [
+          { code: 'W2ku', path: at(['gone'], parentFile) },
+          { code: 'W2ru', path: `..\\gone\\${parentFile}` },
+        ],
+      });
+      return { target: child, want: { error: HR.VM_E_PARENT_PATH_NOT_FOUND } };
     }
     case 'precedence': {
       const { parent, child } = await subjectChain(prepared, v, home, ctx, id);
@@ -413,6 +442,7 @@ export const openThroughSubject = defineProperty<OpenCase>({
     'OPEN.locator-order.w2ru',
     'OPEN.locator-order.w2ku',
     'OPEN.locator-order.name',
+    'OPEN.locator-order.name-is-a-file-name',
     'OPEN.locator-order.precedence',
     'OPEN.data-space-units.subject',
     'OPEN.name-byte-order.subject',
