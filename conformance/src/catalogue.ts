@@ -652,6 +652,18 @@ const GET_HARD_DISK: readonly Requirement[] = [
     'GetHardDisk: a path holding one of * ? : < > / | " or a control character gives E_INVALID_NAME.',
   ),
   r(
+    'GHD.E_BUFFER_OVERFLOW',
+    'GetHardDisk: a path of 260 characters or more gives E_BUFFER_OVERFLOW; a disk at a 259-character path opens.',
+  ),
+  r(
+    'GHD.VM_E_HD_IMAGE_OPEN_FAIL',
+    'GetHardDisk: an image, or a parent in its chain, that the host cannot open or read gives VM_E_HD_IMAGE_OPEN_FAIL (decision, vs-api).',
+  ),
+  r(
+    'GHD.shutdown-does-not-refuse',
+    'GetHardDisk still answers once the host application has begun shutting down: it changes nothing (decision, vs-api).',
+  ),
+  r(
     'GHD.VM_E_INVALID_HD_FILE',
     'GetHardDisk: a file that is not a structurally valid VHD gives VM_E_INVALID_HD_FILE (decision, vs-api).',
   ),
@@ -681,7 +693,7 @@ const GET_HARD_DISK: readonly Requirement[] = [
   ),
   r(
     'GHD.VM_E_PARENT_CHILD_ID_MISMATCH',
-    'GetHardDisk: when the parent file is replaced by another VHD with a different UUID the call gives VM_E_PARENT_CHILD_ID_MISMATCH.',
+    'GetHardDisk: when the parent (or a grandparent) file is replaced by another VHD with a different UUID the call gives VM_E_PARENT_CHILD_ID_MISMATCH.',
   ),
   r(
     'GHD.VM_E_PARENT_PATH_NOT_FOUND',

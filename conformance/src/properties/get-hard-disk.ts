@@ -38,6 +38,9 @@ export type GhdKind =
   | 'relative'
   | 'invalid-name'
   | 'not-a-vhd'
+  | 'long'
+  | 'unreadable'
+  | 'shutting-down'
   | 'mismatch'
   | 'parent-missing';
 
@@ -51,6 +54,9 @@ export const GHD_KINDS: readonly GhdKind[] = [
   'relative',
   'invalid-name',
   'not-a-vhd',
+  'long',
+  'unreadable',
+  'shutting-down',
   'mismatch',
   'parent-missing',
 ];
@@ -85,6 +91,9 @@ const KIND_ID: Readonly<Record<GhdKind, string>> = {
   relative: 'GHD.E_BAD_PATHNAME',
   'invalid-name': 'GHD.E_INVALID_NAME',
   'not-a-vhd': 'GHD.VM_E_INVALID_HD_FILE',
+  long: 'GHD.E_BUFFER_OVERFLOW',
+  unreadable: 'GHD.VM_E_HD_IMAGE_OPEN_FAIL',
+  'shutting-down': 'GHD.shutdown-does-not-refuse',
   mismatch: 'GHD.VM_E_PARENT_CHILD_ID_MISMATCH',
   'parent-missing': 'GHD.VM_E_PARENT_PATH_NOT_FOUND',
 };
@@ -248,6 +257,31 @@ async function arrange(
       await host.writeFile(target, junkBytes(v.variant % 2 === 0 ? 2048 : 300));
       return { path: target, want: HR.VM_E_INVALID_HD_FILE };
     }
+    case 'long': {
+      // C:\long\<segment>\d.vhd of exactly `length` characters
+      const length = v.variant % 2 === 0 ? 259 : 260 + (v.variant % 40);
+      const target = pathOf(v.childDrive, ['long', 'x'.repeat(length - 14)], 'd.vhd');
+      if (length === 259) {
+        await createThrough(prepared, sizedCall('dynamic', target, 3), ctx, id);
+        return { path: target, want: HR.S_OK };
+      }
+      return { path: target, want: HR.E_BUFFER_OVERFLOW };
+    }
+    case 'unreadable': {
+      const { image, parent } = await createDisks(
+        prepared,
+        { ...v, type: v.variant % 2 === 0 ? v.parentType : 'differencing' },
+        ctx,
+        id,
+      );
+      prepared.probe.makeUnreadable(v.variant % 2 === 0 ? image : parent);
+      return { path: image, want: HR.VM_E_HD_IMAGE_OPEN_FAIL };
+    }
+    case 'shutting-down': {
+      const { image } = await createDisks(prepared, v, ctx, id);
+      prepared.host.beginShutdown();
+      return { path: image, want: HR.S_OK };
+    }
     case 'mismatch': {
       const { image, parent } = await createDisks(
         prepared,
@@ -255,6 +289,12 @@ async function arrange(
         ctx,
         id,
       );
+      let top = image;
+      if (v.variant % 4 >= 2) {
+        // one layer more: the replaced parent is the top's grandparent
+        top = pathOf(v.childDrive, [...v.folders, 'kids'], `g-${v.name}.vhd`);
+        await createThrough(prepared, differencingCall(top, image), ctx, id);
+      }
       await host.unlink(parent);
       if (v.variant % 2 === 0) {
         // another VHD of the same size, built by the suite with its own UUID
@@ -268,7 +308,7 @@ async function arrange(
         // the subject creates another disk at the parent's path: a fresh UUID
         await createThrough(prepared, sizedCall(v.parentType, parent, v.sizeMB), ctx, id);
       }
-      return { path: image, want: HR.VM_E_PARENT_CHILD_ID_MISMATCH };
+      return { path: top, want: HR.VM_E_PARENT_CHILD_ID_MISMATCH };
     }
     case 'parent-missing': {
       const { image, parent } = await createDisks(
@@ -354,6 +394,9 @@ export const getHardDiskProperty = defineProperty<GhdCase>({
     'GHD.E_BAD_PATHNAME',
     'GHD.E_INVALID_NAME',
     'GHD.VM_E_INVALID_HD_FILE',
+    'GHD.E_BUFFER_OVERFLOW',
+    'GHD.VM_E_HD_IMAGE_OPEN_FAIL',
+    'GHD.shutdown-does-not-refuse',
     'GHD.type',
     'GHD.size-in-guest',
     'GHD.file',
