@@ -17,6 +17,12 @@ import type { ParentReference, VhdImage } from './types.js';
 /** Reads `buffer.length` bytes at virtual `offset` from the layers below. */
 export type LowerReader = (buffer: Uint8Array, offset: number) => Promise<void>;
 
+/**
+ * Largest first write into a new block that goes out in one write with the block's bitmap
+ * (copying more costs more than the extra write saves).
+ */
+const COMBINED_WRITE_MAX = 64 * 1024;
+
 /** Most sector bitmaps kept in memory per layer (least recently used go first). */
 const BITMAP_CACHE_ENTRIES = 4096;
 
@@ -276,8 +282,16 @@ export class VhdLayer implements VhdImage {
       const blockStart = block * blockSize;
       const pieceEnd = Math.min(end, blockStart + blockSize);
       let entry = this.#bat[block] ?? BLOCK_UNUSED;
-      if (entry === BLOCK_UNUSED) entry = await this.#allocate(block);
       const piece = buffer.subarray(pos - offset, pieceEnd - offset);
+      if (entry === BLOCK_UNUSED) {
+        if (this.type === 'dynamic') {
+          // The new block's data goes in before its BAT entry.
+          await this.#allocate(block, piece, pos - blockStart);
+          pos = pieceEnd;
+          continue;
+        }
+        entry = await this.#allocate(block);
+      }
       if (this.type === 'dynamic') {
         await this.file.write(piece, entry * SECTOR_SIZE + this.#bitmapBytes + (pos - blockStart));
       } else {
@@ -355,11 +369,17 @@ export class VhdLayer implements VhdImage {
   }
 
   /**
-   * Allocates block `index` where the footer was: its bitmap (all set for a dynamic disk, whose
-   * unwritten sectors are zeros; all clear for a differencing disk), zeroed data, the footer at
-   * the new end of file, then the BAT entry.
+   * Allocates block `index` where the footer was. In this order, so that a crash at any point
+   * leaves a file that opens with every acknowledged write: the footer at the new end of file
+   * (the file grows, and the block's bytes read as zeros), the bitmap over the old footer (all
+   * set for a dynamic disk, whose unwritten sectors are zeros; all clear for a differencing
+   * disk), `data` (if given) at `dataOffset` in the block, and last the BAT entry.
+   *
+   * No truncate is needed: the trailing footer is always found in the last 512 (or 511) bytes
+   * of the file, so nothing lies past it that the new block could take in. A small `data` at
+   * the start of the block goes out in the same write as the bitmap.
    */
-  async #allocate(index: number): Promise<number> {
+  async #allocate(index: number, data?: Uint8Array, dataOffset = 0): Promise<number> {
     const position = Math.ceil(this.#footerPos / SECTOR_SIZE) * SECTOR_SIZE;
     const sector = position / SECTOR_SIZE;
     if (sector >= BLOCK_UNUSED) {
@@ -368,17 +388,22 @@ export class VhdLayer implements VhdImage {
       });
     }
     const newEnd = position + this.#stride;
-    const bitmap = new Uint8Array(this.#bitmapBytes);
-    if (this.footer.diskType === DISK_TYPE_CODES.dynamic) bitmap.fill(0xff);
-    await this.file.write(bitmap, position);
-    await this.file.truncate(newEnd);
     await this.file.write(this.#footerBytes, newEnd);
     this.#footerPos = newEnd;
+    const combine = data !== undefined && dataOffset === 0 && data.length <= COMBINED_WRITE_MAX;
+    const head = new Uint8Array(this.#bitmapBytes + (combine ? data.length : 0));
+    const bitmap = head.subarray(0, this.#bitmapBytes);
+    if (this.footer.diskType === DISK_TYPE_CODES.dynamic) bitmap.fill(0xff);
+    if (combine) head.set(data, this.#bitmapBytes);
+    await this.file.write(head, position);
+    if (data !== undefined && !combine) {
+      await this.file.write(data, position + this.#bitmapBytes + dataOffset);
+    }
     const entryBytes = new Uint8Array(4);
     this.#bat[index] = sector;
     encodeBatEntries(this.#bat, index, 1, entryBytes, 0);
     await this.file.write(entryBytes, this.header!.tableOffset + index * 4);
-    this.#cacheBitmap(index, bitmap);
+    this.#cacheBitmap(index, combine ? bitmap.slice() : bitmap);
     return sector;
   }
 
