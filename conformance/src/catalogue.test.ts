@@ -54,6 +54,15 @@ describe('requirement catalogue', () => {
       'CHILD.footer.creator',
       'TASK.wait.bad-timeout',
       'PATH.dotdot-at-root',
+      'GHD.E_POINTER.path',
+      'GHD.E_FILE_NOT_FOUND',
+      'GHD.type',
+      'GHD.parent.none',
+      'GHD.VM_E_PARENT_CHILD_ID_MISMATCH',
+      'OPEN.locator-order.w2ru',
+      'OPEN.locator-order.w2ku',
+      'OPEN.locator-order.name',
+      'OPEN.confined',
     ]) {
       expect(requirement(id)?.id).toBe(id);
     }

@@ -641,7 +641,7 @@ const GET_HARD_DISK: readonly Requirement[] = [
   ),
   r(
     'GHD.E_PATH_NOT_FOUND',
-    'GetHardDisk: a drive letter with no host volume, or a missing folder on the way, gives E_PATH_NOT_FOUND.',
+    'GetHardDisk: a drive letter with no host volume, or a folder on the way that is missing or is a file, gives E_PATH_NOT_FOUND.',
   ),
   r(
     'GHD.E_BAD_PATHNAME',

@@ -239,7 +239,17 @@ async function arrange(
       return { path: target, want: HR.E_FILE_NOT_FOUND };
     }
     case 'path-not-found':
-      return v.variant % 2 === 0
+      if (v.variant % 3 === 2) {
+        // a component of the folder is a file
+        await host.mkdir(folder, { recursive: true });
+        const file = here('blocker.txt');
+        await host.writeFile(file, junkBytes(10));
+        return {
+          path: pathOf(v.childDrive, [...v.folders, 'blocker.txt'], `${v.name}.vhd`),
+          want: HR.E_PATH_NOT_FOUND,
+        };
+      }
+      return v.variant % 3 === 0
         ? { path: pathOf('Q', v.folders, `${v.name}.vhd`), want: HR.E_PATH_NOT_FOUND }
         : {
             path: pathOf(v.childDrive, [...v.folders, 'gone'], `${v.name}.vhd`),
