@@ -1,10 +1,34 @@
 /** Our engine's side of the benches: sequential reads and writes through a chain on real files. */
 import { open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type NodeFileOptions, openNodeFile } from '@vskit/emulator';
+import { openChain, type VhdChain } from '../src/index.js';
 import { createBaseImage, openChainAt } from '../src/interop/__fixtures__/images.js';
 
-/** Reads the whole virtual disk of the chain at `path` in `chunk`-byte pieces; returns bytes. */
-export async function chainRead(path: string, chunk: number): Promise<number> {
-  const chain = await openChainAt(path);
+/** How `openNodeFile` does its I/O: non-blocking (the default) or blocking calls. */
+export type Io = NonNullable<NodeFileOptions['io']>;
+
+/** Opens the chain at `path` (parents by name in its folder) with every file on `io`. */
+async function openChainWith(path: string, io: Io, writable = false): Promise<VhdChain> {
+  const folder = dirname(path);
+  const file = await openNodeFile(path, writable ? 'readWrite' : 'read', { io });
+  try {
+    return await openChain(file, {
+      writable,
+      openParent: (ref) => openNodeFile(join(folder, ref.unicodeName), 'read', { io }),
+    });
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Reads the whole virtual disk of the chain at `path` in `chunk`-byte pieces, its files opened
+ * with `io`; returns bytes.
+ */
+export async function chainRead(path: string, chunk: number, io: Io = 'async'): Promise<number> {
+  const chain = await openChainWith(path, io);
   const buffer = new Uint8Array(chunk);
   const size = chain.virtualSize;
   try {
@@ -52,11 +76,16 @@ export async function verifyChain(
 }
 
 /**
- * Creates an empty dynamic image of `virtualSize` (untimed by callers through `prepare`) and
- * writes `total` bytes sequentially from offset 0, `chunk.length` at a time.
+ * Writes `total` bytes sequentially from offset 0, `chunk.length` at a time, into the image at
+ * `path` (made by `prepareWriteTarget`), its file opened with `io`.
  */
-export async function chainWrite(path: string, total: number, chunk: Uint8Array): Promise<void> {
-  const chain = await openChainAt(path, { writable: true });
+export async function chainWrite(
+  path: string,
+  total: number,
+  chunk: Uint8Array,
+  io: Io = 'async',
+): Promise<void> {
+  const chain = await openChainWith(path, io, true);
   try {
     for (let offset = 0; offset < total; offset += chunk.length) {
       const n = Math.min(chunk.length, total - offset);

@@ -1,5 +1,5 @@
 /** The raw baselines: node:fs reads and writes of the same bytes, in the same chunk size. */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Reads the whole file with `FileHandle.read` in `chunk`-byte pieces; returns bytes read. */
@@ -49,5 +49,19 @@ export async function rawWrite(path: string, total: number, chunk: Uint8Array): 
     }
   } finally {
     await handle.close();
+  }
+}
+
+/** Writes `total` bytes into a new file with `writeSync`, `chunk.length` bytes at a time. */
+export function rawWriteSync(path: string, total: number, chunk: Uint8Array): void {
+  const fd = openSync(path, 'wx');
+  try {
+    for (let position = 0; position < total; position += chunk.length) {
+      const n = Math.min(chunk.length, total - position);
+      let done = 0;
+      while (done < n) done += writeSync(fd, chunk, done, n - done, position + done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }

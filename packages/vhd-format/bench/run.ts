@@ -20,8 +20,8 @@ import { vhdLibStreamContent } from '../src/interop/__fixtures__/vhd-lib.js';
 import { measureCreate } from './create.js';
 import { describeMachine, type Machine } from './machine.js';
 import { measureMemory } from './memory.js';
-import { chainRead, chainWrite, prepareWriteTarget, verifyChain } from './ours.js';
-import { rawRead, rawReadSync, rawWrite } from './raw.js';
+import { chainRead, chainWrite, type Io, prepareWriteTarget, verifyChain } from './ours.js';
+import { rawRead, rawReadSync, rawWrite, rawWriteSync } from './raw.js';
 import { type Goal, goalsTable, type Row, rowsTable, writeResults } from './report.js';
 import { median, mibPerSecond, timeOnce, timeRuns } from './timing.js';
 import { buildWorkload } from './workload.js';
@@ -31,6 +31,11 @@ const CHUNK = MiB;
 const READ_RUNS = 7;
 const WRITE_RUNS = 9;
 const PYVHDI_BYTES = 128 * MiB;
+
+const IO_LABEL: Readonly<Record<Io, string>> = {
+  async: 'default non-blocking I/O',
+  sync: "io: 'sync'",
+};
 
 const ignoreMissing = (path: string) => unlink(path).catch(() => undefined);
 
@@ -54,13 +59,17 @@ async function main(): Promise<void> {
 
     // Reads, interleaved: every round runs each reader once, so drift and neighbours' load hit
     // all of them alike. Warm-up is the verification pass above; figures are medians.
+    const scenarios = [w.base, w.child, w.chain8];
+    const ios: readonly Io[] = ['async', 'sync'];
     const readers: Array<[string, () => Promise<unknown> | unknown]> = [
       ['raw', () => rawRead(w.base.raw, CHUNK)],
       ['rawSync', () => rawReadSync(w.base.raw, CHUNK)],
-      ...[w.base, w.child, w.chain8].map((s): [string, () => Promise<unknown>] => [
-        s.name,
-        () => chainRead(s.image, CHUNK),
-      ]),
+      ...scenarios.flatMap((s) =>
+        ios.map((io): [string, () => Promise<unknown>] => [
+          `${s.name} ${io}`,
+          () => chainRead(s.image, CHUNK, io),
+        ]),
+      ),
     ];
     const readTimes = new Map<string, number[]>(readers.map(([name]) => [name, []]));
     for (let round = 0; round < READ_RUNS; round++) {
@@ -69,21 +78,27 @@ async function main(): Promise<void> {
     const readMs = (name: string) => median(readTimes.get(name)!);
     const rawMs = readMs('raw');
     const rawSyncMs = readMs('rawSync');
-    const rawMiBs = mibPerSecond(virtualSize, rawMs);
+    const rawSyncMiBs = mibPerSecond(virtualSize, rawSyncMs);
     const readRow = (group: string, operation: string, ms: number, note?: string): Row => ({
       group,
       operation,
       ms,
       mibPerSecond: mibPerSecond(virtualSize, ms),
-      ratio: mibPerSecond(virtualSize, ms) / rawMiBs,
-      note: `${(rawSyncMs / ms).toFixed(2)}x readSync${note ? `; ${note}` : ''}`,
+      ratio: mibPerSecond(virtualSize, ms) / rawSyncMiBs,
+      note: `${(rawMs / ms).toFixed(2)}x FileHandle.read${note ? `; ${note}` : ''}`,
     });
-    rows.push(readRow('read', 'raw: node FileHandle.read, 1 MiB', rawMs, 'baseline'));
-    rows.push(readRow('read', 'raw: node readSync, 1 MiB', rawSyncMs));
-    const ours: Record<string, number> = {};
-    for (const s of [w.base, w.child, w.chain8]) {
-      ours[s.name] = readMs(s.name);
-      rows.push(readRow('read', `ours: ${s.name}, 1 MiB reads`, ours[s.name]!));
+    rows.push(readRow('read', 'raw: node readSync, 1 MiB', rawSyncMs, 'baseline'));
+    rows.push(readRow('read', 'raw: node FileHandle.read, 1 MiB', rawMs));
+    for (const s of scenarios) {
+      for (const io of ios) {
+        rows.push(
+          readRow(
+            'read',
+            `ours: ${s.name}, 1 MiB reads, ${IO_LABEL[io]}`,
+            readMs(`${s.name} ${io}`),
+          ),
+        );
+      }
     }
     if (peers.qemu.found) {
       const out = dir.file('qemu-out.raw');
@@ -114,7 +129,7 @@ async function main(): Promise<void> {
         operation: `pyvhdi (${peers.pyvhdi.version}), 1 MiB reads (whole process)`,
         ms,
         mibPerSecond: mibPerSecond(bytes, ms),
-        ratio: mibPerSecond(bytes, ms) / rawMiBs,
+        ratio: mibPerSecond(bytes, ms) / rawSyncMiBs,
         note: `first ${bytes / MiB} MiB, 1 run`,
       });
     } else rows.push({ group: 'read', operation: 'pyvhdi', ms: 0, note: peers.pyvhdi.reason });
@@ -124,34 +139,50 @@ async function main(): Promise<void> {
     const chunk = seededBytes(CHUNK, 7);
     const rawOut = dir.file('write.raw');
     const vhdOut = dir.file('write.vhd');
-    const rawWriteTimes: number[] = [];
-    const ourWriteTimes: number[] = [];
+    const writers: Array<[string, (path: string) => Promise<unknown> | unknown, boolean]> = [
+      ['raw', (path) => rawWrite(path, writeSize, chunk), false],
+      ['rawSync', (path) => rawWriteSync(path, writeSize, chunk), false],
+      ...ios.map((io): [string, (path: string) => Promise<unknown>, boolean] => [
+        io,
+        (path) => chainWrite(path, writeSize, chunk, io),
+        true,
+      ]),
+    ];
+    const writeTimes = new Map<string, number[]>(writers.map(([name]) => [name, []]));
     for (let round = 0; round < WRITE_RUNS; round++) {
-      // Each timed write starts with no dirty pages of ours left, so earlier rounds' write-back
-      // and the freeing of their blocks do not land inside it.
-      await ignoreMissing(rawOut);
-      flushDirtyPages();
-      rawWriteTimes.push(await timeOnce(() => rawWrite(rawOut, writeSize, chunk)));
-      await ignoreMissing(vhdOut);
-      await prepareWriteTarget(vhdOut, virtualSize);
-      flushDirtyPages();
-      ourWriteTimes.push(await timeOnce(() => chainWrite(vhdOut, writeSize, chunk)));
+      for (const [name, fn, image] of writers) {
+        // Each timed write starts with no dirty pages of ours left, so earlier rounds' write-back
+        // and the freeing of their blocks do not land inside it.
+        const out = image ? vhdOut : rawOut;
+        await ignoreMissing(out);
+        if (image) await prepareWriteTarget(out, virtualSize);
+        flushDirtyPages();
+        writeTimes.get(name)!.push(await timeOnce(() => fn(out)));
+      }
     }
-    const rawWriteMs = median(rawWriteTimes);
-    const ourWriteMs = median(ourWriteTimes);
+    const writeMs = (name: string) => median(writeTimes.get(name)!);
     await ignoreMissing(rawOut);
     await ignoreMissing(vhdOut);
-    const rawWriteMiBs = mibPerSecond(writeSize, rawWriteMs);
+    const rawWriteMs = writeMs('raw');
+    const rawWriteSyncMs = writeMs('rawSync');
     const writeRow = (operation: string, ms: number): Row => ({
       group: 'write',
       operation,
       ms,
       mibPerSecond: mibPerSecond(writeSize, ms),
-      ratio: mibPerSecond(writeSize, ms) / rawWriteMiBs,
-      note: `${writeSize / MiB} MiB, new file`,
+      ratio: rawWriteSyncMs / ms,
+      note: `${(rawWriteMs / ms).toFixed(2)}x FileHandle.write; ${writeSize / MiB} MiB, new file`,
     });
+    rows.push(writeRow('raw: node writeSync, 1 MiB', rawWriteSyncMs));
     rows.push(writeRow('raw: node FileHandle.write, 1 MiB', rawWriteMs));
-    rows.push(writeRow('ours: sequential write into an empty dynamic image', ourWriteMs));
+    for (const io of ios) {
+      rows.push(
+        writeRow(
+          `ours: sequential write into an empty dynamic image, ${IO_LABEL[io]}`,
+          writeMs(io),
+        ),
+      );
+    }
 
     log('timing creation at 2040 GiB');
     const create = await measureCreate(dir, peers);
@@ -161,22 +192,25 @@ async function main(): Promise<void> {
     const memory = await measureMemory(dir, CHUNK);
     rows.push(...memory.rows);
 
-    const ratio = (name: string) => rawMs / ours[name]!;
-    const readGoal = (name: string, min: number): Goal => ({
-      goal: `sequential read, ${name} >= ${min}x raw read`,
-      measured: `${ratio(name).toFixed(2)}x FileHandle.read (${(rawSyncMs / ours[name]!).toFixed(2)}x readSync)`,
-      pass: ratio(name) >= min,
-    });
-    goals.push(
-      readGoal(w.base.name, 0.7),
-      readGoal(w.child.name, 0.7),
-      readGoal(w.chain8.name, 0.5),
-    );
-    const writeRatio = rawWriteMs / ourWriteMs;
+    // Goals are judged against the stricter raw baseline, readSync (writeSync), with the
+    // engine's files on io: 'sync' (the same blocking primitive); the default non-blocking
+    // figures are shown beside them.
+    const readGoal = (s: (typeof scenarios)[number], min: number): Goal => {
+      const sync = rawSyncMs / readMs(`${s.name} sync`);
+      const async = rawSyncMs / readMs(`${s.name} async`);
+      const asyncFh = rawMs / readMs(`${s.name} async`);
+      return {
+        goal: `sequential read, ${s.name} >= ${min}x raw read`,
+        measured: `${sync.toFixed(2)}x readSync with io: 'sync'; default I/O ${async.toFixed(2)}x readSync (${asyncFh.toFixed(2)}x FileHandle.read)`,
+        pass: sync >= min,
+      };
+    };
+    goals.push(readGoal(w.base, 0.7), readGoal(w.child, 0.7), readGoal(w.chain8, 0.5));
+    const writeSync = rawWriteSyncMs / writeMs('sync');
     goals.push({
       goal: 'sequential write into a dynamic image >= 0.5x raw write',
-      measured: `${writeRatio.toFixed(2)}x`,
-      pass: writeRatio >= 0.5,
+      measured: `${writeSync.toFixed(2)}x writeSync with io: 'sync'; default I/O ${(rawWriteSyncMs / writeMs('async')).toFixed(2)}x writeSync (${(rawWriteMs / writeMs('async')).toFixed(2)}x FileHandle.write)`,
+      pass: writeSync >= 0.5,
     });
     goals.push(...create.goals, memory.goal);
 
@@ -185,13 +219,17 @@ async function main(): Promise<void> {
       '  Depth-1 child: whole blocks 1, 5, 9, ... and 64 KiB in blocks 2, 6, 10, ... (partly written child blocks).',
       '  Depth-8 chain: layer k writes whole blocks 4k-1 and 64 KiB of blocks 4k-2 (mod 32); other blocks walk all 8 layers.',
       '- Raw baseline: a raw file holding the same virtual bytes (zeros written out), read whole with 1 MiB',
-      '  `FileHandle.read` (the async primitive `openNodeFile` and so the engine read through); goals are judged',
-      '  against it, and the ratio to `readSync` is shown beside it. Throughput is of virtual bytes: unallocated',
-      '  blocks read as zeros without I/O, which is why the half-allocated dynamic image can beat the raw file.',
+      '  `readSync` calls, the fastest in-process read; "ratio to raw" is against it, and the ratio to',
+      '  `FileHandle.read` is in the note. Throughput is of virtual bytes: unallocated blocks read as zeros',
+      '  without I/O, which is why the half-allocated dynamic image can beat the raw file.',
+      '- Ours runs twice: files opened by `openNodeFile` with its default non-blocking I/O (callback',
+      "  `fs.read`/`fs.write` on the thread pool, for servers), and with `io: 'sync'` (`readSync`/`writeSync`,",
+      '  for tools that own their thread). Goals are judged on the latter against readSync/writeSync: the same',
+      '  blocking primitive on both sides, the engine doing the same work.',
       '- The machine is shared (2 cores, other builds and tests running), so single figures move by 20-30%',
       '  between runs; ratios from interleaved rounds are steadier than absolute times.',
       `- Every read is verified byte for byte against its raw twin before timing; ${READ_RUNS} interleaved rounds, median; warm page cache.`,
-      `- Writes: ${writeSize / MiB} MiB in 1 MiB writes from offset 0 into a new file (raw) or a new empty dynamic image (ours), no sync inside the timing (a sync before each run); ${WRITE_RUNS} interleaved rounds, median.`,
+      `- Writes: ${writeSize / MiB} MiB in 1 MiB writes from offset 0 into a new file (raw: writeSync, the baseline, and FileHandle.write) or a new empty dynamic image (ours), no sync inside the timing (a sync before each run); ${WRITE_RUNS} interleaved rounds, median.`,
       '- qemu-img figures are whole processes (start-up included).',
       '- Creation: the call alone on a new file (open and close untimed), then open + create + close; a',
       '  2040 GiB image is almost all BAT (4 MiB of 0xFFFFFFFF), so a raw write of the same size is the floor.',
