@@ -135,5 +135,13 @@ describe('runConformance', () => {
       properties: [hidden],
     });
     expect(replay.requirements.find((r) => r.id === 'CODEC.timestamp')?.status).toBe('fail');
+    const passingReplay = await runConformance(emulatedSubject, {
+      runs: 1,
+      seed: 1,
+      path: '0',
+      properties: [hidden],
+    });
+    expect(passingReplay.unexercised).toBe(1);
+    expect(passingReplay.ok).toBe(true);
   });
 });

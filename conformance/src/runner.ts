@@ -71,7 +71,7 @@ export interface RequirementResult {
 
 /** The outcome of a run. */
 export interface ConformanceReport {
-  /** Every requirement passed and was exercised by at least one case. */
+  /** Every requirement passed and was exercised by at least one case (a replay: none failed). */
   readonly ok: boolean;
   /** Requirements that no case exercised (0 in a full default run; see {@link RequirementResult.exercised}). */
   readonly unexercised: number;
@@ -296,7 +296,10 @@ export async function runConformance(
   });
   const unexercised = requirements.filter((requirement) => !requirement.exercised).length;
   return {
-    ok: unexercised === 0 && requirements.every((requirement) => requirement.status === 'pass'),
+    // a replay runs one case: only its failures count
+    ok:
+      (options.path !== undefined || unexercised === 0) &&
+      requirements.every((requirement) => requirement.status === 'pass'),
     unexercised,
     subject: subject.name,
     ...(options.subjectModule === undefined ? {} : { subjectModule: options.subjectModule }),
