@@ -6,7 +6,7 @@ import { runConformance } from '../runner.js';
 import type { ComHardDisk, ComServer, OutParam, Subject } from '../subject.js';
 import { emulatedSubject } from '../subjects/emulated.js';
 import { getHardDiskProperty } from './get-hard-disk.js';
-import { openThroughSubject } from './open-subject.js';
+import { openSubjectProperty, openThroughSubject } from './open-subject.js';
 
 const properties = [getHardDiskProperty, openThroughSubject];
 
@@ -128,5 +128,23 @@ describe('the GetHardDisk and chain-opening properties catch', () => {
       return (await inner.GetHardDisk?.(path, out)) ?? HR.E_FAIL;
     });
     expect(await failing(naive)).toEqual(['OPEN.confined']);
+  });
+
+  it('a GetHardDisk that never answers on a cycle: OPEN.cycle.subject, as a hang', async () => {
+    const hanging = withGetHardDisk(
+      'hangs on cycles',
+      (inner) => (path, out) =>
+        typeof path === 'string' && path.endsWith('\\a.vhd')
+          ? new Promise<number>(() => {})
+          : (inner.GetHardDisk?.(path, out) ?? HR.E_FAIL),
+    );
+    const report = await runConformance(hanging, {
+      runs: 30,
+      seed: 11,
+      properties: [openSubjectProperty({ answerMs: 50 })],
+    });
+    const failed = report.requirements.filter((r) => r.status === 'fail');
+    expect(failed.map((r) => r.id)).toEqual(['OPEN.cycle.subject']);
+    expect(failed[0]?.counterexample?.message).toMatch(/no answer within 50 ms/);
   });
 });

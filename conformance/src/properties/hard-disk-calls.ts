@@ -112,9 +112,13 @@ export interface GetHardDiskOutcome {
   readonly disk: ComHardDisk | undefined;
 }
 
+/** How long one GetHardDisk call may take before the case fails `id` as a hang. */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
 /**
- * Calls the subject's GetHardDisk (`out` null passes a null out-parameter); fails `id` when the
- * subject has no GetHardDisk.
+ * Calls the subject's GetHardDisk (`nullOut` passes a null out-parameter); fails `id` when the
+ * subject has no GetHardDisk, or gives no answer within `answerMs` (a hang: a chain too deep
+ * or with a cycle must answer an error).
  */
 export async function getHardDisk(
   prepared: Prepared,
@@ -122,11 +126,23 @@ export async function getHardDisk(
   ctx: CaseContext,
   id: string,
   nullOut = false,
+  answerMs = ANSWER_TIMEOUT_MS,
 ): Promise<GetHardDiskOutcome> {
   const method = prepared.server.GetHardDisk;
   if (typeof method !== 'function') ctx.fail(id, 'the subject has no GetHardDisk method');
   const out: OutParam<ComHardDisk> = { value: undefined };
-  const hr = await method.call(prepared.server, path, nullOut ? null : (out as OutParam<never>));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), answerMs);
+  });
+  const answer = await Promise.race([
+    Promise.resolve(method.call(prepared.server, path, nullOut ? null : (out as OutParam<never>))),
+    late,
+  ]).finally(() => clearTimeout(timer));
+  if (answer === 'late') {
+    ctx.fail(id, `GetHardDisk(${JSON.stringify(path)}) gave no answer within ${answerMs} ms`);
+  }
+  const hr = answer;
   const disk = out.value ?? undefined;
   return { hr: typeof hr === 'number' ? hr >>> 0 : Number.NaN, disk };
 }

@@ -16,6 +16,7 @@ import { type Prepared, prepare, stableId, writeImage } from '../setup.js';
 import type { Subject } from '../subject.js';
 import { differencingImage, dynamicImage, type LocatorSpec, vhdSeconds } from '../vhd-bytes.js';
 import {
+  ANSWER_TIMEOUT_MS,
   confinementProblem,
   createThrough,
   differencingCall,
@@ -384,9 +385,10 @@ async function expectOpen(
   want: Expectation,
   ctx: CaseContext,
   id: string,
+  answerMs: number,
 ): Promise<void> {
   prepared.probe.forgetPaths();
-  const outcome = await getHardDisk(prepared, target, ctx, id);
+  const outcome = await getHardDisk(prepared, target, ctx, id, false, answerMs);
   ctx.exercise(id);
   if ('parent' in want) {
     const disk = expectDisk(outcome, ctx, id, target);
@@ -410,13 +412,18 @@ async function expectOpen(
     ctx.fail('OPEN.confined', `GetHardDisk(${JSON.stringify(target)}): ${problem}`);
 }
 
-async function runCase(subject: Subject, v: OpenCase, ctx: CaseContext): Promise<void> {
+async function runCase(
+  subject: Subject,
+  v: OpenCase,
+  ctx: CaseContext,
+  answerMs: number,
+): Promise<void> {
   const prepared = await prepare(subject, plainState());
   try {
     const id = KIND_ID[v.kind];
     const { target, want, also } = await arrange(prepared, v, ctx);
-    if (also !== undefined) await expectOpen(prepared, also.target, also.want, ctx, id);
-    await expectOpen(prepared, target, want, ctx, id);
+    if (also !== undefined) await expectOpen(prepared, also.target, also.want, ctx, id, answerMs);
+    await expectOpen(prepared, target, want, ctx, id, answerMs);
   } finally {
     await prepared.dispose();
   }
@@ -435,26 +442,35 @@ export function openArb(kinds: readonly OpenKind[] = OPEN_KINDS): fc.Arbitrary<O
   });
 }
 
-/** Subject-level chain opening. */
-export const openThroughSubject = defineProperty<OpenCase>({
-  name: 'open.subject',
-  covers: [
-    'OPEN.locator-order.w2ru',
-    'OPEN.locator-order.w2ku',
-    'OPEN.locator-order.name',
-    'OPEN.locator-order.name-is-a-file-name',
-    'OPEN.locator-order.precedence',
-    'OPEN.data-space-units.subject',
-    'OPEN.name-byte-order.subject',
-    'OPEN.depth-limit.subject',
-    'OPEN.cycle.subject',
-    'OPEN.confined',
-  ],
-  primary: 'OPEN.locator-order.w2ru',
-  arbitrary: () => openArb(),
-  aimAt(id) {
-    const kinds = OPEN_KINDS.filter((kind) => KIND_ID[kind] === id);
-    return kinds.length === 0 ? undefined : openArb(kinds);
-  },
-  check: (subject, v, ctx) => runCase(subject, v, ctx),
-});
+/**
+ * The subject-level chain-opening property; `answerMs` is how long one GetHardDisk call may
+ * take before its case fails as a hang (default {@link ANSWER_TIMEOUT_MS}).
+ */
+export function openSubjectProperty(options: { answerMs?: number } = {}) {
+  const answerMs = options.answerMs ?? ANSWER_TIMEOUT_MS;
+  return defineProperty<OpenCase>({
+    name: 'open.subject',
+    covers: [
+      'OPEN.locator-order.w2ru',
+      'OPEN.locator-order.w2ku',
+      'OPEN.locator-order.name',
+      'OPEN.locator-order.name-is-a-file-name',
+      'OPEN.locator-order.precedence',
+      'OPEN.data-space-units.subject',
+      'OPEN.name-byte-order.subject',
+      'OPEN.depth-limit.subject',
+      'OPEN.cycle.subject',
+      'OPEN.confined',
+    ],
+    primary: 'OPEN.locator-order.w2ru',
+    arbitrary: () => openArb(),
+    aimAt(id) {
+      const kinds = OPEN_KINDS.filter((kind) => KIND_ID[kind] === id);
+      return kinds.length === 0 ? undefined : openArb(kinds);
+    },
+    check: (subject, v, ctx) => runCase(subject, v, ctx, answerMs),
+  });
+}
+
+/** Subject-level chain opening, as the suite runs it. */
+export const openThroughSubject = openSubjectProperty();
