@@ -6,6 +6,7 @@
  */
 import { type Host, type HostFile, isHostError, type WindowsPath, windowsPath } from '@vskit/host';
 import type { AbortSignalLike, TaskContext } from './task.js';
+import { yieldingFile } from './yielding-file.js';
 
 /** How often the folders are made again when they vanish before the file is created. */
 const FOLDER_ATTEMPTS = 3;
@@ -33,7 +34,8 @@ export interface CreationPlan {
  * `EEXIST` there means another creation made it: not ours, kept), `open(image, 'createNew')`
  * (on `ENOENT`, when a concurrent failed task removed a shared folder meanwhile, the folders are
  * made again, up to three attempts),
- * the engine's writes, `sync`, `close`. On failure: `close`, `unlink(image)` if the file is
+ * the engine's writes (the event loop turns every 32 MiB written, so timers, waits and
+ * `cancel()` run during a long write), `sync`, `close`. On failure: `close`, `unlink(image)` if the file is
  * ours, `rmdir` of each folder it created, newest first; cleanup failures are ignored so the
  * original failure is reported.
  */
@@ -66,7 +68,7 @@ export async function runCreation(
       }
     }
     fileIsOurs = true;
-    await plan.write(file, {
+    await plan.write(yieldingFile(file), {
       signal: context.signal,
       onProgress: (d, t) => context.progress(d, t),
     });

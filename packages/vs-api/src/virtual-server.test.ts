@@ -162,6 +162,23 @@ describe('tasks', () => {
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
   });
 
+  it('a caller polling with timers sees a gigabyte fixed image in progress and can cancel it', async () => {
+    // The emulated host answers in microtasks; without turns of the event loop the whole image
+    // would be written before any timer (waitForCompletion's, a caller's) could fire.
+    const { host } = testHost();
+    const vs = new VirtualServer(host);
+    const before = await host.snapshot();
+    const task = await vs.createFixedVirtualHardDisk('C:\\new\\big.vhd', 1024);
+    expect(await task.waitForCompletion(1)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(task.isComplete).toBe(false);
+    expect(task.percentCompleted).toBeGreaterThan(0);
+    expect(task.percentCompleted).toBeLessThan(100);
+    await task.cancel();
+    expect(task.result).toBe(VMTaskResult.Cancelled);
+    expect(await host.snapshot()).toEqual(before);
+  });
+
   it('cancel removes the partial file and the folders the task made; Result Cancelled', async () => {
     const { host } = testHost();
     const vs = new VirtualServer(host);
