@@ -90,6 +90,20 @@ describe('check', () => {
     expect(codes(await check(memoryFile(bytes)))).toEqual(['error:BAD_LOCATOR']);
   });
 
+  it('reports a BAT larger than MAX_TABLE_ENTRIES in a sparse file as SIZE_TOO_LARGE', async () => {
+    const bytes = await withBlocks();
+    const h = bytes.subarray(512, 1536);
+    viewOf(h).setUint32(28, 0xffffffff);
+    viewOf(h).setUint32(36, vhdChecksum(h, 36));
+    const file = memoryFile(bytes.subarray(0, bytes.length - 512));
+    const size = 1536 + 0xffffffff * 4 + 512;
+    await file.truncate(size - 512);
+    await file.write(bytes.subarray(bytes.length - 512), size - 512);
+    const r = await check(file);
+    expect(r.ok).toBe(false);
+    expect(codes(r)).toContain('error:SIZE_TOO_LARGE');
+  });
+
   it('reports a truncated fixed image and files too short for a footer', async () => {
     const f = await baseImage('fixed', MiB, 0);
     const bytes = f.bytes();

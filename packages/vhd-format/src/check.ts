@@ -15,6 +15,7 @@ import {
   FEATURE_RESERVED,
   FOOTER_SIZE,
   HEADER_SIZE,
+  MAX_TABLE_ENTRIES,
   SECTOR_SIZE,
   SHORT_FOOTER_SIZE,
 } from './constants.js';
@@ -312,6 +313,15 @@ async function checkSparse(
       {
         field: 'header.tableOffset',
       },
+    );
+    return;
+  }
+  if (header.maxTableEntries > MAX_TABLE_ENTRIES) {
+    problems.add(
+      'error',
+      'SIZE_TOO_LARGE',
+      `BAT of ${header.maxTableEntries} entries is larger than the ${MAX_TABLE_ENTRIES} we hold`,
+      { field: 'header.maxTableEntries' },
     );
     return;
   }

@@ -9,6 +9,7 @@ import {
   FOOTER_SIZE,
   HEADER_VERSION,
   LOCATOR_COUNT,
+  MAX_TABLE_ENTRIES,
 } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
 import { type Geometry, geometryForSize } from '../geometry.js';
@@ -62,7 +63,15 @@ export function newSparseMetadata(
   blockSize: number,
 ): { footer: Footer; header: DynamicHeader } {
   const footer = newFooter(o, { diskType, dataOffset: HEADER_OFFSET, sizeBytes: size, geometry });
-  const header = newHeader(batEntriesFor(batCoverage(size, geometry), blockSize), blockSize);
+  const entries = batEntriesFor(batCoverage(size, geometry), blockSize);
+  if (entries > MAX_TABLE_ENTRIES) {
+    throw new VhdFormatError(
+      'SIZE_TOO_LARGE',
+      `${entries} blocks of ${blockSize} bytes exceed the ${MAX_TABLE_ENTRIES} BAT entries we hold; use larger blocks`,
+      { field: 'blockSizeBytes', value: blockSize },
+    );
+  }
+  const header = newHeader(entries, blockSize);
   return { footer, header };
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { viewOf } from '../codec/bytes.js';
 import { decodeUtf16 } from '../codec/utf16.js';
-import { ALL_ONES_64, BLOCK_UNUSED, MAX_VIRTUAL_SIZE, PLATFORM_CODES } from '../constants.js';
+import {
+  ALL_ONES_64,
+  BLOCK_UNUSED,
+  MAX_TABLE_ENTRIES,
+  MAX_VIRTUAL_SIZE,
+  PLATFORM_CODES,
+} from '../constants.js';
 import { isVhdFormatError } from '../errors.js';
 import { chsCapacity, geometryForSize } from '../geometry.js';
 import { memoryFile } from '../io.js';
@@ -170,6 +176,15 @@ describe('createDynamic', () => {
       createDynamic(memoryFile(), { sizeBytes: MiB, signal: { aborted: true } }),
       'ABORTED',
     );
+  });
+
+  it(`refuses a BAT of more than ${MAX_TABLE_ENTRIES} entries (2040 GiB in 512-byte blocks)`, async () => {
+    const file = memoryFile();
+    await rejectsWith(
+      createDynamic(file, { sizeBytes: 2040 * 2 ** 30, blockSizeBytes: 512 }),
+      'SIZE_TOO_LARGE',
+    );
+    expect(await file.size()).toBe(0);
   });
 
   it('refuses bad block sizes', async () => {

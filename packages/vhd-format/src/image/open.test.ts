@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { viewOf } from '../codec/bytes.js';
 import { vhdChecksum } from '../codec/checksum.js';
 import { encodeUtf16 } from '../codec/utf16.js';
-import { BLOCK_UNUSED, PLATFORM_CODES } from '../constants.js';
+import { BLOCK_UNUSED, MAX_TABLE_ENTRIES, PLATFORM_CODES } from '../constants.js';
 import { isVhdFormatError } from '../errors.js';
 import { memoryFile } from '../io.js';
 import { decodeBat } from '../structs/bat.js';
@@ -117,6 +117,21 @@ describe('openImage', () => {
     padded.set(bytes.subarray(0, 2048));
     padded.set(bytes.subarray(bytes.length - 512), 4096 - 512);
     await rejectsWith(openImage(memoryFile(padded)), 'BAD_TABLE_OFFSET');
+  });
+
+  it('rejects a sparse file claiming more than MAX_TABLE_ENTRIES BAT entries with SIZE_TOO_LARGE', async () => {
+    // The table fits in these sparse files, so only the cap stands between a field and a
+    // 16 GiB allocation (which failed with a RangeError before).
+    for (const entries of [MAX_TABLE_ENTRIES + 1, 0xffffffff]) {
+      const f = await baseImage('dynamic', MiB, 4096);
+      const bytes = editHeader(f.bytes(), (v) => v.setUint32(28, entries));
+      const file = memoryFile(bytes.subarray(0, bytes.length - 512));
+      const size = 1536 + entries * 4 + 512;
+      await file.truncate(size - 512);
+      await file.write(bytes.subarray(bytes.length - 512), size - 512);
+      await rejectsWith(openImage(file), 'SIZE_TOO_LARGE');
+      await rejectsWith(openImage(file, { strict: true }), 'SIZE_TOO_LARGE');
+    }
   });
 
   it('rejects a BAT too small for the disk size', async () => {

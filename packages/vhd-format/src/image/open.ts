@@ -12,6 +12,7 @@ import {
   DISK_TYPE_CODES,
   FOOTER_SIZE,
   HEADER_SIZE,
+  MAX_TABLE_ENTRIES,
   PARENT_NAME_SIZE,
   SECTOR_SIZE,
   SHORT_FOOTER_SIZE,
@@ -235,7 +236,14 @@ export async function openLayer(
       { field: 'header.tableOffset', value: header.tableOffset },
     );
   }
-  // Only now is the BAT's size known to be bounded by the file.
+  if (header.maxTableEntries > MAX_TABLE_ENTRIES) {
+    throw new VhdFormatError(
+      'SIZE_TOO_LARGE',
+      `BAT of ${header.maxTableEntries} entries is larger than the ${MAX_TABLE_ENTRIES} we hold`,
+      { field: 'header.maxTableEntries', value: header.maxTableEntries },
+    );
+  }
+  // Only now is the BAT's size known to be bounded by the file and by MAX_TABLE_ENTRIES.
   const batBytes = new Uint8Array(batLength);
   await readExactly(file, batBytes, header.tableOffset, 'BAT');
   const bat = decodeBat(batBytes, header.maxTableEntries);
