@@ -4,6 +4,7 @@
  * absolute W2ku locators that name that drive.
  * @module
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FileSystemKind } from '@vskit/host';
 import { CliError } from './errors.js';
@@ -61,4 +62,31 @@ export function driveMap(specs: readonly string[]): DriveMap {
   const drives: Record<string, string> = { ...DEFAULT_DRIVES };
   for (const v of parseVolumes(specs)) drives[v.drive] = v.root;
   return drives;
+}
+
+/**
+ * Checks that every volume's folder exists and is a folder. A missing folder whose name ends in
+ * `:WORD` is reported as an unknown file system (`C=/srv/c:EXT4`), not as a missing folder.
+ * @throws CliError `INVALID_VOLUME` (exit 2) for an unknown file system, `NOT_A_FILE` for a
+ * file; the host error (`ENOENT`, ...) otherwise.
+ */
+export async function checkVolumeFolders(volumes: readonly VolumeSpec[]): Promise<void> {
+  for (const v of volumes) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(v.root)).isDirectory();
+    } catch (error) {
+      const suffix = /:([^:/\\]*)$/.exec(v.root);
+      if (suffix !== null && (error as { code?: unknown }).code === 'ENOENT') {
+        throw new CliError(
+          'INVALID_VOLUME',
+          `--volume ${v.drive}: unknown file system '${suffix[1]}' (NTFS, FAT32 or FAT16)`,
+          2,
+        );
+      }
+      throw error;
+    }
+    if (!isFolder)
+      throw new CliError('NOT_A_FILE', `--volume ${v.drive}: ${v.root} is not a folder`);
+  }
 }

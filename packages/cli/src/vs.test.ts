@@ -123,6 +123,13 @@ describe('vskit vs', () => {
     expect(result.stdout.toString()).toBe('E_INVALIDARG (0x80070057)\n');
   });
 
+  it('refuses a --volume with an unknown file system as INVALID_VOLUME, one line, exit 2', async () => {
+    const result = await vs('GetHardDisk', ['C:\\x.vhd'], { volume: `C=${tmp.dir}:EXT4` });
+    expect(result.code).toBe(2);
+    expect(errorCode(result.stderr)).toBe('INVALID_VOLUME');
+    expect(result.stderr).toMatch(ERROR_LINE);
+  });
+
   it('refuses an unknown method and a missing --volume as usage errors', async () => {
     const unknown = await vs('DeleteEverything', []);
     expect(unknown.code).toBe(2);

@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
 import type { ComVMHardDisk, ComVMTask, OutParam } from '@vskit/vs-api';
 import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
 import { CliError, hex32, usageError } from '../errors.js';
 import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
-import { parseVolumes, type VolumeSpec } from '../volumes.js';
+import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
 
 /** The IVMVirtualServer methods `vskit vs` can call, with their argument names. */
 export const VS_METHODS = {
@@ -162,11 +161,7 @@ Examples:
     const methodArgs = vsArguments(method, words);
     const volumes = parseVolumes(stringOptions(args, 'volume'));
     if (volumes.length === 0) throw usageError('give at least one --volume X=/folder');
-    for (const v of volumes) {
-      const info = await stat(v.root);
-      if (!info.isDirectory())
-        throw new CliError('NOT_A_FILE', `--volume ${v.drive}: ${v.root} is not a folder`);
-    }
+    await checkVolumeFolders(volumes);
 
     const [{ createNodeHost }, vsApi] = await Promise.all([
       import('@vskit/emulator'),
