@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
 import { viewOf } from './codec/bytes.js';
 import { vhdChecksum } from './codec/checksum.js';
+import { encodeUtf16 } from './codec/utf16.js';
 import { memoryFile } from './io.js';
 import { baseImage, childImage, MemoryImages, shared } from './testing/images.js';
 
@@ -132,5 +133,98 @@ describe('check', () => {
       'warning:BAD_FEATURES',
       'warning:SAVED_STATE',
     ]);
+  });
+});
+
+/** Edits both footers (at 0 and at the end) of a sparse image and fixes their checksums. */
+function editFooters(bytes: Uint8Array, edit: (v: DataView) => void): Uint8Array {
+  for (const at of [0, bytes.length - 512]) {
+    const f = bytes.subarray(at, at + 512);
+    edit(viewOf(f));
+    viewOf(f).setUint32(64, vhdChecksum(f, 64));
+  }
+  return bytes;
+}
+
+/** Edits the header of a sparse image and fixes its checksum. */
+function editHeader(bytes: Uint8Array, edit: (v: DataView, h: Uint8Array) => void): Uint8Array {
+  const h = bytes.subarray(512, 1536);
+  edit(viewOf(h), h);
+  viewOf(h).setUint32(36, vhdChecksum(h, 36));
+  return bytes;
+}
+
+describe('check finds every kind of problem it lists', () => {
+  const dynamic = async () => (await baseImage('dynamic', MiB, 4096, 1)).bytes();
+  const child = async () => childImage(await baseImage('dynamic', MiB, 4096, 1), 2);
+  const cases: Array<[string, () => Promise<Uint8Array>]> = [
+    [
+      'error:UNSUPPORTED_VERSION',
+      async () => editFooters(await dynamic(), (v) => v.setUint32(12, 0x20000)),
+    ],
+    ['error:BAD_DISK_TYPE', async () => editFooters(await dynamic(), (v) => v.setUint32(60, 5))],
+    [
+      'error:BAD_DATA_OFFSET',
+      async () => editFooters(await dynamic(), (v) => v.setUint32(20, 1 << 30)),
+    ],
+    [
+      'warning:UNALIGNED_SIZE',
+      async () => editFooters(await dynamic(), (v) => v.setUint32(52, MiB - 1)),
+    ],
+    [
+      'warning:GEOMETRY_EXCEEDS_SIZE',
+      async () => editFooters(await dynamic(), (v) => v.setUint16(56, 60000)),
+    ],
+    ['warning:BAD_DATA_OFFSET', async () => editHeader(await dynamic(), (v) => v.setUint32(8, 0))],
+    [
+      'error:BAD_TABLE_OFFSET',
+      async () => editHeader(await dynamic(), (v) => v.setUint32(20, 1 << 30)),
+    ],
+    ['error:BAD_FIELD', async () => editHeader(await dynamic(), (v) => v.setUint32(28, 10))],
+    [
+      'warning:UNALIGNED_TABLE',
+      async () => editHeader(await dynamic(), (v) => v.setUint32(20, 1537)),
+    ],
+    [
+      'error:OVERLAPPING_METADATA',
+      async () => editHeader(await dynamic(), (v) => v.setUint32(20, 1024)),
+    ],
+    [
+      'warning:NO_PARENT_NAME',
+      async () => editHeader((await child()).bytes(), (_, h) => h.fill(0, 64, 576)),
+    ],
+    [
+      'warning:PARENT_NAME_BYTE_ORDER',
+      async () =>
+        editHeader((await child()).bytes(), (_, h) => h.set(encodeUtf16('layer2.vhd', 'le'), 64)),
+    ],
+    [
+      'warning:UNKNOWN_PLATFORM',
+      async () => editHeader((await child()).bytes(), (v) => v.setUint32(576, 0x12345678)),
+    ],
+    [
+      'warning:LOCATOR_SPACE',
+      async () => editHeader((await child()).bytes(), (v) => v.setUint32(576 + 4, 0)),
+    ],
+    [
+      'warning:NO_LOCATORS',
+      async () =>
+        editHeader((await child()).bytes(), (v) => {
+          v.setUint32(576, 0);
+          v.setUint32(600, 0);
+        }),
+    ],
+  ];
+  it.each(cases)('reports %s', async (code, make) => {
+    const r = await check(memoryFile(await make()));
+    expect(codes(r)).toContain(code);
+    expect(r.ok).toBe(!r.problems.some((p) => p.severity === 'error'));
+  });
+
+  it('reports warning:PARENT_SIZE_MISMATCH for a parent with the recorded UUID but another size', async () => {
+    // Same seed, same UUID: only the size differs.
+    const other = await baseImage('dynamic', 2 * MiB, 4096, 1);
+    const r = await check(shared(await child()), { openParent: async () => shared(other) });
+    expect(codes(r)).toEqual(['warning:PARENT_SIZE_MISMATCH']);
   });
 });

@@ -82,6 +82,31 @@ describe('openChain', () => {
     await chain.close();
   });
 
+  it('a chain deeper than 99 layers opens and reads each layer (pitfall 10)', async () => {
+    const images = new MemoryImages();
+    let top = await baseImage('dynamic', MiB, 4096, 1);
+    const layers = 120;
+    for (let i = 2; i <= layers; i++) {
+      await images.add(top);
+      top = await childImage(top, i);
+      // Layer i owns sector i: its byte there is i.
+      const w = await openChain(shared(top), {
+        openParent: images.openParent,
+        writable: true,
+        maxDepth: 128,
+      });
+      await w.write(new Uint8Array(512).fill(i), i * 512);
+      await w.close();
+    }
+    await rejectsWith(openChain(shared(top), { openParent: images.openParent }), 'CHAIN_TOO_DEEP');
+    const chain = await openChain(shared(top), { openParent: images.openParent, maxDepth: 128 });
+    expect(chain.layers).toHaveLength(layers);
+    const out = new Uint8Array((layers + 1) * 512);
+    await chain.read(out, 0);
+    for (let s = 0; s <= layers; s++) expect(out[s * 512]).toBe(s >= 2 ? s : 0);
+    await chain.close();
+  });
+
   it('passes the reference, the child and the depth to openParent', async () => {
     const images = new MemoryImages();
     const base = await baseImage('dynamic', MiB, 4096, 1);

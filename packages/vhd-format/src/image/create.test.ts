@@ -50,6 +50,16 @@ describe('createFixed', () => {
     expect(Array.from(bytes.subarray(3 * MiB + 16, 3 * MiB + 24))).toEqual(new Array(8).fill(0xff));
   });
 
+  it('a fixed image of a whole number of MiB is that size + 512 bytes, its size not rounded to CHS (pitfall 5)', async () => {
+    const f = memoryFile();
+    const size = 100 * MiB;
+    await createFixed(f, { sizeBytes: size, ...deterministic(1) });
+    expect(await f.size()).toBe(size + 512);
+    const footer = decodeFooter(f.bytes().subarray(size));
+    expect(footer.currentSize).toBe(size);
+    expect(chsCapacity(footer.geometry)).toBeLessThan(size);
+  });
+
   it('creates a 3 GiB fixed image by extending the file, reporting progress to the total', async () => {
     const f = memoryFile();
     const progress: number[] = [];

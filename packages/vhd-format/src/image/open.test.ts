@@ -134,6 +134,45 @@ describe('openImage', () => {
     }
   });
 
+  it('opens a dynamic image larger than 2040 GiB and reads and writes its last block (pitfall 11)', async () => {
+    // 2040 GiB in 256 MiB blocks is 8160 entries, a BAT padded to 8192: claim them all.
+    const f = await baseImage('dynamic', 2040 * 2 ** 30, 256 * MiB);
+    const size = 2048 * 2 ** 30;
+    const bytes = editHeader(f.bytes(), (v) => v.setUint32(28, 8192));
+    for (const at of [0, bytes.length - 512]) {
+      const v = viewOf(bytes.subarray(at, at + 512));
+      v.setUint32(48, size / 2 ** 32); // current size, high word
+      v.setUint32(52, 0);
+      v.setUint32(64, vhdChecksum(bytes.subarray(at, at + 512), 64));
+    }
+    const file = memoryFile(bytes);
+    const chain = await openChain(file, { ...noParent, writable: true, strict: true });
+    expect(chain.virtualSize).toBe(size);
+    await chain.write(new Uint8Array([1, 2, 3]), size - 3);
+    const out = new Uint8Array(4);
+    await chain.read(out, size - 4);
+    expect(Array.from(out)).toEqual([0, 1, 2, 3]);
+    await chain.close();
+  });
+
+  it('the virtual size is the current size, not the BAT coverage (pitfall 14)', async () => {
+    // 3 MiB + 512 bytes in 2 MiB blocks: the BAT covers 4 MiB.
+    const f = memoryFile();
+    await createDynamic(f, { sizeBytes: 3 * MiB + 512, ...deterministic(1) });
+    const image = await openImage(shared(f));
+    expect(image.header!.maxTableEntries * image.header!.blockSize).toBe(4 * MiB);
+    expect(image.virtualSize).toBe(3 * MiB + 512);
+    const chain = await openChain(shared(f), noParent);
+    await rejectsWith(chain.read(new Uint8Array(512), 3 * MiB + 512), 'OUT_OF_RANGE');
+  });
+
+  it('reads a header data offset of 0xFFFFFFFF with a warning (pitfall 13)', async () => {
+    const f = await baseImage('dynamic', MiB, 4096);
+    const bytes = editHeader(f.bytes(), (v) => v.setUint32(8, 0));
+    const image = await openImage(memoryFile(bytes));
+    expect(image.warnings).toEqual(['the header data offset is 0xFFFFFFFF, not all 64 bits set']);
+  });
+
   it('rejects a BAT too small for the disk size', async () => {
     const f = await baseImage('dynamic', MiB, 4096);
     const bytes = editHeader(f.bytes(), (v) => v.setUint32(28, 10));
