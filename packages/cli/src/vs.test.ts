@@ -1,7 +1,14 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, ERROR_LINE, errorCode, vskit } from './__fixtures__/cli-process.js';
+import {
+  BIN,
+  builtCliAndTempFolder,
+  ERROR_LINE,
+  errorCode,
+  vskit,
+} from './__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();
@@ -128,6 +135,43 @@ describe('vskit vs', () => {
     expect(result.code).toBe(2);
     expect(errorCode(result.stderr)).toBe('INVALID_VOLUME');
     expect(result.stderr).toMatch(ERROR_LINE);
+  });
+
+  it('Ctrl-C cancels a running task: its partial file and folders are removed, exit 130', async () => {
+    const root = join(tmp.dir, 'interrupt');
+    await mkdir(root);
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'vs',
+        'CreateFixedVirtualHardDisk',
+        'C:\\new\\big.vhd',
+        '4000',
+        '--volume',
+        `C=${root}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Interrupt once the task has begun writing the image.
+    while (
+      !(await stat(join(root, 'new', 'big.vhd')).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(errorCode(stderr)).toBe('CANCELLED');
+    expect(stderr).toMatch(ERROR_LINE);
+    expect(await readdir(root)).toEqual([]);
   });
 
   it('refuses an unknown method and a missing --volume as usage errors', async () => {

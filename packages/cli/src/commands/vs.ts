@@ -5,6 +5,9 @@ import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
 
+/** Exit status after Ctrl-C cancelled the task (128 + SIGINT, as shells report it). */
+const EXIT_INTERRUPTED = 130;
+
 /** The IVMVirtualServer methods `vskit vs` can call, with their argument names. */
 export const VS_METHODS = {
   CreateDifferencingVirtualHardDisk: { args: ['imagePath', 'parentPath'], returns: 'task' },
@@ -68,8 +71,16 @@ export interface VsReport {
   };
 }
 
+/**
+ * Waits for `task`, drawing progress on a terminal. Ctrl-C (SIGINT) cancels the task, which
+ * removes its partial file and the folders it made; the wait then ends with the task Cancelled.
+ */
 async function waitForTask(task: ComVMTask, io: CliIo, label: string): Promise<void> {
   const progress = createProgress(io.stderr, label, 100);
+  const onInterrupt = () => {
+    void task.Cancel();
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     if (io.stderr.isTTY !== true) {
       await task.WaitForCompletion(-1);
@@ -80,6 +91,7 @@ async function waitForTask(task: ComVMTask, io: CliIo, label: string): Promise<v
       await task.WaitForCompletion(100);
     }
   } finally {
+    process.off('SIGINT', onInterrupt);
     progress.finish();
   }
 }
@@ -135,7 +147,8 @@ Options:
   --json                 print one JSON document
 
 Exit status 0 when the method returns S_OK (and its task ends with S_OK), 1 otherwise (the
-HRESULT is printed on stdout and the error line on stderr). Put -- before a negative size.
+HRESULT is printed on stdout and the error line on stderr), 130 when Ctrl-C cancelled the task
+(its partial file and the folders it made are removed). Put -- before a negative size.
 
 Examples:
   $ vskit vs CreateDynamicVirtualHardDisk 'C:\\base\\p.vhd' 64 --volume C=/srv/c
@@ -226,6 +239,12 @@ Examples:
     }
     if (flag(args, 'json')) await writeJson(io.stdout, report);
     else await writeText(io.stdout, renderVs(report));
+    if (comTask?.Result === vsApi.VMTaskResult.Cancelled) {
+      io.stderr.write(
+        `vskit: CANCELLED: ${method}'s task was cancelled (interrupted); what it had written was removed\n`,
+      );
+      return EXIT_INTERRUPTED;
+    }
     if (failure !== undefined) {
       const what = failure === hresult ? `${method} returned` : `${method}'s task ended with`;
       const name = vsApi.hresultName(failure) ?? 'HRESULT';
