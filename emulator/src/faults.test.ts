@@ -1,4 +1,4 @@
-import { HOST_ERROR_CODES, type HostErrorCode, isHostError } from '@vskit/host';
+import { HOST_ERROR_CODES, type HostErrorCode, type HostFile, isHostError } from '@vskit/host';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -119,6 +119,45 @@ describe('fault injection', () => {
     h.faults.reset();
     expect(h.faults.log()).toEqual([]);
     expect(h.faults.counts().open).toBe(0);
+  });
+
+  it('every fault operation, failed on its next call, surfaces the errno and changes nothing', async () => {
+    type Step = (h: EmulatedHost, file: HostFile) => Promise<unknown>;
+    const calls: Record<FaultOperation, Step> = {
+      open: (h) => h.open('C:\\new', 'createNew'),
+      read: (_, f) => f.read(new Uint8Array(3), 0),
+      write: (_, f) => f.write(bytes('xyz'), 1),
+      size: (_, f) => f.size(),
+      truncate: (_, f) => f.truncate(4096),
+      sync: (_, f) => f.sync(),
+      close: (_, f) => f.close(),
+      stat: (h) => h.stat('C:\\a'),
+      readdir: (h) => h.readdir('C:\\'),
+      mkdir: (h) => h.mkdir('C:\\d2'),
+      rename: (h) => h.rename('C:\\d', 'C:\\e'),
+      unlink: (h) => h.unlink('C:\\b'),
+      rmdir: (h) => h.rmdir('C:\\d'),
+    };
+    expect(Object.keys(calls).sort()).toEqual([...FAULT_OPERATIONS].sort());
+    for (const op of FAULT_OPERATIONS) {
+      const h = host();
+      await h.writeFile('C:\\a', bytes('abc'));
+      await h.writeFile('C:\\b', bytes('b'));
+      await h.mkdir('C:\\d');
+      const file = await h.open('C:\\a', 'readWrite');
+      const before = await h.snapshot();
+      h.faults.failNth(op, 1, 'EACCES');
+      await expect(calls[op](h, file), op).rejects.toSatisfy(code('EACCES'));
+      expect(await h.snapshot(), op).toEqual(before);
+      if (op === 'close') {
+        // A failing close still releases the handle (README): the file is closed, and free.
+        await expect(file.read(new Uint8Array(1), 0)).rejects.toSatisfy(code('EBADF'));
+        await h.unlink('C:\\a');
+      } else {
+        // The fault fired once: the same call now succeeds.
+        await calls[op](h, file);
+      }
+    }
   });
 
   it('refuses unknown operations and counts below 1', () => {

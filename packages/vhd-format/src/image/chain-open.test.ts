@@ -196,6 +196,35 @@ describe('differencing semantics', () => {
     expect(base.bytes()).toEqual(parentBytes);
   });
 
+  it('a child block bitmap broken one bit at a time hands exactly that sector to the parent', async () => {
+    const images = new MemoryImages();
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    const w = await images.open(base);
+    await w.write(new Uint8Array(4096).fill(0xaa), 0);
+    await w.close();
+    await images.add(base);
+    const child = await childImage(base, 2);
+    const c = await images.open(child);
+    await c.write(new Uint8Array(4096).fill(0xcc), 0);
+    await c.close();
+    const image = await openImage(shared(child));
+    const batAt = image.header!.tableOffset;
+    const entry = new Uint8Array(4);
+    await child.read(entry, batAt); // the BAT entry of block 0
+    const bitmapOffset = new DataView(entry.buffer).getUint32(0) * 512;
+    const pristine = child.bytes();
+    expect(pristine[bitmapOffset]).toBe(0xff);
+    for (let sector = 0; sector < 8; sector++) {
+      const bytes = pristine.slice();
+      bytes[bitmapOffset] = 0xff ^ (0x80 >> sector);
+      const chain = await openChain(memoryFile(bytes), { openParent: images.openParent });
+      const out = new Uint8Array(4096);
+      await chain.read(out, 0);
+      for (let s = 0; s < 8; s++) expect(out[s * 512]).toBe(s === sector ? 0xaa : 0xcc);
+      await chain.close();
+    }
+  });
+
   it('a read spanning clean and dirty sectors and unallocated blocks takes each from its layer', async () => {
     const { images, child } = await setup();
     const chain = await images.open(child);

@@ -32,6 +32,48 @@ describe('parent locator entries', () => {
     expect(() => decodeLocatorEntry(golden.subarray(0, 23), 0, 0)).toThrow(/TRUNCATED/);
   });
 
+  it('decodeLocatorEntry, the golden entry broken one field at a time', () => {
+    const broken = (at: number, edit: (v: DataView) => void) => {
+      const b = golden.slice();
+      edit(new DataView(b.buffer, at));
+      return b;
+    };
+    // Code, data space, data length and reserved decode as stored (meaning is judged on open).
+    expect(
+      decodeLocatorEntry(
+        broken(0, (v) => v.setUint32(0, 0x12345678)),
+        0,
+        0,
+      ).platformCode,
+    ).toBe(0x12345678);
+    expect(
+      decodeLocatorEntry(
+        broken(4, (v) => v.setUint32(0, 1)),
+        0,
+        0,
+      ).platformDataSpace,
+    ).toBe(1);
+    expect(
+      decodeLocatorEntry(
+        broken(8, (v) => v.setUint32(0, 0xffffffff)),
+        0,
+        0,
+      ).platformDataLength,
+    ).toBe(0xffffffff);
+    expect(
+      decodeLocatorEntry(
+        broken(12, (v) => v.setUint32(0, 7)),
+        0,
+        0,
+      ).reserved,
+    ).toBe(7);
+    // The data offset: at or above 2^53 is BAD_FIELD, all 64 bits set is BAD_LOCATOR.
+    const high = broken(16, (v) => v.setUint32(0, 0x00200000));
+    expect(() => decodeLocatorEntry(high, 0, 3)).toThrow(/BAD_FIELD/);
+    const ones = broken(16, (v) => v.setBigUint64(0, 2n ** 64n - 1n));
+    expect(() => decodeLocatorEntry(ones, 0, 3)).toThrow(/BAD_LOCATOR/);
+  });
+
   it('entries round-trip byte for byte', () => {
     fc.assert(
       fc.property(arbLocatorEntry(), (e) => {
