@@ -107,6 +107,38 @@ describe('openChain', () => {
     await chain.close();
   });
 
+  it('a parent smaller than its child reads as zeros past its end, with a warning', async () => {
+    // Two fixed parents with one UUID: the child records the 2 MiB one, is given the 1 MiB one.
+    const small = await baseImage('fixed', MiB, 0, 1);
+    const w = await openChain(shared(small), { openParent: async () => undefined, writable: true });
+    await w.write(new Uint8Array(MiB).fill(7), 0);
+    await w.close();
+    const recorded = await openImage(await baseImage('fixed', 2 * MiB, 0, 1));
+    const child = memoryFile();
+    await createDifferencing(child, {
+      ...deterministic(2),
+      parent: { footer: recorded.footer, modified: new Date(), unicodeName: 'p.vhd' },
+    });
+    const chain = await openChain(shared(child), {
+      openParent: async () => shared(small),
+      writable: true,
+    });
+    expect(chain.warnings).toEqual([
+      `parent 1 is ${MiB} bytes, its child ${2 * MiB}; bytes past the parent read as zeros`,
+    ]);
+    await chain.write(new Uint8Array(4).fill(9), MiB - 2);
+    const out = new Uint8Array(8);
+    await chain.read(out, MiB - 4);
+    expect(Array.from(out)).toEqual([7, 7, 9, 9, 9, 9, 0, 0]);
+    expect(
+      small
+        .bytes()
+        .subarray(0, MiB)
+        .every((b) => b === 7),
+    ).toBe(true);
+    await chain.close();
+  });
+
   it('passes the reference, the child and the depth to openParent', async () => {
     const images = new MemoryImages();
     const base = await baseImage('dynamic', MiB, 4096, 1);
