@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderReport } from './report.js';
 import { runConformance } from './runner.js';
-import type { Subject } from './subject.js';
+import { isSubject, type Subject } from './subject.js';
 import { emulatedSubject } from './subjects/emulated.js';
 import { nodeSubject } from './subjects/node.js';
 
@@ -85,15 +85,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...(values.aim === undefined ? {} : { aim: values.aim }),
     ...(values.json === undefined ? {} : { json: values.json }),
   };
-}
-
-function isSubject(value: unknown): value is Subject {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Subject).createHost === 'function' &&
-    typeof (value as Subject).createServer === 'function'
-  );
 }
 
 /** Loads a subject: `emulated`, `node`, or a module whose default export is a subject. */

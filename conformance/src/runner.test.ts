@@ -145,3 +145,18 @@ describe('runConformance', () => {
     expect(passingReplay.ok).toBe(true);
   });
 });
+
+describe('runConformance arguments', () => {
+  it('refuses something that is not a subject, a run count below 1 and a seed that is not a whole number, before running anything', async () => {
+    await expect(runConformance(null as never)).rejects.toThrow(TypeError);
+    await expect(
+      runConformance({ name: 'half', createHost: emulatedSubject.createHost } as never),
+    ).rejects.toThrow(/not a subject/);
+    for (const runs of [0, -1, Number.NaN, 1.5, Number.POSITIVE_INFINITY]) {
+      await expect(runConformance(emulatedSubject, { runs })).rejects.toThrow(RangeError);
+    }
+    for (const seed of [Number.NaN, 0.5, 'x' as unknown as number]) {
+      await expect(runConformance(emulatedSubject, { seed })).rejects.toThrow(RangeError);
+    }
+  });
+});

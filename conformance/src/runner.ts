@@ -14,7 +14,7 @@ import {
   type PropertyDefinition,
   Violation,
 } from './property.js';
-import type { Subject } from './subject.js';
+import { isSubject, type Subject } from './subject.js';
 
 /** Options of a run. */
 export interface RunOptions {
@@ -129,12 +129,31 @@ function plain(value: unknown): unknown {
   );
 }
 
-/** Runs the suite against `subject`. */
+/**
+ * Runs the suite against `subject`.
+ * @throws TypeError when `subject` lacks `createHost` or `createServer`; RangeError when `runs`
+ * is not a whole number of at least 1, or `seed` not a whole number.
+ */
 export async function runConformance(
   subject: Subject,
   options: RunOptions = {},
 ): Promise<ConformanceReport> {
+  if (!isSubject(subject)) {
+    throw new TypeError(
+      'runConformance: the subject is not a subject ({ name, createHost, createServer })',
+    );
+  }
   const runs = options.runs ?? 100;
+  if (!Number.isSafeInteger(runs) || runs < 1) {
+    throw new RangeError(
+      `runConformance: runs must be a whole number of at least 1, got ${String(runs)}`,
+    );
+  }
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
+    throw new RangeError(
+      `runConformance: seed must be a whole number, got ${String(options.seed)}`,
+    );
+  }
   const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
   const properties = selected(options.properties ?? ALL_PROPERTIES, options.filter);
   const started = performance.now();

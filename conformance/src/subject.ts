@@ -133,6 +133,16 @@ export interface Subject {
   disposeHost?(host: Host): void | Promise<void>;
 }
 
+/** Whether `value` has what the suite needs of a {@link Subject}: `createHost` and `createServer`. */
+export function isSubject(value: unknown): value is Subject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Subject).createHost === 'function' &&
+    typeof (value as Subject).createServer === 'function'
+  );
+}
+
 /** The HRESULT carried by a rejection, or DISP_E_EXCEPTION for anything else. */
 export function hresultOfError(error: unknown): number {
   if (typeof error === 'object' && error !== null && 'hresult' in error) {
