@@ -200,6 +200,25 @@ describe('createEmulatedHost space', () => {
     expect(host.storedBytes()).toBe(0);
   });
 
+  it('EFBIG is checked before ENOSPC, and readFile refuses a file above 2 GiB - 1 with EFBIG', async () => {
+    const host = createEmulatedHost({
+      volumes: [{ drive: 'C', fileSystem: 'FAT32', capacityBytes: 2 ** 30 }],
+    });
+    const file = await host.open('C:\\a', 'createNew');
+    // Past the FAT32 limit and past the free space: the limit is what is reported.
+    await expect(file.truncate(2 ** 32)).rejects.toSatisfy(code('EFBIG'));
+    await expect(file.truncate(2 ** 31)).rejects.toSatisfy(code('ENOSPC'));
+    await file.close();
+    const big = createEmulatedHost({
+      volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 40 }],
+    });
+    const b = await big.open('C:\\b', 'createNew');
+    await b.truncate(2 ** 31);
+    await b.close();
+    await expect(big.readFile('C:\\b')).rejects.toSatisfy(code('EFBIG'));
+    expect(big.storedBytes()).toBe(0);
+  });
+
   it('FAT16 refuses 2 GiB, NTFS 16 TiB - 64 KiB + 1', async () => {
     const host = createEmulatedHost({
       volumes: [
