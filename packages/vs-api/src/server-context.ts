@@ -17,9 +17,20 @@ export interface ServerContext {
   readonly reservations: PathReservations;
 }
 
-/** A fresh context for `host`. */
+/** The reservations of each host, shared by every server on it (one machine, one lock per path). */
+const reservationsByHost = new WeakMap<Host, PathReservations>();
+
+/**
+ * A context for `host`. Path reservations belong to the host, so two `VirtualServer`s on one host
+ * object still give one S_OK and one E_ALREADY_EXISTS for concurrent creations of one path.
+ */
 export function createServerContext(host: Host): ServerContext {
-  return { host, reservations: new PathReservations() };
+  let reservations = reservationsByHost.get(host);
+  if (reservations === undefined) {
+    reservations = new PathReservations();
+    reservationsByHost.set(host, reservations);
+  }
+  return { host, reservations };
 }
 
 /** VM_E_APP_SHUTTING_DOWN once the host application has begun shutting down. */

@@ -31,6 +31,22 @@ function create(vs: VirtualServer, call: Call, path: string): Promise<VMTask> {
 }
 
 describe('exclusive creation', () => {
+  it('two VirtualServers on one host share the lock: one S_OK, one E_ALREADY_EXISTS', async () => {
+    const { host } = testHost();
+    const first = new VirtualServer(host);
+    const second = new VirtualServer(host);
+    const outcomes = await Promise.allSettled([
+      first.createFixedVirtualHardDisk('C:\\x.vhd', 8),
+      second.createFixedVirtualHardDisk('c:\\X.VHD', 8),
+    ]);
+    const tasks = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(tasks).toHaveLength(1);
+    expect(refused.map((e) => (isVsError(e) ? e.name : String(e)))).toEqual(['E_ALREADY_EXISTS']);
+    await tasks[0]!.waitForCompletion(-1);
+    expect(tasks[0]!.result).toBe(VMTaskResult.Success);
+  });
+
   it('N concurrent creations of one path (any case, any method): exactly one S_OK, the rest E_ALREADY_EXISTS', async () => {
     await fc.assert(
       fc.asyncProperty(
