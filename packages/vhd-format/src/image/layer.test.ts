@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryFile, type RandomAccessFile } from '../io.js';
 import { baseImage, childImage, firstDifference, MemoryImages } from '../testing/images.js';
 import { openChain } from './chain.js';
+import { BITMAP_CACHE_BYTES } from './layer.js';
 
 type Call =
   | { op: 'write'; position: number; bytes: Uint8Array }
@@ -126,6 +127,42 @@ describe('reading a layer', () => {
         expect(firstDifference(out, model.subarray(offset, offset + length))).toBe(-1);
       }
     }
+    await chain.close();
+  });
+});
+
+describe('the bitmap cache', () => {
+  it('holds at most BITMAP_CACHE_BYTES of bitmaps, whatever the block size', async () => {
+    // 256 MiB blocks have 64 KiB bitmaps: 32 of them fill the 2 MiB cache.
+    const block = 256 * 2 ** 20;
+    const blocks = 40;
+    const images = new MemoryImages();
+    const base = await baseImage('dynamic', blocks * block, block);
+    await images.add(base);
+    const child = await childImage(base, 2);
+    const w = await images.open(child);
+    for (let i = 0; i < blocks; i++) await w.write(Uint8Array.of(i + 1), i * block);
+    await w.close();
+    let bitmapReads = 0;
+    const counting: RandomAccessFile = {
+      ...child,
+      read: (b, p) => {
+        if (b.length === BITMAP_CACHE_BYTES / 32) bitmapReads++;
+        return child.read(b, p);
+      },
+      close: async () => undefined,
+    };
+    const chain = await openChain(counting, { openParent: images.openParent });
+    const one = new Uint8Array(2);
+    for (let i = 0; i < blocks; i++) {
+      await chain.read(one, i * block);
+      expect(Array.from(one)).toEqual([i + 1, 0]);
+    }
+    expect(bitmapReads).toBe(blocks);
+    await chain.read(one, (blocks - 1) * block); // among the 32 most recent: cached
+    expect(bitmapReads).toBe(blocks);
+    await chain.read(one, 0); // evicted: read again
+    expect(bitmapReads).toBe(blocks + 1);
     await chain.close();
   });
 });

@@ -25,6 +25,11 @@ const COMBINED_WRITE_MAX = 64 * 1024;
 
 /** Most sector bitmaps kept in memory per layer (least recently used go first). */
 const BITMAP_CACHE_ENTRIES = 4096;
+/**
+ * Most bytes of sector bitmaps kept per layer: 4096 bitmaps of 2 MiB blocks; fewer of larger
+ * blocks (32 of 256 MiB blocks), so the block size field cannot scale the cache.
+ */
+export const BITMAP_CACHE_BYTES = 2 * 2 ** 20;
 
 /** Everything `openImage` learned about a file, handed to the layer. */
 export interface LayerState {
@@ -55,6 +60,7 @@ export class VhdLayer implements VhdImage {
   readonly #bat: Uint32Array;
   readonly #bitmaps = new Map<number, Uint8Array>();
   readonly #bitmapBytes: number;
+  readonly #bitmapCacheEntries: number;
   readonly #stride: number;
   readonly #footerBytes: Uint8Array;
   #footerPos: number;
@@ -76,6 +82,10 @@ export class VhdLayer implements VhdImage {
     this.#bat = s.bat;
     this.#footerPos = s.footerPos;
     this.#bitmapBytes = s.header ? bitmapByteSize(s.header.blockSize) : 0;
+    this.#bitmapCacheEntries = Math.max(
+      1,
+      Math.min(BITMAP_CACHE_ENTRIES, Math.floor(BITMAP_CACHE_BYTES / (this.#bitmapBytes || 1))),
+    );
     this.#stride = this.#bitmapBytes + (s.header?.blockSize ?? 0);
     this.#footerBytes = encodeFooter(s.footer);
   }
@@ -137,7 +147,7 @@ export class VhdLayer implements VhdImage {
 
   #cacheBitmap(index: number, bitmap: Uint8Array): void {
     this.#bitmaps.delete(index);
-    if (this.#bitmaps.size >= BITMAP_CACHE_ENTRIES) {
+    if (this.#bitmaps.size >= this.#bitmapCacheEntries) {
       const oldest = this.#bitmaps.keys().next().value;
       if (oldest !== undefined) this.#bitmaps.delete(oldest);
     }
