@@ -72,6 +72,21 @@ describe('main', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it('exits 2 before running when the --json report has no folder to go in', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vskit-cli-'));
+    try {
+      const c = capture();
+      const status = await main(['--filter', 'codec', '--runs', '1', '--json', 'missing/r.json'], {
+        ...c.io,
+        cwd: dir,
+      });
+      expect(status).toBe(2);
+      expect(c.err.join('')).toContain('--json');
+      expect(c.out.join('')).toBe(''); // nothing ran
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
   it('runs a filtered suite, prints the report, writes JSON and exits 0 when it passes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vskit-cli-'));
     try {

@@ -3,8 +3,8 @@
  * `vskit conformance`: parses options, loads the subject, runs, prints the report, writes JSON.
  * @module
  */
-import { writeFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderReport } from './report.js';
 import { runConformance } from './runner.js';
@@ -125,6 +125,18 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
   } catch (error) {
     out.stderr(`conformance: cannot load subject: ${(error as Error).message}\n`);
     return 2;
+  }
+  if (options.json !== undefined) {
+    // refuse a report that cannot be written before spending the run on it
+    const folder = dirname(resolve(cwd, options.json));
+    const isFolder = await stat(folder).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) {
+      out.stderr(`conformance: --json: no folder ${folder} to write the report in\n`);
+      return 2;
+    }
   }
   const tty = io === undefined && process.stdout.isTTY === true;
   const report = await runConformance(subject, {
