@@ -48,6 +48,13 @@ export default {
     expect(errorCode(result.stderr)).toBe('INVALID_SUBJECT');
   });
 
+  it('refuses a --json report with no folder to go in, with one USAGE line, before running', async () => {
+    const result = await vskit(['conformance', '--json', join(tmp.dir, 'missing', 'r.json')]);
+    expect(result.code).toBe(2);
+    expect(errorCode(result.stderr)).toBe('USAGE');
+    expect(result.stdout.toString()).toBe('');
+  });
+
   it('refuses a --runs that is not a whole number', async () => {
     const result = await vskit(['conformance', '--runs', 'many']);
     expect(result.code).toBe(2);

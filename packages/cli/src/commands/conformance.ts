@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { type Command, integerOption, stringOption } from '../command.js';
 import { CliError, EXIT_USAGE, usageError } from '../errors.js';
 
@@ -63,7 +64,15 @@ Example:
       if (value !== undefined) argv.push(`--${name}`, value);
     }
     const json = stringOption(args, 'json');
-    if (json !== undefined) argv.push('--json', resolve(json));
+    if (json !== undefined) {
+      const folder = dirname(resolve(json));
+      const isFolder = await stat(folder).then(
+        (info) => info.isDirectory(),
+        () => false,
+      );
+      if (!isFolder) throw usageError(`--json: no folder ${folder} to write the report in`);
+      argv.push('--json', resolve(json));
+    }
     return suite.main(argv, {
       stdout: (text) => io.stdout.write(text),
       stderr: (text) => io.stderr.write(text),
