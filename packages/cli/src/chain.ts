@@ -14,6 +14,7 @@ import {
   type RandomAccessFile,
   type VhdChain,
 } from '@vskit/vhd-format';
+import { openImageFile } from './image-file.js';
 import { DEFAULT_DRIVES, type DriveMap, findParent, type ParentAttempt } from './parents.js';
 
 /** Where one layer of an opened chain came from. */
@@ -119,7 +120,7 @@ export async function openChainAt(
 ): Promise<OpenedChain> {
   const writable = options.writable === true;
   const topPath = resolve(path);
-  const top = await openNodeFile(topPath, writable ? 'readWrite' : 'read');
+  const top = await openImageFile(topPath, writable ? 'readWrite' : 'read');
   const opener = parentOpener(topPath, top, options.drives ?? DEFAULT_DRIVES);
   try {
     const chain = await openChain(top, { writable, openParent: opener.openParent });

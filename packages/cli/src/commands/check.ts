@@ -1,10 +1,10 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openNodeFile } from '@vskit/emulator';
 import { type CheckProblem, check, DEFAULT_MAX_CHAIN_DEPTH, openImage } from '@vskit/vhd-format';
 import { parentOpener } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
 import { describeError } from '../errors.js';
+import { openImageFile } from '../image-file.js';
 import { writeJson } from '../output.js';
 import type { DriveMap } from '../parents.js';
 import { driveMap } from '../volumes.js';
@@ -42,7 +42,7 @@ function problemFrom(error: unknown): CheckProblem {
 /** Whether the file opens as a VHD at all (leniently); the error when it does not. */
 async function openProblem(path: string): Promise<CheckProblem | undefined> {
   try {
-    const probe = await openNodeFile(path, 'read');
+    const probe = await openImageFile(path, 'read');
     try {
       // Closing the image closes its file: the probe has its own handle.
       await (await openImage(probe)).close();
@@ -63,7 +63,7 @@ async function checkLayer(
   path: string,
   drives: DriveMap,
 ): Promise<{ problems: CheckProblem[]; parent: string | undefined }> {
-  const file = await openNodeFile(path, 'read');
+  const file = await openImageFile(path, 'read');
   const opener = parentOpener(path, file, drives);
   try {
     const result = await check(file, { openParent: opener.openParent });
