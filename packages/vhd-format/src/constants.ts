@@ -12,11 +12,12 @@ export const MAX_VIRTUAL_SIZE = 2040 * 2 ** 30;
 /** Largest block size we open: 256 MiB (Microsoft creates 512 KiB and 2 MiB). */
 export const MAX_BLOCK_SIZE = 256 * 2 ** 20;
 /**
- * Most BAT entries we hold in memory: 2^28 (a 1 GiB table), enough for 2040 GiB in 8 KiB blocks
- * (Microsoft's tools use 512 KiB and 2 MiB). A larger table is `SIZE_TOO_LARGE`, on creation and
- * on opening, so a sparse file cannot make us allocate what a field claims.
+ * Most BAT entries we hold in memory: 2^24 (a 64 MiB table), enough for 2040 GiB in 128 KiB
+ * blocks (Microsoft's tools use 512 KiB and 2 MiB). A larger table is `SIZE_TOO_LARGE`, on
+ * creation and on opening, so a large sparse file cannot make us allocate, sort and scan what a
+ * field claims.
  */
-export const MAX_TABLE_ENTRIES = 2 ** 28;
+export const MAX_TABLE_ENTRIES = 2 ** 24;
 
 /** Size of the hard disk footer. */
 export const FOOTER_SIZE = 512;

@@ -76,7 +76,9 @@ export function blockProblems(
   limit = 100,
 ): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
-  const starts: number[] = [];
+  // Typed and sized by the BAT (itself bounded by MAX_TABLE_ENTRIES): no growing JS array.
+  const starts = new Float64Array(bat.length);
+  let count = 0;
   for (let i = 0; i < bat.length && problems.length < limit; i++) {
     const entry = bat[i]!;
     if (entry === BLOCK_UNUSED) continue;
@@ -90,9 +92,9 @@ export function blockProblems(
       });
       continue;
     }
-    starts.push(start);
+    starts[count++] = start;
   }
-  const sorted = Float64Array.from(starts);
+  const sorted = starts.subarray(0, count);
   // Blocks are usually in allocation order already; sort only when they are not.
   let ascending = true;
   for (let i = 1; i < sorted.length && ascending; i++) ascending = sorted[i - 1]! <= sorted[i]!;
