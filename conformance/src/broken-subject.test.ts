@@ -29,3 +29,54 @@ describe('the README example subject (E_ALREADY_EXISTS turned into S_OK)', () =>
     expect(fileFailure?.counterexample?.replay).toMatch(/^--seed 20261125 --path [\d:]+ --filter /);
   });
 });
+
+describe('a subject whose task methods return nothing', () => {
+  it('fails the WaitForCompletion requirements: a missing HRESULT is not S_OK', async () => {
+    const silent: Subject = {
+      name: 'WaitForCompletion returns undefined',
+      createHost: (state) => emulatedSubject.createHost(state),
+      async createServer(host) {
+        const inner = (await emulatedSubject.createServer(
+          host,
+        )) as import('./subject.js').ComServer;
+        const silence = (out: { value?: unknown } | null | undefined) => {
+          const task = out?.value as
+            | { WaitForCompletion(ms: number): Promise<unknown> }
+            | undefined;
+          if (task !== undefined && task !== null) {
+            const wait = task.WaitForCompletion.bind(task);
+            (out as { value: unknown }).value = Object.create(task, {
+              WaitForCompletion: {
+                value: async (ms: number) => {
+                  await wait(ms);
+                  return undefined;
+                },
+              },
+            });
+          }
+        };
+        return {
+          ...inner,
+          CreateDifferencingVirtualHardDisk: async (i, p, out) => {
+            const hr = await inner.CreateDifferencingVirtualHardDisk(i, p, out);
+            silence(out);
+            return hr;
+          },
+          CreateDynamicVirtualHardDisk: async (i, s, out) => {
+            const hr = await inner.CreateDynamicVirtualHardDisk(i, s, out);
+            silence(out);
+            return hr;
+          },
+          CreateFixedVirtualHardDisk: async (i, s, out) => {
+            const hr = await inner.CreateFixedVirtualHardDisk(i, s, out);
+            silence(out);
+            return hr;
+          },
+        };
+      },
+    };
+    const report = await runConformance(silent, { runs: 5, seed: 7, filter: 'task.lifecycle' });
+    const failed = failing(report);
+    expect(failed.has('TASK.wait.bounded')).toBe(true);
+  });
+});

@@ -48,9 +48,18 @@ export const HARD_DISK_TYPE = {
   Differencing: 2,
 } as const;
 
-/** `E_ALREADY_EXISTS (0x800700B7)` for a known code, `0x12345678` otherwise. */
+/**
+ * An HRESULT a subject returned, as an unsigned number; NaN for anything that is not a number
+ * (a missing return value must not read as S_OK).
+ */
+export function asHresult(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value >>> 0 : Number.NaN;
+}
+
+/** `E_ALREADY_EXISTS (0x800700B7)` for a known code, `0x12345678` otherwise; a value that is not
+ * a finite number as itself (`undefined`, `NaN`). */
 export function describeHr(hr: unknown): string {
-  if (typeof hr !== 'number') return String(hr);
+  if (typeof hr !== 'number' || !Number.isFinite(hr)) return String(hr);
   const hex = `0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
   const name = (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr >>> 0);
   return name === undefined ? hex : `${name} (${hex})`;

@@ -25,7 +25,7 @@ import {
   unchangedId,
   variantId,
 } from '../catalogue.js';
-import { describeHr, HR, TASK_RESULT } from '../hresults.js';
+import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { type PathFeature, type Prediction, predict } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
@@ -173,7 +173,7 @@ export async function checkScenario(
     }
     const task = out?.value;
     if (task === undefined || task === null) ctx.fail(successId(method), 'S_OK without a task');
-    const waited = Number(await task.WaitForCompletion(-1)) >>> 0;
+    const waited = asHresult(await task.WaitForCompletion(-1));
     ctx.expect(
       'TASK.wait.infinite',
       waited === HR.S_OK && task.IsComplete === true,
@@ -182,7 +182,7 @@ export async function checkScenario(
     ctx.exercise('TASK.wait.infinite');
     ctx.expect(
       successId(method),
-      task.Result === TASK_RESULT.Success && task.Error >>> 0 === HR.S_OK,
+      task.Result === TASK_RESULT.Success && asHresult(task.Error) === HR.S_OK,
       () =>
         `task ended with Result ${task.Result}, Error ${describeHr(task.Error)} (${task.ErrorDescription})`,
     );

@@ -7,7 +7,7 @@
  */
 import { type HostSnapshot, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
-import { describeHr, HARD_DISK_TYPE, HR } from '../hresults.js';
+import { asHresult, describeHr, HARD_DISK_TYPE, HR } from '../hresults.js';
 import { MIB } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import { junkBytes, type Prepared, prepare, stableId, writeImage } from '../setup.js';
@@ -178,7 +178,7 @@ async function checkCreated(prepared: Prepared, subject: Subject, v: GhdCase, ct
     () => `HostFreeDiskSpace ${free}, the host says ${hostFree} bytes are free on ${v.childDrive}:`,
   );
   const out: { value: string | null | undefined } = { value: undefined };
-  const hr = Number(await disk.get_Parent(out)) >>> 0;
+  const hr = asHresult(await disk.get_Parent(out));
   if (v.type === 'differencing') {
     ctx.exercise('GHD.parent.differencing');
     ctx.expect(

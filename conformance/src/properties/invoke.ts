@@ -2,7 +2,9 @@
  * Calling a creation method on a COM server and waiting for its task, shared by the properties.
  * @module
  */
+
 import type { HostSnapshot, SnapshotEntry } from '@vskit/host';
+import { asHresult } from '../hresults.js';
 import type { CreateCall } from '../state.js';
 import type { ComServer, ComTask, OutParam } from '../subject.js';
 
@@ -19,7 +21,7 @@ export async function invoke(
       : call.method === 'CreateDynamicVirtualHardDisk'
         ? await server.CreateDynamicVirtualHardDisk(call.imagePath, call.sizeMB, out)
         : await server.CreateFixedVirtualHardDisk(call.imagePath, call.sizeMB, out);
-  return typeof hr === 'number' ? hr >>> 0 : Number.NaN;
+  return asHresult(hr);
 }
 
 /** Every entry of a snapshot by case-folded path, with its drive's free bytes. */
@@ -75,10 +77,10 @@ export async function waitAndWatch(task: ComTask): Promise<{ hr: number; percent
   const percents: number[] = [Number(task.PercentCompleted)];
   let hr = 0;
   for (let i = 0; i < 100000 && !task.IsComplete; i++) {
-    hr = Number(await task.WaitForCompletion(5)) >>> 0;
+    hr = asHresult(await task.WaitForCompletion(5));
     percents.push(Number(task.PercentCompleted));
   }
-  const last = Number(await task.WaitForCompletion(-1)) >>> 0;
+  const last = asHresult(await task.WaitForCompletion(-1));
   percents.push(Number(task.PercentCompleted));
   return { hr: hr === 0 ? last : hr, percents };
 }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { CREATE_METHODS } from '../catalogue.js';
-import { describeHr, HR, TASK_RESULT } from '../hresults.js';
+import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
 import { happyArb, happyPrediction, start, within } from './happy.js';
@@ -74,7 +74,7 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
       const percents = [Number(task.PercentCompleted)];
       if (mode.kind === 'bad-timeout') {
         ctx.exercise('TASK.wait.bad-timeout');
-        const hr = Number(await task.WaitForCompletion(mode.timeout)) >>> 0;
+        const hr = asHresult(await task.WaitForCompletion(mode.timeout));
         ctx.expect(
           'TASK.wait.bad-timeout',
           hr === HR.E_POINTER,
@@ -83,7 +83,7 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
       }
       if (mode.kind === 'bounded') {
         ctx.exercise('TASK.wait.bounded');
-        const hr = Number(await task.WaitForCompletion(mode.timeout)) >>> 0;
+        const hr = asHresult(await task.WaitForCompletion(mode.timeout));
         ctx.expect(
           'TASK.wait.bounded',
           hr === HR.S_OK,
@@ -96,7 +96,7 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
         const cancelling = Promise.resolve(task.Cancel());
         await new Promise((resolve) => setTimeout(resolve, 0));
         prepared.probe.release();
-        const hr = Number(await cancelling) >>> 0;
+        const hr = asHresult(await cancelling);
         await task.WaitForCompletion(-1);
         const after = await prepared.host.snapshot();
         const diff = diffSnapshots(before, after);
@@ -130,7 +130,7 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
         'TASK.success',
         task.IsComplete === true &&
           task.Result === TASK_RESULT.Success &&
-          task.Error >>> 0 === HR.S_OK &&
+          asHresult(task.Error) === HR.S_OK &&
           typeof task.ID === 'string' &&
           typeof task.Description === 'string',
         () =>
@@ -138,7 +138,7 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
       );
       if (mode.kind === 'cancel-complete') {
         ctx.exercise('TASK.cancel.complete');
-        const hr = Number(await task.Cancel()) >>> 0;
+        const hr = asHresult(await task.Cancel());
         ctx.expect(
           'TASK.cancel.complete',
           hr === HR.E_FAIL && task.Result === TASK_RESULT.Success,
