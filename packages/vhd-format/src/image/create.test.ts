@@ -207,6 +207,31 @@ describe('createDynamic', () => {
   });
 });
 
+describe('creating over a file that holds bytes', () => {
+  it('empties the file first: the result equals a creation on an empty file', async () => {
+    const parent = memoryFile();
+    await createDynamic(parent, { sizeBytes: 4 * MiB, ...deterministic(1) });
+    const parentFooter = decodeFooter(parent.bytes().subarray(0, 512));
+    const creations: Array<(f: ReturnType<typeof memoryFile>) => Promise<void>> = [
+      (f) => createFixed(f, { sizeBytes: MiB, ...deterministic(2) }),
+      (f) => createDynamic(f, { sizeBytes: 4 * MiB, ...deterministic(3) }),
+      (f) =>
+        createDifferencing(f, {
+          ...deterministic(4),
+          parent: { footer: parentFooter, modified: new Date(0), unicodeName: 'p.vhd' },
+        }),
+    ];
+    for (const create of creations) {
+      const fresh = memoryFile();
+      await create(fresh);
+      const used = memoryFile(new Uint8Array(10 * MiB).fill(0x77));
+      await create(used);
+      expect(await used.size()).toBe(await fresh.size());
+      expect(firstDifference(used.bytes(), fresh.bytes())).toBe(-1);
+    }
+  });
+});
+
 describe('createDifferencing', () => {
   const parentFooter = async () => {
     const p = memoryFile();

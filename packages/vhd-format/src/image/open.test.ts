@@ -214,6 +214,20 @@ describe('openImage', () => {
     await rejectsWith(openImage(memoryFile(bytes), { strict: true }), 'OVERLAPPING_BLOCKS');
   });
 
+  it('reads a fixed image with bytes between its data and its footer, ignoring them with a warning', async () => {
+    const f = await baseImage('fixed', MiB, 0);
+    const bytes = f.bytes();
+    const longer = new Uint8Array(MiB + 1024 + 512).fill(0x44);
+    longer.set(bytes.subarray(0, MiB));
+    longer.set(bytes.subarray(MiB), MiB + 1024);
+    const image = await openImage(memoryFile(longer));
+    expect(image.virtualSize).toBe(MiB);
+    expect(image.warnings).toEqual(['1024 bytes between the data and the footer are ignored']);
+    const chain = await openChain(memoryFile(longer), noParent);
+    const out = new Uint8Array(4);
+    await rejectsWith(chain.read(out, MiB), 'OUT_OF_RANGE');
+  });
+
   it('rejects a fixed image shorter than its size', async () => {
     const f = memoryFile();
     await createFixed(f, { sizeBytes: MiB, ...deterministic(1) });
