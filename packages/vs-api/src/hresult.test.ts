@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatHresult,
+  formatHresultHex,
   HRESULT,
   HRESULT_TEXT,
   hresultName,
+  isHresultValue,
   succeeded,
   VMHardDiskType,
   VMTaskResult,
@@ -116,5 +118,29 @@ describe('enumerations', () => {
 
   it('VMHardDiskType matches HRESULTS.md', () => {
     expect(VMHardDiskType).toEqual({ Dynamic: 0, FixedSize: 1, Differencing: 2, HostDrive: 4 });
+  });
+});
+
+describe('values that cannot be an HRESULT', () => {
+  it('NaN, fractions, out-of-range numbers and non-numbers never read as S_OK', () => {
+    for (const bad of [
+      Number.NaN,
+      0.5,
+      2 ** 32,
+      -(2 ** 31) - 1,
+      Number.POSITIVE_INFINITY,
+      '0',
+      undefined,
+    ]) {
+      const value = bad as unknown as number;
+      expect(isHresultValue(value)).toBe(false);
+      expect(hresultName(value)).toBeUndefined();
+      expect(formatHresult(value)).toBe(`not an HRESULT: ${String(bad)}`);
+      expect(formatHresultHex(value)).not.toMatch(/^0x/);
+      expect(succeeded(value)).toBe(false);
+    }
+    // signed and unsigned spellings of one code are both HRESULTs
+    expect(hresultName(-2147024713)).toBe('E_ALREADY_EXISTS');
+    expect(isHresultValue(0xffffffff)).toBe(true);
   });
 });

@@ -118,11 +118,23 @@ const NAMES: ReadonlyMap<number, HResultName> = new Map(
 
 /** The name of `hresult` (`'E_ALREADY_EXISTS'`), or `undefined` for a value vs-api does not know. */
 export function hresultName(hresult: number): HResultName | undefined {
-  return NAMES.get(hresult >>> 0);
+  return isHresultValue(hresult) ? NAMES.get(hresult >>> 0) : undefined;
 }
 
-/** `hresult` as `0x%08X`: `0x800700B7`. Negative (signed) values are read as unsigned. */
+/**
+ * Whether `value` can be an HRESULT: a whole number within -2^31..2^32-1 (signed or unsigned
+ * 32 bits). `NaN`, fractions, larger numbers and non-numbers are not (they never read as S_OK).
+ */
+export function isHresultValue(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 32;
+}
+
+/**
+ * `hresult` as `0x%08X`: `0x800700B7`. Negative (signed) values are read as unsigned; a value
+ * that cannot be an HRESULT reads `not an HRESULT: NaN`.
+ */
 export function formatHresultHex(hresult: number): string {
+  if (!isHresultValue(hresult)) return `not an HRESULT: ${String(hresult)}`;
   return `0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 }
 
@@ -135,7 +147,7 @@ export function formatHresult(hresult: number): string {
 
 /** Whether `hresult` reports success (severity bit clear): S_OK, S_FALSE. */
 export function succeeded(hresult: number): boolean {
-  return hresult >>> 0 < 0x80000000;
+  return isHresultValue(hresult) && hresult >>> 0 < 0x80000000;
 }
 
 /** `IVMTask.Result`: how a task ended. */

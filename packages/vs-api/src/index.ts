@@ -17,6 +17,7 @@ export {
   HRESULT,
   HRESULT_TEXT,
   hresultName,
+  isHresultValue,
   succeeded,
   VMHardDiskType,
   VMTaskResult,
