@@ -16,7 +16,7 @@ export {
 } from './catalogue.js';
 export type { CliIo, CliOptions } from './cli-main.js';
 export { loadSubject, main, parseArgs, USAGE } from './cli-main.js';
-export { describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresults.js';
+export { asHresult, describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresults.js';
 export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
 export type { ProbeFault, ProbeOperation } from './probe-host.js';
@@ -45,6 +45,6 @@ export type {
   PromiseTask,
   Subject,
 } from './subject.js';
-export { toCom } from './subject.js';
+export { isSubject, toCom } from './subject.js';
 export { emulatedSubject } from './subjects/emulated.js';
 export { nodeSubject } from './subjects/node.js';
