@@ -63,6 +63,35 @@ export function metadataExtents(
 }
 
 /**
+ * Metadata extents that share bytes (the trailing footer included: blocks are written where it
+ * is). A write could then damage a structure: a BAT entry landing in the header, a new block over
+ * locator data. The code names the structure to blame: `BAD_TABLE_OFFSET` when the BAT is one of
+ * the two, else `BAD_LOCATOR` when locator data is, else `BAD_DATA_OFFSET`.
+ */
+export function metadataProblems(extents: readonly Extent[]): LayoutProblem[] {
+  const problems: LayoutProblem[] = [];
+  for (let i = 0; i < extents.length; i++) {
+    for (let j = i + 1; j < extents.length; j++) {
+      const a = extents[i]!;
+      const b = extents[j]!;
+      if (a.end <= a.start || b.end <= b.start || a.start >= b.end || b.start >= a.end) continue;
+      const names = [a.what, b.what];
+      const code: VhdFormatErrorCode = names.includes('BAT')
+        ? 'BAD_TABLE_OFFSET'
+        : names.some((n) => n.startsWith('parent locator'))
+          ? 'BAD_LOCATOR'
+          : 'BAD_DATA_OFFSET';
+      problems.push({
+        code,
+        message: `the ${a.what} and the ${b.what} share bytes`,
+        offset: Math.max(a.start, b.start),
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * Problems of the allocated blocks: entries whose block (bitmap + data, `stride` bytes) does
  * not end by `dataEnd` (`BAT_ENTRY_OUT_OF_RANGE`), blocks that share bytes with another block
  * or with a metadata extent (`OVERLAPPING_BLOCKS`). Stops after `limit` problems.

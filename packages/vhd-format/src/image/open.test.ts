@@ -228,6 +228,34 @@ describe('openImage', () => {
     await rejectsWith(chain.read(out, MiB), 'OUT_OF_RANGE');
   });
 
+  it('refuses a BAT sharing bytes with the header when strict or writable, reads it with a warning', async () => {
+    // Two entries at 520: the header's data offset (all ones) reads as two unused entries, so
+    // a write would put a BAT entry into the header and break it.
+    const f = await baseImage('dynamic', 4 * MiB, 2 * MiB);
+    const bytes = editHeader(f.bytes(), (v) => {
+      v.setUint32(20, 520);
+      v.setUint32(28, 2);
+    });
+    await rejectsWith(openImage(memoryFile(bytes), { writable: true }), 'BAD_TABLE_OFFSET');
+    await rejectsWith(openImage(memoryFile(bytes), { strict: true }), 'BAD_TABLE_OFFSET');
+    const image = await openImage(memoryFile(bytes));
+    expect(image.warnings).toEqual(['the header and the BAT share bytes; opened read-only']);
+  });
+
+  it('refuses locator data in the trailing footer (a new block would overwrite it) when writable', async () => {
+    const base = await baseImage('dynamic', MiB, 4096);
+    const child = (await childImage(base, 2)).bytes();
+    const bytes = editHeader(child, (v) => {
+      v.setUint32(576 + 20, child.length - 512);
+      v.setUint32(576 + 8, 40);
+    });
+    await rejectsWith(openImage(memoryFile(bytes), { writable: true }), 'BAD_LOCATOR');
+    const image = await openImage(memoryFile(bytes));
+    expect(image.warnings).toEqual([
+      'the footer and the parent locator 0 data share bytes; opened read-only',
+    ]);
+  });
+
   it('rejects a fixed image shorter than its size', async () => {
     const f = memoryFile();
     await createFixed(f, { sizeBytes: MiB, ...deterministic(1) });

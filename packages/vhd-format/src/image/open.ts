@@ -25,7 +25,7 @@ import { type DynamicHeader, decodeDynamicHeader } from '../structs/dynamic-head
 import { decodeFooter, encodeFooter, type Footer } from '../structs/footer.js';
 import { decodeLocatorPath, platformName } from '../structs/parent-locator.js';
 import { bitmapByteSize } from '../structs/sector-bitmap.js';
-import { blockProblems, metadataExtents } from './extents.js';
+import { blockProblems, metadataExtents, metadataProblems } from './extents.js';
 import { VhdLayer } from './layer.js';
 import type { OpenImageOptions, ParentReference, VhdImage } from './types.js';
 
@@ -254,8 +254,11 @@ export async function openLayer(
 
   const stride = bitmapByteSize(blockSize) + blockSize;
   const extents = metadataExtents(dataOffset, header, footerPos, fileSize, type === 'differencing');
-  const problems = blockProblems(bat, stride, footerPos, extents, header.tableOffset, 1);
-  const problem = problems[0];
+  const problems = [
+    ...metadataProblems(extents),
+    ...blockProblems(bat, stride, footerPos, extents, header.tableOffset, 1),
+  ];
+  const problem = problems.find((p) => p.code === 'BAT_ENTRY_OUT_OF_RANGE') ?? problems[0];
   if (problem) {
     if (problem.code === 'BAT_ENTRY_OUT_OF_RANGE' || strict || writable) {
       const { code, message, ...where } = problem;
