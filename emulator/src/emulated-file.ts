@@ -54,6 +54,7 @@ export class EmulatedFile implements HostFile {
     return settle(() =>
       this.#context.call('read', this.#path, () => {
         this.#checkOpen('read');
+        checkBuffer(buffer, 'read', this.#path);
         checkPosition(position, 'read', this.#path);
         return this.#node.content.read(buffer, position);
       }),
@@ -67,6 +68,7 @@ export class EmulatedFile implements HostFile {
         this.#path,
         () => {
           this.#checkWritable('write');
+          checkBuffer(buffer, 'write', this.#path);
           checkPosition(position, 'write', this.#path);
           const end = position + buffer.length;
           checkPosition(end, 'write', this.#path);
@@ -161,5 +163,11 @@ export function settle<T>(body: () => T): Promise<T> {
 function checkPosition(value: number, syscall: string, path: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new HostError('EINVAL', syscall, path, `bad position or length ${value}`);
+  }
+}
+
+function checkBuffer(buffer: unknown, syscall: string, path: string): void {
+  if (!(buffer instanceof Uint8Array)) {
+    throw new HostError('EINVAL', syscall, path, 'buffer must be a Uint8Array');
   }
 }

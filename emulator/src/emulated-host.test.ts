@@ -106,6 +106,18 @@ describe('createEmulatedHost files and folders', () => {
     await expect(host.rmdir('C:\\')).rejects.toSatisfy(code('EBUSY'));
   });
 
+  it('a buffer that is not a Uint8Array is EINVAL, not a TypeError', async () => {
+    const host = ntfs();
+    const file = await host.open('C:\\buf', 'createNew');
+    await file.write(Uint8Array.of(1, 2, 3), 0);
+    for (const bad of [null, {}, [1, 2]] as unknown as Uint8Array[]) {
+      await expect(file.read(bad, 0)).rejects.toSatisfy(code('EINVAL'));
+      await expect(file.write(bad, 0)).rejects.toSatisfy(code('EINVAL'));
+    }
+    expect(await file.size()).toBe(3);
+    await file.close();
+  });
+
   it('a read-only handle refuses writes and a closed one everything (EBADF)', async () => {
     const host = ntfs();
     await host.writeFile('C:\\f', bytes('abc'));

@@ -64,6 +64,16 @@ describe.each(['async', 'sync'] as const)('openNodeFile with io %s', (io) => {
     await file.close();
   });
 
+  it('a buffer that is not a Uint8Array is EINVAL, not a TypeError', async () => {
+    const file = await openNodeFile(join(dir, 'b'), 'createNew', o);
+    await file.write(Uint8Array.of(1, 2, 3), 0);
+    for (const bad of [null, {}, [1, 2]] as unknown as Uint8Array[]) {
+      await expect(file.read(bad, 0)).rejects.toSatisfy((e) => isHostError(e, 'EINVAL'));
+      await expect(file.write(bad, 0)).rejects.toSatisfy((e) => isHostError(e, 'EINVAL'));
+    }
+    await file.close();
+  });
+
   it('reads a large buffer completely', async () => {
     const data = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
     const file = await openNodeFile(join(dir, 'big'), 'createNew', o);

@@ -129,6 +129,7 @@ class NodeFile implements HostFile {
 
   async read(buffer: Uint8Array, position: number): Promise<number> {
     const fd = this.#open('read');
+    checkBuffer(buffer, 'read', this.#path);
     checkPosition(position, 'read', this.#path);
     let total = 0;
     try {
@@ -148,6 +149,7 @@ class NodeFile implements HostFile {
 
   async write(buffer: Uint8Array, position: number): Promise<void> {
     const fd = this.#openForWriting('write');
+    checkBuffer(buffer, 'write', this.#path);
     checkPosition(position, 'write', this.#path);
     let total = 0;
     try {
@@ -221,5 +223,11 @@ class NodeFile implements HostFile {
 function checkPosition(value: number, syscall: string, path: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new HostError('EINVAL', syscall, path, `bad position ${value}`);
+  }
+}
+
+function checkBuffer(buffer: unknown, syscall: string, path: string): void {
+  if (!(buffer instanceof Uint8Array)) {
+    throw new HostError('EINVAL', syscall, path, 'buffer must be a Uint8Array');
   }
 }
