@@ -15,6 +15,49 @@ async function setup() {
 }
 
 describe('asCom', () => {
+  it('answers E_POINTER for an out-parameter whose value cannot be set, and writes nothing', async () => {
+    const { host, com } = await setup();
+    const before = await host.snapshot();
+    const frozen = Object.freeze({ value: undefined }) as OutParam<ComVMTask>;
+    const getterOnly = {
+      get value() {
+        return undefined;
+      },
+    } as OutParam<ComVMTask>;
+    for (const out of [frozen, getterOnly]) {
+      expect(await com.CreateDynamicVirtualHardDisk('C:\\f.vhd', 8, out)).toBe(HRESULT.E_POINTER);
+      expect(await com.CreateFixedVirtualHardDisk('C:\\f.vhd', 8, out)).toBe(HRESULT.E_POINTER);
+      expect(await com.CreateDifferencingVirtualHardDisk('C:\\c.vhd', PARENT, out)).toBe(
+        HRESULT.E_POINTER,
+      );
+    }
+    expect(await host.snapshot()).toEqual(before);
+  });
+
+  it('cancels the task when its out-parameter refuses it: DISP_E_EXCEPTION, nothing written', async () => {
+    const { host, com } = await setup();
+    const before = await host.snapshot();
+    let stored: unknown;
+    const picky = {
+      get value() {
+        return stored;
+      },
+      set value(v: unknown) {
+        if (v !== undefined) throw new TypeError('this out-parameter takes no task');
+        stored = v;
+      },
+    } as OutParam<ComVMTask>;
+    expect(await com.CreateFixedVirtualHardDisk('C:\\new\\f.vhd', 64, picky)).toBe(
+      HRESULT.DISP_E_EXCEPTION,
+    );
+    expect(await host.snapshot()).toEqual(before);
+    // the path is free again: the abandoned task is over
+    const out: OutParam<ComVMTask> = { value: undefined };
+    expect(await com.CreateFixedVirtualHardDisk('C:\\new\\f.vhd', 8, out)).toBe(HRESULT.S_OK);
+    await out.value?.WaitForCompletion(-1);
+    expect(out.value?.Result).toBe(VMTaskResult.Success);
+  });
+
   it('answers E_POINTER for a null or undefined out-parameter before any other check', async () => {
     const { host, com } = await setup();
     host.beginShutdown();

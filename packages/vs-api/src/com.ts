@@ -95,23 +95,55 @@ export interface ComVirtualServer {
   readonly server: VirtualServer;
 }
 
+/**
+ * Whether `out` is an object whose `value` can be set. The probe assigns `value` its own value
+ * (no change for a plain object); a frozen object, a getter-only or throwing accessor fails it.
+ */
 function isOutParam(out: unknown): out is OutParam<unknown> {
-  return typeof out === 'object' && out !== null;
+  if (typeof out !== 'object' || out === null) return false;
+  try {
+    const target = out as OutParam<unknown>;
+    // biome-ignore lint/correctness/noSelfAssign: the assignment itself is the writability probe
+    target.value = target.value;
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** Runs a promise-face call; S_OK with its value in `out`, or the VsError's HRESULT. */
+/**
+ * Runs a promise-face call; S_OK with its value in `out`, or the VsError's HRESULT. An
+ * out-parameter that is not an object, or whose `value` cannot be set, is E_POINTER before
+ * anything runs. If setting `value` still fails after the call, `undo` takes back what the
+ * call started (a task is cancelled, so nothing it wrote stays) and the answer is
+ * DISP_E_EXCEPTION.
+ */
 async function call<T, C>(
   out: OutParam<C> | null | undefined,
   run: () => Promise<T>,
   wrap: (value: T) => C,
+  undo?: (value: T) => Promise<void>,
 ): Promise<HResult> {
   if (!isOutParam(out)) return HRESULT.E_POINTER;
+  let value: T;
   try {
-    out.value = wrap(await run());
-    return HRESULT.S_OK;
+    value = await run();
   } catch (error) {
     return hresultOf(error);
   }
+  try {
+    out.value = wrap(value);
+    return HRESULT.S_OK;
+  } catch (error) {
+    if (undo !== undefined) await undo(value);
+    return hresultOf(error);
+  }
+}
+
+/** Cancels a task nobody can see (its out-parameter refused it) and waits until it is over. */
+async function abandon(task: VMTask): Promise<void> {
+  await task.cancel().catch(() => undefined);
+  await task.completion;
 }
 
 /** The COM face of a promise-face task. */
@@ -191,11 +223,17 @@ export function asCom(server: VirtualServer): ComVirtualServer {
         diskTask,
         () => server.createDifferencingVirtualHardDisk(imagePath, parentPath),
         comTask,
+        abandon,
       ),
     CreateDynamicVirtualHardDisk: (imagePath, sizeMB, diskTask) =>
-      call(diskTask, () => server.createDynamicVirtualHardDisk(imagePath, sizeMB), comTask),
+      call(
+        diskTask,
+        () => server.createDynamicVirtualHardDisk(imagePath, sizeMB),
+        comTask,
+        abandon,
+      ),
     CreateFixedVirtualHardDisk: (imagePath, sizeMB, diskTask) =>
-      call(diskTask, () => server.createFixedVirtualHardDisk(imagePath, sizeMB), comTask),
+      call(diskTask, () => server.createFixedVirtualHardDisk(imagePath, sizeMB), comTask, abandon),
     GetHardDisk: (path, hardDisk) => call(hardDisk, () => server.getHardDisk(path), comHardDisk),
     server,
   };
