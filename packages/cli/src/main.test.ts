@@ -26,6 +26,13 @@ describe('vskit (the built bin)', () => {
     expect(result.stdout.toString()).toContain('Usage: vskit cat <file>');
   });
 
+  it('refuses `help` for an unknown command with one USAGE line and exit 2', async () => {
+    const result = await vskit(['help', 'frobnicate']);
+    expect(result.code).toBe(2);
+    expect(errorCode(result.stderr)).toBe('USAGE');
+    expect(result.stdout.toString()).toBe('');
+  });
+
   it('prints the package version', async () => {
     const result = await vskit(['--version']);
     expect(result.code).toBe(0);

@@ -95,6 +95,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (first === 'help') {
     const named = rest[0] === undefined ? undefined : findCommand(rest[0]);
+    if (rest[0] !== undefined && named === undefined) {
+      throw usageError(`unknown command '${rest[0]}' (run vskit --help)`);
+    }
     io.stdout.write(named === undefined ? topHelp() : commandHelp(named));
     return 0;
   }
