@@ -18,6 +18,8 @@ export const MAX_BLOCK_SIZE = 256 * 2 ** 20;
  * field claims.
  */
 export const MAX_TABLE_ENTRIES = 2 ** 24;
+/** Longest parent path we write in a locator: 32767 UTF-16 units, the longest Windows path. */
+export const MAX_LOCATOR_PATH_UNITS = 32_767;
 
 /** Size of the hard disk footer. */
 export const FOOTER_SIZE = 512;

@@ -43,6 +43,18 @@ describe('memoryFile', () => {
     expect(f.bytes()[3]).toBe(7);
   });
 
+  it('rejects a buffer that is not a Uint8Array with INVALID_ARGUMENT', async () => {
+    const f = memoryFile(new Uint8Array(4));
+    for (const bad of [null, {}, [1, 2]] as unknown as Uint8Array[]) {
+      await expect(f.read(bad, 0)).rejects.toSatisfy((e) =>
+        isVhdFormatError(e, 'INVALID_ARGUMENT'),
+      );
+      await expect(f.write(bad, 0)).rejects.toSatisfy((e) =>
+        isVhdFormatError(e, 'INVALID_ARGUMENT'),
+      );
+    }
+  });
+
   it('rejects every call after close with CLOSED', async () => {
     const f = memoryFile();
     await f.close();

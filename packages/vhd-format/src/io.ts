@@ -44,6 +44,13 @@ export function memoryFile(initial?: Uint8Array): RandomAccessFile & { bytes(): 
       });
     }
   };
+  const checkBuffer = (buffer: unknown) => {
+    if (!(buffer instanceof Uint8Array)) {
+      throw new VhdFormatError('INVALID_ARGUMENT', 'buffer must be a Uint8Array', {
+        field: 'buffer',
+      });
+    }
+  };
   const writeSync = (buffer: Uint8Array, position: number) => {
     let done = 0;
     while (done < buffer.length) {
@@ -81,11 +88,13 @@ export function memoryFile(initial?: Uint8Array): RandomAccessFile & { bytes(): 
   return {
     async read(buffer, position) {
       ensureOpen('read');
+      checkBuffer(buffer);
       checkPosition(position, 'position');
       return readSync(buffer, position);
     },
     async write(buffer, position) {
       ensureOpen('write');
+      checkBuffer(buffer);
       checkPosition(position, 'position');
       writeSync(buffer, position);
     },

@@ -10,6 +10,7 @@ import { vhdTimestamp } from '../codec/timestamp.js';
 import {
   DEFAULT_BLOCK_SIZE,
   DISK_TYPE_CODES,
+  MAX_LOCATOR_PATH_UNITS,
   MAX_VIRTUAL_SIZE,
   PARENT_NAME_SIZE,
   PLATFORM_CODES,
@@ -101,17 +102,23 @@ export async function createDifferencing(
   const paths: Array<[number, string]> = [];
   if (parent.absolutePath !== undefined) paths.push([PLATFORM_CODES.W2ku, parent.absolutePath]);
   if (parent.relativePath !== undefined) paths.push([PLATFORM_CODES.W2ru, parent.relativePath]);
+  for (const [code, path] of paths) {
+    if (typeof path !== 'string' || path.length === 0 || path.length > MAX_LOCATOR_PATH_UNITS) {
+      throw new VhdFormatError(
+        'INVALID_ARGUMENT',
+        `parent paths must be strings of 1 to ${MAX_LOCATOR_PATH_UNITS} UTF-16 units`,
+        {
+          field: code === PLATFORM_CODES.W2ku ? 'parent.absolutePath' : 'parent.relativePath',
+          value: path,
+        },
+      );
+    }
+  }
   const dataStart = TABLE_OFFSET + batByteSize(header.maxTableEntries);
   const spaces = paths.map(([, path]) => locatorSpaceFor(path.length));
   const extra = new Uint8Array(spaces.reduce((a, b) => a + b, 0));
   let at = 0;
   paths.forEach(([code, path], i) => {
-    if (typeof path !== 'string' || path.length === 0) {
-      throw new VhdFormatError('INVALID_ARGUMENT', 'parent paths must be non-empty strings', {
-        field: code === PLATFORM_CODES.W2ku ? 'parent.absolutePath' : 'parent.relativePath',
-        value: path,
-      });
-    }
     const data = encodeLocatorPath(code, path);
     extra.set(data, at);
     header.parentLocators[i] = {

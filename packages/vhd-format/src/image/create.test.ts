@@ -4,6 +4,7 @@ import { decodeUtf16 } from '../codec/utf16.js';
 import {
   ALL_ONES_64,
   BLOCK_UNUSED,
+  MAX_LOCATOR_PATH_UNITS,
   MAX_TABLE_ENTRIES,
   MAX_VIRTUAL_SIZE,
   PLATFORM_CODES,
@@ -19,6 +20,7 @@ import { deterministic, firstDifference } from '../testing/images.js';
 import { createDifferencing } from './create-differencing.js';
 import { createDynamic } from './create-dynamic.js';
 import { createFixed } from './create-fixed.js';
+import { openImage } from './open.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -352,6 +354,23 @@ describe('createDifferencing', () => {
     // Footer copy and header, four 1 MiB runs of the BAT, locators and footer.
     expect(writes).toBe(6);
     expect(await f.size()).toBe(1536 + 1_044_480 * 4 + 1024 + 512);
+  });
+
+  it('refuses parent paths longer than the longest Windows path, which a reader would skip', async () => {
+    const parent = await parentFooter();
+    const base = { footer: parent, modified: new Date(0), unicodeName: 'p.vhd' };
+    for (const path of ['', `C:\\${'a'.repeat(MAX_LOCATOR_PATH_UNITS - 2)}`]) {
+      await rejectsWith(
+        createDifferencing(memoryFile(), { parent: { ...base, absolutePath: path } }),
+        'INVALID_ARGUMENT',
+      );
+    }
+    // The longest accepted path is read back by a strict open.
+    const longest = `C:\\${'a'.repeat(MAX_LOCATOR_PATH_UNITS - 3)}`;
+    const f = memoryFile();
+    await createDifferencing(f, { parent: { ...base, absolutePath: longest } });
+    const image = await openImage(f, { strict: true });
+    expect(image.parent!.locators).toEqual([{ platform: 'W2ku', path: longest, entry: 0 }]);
   });
 
   it('refuses a parent name longer than 256 units and parents above 2040 GiB', async () => {
