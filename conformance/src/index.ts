@@ -33,7 +33,7 @@ export type {
   RequirementResult,
   RunOptions,
 } from './runner.js';
-export { runConformance } from './runner.js';
+export { EXACT_FREE_SPACE_IDS, runConformance } from './runner.js';
 export type { CreateCall, DiskSpec, EntrySpec, HostState, VolumeSpec } from './state.js';
 export type {
   ComHardDisk,

@@ -31,7 +31,12 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
         : r.exercised
           ? paint('32', 'pass')
           : paint('33', 'n/a ');
-    const note = r.status === 'pass' && !r.exercised ? ' (not exercised: not shown to hold)' : '';
+    const note =
+      r.status !== 'pass' || r.exercised
+        ? ''
+        : r.applicable === false
+          ? " (not applicable: this subject's host cannot bring free space to an exact edge)"
+          : ' (not exercised: not shown to hold)';
     lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases${note}`);
   }
   const failed = report.requirements.filter((r) => r.status === 'fail');
@@ -48,9 +53,13 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     for (const line of describeValue(ce.value)) lines.push(`    ${line}`);
     lines.push(`  replay: ${command} ${subjectArg(report)}${ce.replay}`);
   }
-  const unexercised = report.requirements.filter((r) => r.status === 'pass' && !r.exercised);
-  const passed = report.requirements.length - failed.length - unexercised.length;
-  const notRun = unexercised.length === 0 ? '' : `, ${unexercised.length} not exercised`;
+  const idle = report.requirements.filter((r) => r.status === 'pass' && !r.exercised);
+  const inapplicable = idle.filter((r) => r.applicable === false).length;
+  const unexercised = idle.length - inapplicable;
+  const passed = report.requirements.length - failed.length - idle.length;
+  const notRun =
+    (unexercised === 0 ? '' : `, ${unexercised} not exercised`) +
+    (inapplicable === 0 ? '' : `, ${inapplicable} not applicable`);
   lines.push(
     '',
     `${passed}/${report.requirements.length} requirements pass, ${failed.length} fail${notRun}; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s)`,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineProperty } from './property.js';
+import { renderReport } from './report.js';
 import { runConformance } from './runner.js';
 import { emulatedSubject } from './subjects/emulated.js';
 
@@ -158,5 +159,37 @@ describe('runConformance arguments', () => {
     for (const seed of [Number.NaN, 0.5, 'x' as unknown as number]) {
       await expect(runConformance(emulatedSubject, { seed })).rejects.toThrow(RangeError);
     }
+  });
+});
+
+describe('requirements a subject cannot set up', () => {
+  // A property that covers a free-space requirement but never reaches it.
+  const idle = defineProperty<number>({
+    name: 'synthetic.free-space-unreached',
+    covers: ['STATE.free-space-exact', 'CODEC.timestamp'],
+    primary: 'CODEC.timestamp',
+    arbitrary: () => fc.nat(),
+    async check(_subject, _n, ctx) {
+      ctx.exercise('CODEC.timestamp');
+    },
+  });
+
+  it('a free-space requirement left unexercised is not applicable for exactFreeSpace: false, and ok stays true', async () => {
+    const realFolders = { ...emulatedSubject, name: 'real folders', exactFreeSpace: false };
+    const report = await runConformance(realFolders, { runs: 3, seed: 1, properties: [idle] });
+    expect(report.ok).toBe(true);
+    expect(report.unexercised).toBe(0);
+    const line = report.requirements.find((r) => r.id === 'STATE.free-space-exact');
+    expect(line).toMatchObject({ status: 'pass', exercised: false, applicable: false });
+    expect(renderReport(report)).toMatch(/STATE\.free-space-exact .*not applicable/);
+    expect(renderReport(report)).toMatch(/1 not applicable/);
+
+    // a subject that claims exact free space must show it: the same run is not ok
+    const exact = await runConformance(emulatedSubject, { runs: 3, seed: 1, properties: [idle] });
+    expect(exact.ok).toBe(false);
+    expect(exact.unexercised).toBe(1);
+    expect(exact.requirements.find((r) => r.id === 'STATE.free-space-exact')?.applicable).toBe(
+      undefined,
+    );
   });
 });

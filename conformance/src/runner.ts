@@ -66,8 +66,28 @@ export interface RequirementResult {
    * report prints it as `n/a`.
    */
   readonly exercised: boolean;
+  /**
+   * `false` when the subject declared it cannot set up what the requirement needs (a host whose
+   * free space does not follow the files on it, `exactFreeSpace: false`) and no case reached it:
+   * not shown to hold, but not held against the report's `ok` either. Absent otherwise.
+   */
+  readonly applicable?: false;
   readonly counterexample?: Counterexample;
 }
+
+/**
+ * Requirements that need free space brought to an exact edge, or counted exactly: a subject
+ * with `exactFreeSpace: false` (real folders) may leave them unexercised.
+ */
+export const EXACT_FREE_SPACE_IDS: readonly string[] = [
+  'CDVHD.E_DISK_FULL',
+  'CDYN.E_DISK_FULL',
+  'CFIX.E_DISK_FULL',
+  'CDVHD.order.file-too-large-before-disk-full',
+  'CDYN.order.file-too-large-before-disk-full',
+  'CFIX.order.file-too-large-before-disk-full',
+  'STATE.free-space-exact',
+];
 
 /** The outcome of a run. */
 export interface ConformanceReport {
@@ -304,16 +324,24 @@ export async function runConformance(
   ).map((requirement) => {
     const counterexample = failures.get(requirement.id);
     const n = cases.get(requirement.id) ?? 0;
+    const exercised = n > 0 || counterexample !== undefined;
+    const inapplicable =
+      !exercised &&
+      subject.exactFreeSpace === false &&
+      EXACT_FREE_SPACE_IDS.includes(requirement.id);
     return {
       id: requirement.id,
       text: requirement.text,
       status: counterexample === undefined ? 'pass' : 'fail',
       cases: n,
-      exercised: n > 0 || counterexample !== undefined,
+      exercised,
+      ...(inapplicable ? { applicable: false as const } : {}),
       ...(counterexample === undefined ? {} : { counterexample }),
     };
   });
-  const unexercised = requirements.filter((requirement) => !requirement.exercised).length;
+  const unexercised = requirements.filter(
+    (requirement) => !requirement.exercised && requirement.applicable !== false,
+  ).length;
   return {
     // a replay runs one case: only its failures count
     ok:
