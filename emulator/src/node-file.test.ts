@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,5 +109,16 @@ describe('openNodeFile', () => {
     await file.write(Uint8Array.of(1), 0);
     expect(await file.read(new Uint8Array(8), 100)).toBe(0);
     await file.close();
+  });
+});
+
+describe('openNodeFile and files that are not regular', () => {
+  it('refuses a FIFO at once instead of waiting for a writer, and a folder as EISDIR', async () => {
+    const fifo = join(dir, 'pipe.vhd');
+    execFileSync('mkfifo', [fifo]);
+    for (const mode of ['read', 'readWrite'] as const) {
+      await expect(openNodeFile(fifo, mode)).rejects.toMatchObject({ code: 'EINVAL' });
+    }
+    await expect(openNodeFile(dir, 'read')).rejects.toMatchObject({ code: 'EISDIR' });
   });
 });

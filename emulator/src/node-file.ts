@@ -1,6 +1,7 @@
 import {
   close,
   closeSync,
+  constants,
   fstat,
   fstatSync,
   fsync,
@@ -16,10 +17,14 @@ import {
 import { HostError, type HostFile, type OpenMode } from '@vskit/host';
 import { toHostError } from './node-errors.js';
 
-const FLAGS: Readonly<Record<OpenMode, string>> = {
-  read: 'r',
-  readWrite: 'r+',
-  createNew: 'wx+',
+/**
+ * Open flags per mode. O_NONBLOCK keeps `open` from waiting on a FIFO or a device; it changes
+ * nothing for the regular files that are all this adapter accepts (checked right after opening).
+ */
+const FLAGS: Readonly<Record<OpenMode, number>> = {
+  read: constants.O_RDONLY | constants.O_NONBLOCK,
+  readWrite: constants.O_RDWR | constants.O_NONBLOCK,
+  createNew: constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NONBLOCK,
 };
 
 /** Options of {@link openNodeFile}. */
@@ -77,6 +82,18 @@ export async function openNodeFile(
     );
   } catch (error) {
     throw toHostError(error, 'open', path);
+  }
+  const kind = await new Promise<'file' | 'directory' | 'other'>((resolve) =>
+    fstat(fd, (error, facts) =>
+      resolve(
+        error ? 'other' : facts.isFile() ? 'file' : facts.isDirectory() ? 'directory' : 'other',
+      ),
+    ),
+  );
+  if (kind !== 'file') {
+    await new Promise<void>((resolve) => close(fd, () => resolve()));
+    if (kind === 'directory') throw new HostError('EISDIR', 'open', path);
+    throw new HostError('EINVAL', 'open', path, 'not a regular file (a FIFO, socket or device)');
   }
   return new NodeFile(fd, path, mode !== 'read', io === 'sync');
 }
