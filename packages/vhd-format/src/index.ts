@@ -40,6 +40,7 @@ export {
   blockStride,
   expandedFileSize,
   HEADER_OFFSET,
+  locatorSpaceFor,
   TABLE_OFFSET,
 } from './layout.js';
 export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';

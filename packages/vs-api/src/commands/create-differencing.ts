@@ -4,7 +4,13 @@
  * @module
  */
 import { type Host, type WindowsPath, windowsPath } from '@vskit/host';
-import { createDifferencing, expandedFileSize, type Footer, openImage } from '@vskit/vhd-format';
+import {
+  createDifferencing,
+  expandedFileSize,
+  type Footer,
+  locatorSpaceFor,
+  openImage,
+} from '@vskit/vhd-format';
 
 import { imageFailure } from '../failures.js';
 import { openStrictly } from '../image-open.js';
@@ -63,12 +69,6 @@ async function readParent(host: Host, parent: WindowsPath): Promise<ParentFacts>
   }
 }
 
-/** Bytes of locator data a path takes: UTF-16LE, in whole sectors, at least one. */
-export function locatorBytes(path: string | undefined): number {
-  if (path === undefined) return 0;
-  return Math.max(512, Math.ceil((path.length * 2) / 512) * 512);
-}
-
 /**
  * Checks every argument in SEMANTICS.md's order and returns the task that writes the child, or
  * rejects with the VsError of the first failing check (nothing on any volume changes then).
@@ -118,7 +118,9 @@ export async function createDifferencingVirtualHardDisk(
         type: 'differencing',
         sizeBytes: facts.footer.currentSize,
         ...blockSize,
-        locatorDataBytes: locatorBytes(absolutePath) + locatorBytes(relativePath),
+        locatorDataBytes:
+          locatorSpaceFor(absolutePath.length) +
+          (relativePath === undefined ? 0 : locatorSpaceFor(relativePath.length)),
       });
       checkFileFitsVolume(location.volume, expanded, 'imagePath');
       // 11. E_DISK_FULL below 8 MB free
