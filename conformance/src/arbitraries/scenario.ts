@@ -86,9 +86,14 @@ function withFree(
   );
 }
 
-/** Builds a differencing scenario aimed at `aim` from choices. */
-export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Scenario {
-  const has = (condition: ConditionName) => aim.includes(condition);
+/**
+ * The two volumes every scenario has, C (NTFS) and D, and the drive the image goes on. Aiming at a
+ * FAT size limit forces D's file system and puts the image there; otherwise both are drawn.
+ */
+function imageVolumes(
+  c: Chooser,
+  has: (condition: ConditionName) => boolean,
+): { fat16: boolean; fat32: boolean; volumes: VolumeSpec[]; drive: string } {
   const fat16 = has('too-large-fat16');
   const fat32 = has('too-large-fat32');
   const dFs: FileSystemKind = fat16
@@ -96,8 +101,17 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
     : fat32
       ? 'FAT32'
       : c.pick(['NTFS', 'FAT32', 'FAT16']);
-  let volumes = [volumeSpec('C', 'NTFS'), volumeSpec('D', dFs)];
-  let imageDrive = fat16 || fat32 ? 'D' : c.pick(['C', 'D']);
+  const volumes = [volumeSpec('C', 'NTFS'), volumeSpec('D', dFs)];
+  const drive = fat16 || fat32 ? 'D' : c.pick(['C', 'D']);
+  return { fat16, fat32, volumes, drive };
+}
+
+/** Builds a differencing scenario aimed at `aim` from choices. */
+export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Scenario {
+  const has = (condition: ConditionName) => aim.includes(condition);
+  const { fat16, fat32, volumes: twoVolumes, drive } = imageVolumes(c, has);
+  let volumes = twoVolumes;
+  let imageDrive = drive;
   let parentDrive = c.oneIn(3) ? (imageDrive === 'C' ? 'D' : 'C') : imageDrive;
   if (has('parent-volume-missing')) parentDrive = 'Q';
   if (has('image-volume-missing')) imageDrive = 'R';
@@ -239,15 +253,9 @@ export function buildSized(
 ): Scenario {
   const has = (condition: ConditionName) => aim.includes(condition);
   const fixed = method === 'CreateFixedVirtualHardDisk';
-  const fat16 = has('too-large-fat16');
-  const fat32 = has('too-large-fat32');
-  const dFs: FileSystemKind = fat16
-    ? 'FAT16'
-    : fat32
-      ? 'FAT32'
-      : c.pick(['NTFS', 'FAT32', 'FAT16']);
-  let volumes = [volumeSpec('C', 'NTFS'), volumeSpec('D', dFs)];
-  let drive = fat16 || fat32 ? 'D' : c.pick(['C', 'D']);
+  const { fat16, fat32, volumes: twoVolumes, drive: imageDrive } = imageVolumes(c, has);
+  let volumes = twoVolumes;
+  let drive = imageDrive;
   if (has('image-volume-missing')) drive = 'R';
   const fs = volumes.find((volume) => volume.drive === drive)?.fileSystem;
   const folder = has('image-folder-is-file') ? [name(c), ...folders(c, 1)] : folders(c, 3);
