@@ -1,7 +1,7 @@
 import { contentDigest, DIGEST_PIECE_BYTES, isAllZero } from './content-digest.js';
 
 /** Bytes per storage chunk: file contents are kept as a map of chunks of this size. */
-export const CHUNK_BYTES = 64 * 1024;
+export const CHUNK_BYTES = DIGEST_PIECE_BYTES;
 
 /**
  * The bytes of one emulated file, stored sparsely: a map of {@link CHUNK_BYTES} chunks, where a
@@ -161,5 +161,3 @@ function cut(chunks: Map<number, Uint8Array>, length: number): void {
     else if (index === last) chunk.fill(0, length - start);
   }
 }
-
-if (DIGEST_PIECE_BYTES !== CHUNK_BYTES) throw new Error('digest pieces and chunks must agree');

@@ -25,7 +25,7 @@ export { createDynamic } from './image/create-dynamic.js';
 export type { CreateFixedOptions } from './image/create-fixed.js';
 export { createFixed } from './image/create-fixed.js';
 export { openImage } from './image/open.js';
-export type { AbortSignal, CreateOptions } from './image/options.js';
+export type { AbortSignalLike, CreateOptions } from './image/options.js';
 export type { ParentCandidate } from './image/parent-candidates.js';
 export { parentCandidates } from './image/parent-candidates.js';
 export type { OpenImageOptions, ParentReference, VhdImage } from './image/types.js';

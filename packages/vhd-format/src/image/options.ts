@@ -8,6 +8,7 @@ import { vhdTimestamp } from '../codec/timestamp.js';
 import { defaultRandom, randomUuid } from '../codec/uuid.js';
 import {
   DEFAULT_CREATOR_APPLICATION,
+  DEFAULT_CREATOR_HOST_OS,
   DEFAULT_CREATOR_VERSION,
   FEATURE_RESERVED,
   FILE_FORMAT_VERSION,
@@ -36,16 +37,19 @@ export interface CreateOptions {
   /** Called as bytes are written: `(bytesDone, bytesTotal)`; ends with done = total. */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /** Cancels the creation (rejects with `ABORTED`); the file is left partly written. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
-/** Minimal shape of an AbortSignal (the package has no DOM or Node typings). */
-export interface AbortSignal {
+/**
+ * The part of an `AbortSignal` vhd-format reads (the package has no DOM or Node typings); a
+ * DOM or Node `AbortSignal` fits it.
+ */
+export interface AbortSignalLike {
   readonly aborted: boolean;
 }
 
 /** Rejects with `ABORTED` when `signal` has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
+export function throwIfAborted(signal: AbortSignalLike | undefined): void {
   if (signal?.aborted) throw new VhdFormatError('ABORTED', 'operation cancelled');
 }
 
@@ -72,7 +76,7 @@ export function newFooter(
   o: CreateOptions,
   fields: { diskType: number; dataOffset: number; sizeBytes: number; geometry: Geometry },
 ): Footer {
-  const hostOs = o.creatorHostOs ?? 'Wi2k';
+  const hostOs = o.creatorHostOs ?? DEFAULT_CREATOR_HOST_OS;
   const creatorHostOs =
     typeof hostOs === 'number'
       ? checkUint(hostOs, 32, 'creatorHostOs')

@@ -1,5 +1,5 @@
 /**
- * Small in-memory images and chains for tests (of this and other packages, by relative path).
+ * Small in-memory images and chains for this package's tests.
  * @module
  */
 

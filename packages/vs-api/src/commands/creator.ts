@@ -27,6 +27,6 @@ export function creationOptions(
     timestamp,
     uniqueId,
     onProgress: options.onProgress,
-    signal: options.signal as never,
+    signal: options.signal,
   };
 }
