@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { type BlobLike, blobFile } from './blob-file.js';
 export type { CheckOptions, CheckProblem, CheckResult } from './check.js';
 export { check } from './check.js';
 export { vhdChecksum } from './codec/checksum.js';
