@@ -60,12 +60,12 @@ async function rejection(promise) {
 /** Offers an image for download, as the README shows. */
 function download(image, name) {
   const blob = new Blob([image.bytes()], { type: 'application/octet-stream' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
+  const link = Object.assign(document.createElement('a'), {
+    href: URL.createObjectURL(blob),
+    download: name,
+  });
   link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000); // not at once: the download reads it
 }
 
 /** Reads the whole virtual disk of a chain. */
