@@ -11,15 +11,20 @@ import {
   type WindowsPath,
   windowsPath,
 } from '@vskit/host';
+import {
+  compareNames,
+  HostBase,
+  type HostBaseOptions,
+  normaliseDrive,
+  OpenHandles,
+  parseHostPath,
+  withFile,
+} from '@vskit/host/kit';
 import { Volume } from 'memfs';
 import { EmulatedFile, type FileNode, settle, type TornWrite } from './emulated-file.js';
 import { FaultController, type FaultInjector, type FaultOperation } from './faults.js';
-import { HostBase, type HostBaseOptions } from './host-base.js';
-import { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
-import { OpenHandles } from './open-handles.js';
 import { SparseContent } from './sparse-content.js';
 import { type EmulatedVolumeOptions, VolumeAccount } from './volume.js';
-import { withFile } from './with-file.js';
 
 /** How to set up an emulated host. */
 export interface EmulatedHostOptions extends HostBaseOptions {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { realpathSync, statfsSync } from 'node:fs';
 import {
   lstat,
@@ -21,18 +22,25 @@ import {
   type HostSnapshot,
   type HostStat,
   type OpenMode,
+  occupiedBytes,
   type SnapshotEntry,
   type VolumeInfo,
   type WindowsPath,
   windowsPath,
 } from '@vskit/host';
-import { contentDigest, DIGEST_PIECE_BYTES } from './content-digest.js';
-import { HostBase, type HostBaseOptions } from './host-base.js';
-import { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
+import {
+  compareNames,
+  contentDigest,
+  DIGEST_PIECE_BYTES,
+  HostBase,
+  type HostBaseOptions,
+  normaliseDrive,
+  OpenHandles,
+  parseHostPath,
+  withFile,
+} from '@vskit/host/kit';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { openNodeFile } from './node-file.js';
-import { OpenHandles } from './open-handles.js';
-import { withFile } from './with-file.js';
 
 /** One volume of a node host: a drive letter over a real folder. */
 export interface NodeVolumeOptions {
@@ -234,8 +242,9 @@ class NodeHost extends HostBase implements Host {
       // Refuse a replacement that cannot fit before anything changes.
       const info = this.volumeInfo(at.volume.drive) as VolumeInfo;
       const old = (await stat(at.existing)).size;
-      const round = (n: number) => Math.ceil(n / info.clusterBytes) * info.clusterBytes;
-      if (round(data.length) - round(old) > info.freeBytes) {
+      const extra =
+        occupiedBytes(data.length, info.clusterBytes) - occupiedBytes(old, info.clusterBytes);
+      if (extra > info.freeBytes) {
         throw new HostError('ENOSPC', 'writeFile', path);
       }
     }
@@ -449,7 +458,7 @@ async function fileDigest(real: string): Promise<{ size: number; digest: string 
       }
       pieces.push([index, bytes]);
     }
-    return { size, digest: contentDigest(size, pieces) };
+    return { size, digest: contentDigest(size, pieces, () => createHash('sha256')) };
   } finally {
     await handle.close();
   }

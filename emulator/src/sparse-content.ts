@@ -1,4 +1,5 @@
-import { contentDigest, DIGEST_PIECE_BYTES, isAllZero } from './content-digest.js';
+import { DIGEST_PIECE_BYTES, isAllZero } from '@vskit/host/kit';
+import { contentDigest } from './content-digest.js';
 
 /** Bytes per storage chunk: file contents are kept as a map of chunks of this size. */
 export const CHUNK_BYTES = DIGEST_PIECE_BYTES;

@@ -3,9 +3,10 @@ import {
   FILE_SYSTEM_LIMITS,
   type FileSystemKind,
   HostError,
+  occupiedBytes,
   type VolumeInfo,
 } from '@vskit/host';
-import { normaliseDrive } from './host-paths.js';
+import { normaliseDrive } from '@vskit/host/kit';
 
 /** How to set up one emulated volume. */
 export interface EmulatedVolumeOptions {
@@ -83,7 +84,7 @@ export class VolumeAccount {
 
   /** The space a file of `size` bytes occupies: whole clusters. */
   allocation(size: number): number {
-    return Math.ceil(size / this.clusterBytes) * this.clusterBytes;
+    return occupiedBytes(size, this.clusterBytes);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { packageDirs, repoRoot } from './workspace.js';
+import { packageDirs, readManifest, repoRoot } from './workspace.js';
 
 /** Library packages: everything their index exports is public API. */
 const libraries = packageDirs.filter((dir) => dir !== 'packages/cli');
@@ -53,8 +53,20 @@ function hasLeadingDoc(node: ts.Node): boolean {
   return ranges.some((r) => text.slice(r.pos, r.pos + 3) === '/**');
 }
 
+/** The source file of every entry point a package exports (`.`, and subpaths such as `./kit`). */
+function entrySources(dir: string): string[] {
+  const entries = Object.values(readManifest(dir).exports ?? {});
+  return entries
+    .map((entry) => (entry as Record<string, unknown>)?.['@vskit/source'])
+    .filter((source): source is string => typeof source === 'string')
+    .map((source) => join(repoRoot, dir, source));
+}
+
 describe.each(libraries)('the public API of %s', (dir) => {
-  it('documents every export with TSDoc', () => {
-    expect(undocumentedExports(join(repoRoot, dir, 'src', 'index.ts'))).toEqual([]);
+  it('documents every export of every entry point with TSDoc', () => {
+    const sources = entrySources(dir);
+    expect(sources).toContain(join(repoRoot, dir, 'src', 'index.ts'));
+    for (const entry of sources)
+      expect({ entry, missing: undocumentedExports(entry) }).toEqual({ entry, missing: [] });
   });
 });

@@ -17,3 +17,19 @@ export const FILE_SYSTEM_LIMITS: Readonly<Record<FileSystemKind, FileSystemLimit
 
 /** Every file system kind. */
 export const FILE_SYSTEM_KINDS: readonly FileSystemKind[] = ['NTFS', 'FAT32', 'FAT16'];
+
+/**
+ * The space a file of `fileBytes` occupies on a volume whose allocation unit is `clusterBytes`:
+ * its size rounded up to whole clusters, whether or not its bytes were written. A cluster size
+ * below 1 counts as 1 byte (no rounding).
+ *
+ * @example
+ * ```ts
+ * occupiedBytes(4097, 4096); // 8192
+ * occupiedBytes(0, 4096); // 0
+ * ```
+ */
+export function occupiedBytes(fileBytes: number, clusterBytes: number): number {
+  const cluster = clusterBytes > 0 ? clusterBytes : 1;
+  return Math.ceil(fileBytes / cluster) * cluster;
+}

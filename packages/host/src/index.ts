@@ -7,7 +7,7 @@
 export type { HostErrorCode } from './errors.js';
 export { HOST_ERROR_CODES, HostError, isHostError } from './errors.js';
 export type { FileSystemLimits } from './file-systems.js';
-export { FILE_SYSTEM_KINDS, FILE_SYSTEM_LIMITS } from './file-systems.js';
+export { FILE_SYSTEM_KINDS, FILE_SYSTEM_LIMITS, occupiedBytes } from './file-systems.js';
 export type {
   FileSystemKind,
   Host,

@@ -9,7 +9,6 @@ import {
   MAX_VIRTUAL_SIZE_BYTES,
   MB,
   MIN_VIRTUAL_SIZE_BYTES,
-  occupiedBytes,
   requireSizeMB,
 } from './limits.js';
 
@@ -102,7 +101,7 @@ describe('checkFileFitsVolume', () => {
   });
 });
 
-describe('checkFreeSpace and occupiedBytes', () => {
+describe('checkFreeSpace', () => {
   it('E_DISK_FULL exactly when free space is below the need', () => {
     fc.assert(
       fc.property(fc.nat(2 ** 40), fc.nat(2 ** 40), (free, need) => {
@@ -113,12 +112,5 @@ describe('checkFreeSpace and occupiedBytes', () => {
       }),
       { numRuns: 100 },
     );
-  });
-
-  it('a file occupies whole clusters', () => {
-    expect(occupiedBytes(volume(), 1)).toBe(4096);
-    expect(occupiedBytes(volume(), 4096)).toBe(4096);
-    expect(occupiedBytes(volume(), 4097)).toBe(8192);
-    expect(occupiedBytes(volume({ clusterBytes: 0 }), 4097)).toBe(4097);
   });
 });

@@ -66,12 +66,6 @@ export function checkFileFitsVolume(volume: VolumeInfo, fileBytes: number, argum
   }
 }
 
-/** The space a file of `fileBytes` occupies on `volume`: its size rounded up to whole clusters. */
-export function occupiedBytes(volume: VolumeInfo, fileBytes: number): number {
-  const cluster = volume.clusterBytes > 0 ? volume.clusterBytes : 1;
-  return Math.ceil(fileBytes / cluster) * cluster;
-}
-
 /** E_DISK_FULL when `volume` has fewer than `neededBytes` free. */
 export function checkFreeSpace(volume: VolumeInfo, neededBytes: number, argument: string): void {
   if (volume.freeBytes < neededBytes) {

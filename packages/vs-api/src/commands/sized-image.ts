@@ -4,7 +4,7 @@
  * @module
  */
 import type { HostFile } from '@vskit/host';
-import { windowsPath } from '@vskit/host';
+import { occupiedBytes, windowsPath } from '@vskit/host';
 import { type CreateOptions, expandedFileSize } from '@vskit/vhd-format';
 import {
   checkFileFitsVolume,
@@ -12,7 +12,6 @@ import {
   checkVirtualSize,
   MB,
   MIN_FREE_BYTES,
-  occupiedBytes,
   requireSizeMB,
 } from '../limits.js';
 import {
@@ -72,7 +71,9 @@ export async function createSizedImage(
       checkFileFitsVolume(location.volume, fileBytes, 'sizeMB');
       checkFreeSpace(
         location.volume,
-        kind.type === 'fixed' ? occupiedBytes(location.volume, fileBytes) : MIN_FREE_BYTES,
+        kind.type === 'fixed'
+          ? occupiedBytes(fileBytes, location.volume.clusterBytes)
+          : MIN_FREE_BYTES,
         'imagePath',
       );
       return (uniqueId) => ({

@@ -1,8 +1,13 @@
-import type { HostFile } from '@vskit/host';
+import type { HostFile } from './host.js';
 
 /**
  * Runs `body` on an open file and closes it. A failure of `body` wins over a failure of `close`;
  * when `body` succeeds, a failing `close` is the result.
+ *
+ * @example
+ * ```ts
+ * const size = await withFile(await host.open('C:\\vms\\disk.vhd', 'read'), (file) => file.size());
+ * ```
  */
 export async function withFile<T>(
   file: HostFile,

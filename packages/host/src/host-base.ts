@@ -1,21 +1,54 @@
-import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { HostError, type HostFile, type OpenMode } from '@vskit/host';
+import { HostError } from './errors.js';
+import type { HostFile, OpenMode } from './host.js';
 import { withFile } from './with-file.js';
 
-/** What every host of this package takes besides its volumes. */
+/** What every host built on {@link HostBase} takes besides its volumes. */
 export interface HostBaseOptions {
   /** The host clock; default the real time. */
   readonly now?: () => Date;
-  /** Source of random bytes; default `node:crypto`. */
+  /** Source of random bytes; default the platform's `crypto.getRandomValues`. */
   readonly random?: (length: number) => Uint8Array;
 }
 
 /** The largest file `readFile` reads whole (the largest `Uint8Array` it allocates). */
 const MAX_WHOLE_FILE = 2 ** 31 - 1;
 
+/** The most bytes `crypto.getRandomValues` fills in one call. */
+const RANDOM_STEP = 65_536;
+
+/** The Web Crypto `getRandomValues` of Node.js 20, browsers and Deno. */
+interface RandomSource {
+  getRandomValues(array: Uint8Array): Uint8Array;
+}
+
+/** `length` bytes from the platform's cryptographic random source. */
+function platformRandom(length: number): Uint8Array {
+  const crypto = (globalThis as { crypto?: RandomSource }).crypto;
+  if (crypto === undefined) {
+    throw new HostError('EIO', 'randomBytes', undefined, 'no crypto.getRandomValues here');
+  }
+  const bytes = new Uint8Array(length);
+  for (let at = 0; at < length; at += RANDOM_STEP) {
+    crypto.getRandomValues(bytes.subarray(at, Math.min(length, at + RANDOM_STEP)));
+  }
+  return bytes;
+}
+
 /**
- * What the emulated host and the node host do alike: the shutdown flag, the clock, checked random
- * bytes and `readFile` over `open`. A subclass supplies `open` and the rest of `Host`.
+ * What hosts do alike: the shutdown flag, the clock, checked random bytes and `readFile` over
+ * `open`. A subclass supplies `open` and the rest of `Host`. The emulated host and the node host
+ * both extend it.
+ *
+ * @example
+ * ```ts
+ * class MyHost extends HostBase implements Host {
+ *   constructor(options: HostBaseOptions & { volumes: readonly MyVolume[] }) {
+ *     super(options);
+ *   }
+ *   async open(path: string, mode: OpenMode): Promise<HostFile> { ... }
+ *   // volumes, volumeInfo, stat, exists, mkdir, ...
+ * }
+ * ```
  */
 export abstract class HostBase {
   readonly #clock: () => Date;
@@ -31,13 +64,13 @@ export abstract class HostBase {
       throw new HostError('EINVAL', 'createHost', undefined, 'options.volumes must be an array');
     }
     this.#clock = options.now ?? (() => new Date());
-    this.#random = options.random ?? ((length) => new Uint8Array(cryptoRandomBytes(length)));
+    this.#random = options.random ?? platformRandom;
   }
 
   /** Opens a file; what `readFile` reads through. */
   abstract open(path: string, mode: OpenMode): Promise<HostFile>;
 
-  /** Whether {@link beginShutdown} was called. */
+  /** Whether {@link HostBase.beginShutdown} was called. */
   isShuttingDown(): boolean {
     return this.#shuttingDown;
   }

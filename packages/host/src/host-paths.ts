@@ -1,4 +1,6 @@
-import { HostError, type WindowsPath, windowsPath } from '@vskit/host';
+import { HostError } from './errors.js';
+import type { WindowsPath } from './windows-path.js';
+import * as windowsPath from './windows-path.js';
 
 /**
  * Parses a path a host method was given: absolute Windows path, valid characters, fewer than
