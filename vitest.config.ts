@@ -20,6 +20,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       project('host', 'packages/host'),
+      project('host-node', 'packages/host-node'),
       project('vhd-format', 'packages/vhd-format'),
       project('vs-api', 'packages/vs-api'),
       project('emulator', 'emulator'),

@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '@vskit/host';
+import { createNodeHost } from '@vskit/host-node';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commandArbitrary, runCommand, SEED_COMMANDS } from './__fixtures__/host-commands.js';
 import { createEmulatedHost } from './emulated-host.js';
-import { createNodeHost } from './node-host.js';
 
 /** The parts of a snapshot both hosts share (capacity and free space differ by design). */
 async function entries(host: Host): Promise<unknown> {

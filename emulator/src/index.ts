@@ -1,6 +1,7 @@
 /**
- * `@vskit/emulator`: hosts for vs-api. Emulated Windows volumes (NTFS, FAT32, FAT16) in memory,
- * with space accounting, fault injection and power cuts; and a host over real folders.
+ * `@vskit/emulator`: the emulated host for vs-api. Emulated Windows volumes (NTFS, FAT32, FAT16)
+ * in memory, with space accounting, fault injection and power cuts. The host over real folders
+ * and `openNodeFile` are `@vskit/host-node`'s; the names re-exported here are deprecated.
  * @packageDocumentation
  */
 
@@ -15,10 +16,8 @@ export type {
   PowerCutOptions,
 } from './faults.js';
 export { FAULT_OPERATIONS } from './faults.js';
-export type { NodeFileOptions } from './node-file.js';
-export { openNodeFile } from './node-file.js';
-export type { NodeHostOptions, NodeVolumeOptions } from './node-host.js';
-export { createNodeHost } from './node-host.js';
+export type { NodeFileOptions, NodeHostOptions, NodeVolumeOptions } from './node-reexports.js';
+export { createNodeHost, openNodeFile } from './node-reexports.js';
 export { CHUNK_BYTES } from './sparse-content.js';
 export type { EmulatedVolumeOptions } from './volume.js';
 export { DEFAULT_CAPACITY_BYTES } from './volume.js';

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Host, type HostErrorCode, isHostError, windowsPath } from '@vskit/host';
+import { createNodeHost } from '@vskit/host-node';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatedHost } from './emulated-host.js';
-import { createNodeHost } from './node-host.js';
 
 /** Every host call that takes a path, called with `path` in each path argument. */
 const CALLS: Record<string, (host: Host, path: string) => Promise<unknown>> = {

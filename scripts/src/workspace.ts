@@ -13,6 +13,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** Folders of the publishable workspace packages, relative to the root. */
 export const packageDirs = [
   'packages/host',
+  'packages/host-node',
   'packages/vhd-format',
   'packages/vs-api',
   'emulator',
