@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeHost } from '@vskit/emulator';
+import { createNodeHost } from '@vskit/host-node';
 import type { Host } from '@vskit/host';
 import { asCom, VirtualServer } from '@vskit/vs-api';
 import type { Subject } from '../subject.js';

@@ -1,6 +1,6 @@
 /** Creation at the largest size: an empty 2040 GiB dynamic image and a child of a 2040 GiB parent. */
 import { open, stat, unlink } from 'node:fs/promises';
-import { openNodeFile } from '@vskit/emulator';
+import { openNodeFile } from '@vskit/host-node';
 import {
   createDifferencing,
   createDynamic,

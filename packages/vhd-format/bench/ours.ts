@@ -1,7 +1,7 @@
 /** Our engine's side of the benches: sequential reads and writes through a chain on real files. */
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type NodeFileOptions, openNodeFile } from '@vskit/emulator';
+import { type NodeFileOptions, openNodeFile } from '@vskit/host-node';
 import { openChain, type VhdChain } from '../src/index.js';
 import { createBaseImage, openChainAt } from '../src/interop/__fixtures__/images.js';
 

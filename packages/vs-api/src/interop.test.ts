@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeHost } from '@vskit/emulator';
+import { createNodeHost } from '@vskit/host-node';
 import { describe, expect, it } from 'vitest';
 import { counting, writeVhd } from './__fixtures__/hosts.js';
 import { VMTaskResult } from './hresult.js';

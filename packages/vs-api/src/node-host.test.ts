@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeHost } from '@vskit/emulator';
+import { createNodeHost } from '@vskit/host-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectChild, writeVhd } from './__fixtures__/hosts.js';
 import { isVsError } from './errors.js';

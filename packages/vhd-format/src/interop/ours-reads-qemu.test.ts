@@ -3,7 +3,7 @@
  * reports and the same bytes as `qemu-img convert -f vpc -O raw`; our check() finds no errors;
  * and what we then write into qemu's image, qemu reads back.
  */
-import { openNodeFile } from '@vskit/emulator';
+import { openNodeFile } from '@vskit/host-node';
 import { expect, it } from 'vitest';
 import { check } from '../index.js';
 import { applyWrites, firstDifference, seededWrites } from './__fixtures__/content.js';

@@ -11,7 +11,7 @@
  * whose bits are 0, must read from the parent; only sector 1 comes from the child. vhd-lib 0.7.2
  * reads this block as we do (vhd-lib-reads-our-chains.test.ts), so pyvhdi is the outlier.
  */
-import { openNodeFile } from '@vskit/emulator';
+import { openNodeFile } from '@vskit/host-node';
 import { expect, it } from 'vitest';
 import { decodeDynamicHeader, decodeFooter } from '../index.js';
 import { differingSectors, firstDifference, seededBytes } from './__fixtures__/content.js';

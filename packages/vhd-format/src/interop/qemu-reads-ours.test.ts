@@ -3,7 +3,7 @@
  * vpc and the size qemu derives (pitfall 16), `qemu-img check` finds nothing where qemu has a
  * checker for vpc, and `qemu-img convert -f vpc -O raw` (pitfall 20) returns our bytes.
  */
-import { openNodeFile } from '@vskit/emulator';
+import { openNodeFile } from '@vskit/host-node';
 import { expect, it } from 'vitest';
 import { MAX_VIRTUAL_SIZE, openImage } from '../index.js';
 import {

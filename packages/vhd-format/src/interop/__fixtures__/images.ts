@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { openNodeFile } from '@vskit/emulator';
+import { openNodeFile } from '@vskit/host-node';
 import {
   type CreateOptions,
   createDifferencing,
