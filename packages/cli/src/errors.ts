@@ -13,7 +13,8 @@ export type CliErrorCode =
   | 'INVALID_VOLUME'
   | 'OUT_OF_RANGE'
   | 'NOT_A_FILE'
-  | 'INVALID_SUBJECT';
+  | 'INVALID_SUBJECT'
+  | 'MISSING_PEER';
 
 /** Exit status for a command line that could not be understood. */
 export const EXIT_USAGE = 2;

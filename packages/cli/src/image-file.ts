@@ -4,8 +4,8 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { openNodeFile } from '@vskit/emulator';
 import type { HostFile } from '@vskit/host';
+import { openNodeFile } from '@vskit/host-node';
 import { CliError } from './errors.js';
 
 /**

@@ -21,6 +21,7 @@ export const BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
 const SOURCE_DIRS = [
   'packages/cli/src',
   'packages/host/src',
+  'packages/host-node/src',
   'packages/vhd-format/src',
   'packages/vs-api/src',
   'emulator/src',

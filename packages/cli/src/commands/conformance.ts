@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, integerOption, stringOption } from '../command.js';
 import { CliError, EXIT_USAGE, usageError } from '../errors.js';
+import { loadOptionalPeer } from '../optional-peer.js';
 
 /** `vskit conformance`: the conformance suite's own runner, with vskit's options and errors. */
 export const conformanceCommand: Command = {
@@ -13,7 +14,8 @@ export const conformanceCommand: Command = {
   ],
   help: `Runs @vskit/conformance's property-based suite (every requirement of SEMANTICS.md) against a
 subject and prints one line per requirement. Exit status 0 when every requirement passes, 1 when
-any fails, 2 on bad usage or a subject that cannot be loaded.
+any fails, 2 on bad usage or a subject that cannot be loaded. @vskit/conformance is an optional
+peer of @vskit/cli: without it installed, this command stops with MISSING_PEER.
 
 Options:
   --runs N          cases per property (default 100)
@@ -43,7 +45,12 @@ Example:
     if (runs !== undefined && runs < 1) throw usageError('--runs must be at least 1');
     const seed = integerOption(args, 'seed');
     const subject = stringOption(args, 'subject');
-    const suite = await import('@vskit/conformance');
+    // An optional peer: loaded only here, so that no other command loads it (or memfs under it).
+    const suite = await loadOptionalPeer(
+      '@vskit/conformance',
+      'conformance',
+      () => import('@vskit/conformance'),
+    );
     const cwd = process.cwd();
     try {
       await suite.loadSubject(subject, cwd);

@@ -1,7 +1,7 @@
 import { realpath, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { openNodeFile } from '@vskit/emulator';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
+import { openNodeFile } from '@vskit/host-node';
 import {
   type CreateOptions,
   createDifferencing,

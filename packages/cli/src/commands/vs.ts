@@ -177,7 +177,7 @@ Examples:
     await checkVolumeFolders(volumes);
 
     const [{ createNodeHost }, vsApi] = await Promise.all([
-      import('@vskit/emulator'),
+      import('@vskit/host-node'),
       import('@vskit/vs-api'),
     ]);
     const host = createNodeHost({
