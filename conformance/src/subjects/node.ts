@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeHost } from '@vskit/host-node';
 import type { Host } from '@vskit/host';
+import { createNodeHost } from '@vskit/host-node';
 import { asCom, VirtualServer } from '@vskit/vs-api';
 import type { Subject } from '../subject.js';
 
