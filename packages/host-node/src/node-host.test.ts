@@ -1,9 +1,18 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Host, type HostErrorCode, isHostError } from '@vskit/host';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNodeHost } from './node-host.js';
+import { createNodeHost, isWithin } from './node-host.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
@@ -117,5 +126,47 @@ describe('createNodeHost', () => {
       ['C:\\d', 'directory', 0],
       ['C:\\d\\f', 'file', 3],
     ]);
+  });
+});
+
+describe('a volume rooted at /', () => {
+  /** The Windows path, on a volume rooted at `/`, of the real path `real`. */
+  const onSlash = (real: string) => `C:\\${real.split('/').filter(Boolean).join('\\')}`;
+
+  it('reaches every path below it: reads, writes, lists, renames and removes', async () => {
+    const slash = createNodeHost({ volumes: [{ drive: 'C', root: '/', fileSystem: 'NTFS' }] });
+    const folder = onSlash(await realpath(root));
+    await slash.writeFile(`${folder}\\a.txt`, bytes('via /'));
+    expect(await readFile(join(root, 'a.txt'), 'utf8')).toBe('via /');
+    expect(text(await slash.readFile(`${folder}\\A.TXT`))).toBe('via /');
+    expect(await slash.stat(`${folder}\\a.txt`)).toMatchObject({ kind: 'file', size: 5 });
+    await slash.mkdir(`${folder}\\d\\e`, { recursive: true });
+    await slash.rename(`${folder}\\a.txt`, `${folder}\\d\\B.txt`);
+    expect(await slash.readdir(`${folder}\\d`)).toEqual(['B.txt', 'e']);
+    await slash.unlink(`${folder}\\d\\B.txt`);
+    expect(await readdir(join(root, 'd'))).toEqual(['e']);
+    expect(await slash.exists('C:\\')).toBe(true);
+  });
+
+  it('follows a symbolic link anywhere, since everything lies below /', async () => {
+    await symlink(outside, join(root, 'link'));
+    const slash = createNodeHost({ volumes: [{ drive: 'C', root: '/', fileSystem: 'NTFS' }] });
+    const path = `${onSlash(await realpath(root))}\\link\\secret.txt`;
+    expect(text(await slash.readFile(path))).toBe('secret');
+  });
+});
+
+describe('isWithin (the confinement test of the node host)', () => {
+  it('holds a root itself and what lies below it, not a sibling with a longer name', () => {
+    expect(isWithin('/srv/vms', '/srv/vms')).toBe(true);
+    expect(isWithin('/srv/vms', '/srv/vms/a/b')).toBe(true);
+    expect(isWithin('/srv/vms', '/srv/vms2')).toBe(false);
+    expect(isWithin('/srv/vms', '/srv')).toBe(false);
+  });
+
+  it('holds every path below /', () => {
+    expect(isWithin('/', '/')).toBe(true);
+    expect(isWithin('/', '/etc')).toBe(true);
+    expect(isWithin('/', '/srv/vms/a')).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import {
   stat,
   unlink,
 } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import {
   FILE_SYSTEM_KINDS,
   FILE_SYSTEM_LIMITS,
@@ -299,8 +299,7 @@ class NodeHost extends HostBase implements Host {
     if (target.missing.length === 0) {
       if (target.existing !== source.existing) throw new HostError('EEXIST', 'rename', to);
       // The same entry under another case: change the case of its name.
-      const parent = source.existing.slice(0, source.existing.lastIndexOf(sep));
-      destination = join(parent, windowsPath.basename(target.path));
+      destination = join(dirname(source.existing), windowsPath.basename(target.path));
     } else {
       if (windowsPath.isWithin(target.path, source.path)) {
         throw new HostError('EINVAL', 'rename', to, 'a folder cannot move into itself');
@@ -366,7 +365,7 @@ class NodeHost extends HostBase implements Host {
           }
           throw error;
         });
-        if (real !== volume.root && !real.startsWith(volume.root + sep)) {
+        if (!isWithin(volume.root, real)) {
           throw new HostError('EACCES', syscall, path, `it leads outside ${volume.drive}:\\`);
         }
         existing = next;
@@ -391,6 +390,12 @@ class NodeHost extends HostBase implements Host {
     if (!at.existingIsDirectory) throw new HostError('ENOTDIR', syscall, at.text);
     return join(at.existing, at.missing[0] as string);
   }
+}
+
+/** Whether the real path `real` is `root` or lies below it (every path lies below `/`). */
+export function isWithin(root: string, real: string): boolean {
+  if (real === root) return true;
+  return real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /** A failure reported with the Windows path (not the real one). */
