@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isHostError } from '@vskit/host';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openNodeFile } from './node-file.js';
+import { type NodeFileOptions, openNodeFile } from './node-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -120,5 +121,73 @@ describe('openNodeFile and files that are not regular', () => {
       await expect(openNodeFile(fifo, mode)).rejects.toMatchObject({ code: 'EINVAL' });
     }
     await expect(openNodeFile(dir, 'read')).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+});
+
+describe('openNodeFile and character devices', () => {
+  it('refuses a character device (/dev/null) with EINVAL in every mode', async () => {
+    for (const mode of ['read', 'readWrite'] as const) {
+      await expect(openNodeFile('/dev/null', mode)).rejects.toMatchObject({ code: 'EINVAL' });
+    }
+  });
+});
+
+/** The first loop device node that is a block device this process can open for reading. */
+function readableBlockDevice(): string | undefined {
+  for (let n = 0; n < 8; n++) {
+    const path = `/dev/loop${n}`;
+    try {
+      if (!statSync(path).isBlockDevice()) continue;
+      closeSync(openSync(path, 'r'));
+      return path;
+    } catch {}
+  }
+  return undefined;
+}
+
+/** The size sysfs reports for a block device (512-byte sectors), where Linux has it. */
+function sysfsSize(device: string): number | undefined {
+  try {
+    return Number(readFileSync(`/sys/class/block/${basename(device)}/size`, 'utf8')) * 512;
+  } catch {
+    return undefined;
+  }
+}
+
+const blockDevice = readableBlockDevice();
+
+describe('openNodeFile and a real block device', () => {
+  // Runs where a loop device node can be opened for reading (Linux, with permission). Tests do not
+  // attach loop devices (that needs losetup and root, and changes the machine), so the device is
+  // usually detached and empty; admitOpened and probeSize above cover the decision and the size
+  // on records and a fake reader everywhere.
+  it.runIf(blockDevice !== undefined).each(['async', 'sync'] as const)(
+    'opens it read-only by default, sizes it by reading and refuses to truncate it (io %s)',
+    async (io) => {
+      const path = blockDevice as string;
+      const file = await openNodeFile(path, 'read', { io });
+      const size = await file.size();
+      expect(size % 512).toBe(0);
+      const expected = sysfsSize(path);
+      if (expected !== undefined) expect(size).toBe(expected);
+      expect(await file.read(new Uint8Array(512), size)).toBe(0);
+      await file.close();
+      await expect(openNodeFile(path, 'readWrite', { io })).rejects.toMatchObject({
+        code: 'EACCES',
+      });
+      await expect(openNodeFile(path, 'read', { blockDevice: 'refuse' })).rejects.toMatchObject({
+        code: 'EINVAL',
+      });
+      const writable = await openNodeFile(path, 'readWrite', { io, blockDevice: 'readWrite' });
+      await expect(writable.truncate(0)).rejects.toMatchObject({ code: 'EINVAL' });
+      await writable.close();
+    },
+  );
+
+  it('refuses an unknown blockDevice option with EINVAL', async () => {
+    const path = join(dir, 'a.bin');
+    await writeFile(path, 'x');
+    const options = { blockDevice: 'sometimes' } as unknown as NodeFileOptions;
+    await expect(openNodeFile(path, 'read', options)).rejects.toMatchObject({ code: 'EINVAL' });
   });
 });

@@ -15,11 +15,19 @@ import {
   writeSync,
 } from 'node:fs';
 import { HostError, type HostFile, type OpenMode } from '@vskit/host';
+import {
+  admitOpened,
+  BLOCK_DEVICE_ACCESS,
+  type BlockDeviceAccess,
+  type KindFacts,
+  probeSize,
+} from './file-kinds.js';
 import { toHostError } from './node-errors.js';
 
 /**
  * Open flags per mode. O_NONBLOCK keeps `open` from waiting on a FIFO or a device; it changes
- * nothing for the regular files that are all this adapter accepts (checked right after opening).
+ * nothing for the regular files and block devices that are all this adapter accepts (checked
+ * right after opening).
  */
 const FLAGS: Readonly<Record<OpenMode, number>> = {
   read: constants.O_RDONLY | constants.O_NONBLOCK,
@@ -39,6 +47,18 @@ export interface NodeFileOptions {
    *   kernel is done: for CLIs and batch tools that own their thread, not for servers.
    */
   io?: 'async' | 'sync';
+  /**
+   * What to do when the path is a block device (a disk, a partition or a loop device holding an
+   * image, as a VHD on a logical volume):
+   * - `'readOnly'` (default): open it in `read` mode; `readWrite` is `EACCES`, so nothing writes
+   *   to a disk unless asked to;
+   * - `'readWrite'`: open it in either mode (`createNew` still fails with `EEXIST`);
+   * - `'refuse'`: `EINVAL` in every mode, as for a FIFO, a socket or a character device.
+   *
+   * A block device's `size()` is found by reading (its `fstat` size is 0), and its `truncate`
+   * is `EINVAL`: its size is fixed.
+   */
+  blockDevice?: BlockDeviceAccess;
 }
 
 /**
@@ -52,6 +72,8 @@ export interface NodeFileOptions {
  * - Buffers go straight to the kernel: nothing is copied.
  * - `options.io` picks non-blocking (`'async'`, the default) or blocking (`'sync'`) calls; see
  *   {@link NodeFileOptions}.
+ * - A folder is `EISDIR`; a FIFO, socket or character device `EINVAL` (at once: `open` never
+ *   waits). A block device opens read-only unless `options.blockDevice` says otherwise.
  * - Failures reject with `HostError` (the errno from Node, `EIO` for unknown ones); after
  *   `close`, every call rejects with `EBADF`, and so do `write` and `truncate` in `read` mode.
  *
@@ -75,6 +97,10 @@ export async function openNodeFile(
   const io = options.io ?? 'async';
   if (io !== 'async' && io !== 'sync')
     throw new HostError('EINVAL', 'open', path, `unknown io ${String(io)}`);
+  const blockDevice = options.blockDevice ?? 'readOnly';
+  if (!BLOCK_DEVICE_ACCESS.includes(blockDevice)) {
+    throw new HostError('EINVAL', 'open', path, `unknown blockDevice ${String(blockDevice)}`);
+  }
   let fd: number;
   try {
     fd = await new Promise<number>((resolve, reject) =>
@@ -83,19 +109,17 @@ export async function openNodeFile(
   } catch (error) {
     throw toHostError(error, 'open', path);
   }
-  const kind = await new Promise<'file' | 'directory' | 'other'>((resolve) =>
-    fstat(fd, (error, facts) =>
-      resolve(
-        error ? 'other' : facts.isFile() ? 'file' : facts.isDirectory() ? 'directory' : 'other',
-      ),
-    ),
+  const facts = await new Promise<KindFacts | undefined>((resolve) =>
+    fstat(fd, (error, stats) => resolve(error ? undefined : stats)),
   );
-  if (kind !== 'file') {
+  let kind: ReturnType<typeof admitOpened>;
+  try {
+    kind = admitOpened(facts, mode, blockDevice, path);
+  } catch (error) {
     await new Promise<void>((resolve) => close(fd, () => resolve()));
-    if (kind === 'directory') throw new HostError('EISDIR', 'open', path);
-    throw new HostError('EINVAL', 'open', path, 'not a regular file (a FIFO, socket or device)');
+    throw error;
   }
-  return new NodeFile(fd, path, mode !== 'read', io === 'sync');
+  return new NodeFile(fd, path, mode !== 'read', io === 'sync', kind === 'blockDevice');
 }
 
 function readAsync(fd: number, b: Uint8Array, at: number, n: number, p: number): Promise<number> {
@@ -124,12 +148,16 @@ class NodeFile implements HostFile {
   readonly #path: string;
   readonly #writable: boolean;
   readonly #sync: boolean;
+  /** Whether this is a block device: its size is found by reading, once, and it is fixed. */
+  readonly #device: boolean;
+  #deviceSize: Promise<number> | undefined;
 
-  constructor(fd: number, path: string, writable: boolean, sync: boolean) {
+  constructor(fd: number, path: string, writable: boolean, sync: boolean, device: boolean) {
     this.#fd = fd;
     this.#path = path;
     this.#writable = writable;
     this.#sync = sync;
+    this.#device = device;
   }
 
   #openForWriting(syscall: string): number {
@@ -185,6 +213,15 @@ class NodeFile implements HostFile {
 
   async size(): Promise<number> {
     const fd = this.#open('stat');
+    if (this.#device) {
+      this.#deviceSize ??= probeSize((position) => this.#hasByteAt(fd, position)).catch(
+        (error: unknown) => {
+          this.#deviceSize = undefined;
+          throw toHostError(error, 'stat', this.#path);
+        },
+      );
+      return this.#deviceSize;
+    }
     try {
       if (this.#sync) return fstatSync(fd).size;
       return await new Promise<number>((resolve, reject) =>
@@ -195,9 +232,21 @@ class NodeFile implements HostFile {
     }
   }
 
+  /** Whether a byte can be read at `position` (a one-byte read). */
+  async #hasByteAt(fd: number, position: number): Promise<boolean> {
+    const byte = new Uint8Array(1);
+    const count = this.#sync
+      ? readSync(fd, byte, 0, 1, position)
+      : await readAsync(fd, byte, 0, 1, position);
+    return count === 1;
+  }
+
   async truncate(length: number): Promise<void> {
     const fd = this.#openForWriting('truncate');
     checkPosition(length, 'truncate', this.#path);
+    if (this.#device) {
+      throw new HostError('EINVAL', 'truncate', this.#path, 'a block device has a fixed size');
+    }
     try {
       if (this.#sync) ftruncateSync(fd, length);
       else

@@ -168,9 +168,12 @@ class NodeHost extends HostBase implements Host {
       if (at.existingIsDirectory) throw new HostError('EISDIR', 'open', path);
       real = at.existing;
     }
-    const inner = await openNodeFile(real, mode).catch((error: unknown) => {
-      throw rehome(error, 'open', path);
-    });
+    // A device node is no file of a Windows folder: refused, as FIFOs and sockets are.
+    const inner = await openNodeFile(real, mode, { blockDevice: 'refuse' }).catch(
+      (error: unknown) => {
+        throw rehome(error, 'open', path);
+      },
+    );
     return new LimitedFile(inner, at.volume.maxFileSizeBytes, path, this.#open.add(real));
   }
 
