@@ -24,6 +24,12 @@ export const VHD_FORMAT_ERROR_CODES = [
   'BAT_ENTRY_OUT_OF_RANGE',
   /** Two blocks, or a block and the metadata, share bytes. */
   'OVERLAPPING_BLOCKS',
+  /** Two metadata structures (footer copy, header, BAT, locator data, footer) share bytes. */
+  'OVERLAPPING_METADATA',
+  /** The footer is 511 bytes long (written before Virtual PC 2004); refused by strict opens. */
+  'SHORT_FOOTER',
+  /** The parent name is stored UTF-16LE, not BE; refused by strict opens unless allowed. */
+  'PARENT_NAME_BYTE_ORDER',
   /** The parent's UUID differs from the one the child records. */
   'PARENT_ID_MISMATCH',
   /** No parent file could be opened. */
@@ -80,13 +86,16 @@ export class VhdFormatError extends Error {
   readonly offset: number | undefined;
   /** The offending value, if any. */
   readonly value: unknown;
+  /**
+   * What went wrong, without the code: `message` is `${code}: ${detail}`. Use this (and
+   * `code`) rather than taking `message` apart.
+   */
+  readonly detail: string;
 
-  constructor(code: VhdFormatErrorCode, message: string, details: VhdFormatErrorDetails = {}) {
-    super(
-      `${code}: ${message}`,
-      details.cause === undefined ? undefined : { cause: details.cause },
-    );
+  constructor(code: VhdFormatErrorCode, detail: string, details: VhdFormatErrorDetails = {}) {
+    super(`${code}: ${detail}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
+    this.detail = detail;
     this.field = details.field;
     this.offset = details.offset;
     this.value = details.value;

@@ -60,3 +60,12 @@ export function geometryForSize(sizeBytes: number): Geometry {
 export function chsCapacity(g: Geometry): number {
   return g.cylinders * g.heads * g.sectorsPerTrack * SECTOR_SIZE;
 }
+
+/**
+ * Whether `g` is the largest geometry, 65535/16/255. Disk2vhd and QEMU (`force_size`) write it
+ * on purpose to mean "take the current size, not the CHS capacity", so it never says the
+ * geometry and the size disagree.
+ */
+export function isMaxGeometry(g: Geometry): boolean {
+  return g.cylinders === 65535 && g.heads === 16 && g.sectorsPerTrack === 255;
+}

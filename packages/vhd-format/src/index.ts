@@ -5,7 +5,7 @@
  */
 
 export { type BlobLike, blobFile } from './blob-file.js';
-export type { CheckOptions, CheckProblem, CheckResult } from './check.js';
+export type { CheckCode, CheckOptions, CheckProblem, CheckResult } from './check.js';
 export { check } from './check.js';
 export { vhdChecksum } from './codec/checksum.js';
 export { dateFromVhdTimestamp, vhdTimestamp } from './codec/timestamp.js';

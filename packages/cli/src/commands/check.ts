@@ -16,8 +16,16 @@ export const CHECK_PROBLEMS = 1;
 /** Exit status: the file cannot be used as a VHD at all (missing, unreadable, not a VHD). */
 export const CHECK_UNUSABLE = 2;
 
+/**
+ * A problem as `check` lists it: vhd-format's, or the error that kept a file from being read
+ * (its code may then be a host's, such as `ENOENT`).
+ */
+export interface Problem extends Omit<CheckProblem, 'code'> {
+  readonly code: string;
+}
+
 /** A problem, with the layer it was found in (0 = the file checked, 1 = its parent, ...). */
-export interface LayerProblem extends CheckProblem {
+export interface LayerProblem extends Problem {
   readonly layer: number;
   readonly path: string;
 }
@@ -34,13 +42,13 @@ export interface CheckReport {
   readonly problems: readonly LayerProblem[];
 }
 
-function problemFrom(error: unknown): CheckProblem {
+function problemFrom(error: unknown): Problem {
   const { code, message } = describeError(error);
   return { code, severity: 'error', message };
 }
 
 /** Whether the file opens as a VHD at all (leniently); the error when it does not. */
-async function openProblem(path: string): Promise<CheckProblem | undefined> {
+async function openProblem(path: string): Promise<Problem | undefined> {
   try {
     const probe = await openImageFile(path, 'read');
     try {

@@ -25,3 +25,11 @@ export function vhdTimestamp(date: Date): number {
 export function dateFromVhdTimestamp(seconds: number): Date {
   return new Date(VHD_EPOCH_MS + seconds * 1000);
 }
+
+/**
+ * Whether a parent modified at `modified` differs from the time its child recorded, in VHD
+ * seconds. A recorded 0 means "not recorded" (Windows and vhd-lib write 0), so it never differs.
+ */
+export function parentTimeDiffers(recorded: number, modified: Date): boolean {
+  return recorded !== 0 && vhdTimestamp(modified) !== recorded;
+}

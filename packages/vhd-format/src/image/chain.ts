@@ -5,7 +5,7 @@
  * @module
  */
 
-import { vhdTimestamp } from '../codec/timestamp.js';
+import { parentTimeDiffers, vhdTimestamp } from '../codec/timestamp.js';
 import { formatUuid, sameUuid } from '../codec/uuid.js';
 import { DEFAULT_MAX_CHAIN_DEPTH } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
@@ -40,6 +40,8 @@ export interface OpenChainOptions {
   writable?: boolean;
   /** Open every layer strictly (see `OpenImageOptions.strict`). */
   strict?: boolean;
+  /** Read every layer's UTF-16LE parent name even when strict (see `OpenImageOptions`). */
+  acceptLittleEndianParentName?: boolean;
 }
 
 /** An opened chain: the top layer and every ancestor. */
@@ -73,8 +75,9 @@ function isOpenedParent(x: RandomAccessFile | OpenedParent): x is OpenedParent {
  * Opens `file` and, while the current layer is differencing, its parent through
  * `o.openParent`. Checks: the parent's UUID equals the recorded one (`PARENT_ID_MISMATCH`),
  * no UUID appears twice (`CHAIN_CYCLE`), at most `maxDepth` parents (`CHAIN_TOO_DEEP`), a
- * parent is found (`PARENT_NOT_FOUND`). A timestamp or size difference is a warning. On
- * failure the parents opened so far are closed; `file` itself is left open.
+ * parent is found (`PARENT_NOT_FOUND`). A timestamp difference (unless the child records 0,
+ * "not recorded") or a size difference is a warning. On failure the parents opened so far are
+ * closed; `file` itself is left open.
  */
 export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Promise<VhdChain> {
   if (!o || typeof o.openParent !== 'function') {
@@ -87,8 +90,11 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
       value: maxDepth,
     });
   }
-  const strict = o.strict === true;
-  const top = await openLayer(file, { writable: o.writable === true, strict });
+  const rules = {
+    strict: o.strict === true,
+    acceptLittleEndianParentName: o.acceptLittleEndianParentName === true,
+  };
+  const top = await openLayer(file, { writable: o.writable === true, ...rules });
   const layers: VhdLayer[] = [top];
   const warnings: string[] = [...top.warnings];
   const seen = new Set<string>([formatUuid(top.footer.uniqueId)]);
@@ -124,7 +130,7 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
       const modified = isOpenedParent(opened) ? opened.modified : undefined;
       let parent: VhdLayer;
       try {
-        parent = await openLayer(parentFile, { writable: false, strict });
+        parent = await openLayer(parentFile, { writable: false, ...rules });
       } catch (e) {
         await parentFile.close().catch(() => undefined);
         throw e;
@@ -139,7 +145,7 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
       }
       seen.add(wanted);
       for (const w of parent.warnings) warnings.push(`parent ${depth}: ${w}`);
-      if (modified && vhdTimestamp(modified) !== ref.timestamp) {
+      if (modified && parentTimeDiffers(ref.timestamp, modified)) {
         warnings.push(
           `parent ${depth} was modified at VHD time ${vhdTimestamp(modified)}, the child records ${ref.timestamp}`,
         );

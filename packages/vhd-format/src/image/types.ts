@@ -52,9 +52,15 @@ export interface OpenImageOptions {
   writable?: boolean;
   /**
    * Refuse anything not exactly per the format (default false). A lenient open uses the
-   * footer copy at 0 when the last footer is damaged, accepts 511-byte footers, header
-   * checksum mismatches, unreadable locators and overlapping blocks (read-only), each with a
-   * warning.
+   * footer copy at 0 when the last footer is damaged, accepts 511-byte footers, footer and
+   * header checksum mismatches, unreadable locators, a parent name stored UTF-16LE, and
+   * overlapping blocks or structures (read-only), each with a warning.
    */
   strict?: boolean;
+  /**
+   * With `strict`, read a parent Unicode name stored UTF-16LE instead of refusing it
+   * (`PARENT_NAME_BYTE_ORDER`), with a warning; everything else stays strict. Lenient opens
+   * always read it. Default false.
+   */
+  acceptLittleEndianParentName?: boolean;
 }

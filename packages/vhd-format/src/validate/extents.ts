@@ -1,7 +1,6 @@
 /**
- * Where an image's structures sit in its file, and the problems of blocks that fall outside
- * the file or share bytes with each other or with the metadata. Used by `openImage` (which
- * refuses them) and `check` (which lists them).
+ * Where an image's structures sit in its file, and the problems of structures that share bytes
+ * or of blocks that fall outside the file or share bytes with each other or with the metadata.
  * @module
  */
 import { BLOCK_UNUSED, FOOTER_SIZE, HEADER_SIZE, SECTOR_SIZE } from '../constants.js';
@@ -16,6 +15,8 @@ export interface Extent {
   end: number;
   /** What lives there, for messages. */
   what: string;
+  /** The field that places it there, if a field does. */
+  field?: string;
 }
 
 /** A layout problem: a code, a message and where. */
@@ -40,11 +41,17 @@ export function metadataExtents(
 ): Extent[] {
   const out: Extent[] = [
     { start: 0, end: FOOTER_SIZE, what: 'footer copy' },
-    { start: dataOffset, end: dataOffset + HEADER_SIZE, what: 'header' },
+    {
+      start: dataOffset,
+      end: dataOffset + HEADER_SIZE,
+      what: 'header',
+      field: 'footer.dataOffset',
+    },
     {
       start: header.tableOffset,
       end: header.tableOffset + header.maxTableEntries * 4,
       what: 'BAT',
+      field: 'header.tableOffset',
     },
     { start: footerPos, end: Math.max(fileSize, footerPos + 1), what: 'footer' },
   ];
@@ -55,6 +62,7 @@ export function metadataExtents(
           start: l.platformDataOffset,
           end: l.platformDataOffset + l.platformDataLength,
           what: `parent locator ${i} data`,
+          field: `header.parentLocators[${i}]`,
         });
       }
     });
@@ -63,10 +71,10 @@ export function metadataExtents(
 }
 
 /**
- * Metadata extents that share bytes (the trailing footer included: blocks are written where it
- * is). A write could then damage a structure: a BAT entry landing in the header, a new block over
- * locator data. The code names the structure to blame: `BAD_TABLE_OFFSET` when the BAT is one of
- * the two, else `BAD_LOCATOR` when locator data is, else `BAD_DATA_OFFSET`.
+ * Metadata extents that share bytes (`OVERLAPPING_METADATA`; the trailing footer included:
+ * blocks are written where it is). A write could then damage a structure: a BAT entry landing in
+ * the header, a new block over locator data. The field names the structure to blame: the BAT's
+ * offset when the BAT is one of the two, else the locator's, else the header's.
  */
 export function metadataProblems(extents: readonly Extent[]): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
@@ -75,17 +83,17 @@ export function metadataProblems(extents: readonly Extent[]): LayoutProblem[] {
       const a = extents[i]!;
       const b = extents[j]!;
       if (a.end <= a.start || b.end <= b.start || a.start >= b.end || b.start >= a.end) continue;
-      const names = [a.what, b.what];
-      const code: VhdFormatErrorCode = names.includes('BAT')
-        ? 'BAD_TABLE_OFFSET'
-        : names.some((n) => n.startsWith('parent locator'))
-          ? 'BAD_LOCATOR'
-          : 'BAD_DATA_OFFSET';
-      problems.push({
-        code,
+      const blamed =
+        [a, b].find((e) => e.what === 'BAT') ??
+        [a, b].find((e) => e.what.startsWith('parent locator')) ??
+        [a, b].find((e) => e.field !== undefined);
+      const problem: LayoutProblem = {
+        code: 'OVERLAPPING_METADATA',
         message: `the ${a.what} and the ${b.what} share bytes`,
         offset: Math.max(a.start, b.start),
-      });
+      };
+      if (blamed?.field !== undefined) problem.field = blamed.field;
+      problems.push(problem);
     }
   }
   return problems;
