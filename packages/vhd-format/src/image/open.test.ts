@@ -304,6 +304,28 @@ describe('parent references', () => {
     await rejectsWith(openImage(memoryFile(bytes), { strict: true }), 'PARENT_NAME_BYTE_ORDER');
   });
 
+  it('read a UTF-16LE parent name when strict with acceptLittleEndianParentName, and nothing else', async () => {
+    const base = await baseImage('dynamic', MiB, 4096, 1);
+    const child = await childImage(base, 2, 'base.vhd');
+    const le = editHeader(child.bytes(), (_, h) => {
+      h.fill(0, 64, 576);
+      h.set(encodeUtf16('base.vhd', 'le'), 64);
+    });
+    const rules = { strict: true, acceptLittleEndianParentName: true };
+    const image = await openImage(memoryFile(le), rules);
+    expect(image.parent?.unicodeName).toBe('base.vhd');
+    expect(image.warnings).toEqual([
+      'the parent name is stored UTF-16LE, not BE; read in that byte order',
+    ]);
+    const chain = await openChain(memoryFile(le), { ...rules, openParent: async () => base });
+    expect(chain.layers).toHaveLength(2);
+    await chain.close();
+    // Every other strict rule holds: a locator outside the file is refused.
+    const outside = editHeader(le.slice(), (v) => v.setUint32(576 + 24 + 20, 1 << 30));
+    await rejectsWith(openImage(memoryFile(outside), rules), 'BAD_LOCATOR');
+    expect((await openImage(memoryFile(outside))).warnings).toHaveLength(2);
+  });
+
   it('accept locator data space in sectors and ignore locators outside the file (strict refuses)', async () => {
     const base = await baseImage('dynamic', MiB, 4096, 1);
     const child = await childImage(base, 2, 'base.vhd');

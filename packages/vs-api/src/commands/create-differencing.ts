@@ -13,7 +13,7 @@ import {
 } from '@vskit/vhd-format';
 
 import { imageFailure } from '../failures.js';
-import { openStrictly } from '../image-open.js';
+import { STRICT_OPEN } from '../image-open.js';
 import {
   checkFileFitsVolume,
   checkFreeSpace,
@@ -42,7 +42,7 @@ interface ParentFacts {
 }
 
 /**
- * Check 8: the parent opens read-only and decodes as a VHD, strictly (see `openStrictly`).
+ * Check 8: the parent opens read-only and decodes as a VHD, strictly (see `STRICT_OPEN`).
  * VM_E_HD_IMAGE_OPEN_FAIL when the host cannot open or read it, VM_E_INVALID_HD_FILE when it is
  * not structurally valid. Only the parent file itself is read: its own ancestors are not needed
  * to create a child of it.
@@ -55,7 +55,7 @@ async function readParent(host: Host, parent: WindowsPath): Promise<ParentFacts>
     throw imageFailure(error, 'parentPath');
   }
   try {
-    const image = await openStrictly((strict) => openImage(file, { strict }));
+    const image = await openImage(file, STRICT_OPEN);
     const facts: ParentFacts = {
       footer: image.footer,
       blockSizeBytes: image.header?.blockSize,

@@ -1,4 +1,6 @@
 import {
+  bitmapByteSize,
+  type DynamicHeader,
   decodeDynamicHeader,
   decodeUtf16,
   encodeDynamicHeader,
@@ -25,6 +27,60 @@ async function family() {
   );
   await task.waitForCompletion(-1);
   return { host, vs };
+}
+
+/** `bytes` (a child) with its header rewritten by `edit`. */
+function editHeader(bytes: Uint8Array, edit: (header: DynamicHeader) => void): Uint8Array {
+  const out = bytes.slice();
+  const header = decodeDynamicHeader(out.subarray(512, 1536), { verifyChecksum: false });
+  edit(header);
+  out.set(encodeDynamicHeader(header), 512);
+  return out;
+}
+
+/** `bytes` (a child) with its parent name stored UTF-16LE. */
+function withLittleEndianName(bytes: Uint8Array): Uint8Array {
+  const out = editHeader(bytes, (header) => {
+    const le = new Uint8Array(512);
+    le.set(encodeUtf16(decodeUtf16(header.parentUnicodeNameBytes, 'be'), 'le'));
+    header.parentUnicodeNameBytes = le;
+    header.parentUnicodeName = decodeUtf16(le, 'be');
+  });
+  expect(out.subarray(512 + 64, 512 + 84)).toEqual(encodeUtf16('parent.vhd', 'le'));
+  return out;
+}
+
+/** `bytes` (a child whose name is stored UTF-16LE) with it stored UTF-16BE again. */
+function withBigEndianName(bytes: Uint8Array): Uint8Array {
+  return editHeader(bytes, (header) => {
+    const be = new Uint8Array(512);
+    be.set(encodeUtf16('parent.vhd', 'be'));
+    header.parentUnicodeNameBytes = be;
+    header.parentUnicodeName = 'parent.vhd';
+  });
+}
+
+/** `bytes` (a child) with one new block that BAT entries 0 and 1 both point to. */
+function withOverlappingBlocks(bytes: Uint8Array): Uint8Array {
+  const header = decodeDynamicHeader(bytes.subarray(512, 1536));
+  const stride = bitmapByteSize(header.blockSize) + header.blockSize;
+  const footerPos = bytes.length - 512;
+  const out = new Uint8Array(bytes.length + stride);
+  out.set(bytes.subarray(0, footerPos));
+  out.set(bytes.subarray(footerPos), footerPos + stride);
+  const view = new DataView(out.buffer);
+  view.setUint32(header.tableOffset, footerPos / 512);
+  view.setUint32(header.tableOffset + 4, footerPos / 512);
+  return out;
+}
+
+/** `bytes` (a child) with its first locator's data placed 1 GiB into a smaller file. */
+function withLocatorOutside(bytes: Uint8Array): Uint8Array {
+  return editHeader(bytes, (header) => {
+    const first = header.parentLocators[0];
+    if (first === undefined) throw new Error('the child has no locator');
+    first.platformDataOffset = GiB;
+  });
 }
 
 describe('getHardDisk', () => {
@@ -105,15 +161,7 @@ describe('getHardDisk', () => {
 
   it('accepts a parent name stored UTF-16LE (SEMANTICS: either byte order), but not a bad checksum', async () => {
     const { host, vs } = await family();
-    const bytes = await host.readFile('C:\\vms\\child.vhd');
-    const header = decodeDynamicHeader(bytes.subarray(512, 1536));
-    const le = new Uint8Array(512);
-    le.set(encodeUtf16('parent.vhd', 'le'));
-    header.parentUnicodeNameBytes = le;
-    header.parentUnicodeName = decodeUtf16(le, 'be');
-    const encoded = encodeDynamicHeader(header);
-    expect(encoded.subarray(64, 84)).toEqual(le.subarray(0, 20));
-    bytes.set(encoded, 512);
+    const bytes = withLittleEndianName(await host.readFile('C:\\vms\\child.vhd'));
     await host.writeFile('C:\\vms\\child.vhd', bytes);
     // The chain opens (the name's byte order is tolerated) and finds the parent as before.
     expect((await vs.getHardDisk('C:\\vms\\child.vhd')).parent).toBe('C:\\base\\parent.vhd');
@@ -128,6 +176,26 @@ describe('getHardDisk', () => {
       await settledName(vs.createDifferencingVirtualHardDisk('C:\\vms\\g2.vhd', 'child.vhd')),
     ).toBe('VM_E_INVALID_HD_FILE');
   });
+
+  it.each([
+    ['overlapping blocks', withOverlappingBlocks],
+    ['a locator outside the file', withLocatorOutside],
+  ])(
+    'a UTF-16LE parent name tolerates nothing else: %s is VM_E_INVALID_HD_FILE',
+    async (_, damage) => {
+      const { host, vs } = await family();
+      const sound = withLittleEndianName(await host.readFile('C:\\vms\\child.vhd'));
+      await host.writeFile('C:\\vms\\child.vhd', damage(sound));
+      expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+      expect(
+        await settledName(vs.createDifferencingVirtualHardDisk('C:\\vms\\g.vhd', 'child.vhd')),
+      ).toBe('VM_E_INVALID_HD_FILE');
+      expect(await host.stat('C:\\vms\\g.vhd')).toBeUndefined();
+      // The same damage under a big-endian name is refused the same way.
+      await host.writeFile('C:\\vms\\child.vhd', damage(withBigEndianName(sound)));
+      expect(await settledName(vs.getHardDisk('C:\\vms\\child.vhd'))).toBe('VM_E_INVALID_HD_FILE');
+    },
+  );
 
   it('VM_E_PARENT_CHILD_ID_MISMATCH when the parent found is another disk', async () => {
     const { host, vs } = await family();

@@ -3,11 +3,11 @@
  * @module
  */
 import { type HostFile, type HostStat, type WindowsPath, windowsPath } from '@vskit/host';
-import { type DiskType, openChain } from '@vskit/vhd-format';
+import { type DiskType, openChain, type VhdChain } from '@vskit/vhd-format';
 import { VsError } from '../errors.js';
 import { checkFailure, imageFailure } from '../failures.js';
 import { VMHardDiskType } from '../hresult.js';
-import { openStrictly } from '../image-open.js';
+import { STRICT_OPEN } from '../image-open.js';
 import { parentResolver } from '../parent-resolution.js';
 import {
   checkCharacters,
@@ -65,7 +65,7 @@ async function requireFolder(context: ServerContext, path: WindowsPath): Promise
  * Checks, in order: E_POINTER (null path), E_INVALID_NAME, E_BAD_PATHNAME (empty or relative:
  * there is no other path to resolve it against), E_BUFFER_OVERFLOW, E_PATH_NOT_FOUND (no such
  * volume, or a folder on the way is missing or a file), E_FILE_NOT_FOUND (nothing, or a folder,
- * at the path). Then the image opens as a chain, strictly (see `openStrictly`):
+ * at the path). Then the image opens as a chain, strictly (see `STRICT_OPEN`):
  * VM_E_HD_IMAGE_OPEN_FAIL (the host cannot open or read a layer), VM_E_INVALID_HD_FILE (a layer
  * is not a valid VHD, the chain is too deep or has a cycle), VM_E_PARENT_PATH_NOT_FOUND (no
  * parent candidate is a file on the host), VM_E_PARENT_CHILD_ID_MISMATCH (a parent's UUID
@@ -98,17 +98,13 @@ export async function getHardDisk(
     try {
       const top = await host.open(file, 'read');
       opened.push(top);
-      const { chain, resolver } = await openStrictly(async (strict) => {
-        const resolver = parentResolver(host, path);
-        try {
-          return {
-            chain: await openChain(top, { openParent: resolver.openParent, strict }),
-            resolver,
-          };
-        } finally {
-          opened.push(...resolver.opened);
-        }
-      });
+      const resolver = parentResolver(host, path);
+      let chain: VhdChain;
+      try {
+        chain = await openChain(top, { openParent: resolver.openParent, ...STRICT_OPEN });
+      } finally {
+        opened.push(...resolver.opened);
+      }
       try {
         const layer = chain.layers[0];
         if (layer === undefined)
