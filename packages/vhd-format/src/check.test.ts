@@ -3,6 +3,7 @@ import { check } from './check.js';
 import { viewOf } from './codec/bytes.js';
 import { vhdChecksum } from './codec/checksum.js';
 import { encodeUtf16 } from './codec/utf16.js';
+import { openImage } from './image/open.js';
 import { memoryFile } from './io.js';
 import { baseImage, childImage, MemoryImages, shared } from './testing/images.js';
 
@@ -116,6 +117,30 @@ describe('check', () => {
       'error:BAD_COOKIE',
       'error:BAD_COOKIE',
     ]);
+  });
+
+  it('reports every file shorter than 512 bytes as an error, with the code openImage refuses it with', async () => {
+    for (const size of [0, 1, 100, 510, 511]) {
+      for (const fill of [0, 0x5a]) {
+        const bytes = new Uint8Array(size).fill(fill);
+        const r = await check(memoryFile(bytes));
+        expect(r.ok).toBe(false);
+        expect(codes(r)).toEqual(['error:TRUNCATED']);
+        for (const strict of [false, true]) {
+          await expect(openImage(memoryFile(bytes), { strict })).rejects.toMatchObject({
+            code: 'TRUNCATED',
+          });
+        }
+      }
+    }
+  });
+
+  it('reads a 511-byte file holding a 511-byte footer as open does: a 0-byte fixed disk', async () => {
+    const empty = await baseImage('fixed', 0, 0);
+    const bytes = empty.bytes().subarray(0, 511);
+    const r = await check(memoryFile(bytes));
+    expect(codes(r)).toEqual(['warning:SHORT_FOOTER']);
+    expect((await openImage(memoryFile(bytes))).virtualSize).toBe(0);
   });
 
   it('warns about a 511-byte footer and unusual footer fields', async () => {
