@@ -3,9 +3,11 @@ import { check } from './check.js';
 import { viewOf } from './codec/bytes.js';
 import { vhdChecksum } from './codec/checksum.js';
 import { encodeUtf16 } from './codec/utf16.js';
+import { openChain } from './image/chain.js';
+import { createDifferencing } from './image/create-differencing.js';
 import { openImage } from './image/open.js';
 import { memoryFile } from './io.js';
-import { baseImage, childImage, MemoryImages, shared } from './testing/images.js';
+import { baseImage, childImage, deterministic, MemoryImages, shared } from './testing/images.js';
 
 const MiB = 2 ** 20;
 
@@ -244,6 +246,64 @@ describe('check finds every kind of problem it lists', () => {
     const r = await check(memoryFile(await make()));
     expect(codes(r)).toContain(code);
     expect(r.ok).toBe(!r.problems.some((p) => p.severity === 'error'));
+  });
+
+  it('does not warn GEOMETRY_EXCEEDS_SIZE for the maximum geometry 65535/16/255, nor for a child made of it', async () => {
+    const maxGeometry = (v: DataView) => {
+      v.setUint16(56, 65535);
+      v.setUint8(58, 16);
+      v.setUint8(59, 255);
+    };
+    const parent = memoryFile(
+      editFooters((await baseImage('dynamic', MiB, 2 * MiB, 1)).bytes(), maxGeometry),
+    );
+    expect(await check(parent)).toEqual({ ok: true, problems: [] });
+    // createDifferencing copies the parent's geometry.
+    const kid = await childImage(parent, 2);
+    expect((await openImage(shared(kid))).footer.geometry).toEqual({
+      cylinders: 65535,
+      heads: 16,
+      sectorsPerTrack: 255,
+    });
+    expect(await check(shared(kid), { openParent: async () => shared(parent) })).toEqual({
+      ok: true,
+      problems: [],
+    });
+    // One geometry short of the maximum is a real disagreement.
+    const almost = editFooters(await dynamic(), (v) => {
+      maxGeometry(v);
+      v.setUint8(59, 254);
+    });
+    expect(codes(await check(memoryFile(almost)))).toEqual(['warning:GEOMETRY_EXCEEDS_SIZE']);
+  });
+
+  it('does not warn PARENT_TIMESTAMP_MISMATCH when the child records parent time 0 (not recorded)', async () => {
+    const parent = await baseImage('dynamic', MiB, 4096, 1);
+    const image = await openImage(shared(parent));
+    const kid = memoryFile();
+    await createDifferencing(kid, {
+      ...deterministic(2),
+      parent: {
+        footer: image.footer,
+        blockSizeBytes: 4096,
+        modified: new Date(0),
+        unicodeName: 'p.vhd',
+        absolutePath: 'C:\\vms\\p.vhd',
+      },
+    });
+    expect((await openImage(shared(kid))).parent?.timestamp).toBe(0);
+    const opened = { file: shared(parent), modified: new Date('2030-01-01T00:00:00Z') };
+    expect(await check(shared(kid), { openParent: async () => opened })).toEqual({
+      ok: true,
+      problems: [],
+    });
+    const chain = await openChain(shared(kid), { openParent: async () => opened });
+    expect(chain.warnings).toEqual([]);
+    // A recorded time that differs still warns.
+    const recorded = await childImage(parent, 3);
+    expect(codes(await check(shared(recorded), { openParent: async () => opened }))).toEqual([
+      'warning:PARENT_TIMESTAMP_MISMATCH',
+    ]);
   });
 
   it('reports warning:PARENT_SIZE_MISMATCH for a parent with the recorded UUID but another size', async () => {
