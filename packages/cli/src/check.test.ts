@@ -2,6 +2,7 @@ import { open, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtCliAndTempFolder, pattern, vskit } from './__fixtures__/cli-process.js';
+import { staleFooterChecksums } from './__fixtures__/stale-footers.js';
 
 const tmp = builtCliAndTempFolder();
 
@@ -98,6 +99,28 @@ describe('vskit check', () => {
       }),
     );
   });
+
+  it.each([
+    ['dynamic', 2],
+    ['fixed', 1],
+  ])(
+    'exits 1, not 2, for a %s image whose footers carry a stale checksum: its data is readable',
+    async (kind, stale) => {
+      const file = await create(kind, `stale-${kind}.vhd`);
+      await staleFooterChecksums(file);
+      const { code, report } = await checkJson(file);
+      expect(code).toBe(1);
+      expect(report).toMatchObject({ usable: true, ok: false });
+      expect(report.problems.map((p: { code: string; severity: string }) => p)).toEqual(
+        Array.from({ length: stale }, () =>
+          expect.objectContaining({ code: 'BAD_CHECKSUM', severity: 'error', layer: 0 }),
+        ),
+      );
+      const human = await vskit(['check', file]);
+      expect(human.code).toBe(1);
+      expect(human.stdout.toString()).toContain('problems found');
+    },
+  );
 
   it('exits 2 for a file that is not a VHD', async () => {
     const file = join(tmp.dir, 'garbage.vhd');

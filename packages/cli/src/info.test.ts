@@ -2,6 +2,7 @@ import { open, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtCliAndTempFolder, pattern, vskit, vskitOk } from './__fixtures__/cli-process.js';
+import { staleFooterChecksums } from './__fixtures__/stale-footers.js';
 
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();
@@ -98,5 +99,19 @@ describe('vskit info', () => {
     expect(text).toMatch(
       /\nchain warnings:\n {2}parent 1 was modified at VHD time \d+, the child records \d+\n$/,
     );
+  });
+
+  it('reads an image whose footers carry a stale checksum, showing the warning', async () => {
+    const file = join(tmp.dir, 'stale.vhd');
+    expect((await vskit(['create', 'dynamic', file, '4MiB'])).code).toBe(0);
+    await staleFooterChecksums(file);
+    const info = await infoJson(file);
+    expect(info.layers[0].creatorVersion).toBe('1.66');
+    expect(info.layers[0].warnings).toEqual([
+      expect.stringMatching(/^footer checksum is 0x[0-9a-f]{8}, .*; read anyway$/),
+      expect.stringMatching(/^footer copy: footer checksum is /),
+    ]);
+    const text = (await vskitOk(['info', file])).stdout.toString();
+    expect(text).toMatch(/\n {2}warnings +footer checksum is 0x[0-9a-f]{8}, .*; read anyway\n/);
   });
 });

@@ -11,6 +11,7 @@ import {
   vskit,
   vskitOk,
 } from './__fixtures__/cli-process.js';
+import { staleFooterChecksums } from './__fixtures__/stale-footers.js';
 
 const MiB = 2 ** 20;
 const hasScript = await peerAvailable('script', ['-qec', 'true', '/dev/null']);
@@ -91,6 +92,22 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
   it('draws no progress bar when stderr is piped', async () => {
     const result = await vskit(['cat', file]);
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('cat of an image whose footers carry a stale checksum', () => {
+  it('reads it leniently, with the warning on stderr', async () => {
+    const file = join(tmp.dir, 'stale.vhd');
+    await vskitOk(['create', 'dynamic', file, '4MiB']);
+    const data = pattern(3000, 7);
+    await vskitOk(['write', file, '--offset', '1000'], data);
+    await staleFooterChecksums(file);
+    const result = await vskit(['cat', file, '--offset', '1000', '--length', '3000']);
+    expect(result.code).toBe(0);
+    expect(new Uint8Array(result.stdout)).toEqual(data);
+    expect(result.stderr).toMatch(
+      /^vskit: warning: footer checksum is 0x[0-9a-f]{8}, .*; read anyway\nvskit: warning: footer copy: footer checksum is [^\n]+\n$/,
+    );
   });
 });
 

@@ -23,6 +23,14 @@ export function renderRows(rows: readonly Row[], indent = '  '): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `text` from an image with its control characters shown as `\xNN`, safe for a terminal. */
+export function printable(text: string): string {
+  return text.replace(
+    /[\x00-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** A value ready for `JSON.stringify`: byte arrays become hex, big integers strings, dates ISO. */
 export function jsonSafe(value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');

@@ -40,6 +40,15 @@ describe('check', () => {
     expect(r.problems[0]!.offset).toBe(bytes.length - 512 + 64);
   });
 
+  it('reports a stale checksum in both footers as two errors, and nothing else', async () => {
+    const bytes = await withBlocks();
+    for (const at of [0, bytes.length - 512]) bytes[at + 35] = 0x42;
+    const r = await check(memoryFile(bytes));
+    expect(r.ok).toBe(false);
+    expect(codes(r)).toEqual(['error:BAD_CHECKSUM', 'error:BAD_CHECKSUM']);
+    expect(r.problems.map((p) => p.offset)).toEqual([bytes.length - 512 + 64, 64]);
+  });
+
   it('reports a bad header checksum and a bad header cookie', async () => {
     const bytes = await withBlocks();
     bytes[512 + 700] = bytes[512 + 700]! ^ 1;

@@ -1,6 +1,7 @@
 import { openChainAt } from '../chain.js';
 import { type Command, positionals, sizeOption, stringOptions } from '../command.js';
 import { CliError } from '../errors.js';
+import { printable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { byteSink } from '../stream-out.js';
 import { driveMap } from '../volumes.js';
@@ -38,6 +39,8 @@ export const catCommand: Command = {
   help: `Reads the virtual disk of <file> (its parents supply what the child does not hold) and
 writes the raw bytes to stdout: the whole disk, or --length bytes from --offset. A progress bar
 shows on stderr when stderr is a terminal. When the reader stops early (| head), cat stops quietly.
+What the open had to tolerate (a stale checksum, a footer read from its copy at offset 0, ...)
+prints first on stderr, one \`vskit: warning: ...\` line each.
 
 Options:
   --offset N          first byte (default 0); sizes as 1MiB, 4096
@@ -59,6 +62,9 @@ Examples:
     const requested = sizeOption(args, 'length');
     const drives = driveMap(stringOptions(args, 'volume'));
     const { chain } = await openChainAt(path, { drives });
+    // What the open repaired or tolerated (a stale checksum, a footer read from its copy...).
+    for (const warning of chain.warnings)
+      io.stderr.write(`vskit: warning: ${printable(warning)}\n`);
     const sink = byteSink(io.stdout);
     try {
       const length = rangeWithin(chain.virtualSize, offset, requested);

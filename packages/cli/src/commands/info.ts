@@ -2,7 +2,7 @@ import { type LayerInfo as FormatLayerInfo, inspect, type VhdImage } from '@vski
 import { type Allocation, allocationOf } from '../allocation.js';
 import { type LayerSource, openChainAt } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
-import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
+import { printable, type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { formatSize } from '../sizes.js';
 import { driveMap } from '../volumes.js';
 
@@ -30,13 +30,6 @@ export interface ChainInfo {
   readonly virtualSize: number;
   readonly layers: readonly LayerInfo[];
   readonly warnings: readonly string[];
-}
-
-function printable(text: string): string {
-  return text.replace(
-    /[\x00-\x1f\x7f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }
 
 async function layerInfo(
