@@ -315,6 +315,26 @@ describe('check finds every kind of problem it lists', () => {
     ]);
   });
 
+  it('reports warning:BYTES_BEFORE_FOOTER for a fixed image with bytes between its data and footer, as open warns', async () => {
+    const bytes = (await baseImage('fixed', MiB, 0)).bytes();
+    const longer = new Uint8Array(MiB + 1024 + 512);
+    longer.set(bytes.subarray(0, MiB));
+    longer.set(bytes.subarray(MiB), MiB + 1024);
+    const r = await check(memoryFile(longer));
+    expect(r).toEqual({
+      ok: true,
+      problems: [
+        {
+          code: 'BYTES_BEFORE_FOOTER',
+          severity: 'warning',
+          message: '1024 bytes between the data and the footer are ignored',
+          offset: MiB,
+        },
+      ],
+    });
+    expect((await openImage(memoryFile(longer))).warnings).toEqual([r.problems[0]!.message]);
+  });
+
   it('reports warning:PARENT_SIZE_MISMATCH for a parent with the recorded UUID but another size', async () => {
     // Same seed, same UUID: only the size differs.
     const other = await baseImage('dynamic', 2 * MiB, 4096, 1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
 import { viewOf } from './codec/bytes.js';
 import { vhdChecksum } from './codec/checksum.js';
-import { isVhdFormatError } from './errors.js';
+import { isVhdFormatError, type VhdFormatError } from './errors.js';
 import { openChain } from './image/chain.js';
 import { openImage } from './image/open.js';
 import { memoryFile } from './io.js';
@@ -121,6 +121,17 @@ async function tolerated(f: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** The VhdFormatError `f` rejects with, or undefined when it resolves. */
+async function refusalOf(f: () => Promise<unknown>): Promise<VhdFormatError | undefined> {
+  try {
+    await f();
+    return undefined;
+  } catch (e) {
+    if (!isVhdFormatError(e)) throw e;
+    return e;
+  }
+}
+
 describe('bad input', () => {
   it('mutated images open, read, write and check, or fail with VhdFormatError only', async () => {
     const { parent, all } = await samples();
@@ -163,7 +174,7 @@ describe('bad input', () => {
     );
   });
 
-  it('a damaged image is reported by check when openImage refuses it', async () => {
+  it('a damaged image openImage refuses is reported by check, with the same code and message', async () => {
     const { all } = await samples();
     await fc.assert(
       fc.asyncProperty(
@@ -171,9 +182,17 @@ describe('bad input', () => {
         fc.array(arbMutation, { minLength: 1, maxLength: 3 }),
         async (which, mutations) => {
           const bytes = mutate(all[which]!, mutations);
-          const opened = await tolerated(() => openImage(memoryFile(bytes), { strict: true }));
           const r = await check(memoryFile(bytes));
-          if (!opened) expect(r.problems.length).toBeGreaterThan(0);
+          for (const strict of [true, false]) {
+            const refusal = await refusalOf(() => openImage(memoryFile(bytes), { strict }));
+            if (refusal === undefined) continue;
+            const same = r.problems.find(
+              (p) => p.code === refusal.code && p.message === refusal.detail,
+            );
+            expect(same).toBeDefined();
+            // What even a lenient open refuses is an error, never a warning.
+            if (!strict) expect(same?.severity).toBe('error');
+          }
         },
       ),
       { numRuns: 200 },
