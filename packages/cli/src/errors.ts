@@ -4,6 +4,7 @@
  * `HostError.code`, Node's errno, a `VsError`'s HRESULT name); the CLI adds its own for bad usage.
  * @module
  */
+import { formatHresultHex } from '@vskit/vs-api';
 
 /** The codes of errors the CLI raises itself. */
 export type CliErrorCode =
@@ -83,18 +84,13 @@ export function describeError(error: unknown): ErrorReport {
   };
 }
 
-/** `0x800700B7`: an HRESULT as eight upper-case hex digits. */
-export function hex32(value: number): string {
-  return `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
-}
-
 /**
  * The error line (no newline): `vskit: CODE: message`, or for an HRESULT
  * `vskit: E_ALREADY_EXISTS (0x800700B7): message`.
  */
 export function errorLine(error: unknown): string {
   const { code, message, hresult } = describeError(error);
-  return `vskit: ${code}${hresult === undefined ? '' : ` (${hex32(hresult)})`}: ${message}`;
+  return `vskit: ${code}${hresult === undefined ? '' : ` (${formatHresultHex(hresult)})`}: ${message}`;
 }
 
 /** The exit status an error ends the process with. */

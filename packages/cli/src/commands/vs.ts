@@ -1,6 +1,6 @@
 import type { ComVMHardDisk, ComVMTask, OutParam } from '@vskit/vs-api';
 import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
-import { CliError, hex32, usageError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
@@ -249,7 +249,7 @@ Examples:
       const what = failure === hresult ? `${method} returned` : `${method}'s task ended with`;
       const name = vsApi.hresultName(failure) ?? 'HRESULT';
       io.stderr.write(
-        `vskit: ${name} (${hex32(failure)}): ${what} ${vsApi.formatHresult(failure)}\n`,
+        `vskit: ${name} (${vsApi.formatHresultHex(failure)}): ${what} ${vsApi.formatHresult(failure)}\n`,
       );
       return 1;
     }
