@@ -1,8 +1,8 @@
 import { open, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, pattern, vskit, vskitOk } from './__fixtures__/cli-process.js';
-import { staleFooterChecksums } from './__fixtures__/stale-footers.js';
+import { builtCliAndTempFolder, pattern, vskit, vskitOk } from '../__fixtures__/cli-process.js';
+import { staleFooterChecksums } from '../__fixtures__/stale-footers.js';
 
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();

@@ -8,7 +8,7 @@ import {
   ERROR_LINE,
   errorCode,
   vskit,
-} from './__fixtures__/cli-process.js';
+} from '../__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();

@@ -10,8 +10,8 @@ import {
   run,
   vskit,
   vskitOk,
-} from './__fixtures__/cli-process.js';
-import { staleFooterChecksums } from './__fixtures__/stale-footers.js';
+} from '../__fixtures__/cli-process.js';
+import { staleFooterChecksums } from '../__fixtures__/stale-footers.js';
 
 const MiB = 2 ** 20;
 const hasScript = await peerAvailable('script', ['-qec', 'true', '/dev/null']);

@@ -1,8 +1,8 @@
 import { open, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, pattern, vskit } from './__fixtures__/cli-process.js';
-import { staleFooterChecksums } from './__fixtures__/stale-footers.js';
+import { builtCliAndTempFolder, pattern, vskit } from '../__fixtures__/cli-process.js';
+import { staleFooterChecksums } from '../__fixtures__/stale-footers.js';
 
 const tmp = builtCliAndTempFolder();
 

@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, errorCode, vskit, vskitOk } from './__fixtures__/cli-process.js';
+import { builtCliAndTempFolder, errorCode, vskit, vskitOk } from '../__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, errorCode, REPO_DIR, vskit } from './__fixtures__/cli-process.js';
+import { builtCliAndTempFolder, errorCode, REPO_DIR, vskit } from '../__fixtures__/cli-process.js';
 
 const tmp = builtCliAndTempFolder();
 
