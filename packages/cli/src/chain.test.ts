@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createDifferencing, memoryFile, openImage } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
   builtCliAndTempFolder,
@@ -38,6 +39,23 @@ async function buildChain(root: string): Promise<Uint8Array> {
   expected.set(parentData, MiB);
   expected.set(childData, 3 * MiB);
   return expected;
+}
+
+/**
+ * Writes a child of the image at `parentPath` to `childPath` straight through vhd-format,
+ * recording `unicodeName` and only the locators given: what a hostile or foreign tool may write.
+ */
+async function writeChild(
+  childPath: string,
+  parentPath: string,
+  records: { unicodeName: string; relativePath?: string; absolutePath?: string },
+): Promise<void> {
+  const parent = await openImage(memoryFile(await readFile(parentPath)));
+  const child = memoryFile();
+  await createDifferencing(child, {
+    parent: { footer: parent.footer, modified: new Date(), ...records },
+  });
+  await writeFile(childPath, child.bytes());
 }
 
 describe('a chain made by vskit', () => {
@@ -140,5 +158,40 @@ describe('a chain made by vskit', () => {
     expect(errorCode(result.stderr)).toBe('PARENT_NOT_FOUND');
     expect(result.stderr).toContain('W2ru ..\\base\\p.vhd');
     expect(result.stdout.length).toBe(0);
+  });
+
+  it("takes the parent's Unicode name as a file name in the child's folder, never as a path", async () => {
+    const root = join(tmp.dir, 'hostile-names');
+    await mkdir(join(root, 'bait'), { recursive: true });
+    await mkdir(join(root, 'vms'), { recursive: true });
+    const bait = join(root, 'bait', 'p.vhd');
+    await vskitOk(['create', 'dynamic', bait, '4MiB']);
+    const names = [
+      '..\\bait\\p.vhd',
+      '../bait/p.vhd',
+      bait,
+      `Z:${bait.replaceAll('/', '\\')}`,
+      `file://${bait}`,
+    ];
+    for (const [i, unicodeName] of names.entries()) {
+      const child = join(root, 'vms', `c${i}.vhd`);
+      await writeChild(child, bait, { unicodeName });
+      const info = await vskit(['info', child]);
+      expect(info.code, unicodeName).toBe(1);
+      expect(errorCode(info.stderr), unicodeName).toBe('PARENT_NOT_FOUND');
+      const check = JSON.parse((await vskit(['check', child, '--json'])).stdout.toString());
+      expect(check.layers, unicodeName).toEqual([child]);
+      expect(check.problems.map((p: { code: string }) => p.code)).toContain('PARENT_NOT_FOUND');
+    }
+    // The same image, named plainly and lying beside the child, is found.
+    await writeFile(join(root, 'vms', 'p.vhd'), await readFile(bait));
+    await writeChild(join(root, 'vms', 'plain.vhd'), bait, { unicodeName: 'p.vhd' });
+    const info = JSON.parse(
+      (await vskitOk(['info', join(root, 'vms', 'plain.vhd'), '--json'])).stdout.toString(),
+    );
+    expect(info.layers[1]).toMatchObject({
+      foundBy: 'unicodeName',
+      path: join(root, 'vms', 'p.vhd'),
+    });
   });
 });

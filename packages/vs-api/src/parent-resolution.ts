@@ -2,8 +2,8 @@
  * Finding a differencing disk's parent on the host, as SEMANTICS.md "Opening a chain" says: the
  * W2ru locator (relative to the child's folder), then W2ku, then the parent's Unicode name in the
  * child's folder, in the order vhd-format's `parentCandidates` gives. The Unicode name is taken
- * as a file name in the child's folder only (a name holding a folder or a drive finds nothing
- * elsewhere). A candidate is used only
+ * as a file name in the child's folder only: `parentCandidates` drops a name holding a folder,
+ * a drive, `.` or `..`, so it finds nothing elsewhere. A candidate is used only
  * when it is a valid Windows path on a volume the host exposes, shorter than 260 characters,
  * and a file there; `..` stops at the drive root, so no locator leads outside the host's volumes.
  * @module
@@ -23,18 +23,16 @@ export interface ParentResolver {
 }
 
 /**
- * The host path a parent candidate names, or `undefined` when it cannot be on the host. The
- * parent's Unicode name (source `unicodeName`) is a file name in the child's folder, never a
- * path: a name holding a folder, a drive, `.` or `..` names no candidate.
+ * The host path a parent candidate (one of vhd-format's `parentCandidates`) names, or
+ * `undefined` when it cannot be on the host.
  */
 export function candidatePath(
   host: Host,
-  candidate: { source?: string; path: string; relative: boolean },
+  candidate: { path: string; relative: boolean },
   childFolder: WindowsPath,
 ): WindowsPath | undefined {
   const { path } = candidate;
   if (path.length === 0 || windowsPath.findInvalidCharacter(path) !== undefined) return undefined;
-  if (candidate.source === 'unicodeName' && !isFileName(path)) return undefined;
   let resolved: WindowsPath | undefined;
   if (candidate.relative) resolved = windowsPath.resolve(path, childFolder);
   else resolved = windowsPath.parseAbsolute(path);
@@ -61,11 +59,6 @@ export async function findParent(
     if (stat?.kind === 'file') return path;
   }
   return undefined;
-}
-
-/** Whether `name` is a plain file name: no folder separator, not `.` or `..`. */
-function isFileName(name: string): boolean {
-  return !name.includes('\\') && name !== '.' && name !== '..';
 }
 
 /** A resolver for the chain whose top layer is the file at `top`. */

@@ -6,7 +6,6 @@ import { baseImage, childImage, deterministic, MemoryImages, shared } from '../t
 import { openChain } from './chain.js';
 import { createDifferencing } from './create-differencing.js';
 import { openImage } from './open.js';
-import { parentCandidates } from './parent-candidates.js';
 
 const MiB = 2 ** 20;
 
@@ -268,39 +267,5 @@ describe('differencing semantics', () => {
     model.fill(0x11, 4096 + 100, 4096 + 700);
     expect(out).toEqual(model.subarray(50, 12_050));
     await chain.close();
-  });
-});
-
-describe('parentCandidates', () => {
-  it('orders W2ru, W2ku, then the Unicode name, marking relative paths', () => {
-    const ref = {
-      uniqueId: new Uint8Array(16),
-      timestamp: 0,
-      unicodeName: 'base.vhd',
-      locators: [
-        { platform: 'W2ku', path: 'C:\\vms\\base.vhd' },
-        { platform: 'MacX', path: 'file:///base.vhd' },
-        { platform: 'W2ru', path: '..\\base.vhd' },
-      ],
-    };
-    expect(parentCandidates(ref)).toEqual([
-      { source: 'W2ru', path: '..\\base.vhd', relative: true },
-      { source: 'W2ku', path: 'C:\\vms\\base.vhd', relative: false },
-      { source: 'unicodeName', path: 'base.vhd', relative: true },
-    ]);
-  });
-
-  it('treats a relative path in W2ku as relative and drops repeats and empty paths', () => {
-    const ref = {
-      uniqueId: new Uint8Array(16),
-      timestamp: 0,
-      unicodeName: '.\\p.vhd',
-      locators: [
-        { platform: 'W2ku', path: '.\\p.vhd' },
-        { platform: 'W2ru', path: '.\\p.vhd' },
-        { platform: 'Wi2k', path: '' },
-      ],
-    };
-    expect(parentCandidates(ref)).toEqual([{ source: 'W2ru', path: '.\\p.vhd', relative: true }]);
   });
 });

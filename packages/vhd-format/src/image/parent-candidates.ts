@@ -22,11 +22,24 @@ function isAbsoluteWindowsPath(path: string): boolean {
 }
 
 /**
+ * Whether the parent Unicode name is a plain file name, the only thing it may name: a file in
+ * the child's folder. Not a name: the empty string; `.`, `..` and any other run of dots and
+ * spaces (Windows trims trailing dots and spaces, so `.. ` is `..`); anything holding a folder
+ * separator (`\` or `/`), a colon (a drive, a URL scheme, a stream) or a control character.
+ * So `..\..\bait\p.vhd`, `/etc/p.vhd`, `Z:\p.vhd` and `file:///p.vhd` lead nowhere.
+ */
+function isPlainFileName(name: string): boolean {
+  return !/^[. ]*$/.test(name) && !/[\\/:\u0000-\u001f\u007f]/.test(name);
+}
+
+/**
  * Where to look for a parent, in order: W2ru (relative to the child's folder), then the
  * deprecated Wi2r, then W2ku, then the deprecated Wi2k, then the parent Unicode name in the
  * child's folder. `relative` is decided from each path itself (blktap writes relative paths
  * even in W2ku). Mac and MacX locators are not Windows paths and are skipped; empty paths and
- * repeats are dropped. Callers resolve `relative` ones against the child's folder.
+ * repeats are dropped. The Unicode name is a candidate only when it is a plain file name (no
+ * folder, drive, `.` or `..`, see `isPlainFileName`): it never leads outside the child's folder.
+ * Callers resolve `relative` ones against the child's folder.
  */
 export function parentCandidates(ref: ParentReference): ParentCandidate[] {
   const out: ParentCandidate[] = [];
@@ -42,6 +55,6 @@ export function parentCandidates(ref: ParentReference): ParentCandidate[] {
   for (const platform of ORDER) {
     for (const l of ref.locators) if (l.platform === platform) add(platform, l.path);
   }
-  add('unicodeName', ref.unicodeName);
+  if (isPlainFileName(ref.unicodeName)) add('unicodeName', ref.unicodeName);
   return out;
 }
