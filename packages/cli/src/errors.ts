@@ -5,6 +5,7 @@
  * @module
  */
 import { formatHresultHex } from '@vskit/vs-api';
+import { printable } from './printable.js';
 
 /** The codes of errors the CLI raises itself. */
 export type CliErrorCode =
@@ -86,11 +87,12 @@ export function describeError(error: unknown): ErrorReport {
 
 /**
  * The error line (no newline): `vskit: CODE: message`, or for an HRESULT
- * `vskit: E_ALREADY_EXISTS (0x800700B7): message`.
+ * `vskit: E_ALREADY_EXISTS (0x800700B7): message`. The message may quote a file (a parent name,
+ * a locator): it is {@link printable}.
  */
 export function errorLine(error: unknown): string {
   const { code, message, hresult } = describeError(error);
-  return `vskit: ${code}${hresult === undefined ? '' : ` (${formatHresultHex(hresult)})`}: ${message}`;
+  return `vskit: ${code}${hresult === undefined ? '' : ` (${formatHresultHex(hresult)})`}: ${printable(message)}`;
 }
 
 /** The exit status an error ends the process with. */

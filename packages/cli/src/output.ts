@@ -5,30 +5,26 @@
  */
 import type { Writable } from 'node:stream';
 import { writeText } from './command.js';
+import { printable, printableJson } from './printable.js';
 import { formatSize } from './sizes.js';
 
 /** One row of a human block: a label and one value, or several (one per line). */
 export type Row = readonly [label: string, value: string | readonly string[]];
 
-/** Renders rows as `  label   value`, labels padded to the widest, continuation lines aligned. */
+/**
+ * Renders rows as `  label   value`, labels padded to the widest, continuation lines aligned.
+ * Values may come from files: each is {@link printable}.
+ */
 export function renderRows(rows: readonly Row[], indent = '  '): string {
   const width = Math.max(0, ...rows.map(([label]) => label.length));
   const lines: string[] = [];
   for (const [label, value] of rows) {
     const values = typeof value === 'string' ? [value] : value.length === 0 ? ['-'] : value;
     values.forEach((text, i) => {
-      lines.push(`${indent}${(i === 0 ? label : '').padEnd(width)}  ${text}`);
+      lines.push(`${indent}${(i === 0 ? label : '').padEnd(width)}  ${printable(text)}`);
     });
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** `text` from an image with its control characters shown as `\xNN`, safe for a terminal. */
-export function printable(text: string): string {
-  return text.replace(
-    /[\x00-\x1f\x7f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }
 
 /** A value ready for `JSON.stringify`: byte arrays become hex, big integers strings, dates ISO. */
@@ -45,9 +41,9 @@ export function jsonSafe(value: unknown): unknown {
   return value;
 }
 
-/** Writes `value` as a JSON document to `stream`. */
+/** Writes `value` as a JSON document to `stream`, terminal controls escaped ({@link printableJson}). */
 export function writeJson(stream: Writable, value: unknown): Promise<void> {
-  return writeText(stream, `${JSON.stringify(jsonSafe(value), null, 2)}\n`);
+  return writeText(stream, `${printableJson(JSON.stringify(jsonSafe(value), null, 2))}\n`);
 }
 
 /** `64 MiB (67108864 bytes)`. */

@@ -1,7 +1,7 @@
 import { openChainAt } from '../chain.js';
 import { type Command, positionals, sizeOption, stringOptions } from '../command.js';
 import { CliError } from '../errors.js';
-import { printable } from '../output.js';
+import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
 import { byteSink } from '../stream-out.js';
 import { driveMap } from '../volumes.js';

@@ -7,6 +7,7 @@ import { describeError } from '../errors.js';
 import { openImageFile } from '../image-file.js';
 import { writeJson } from '../output.js';
 import type { DriveMap } from '../parents.js';
+import { printable } from '../printable.js';
 import { driveMap } from '../volumes.js';
 
 /** Exit status: no errors (warnings allowed unless --strict). */
@@ -164,7 +165,7 @@ export function checkExitCode(report: CheckReport, strict: boolean): number {
   return counted.length === 0 ? CHECK_CLEAN : CHECK_PROBLEMS;
 }
 
-/** The human text of `vskit check`. */
+/** The human text of `vskit check`; paths and messages may quote a file, so each line is printable. */
 export function renderCheck(report: CheckReport, exitCode: number): string {
   const verdict =
     exitCode === CHECK_UNUSABLE
@@ -191,7 +192,7 @@ export function renderCheck(report: CheckReport, exitCode: number): string {
       `  ${p.severity.padEnd(7)} ${p.code}${where ? ` [${where}]` : ''}: ${layer}${p.message.replace(/\s*\n\s*/g, ' ')}`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /** `vskit check`: structural checks of a file and its chain. */

@@ -15,6 +15,7 @@ import { type CliIo, type Command, flag, positionals, sizeOption, writeText } fr
 import { CliError, usageError } from '../errors.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
+import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
 import { formatSize, parseSize } from '../sizes.js';
 
@@ -192,7 +193,7 @@ export function renderCreated(report: CreateReport): string {
       `  W2ku          ${report.parent.absolutePath ?? '(none: the path has characters Windows refuses)'}`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /** `vskit create fixed|dynamic|diff`. */

@@ -2,7 +2,8 @@ import { type LayerInfo as FormatLayerInfo, inspect, type VhdImage } from '@vski
 import { type Allocation, allocationOf } from '../allocation.js';
 import { type LayerSource, openChainAt } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
-import { printable, type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
+import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
+import { printable } from '../printable.js';
 import { formatSize } from '../sizes.js';
 import { driveMap } from '../volumes.js';
 
@@ -59,23 +60,20 @@ function allocationText(a: Allocation): string {
 export function renderChainInfo(info: ChainInfo): string {
   const count = info.layers.length;
   const lines = [
-    `${info.file}: ${count === 1 ? '1 layer' : `${count} layers`}, virtual size ${sizeWithBytes(info.virtualSize)}`,
+    printable(
+      `${info.file}: ${count === 1 ? '1 layer' : `${count} layers`}, virtual size ${sizeWithBytes(info.virtualSize)}`,
+    ),
   ];
   info.layers.forEach((layer, index) => {
     const how =
-      layer.foundBy === null
-        ? ''
-        : `  (found by ${layer.foundBy} ${printable(layer.foundAt ?? '')})`;
-    lines.push('', `layer ${index}: ${layer.path}${how}`);
+      layer.foundBy === null ? '' : `  (found by ${layer.foundBy} ${layer.foundAt ?? ''})`;
+    lines.push('', printable(`layer ${index}: ${layer.path}${how}`));
     const rows: Row[] = [
       ['type', layer.type],
       ['virtual size', sizeWithBytes(layer.virtualSize)],
       ['file size', sizeWithBytes(layer.fileSize)],
       ['allocation', allocationText(layer.allocation)],
-      [
-        'creator',
-        `${printable(layer.creatorApplication)} ${layer.creatorVersion} (${printable(layer.creatorHostOs)})`,
-      ],
+      ['creator', `${layer.creatorApplication} ${layer.creatorVersion} (${layer.creatorHostOs})`],
       ['created', layer.created],
       ['unique id', layer.uniqueId],
       [
@@ -86,19 +84,18 @@ export function renderChainInfo(info: ChainInfo): string {
     if (layer.savedState) rows.push(['saved state', 'yes']);
     if (layer.parent !== undefined) {
       rows.push(
-        ['parent name', printable(layer.parent.unicodeName)],
+        ['parent name', layer.parent.unicodeName],
         ['parent id', layer.parent.uniqueId],
         ['parent time', layer.parent.modified],
         [
           'locators',
           layer.parent.locators.map(
-            (l) =>
-              `${printable(l.platform)} ${l.path === undefined ? '(unreadable)' : printable(l.path)}`,
+            (l) => `${l.platform} ${l.path === undefined ? '(unreadable)' : l.path}`,
           ),
         ],
       );
     }
-    if (layer.warnings.length > 0) rows.push(['warnings', layer.warnings.map(printable)]);
+    if (layer.warnings.length > 0) rows.push(['warnings', layer.warnings]);
     lines.push(renderRows(rows).trimEnd());
   });
   // The chain repeats every layer's warnings (a parent's prefixed `parent N: `): show the rest.

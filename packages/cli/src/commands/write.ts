@@ -14,6 +14,7 @@ import {
 } from '../command.js';
 import { CliError, usageError } from '../errors.js';
 import { writeJson } from '../output.js';
+import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
 import { driveMap } from '../volumes.js';
 import { rangeWithin } from './cat.js';
@@ -116,7 +117,10 @@ Examples:
     const report: WriteReport = { file: sources[0]?.path ?? resolve(path), offset, bytes: written };
     if (flag(args, 'json')) await writeJson(io.stdout, report);
     else
-      await writeText(io.stdout, `wrote ${written} bytes at offset ${offset} to ${report.file}\n`);
+      await writeText(
+        io.stdout,
+        `wrote ${written} bytes at offset ${offset} to ${printable(report.file)}\n`,
+      );
     return 0;
   },
 };
