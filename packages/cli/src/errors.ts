@@ -16,10 +16,14 @@ export type CliErrorCode =
   | 'OUT_OF_RANGE'
   | 'NOT_A_FILE'
   | 'INVALID_SUBJECT'
-  | 'MISSING_PEER';
+  | 'MISSING_PEER'
+  | 'CANCELLED';
 
 /** Exit status for a command line that could not be understood. */
 export const EXIT_USAGE = 2;
+
+/** Exit status after Ctrl-C stopped a command (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130;
 
 /** A failure the CLI detects itself (bad arguments); `exitCode` is the process exit status. */
 export class CliError extends Error {

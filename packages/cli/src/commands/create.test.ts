@@ -1,7 +1,15 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, errorCode, vskit, vskitOk } from '../__fixtures__/cli-process.js';
+import {
+  BIN,
+  builtCliAndTempFolder,
+  errorCode,
+  run,
+  vskit,
+  vskitOk,
+} from '../__fixtures__/cli-process.js';
 
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();
@@ -148,4 +156,38 @@ describe('vskit create', () => {
     expect(kind.code).toBe(2);
     expect(kind.stderr).toContain("unknown kind 'sparse'");
   });
+});
+
+describe('Ctrl-C during vskit create', () => {
+  const preload = pathToFileURL(
+    join(import.meta.dirname, '..', '__fixtures__', 'sigint-at.mjs'),
+  ).href;
+
+  /** Runs `vskit create KIND FILE ...rest` with SIGINT sent to it at `at` while it makes FILE. */
+  function interrupted(at: string, kind: string, file: string, rest: string[]) {
+    return run(process.execPath, ['--import', preload, BIN, 'create', kind, file, ...rest], {
+      env: { VSKIT_TEST_SIGINT_AT: at, VSKIT_TEST_SIGINT_PATH: file },
+    });
+  }
+
+  it.each(['before-open', 'after-open', 'first-write'])(
+    'leaves no file when interrupted %s, exits 130 with CANCELLED, and a re-create works',
+    async (at) => {
+      const parent = join(tmp.dir, `sigint-parent-${at}.vhd`);
+      await vskitOk(['create', 'dynamic', parent, '4MiB']);
+      const cases: Array<[string, string[]]> = [
+        ['fixed', ['4MiB']],
+        ['dynamic', ['4MiB']],
+        ['diff', [parent]],
+      ];
+      for (const [kind, rest] of cases) {
+        const file = join(tmp.dir, `sigint-${at}-${kind}.vhd`);
+        const result = await interrupted(at, kind, file, rest);
+        expect(result.stderr, `${kind}: ${result.stderr}`).toMatch(/^vskit: CANCELLED: /);
+        expect(result.code, kind).toBe(130);
+        await expect(stat(file), kind).rejects.toMatchObject({ code: 'ENOENT' });
+        await vskitOk(['create', kind, file, ...rest]);
+      }
+    },
+  );
 });

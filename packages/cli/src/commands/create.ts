@@ -12,7 +12,7 @@ import {
   openImage,
 } from '@vskit/vhd-format';
 import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
-import { CliError, usageError } from '../errors.js';
+import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
 import { printable } from '../printable.js';
@@ -37,34 +37,55 @@ export interface CreateReport {
 
 /**
  * Creates `path` exclusively (refusing anything already there), lets `fill` write the image, and
- * removes the partial file if anything fails (Ctrl-C included).
+ * removes the partial file if anything fails. Ctrl-C (SIGINT) is caught from before the file
+ * exists until it is complete and closed: an interrupt at any point in between removes the file
+ * and ends with `CANCELLED` (exit status 130), so it never leaves a half-made image.
  */
 async function createFile(
   path: string,
   fill: (file: HostFile, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
-  let file: HostFile;
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.on('SIGINT', onInterrupt);
   try {
-    file = await openNodeFile(path, 'createNew');
+    const file = await openNew(path);
+    try {
+      const interrupted = () => {
+        if (controller.signal.aborted) throw new Error('interrupted');
+      };
+      interrupted();
+      await fill(file, controller.signal);
+      await file.sync();
+      interrupted();
+      await file.close();
+      interrupted();
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      if (controller.signal.aborted) {
+        throw new CliError(
+          'CANCELLED',
+          `create interrupted; ${path} was removed`,
+          EXIT_INTERRUPTED,
+        );
+      }
+      throw error;
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+/** Opens a new file at `path`; anything already there is `EEXIST`. */
+async function openNew(path: string): Promise<HostFile> {
+  try {
+    return await openNodeFile(path, 'createNew');
   } catch (error) {
     if (isHostError(error, 'EEXIST')) {
       throw new HostError('EEXIST', 'create', path, 'already exists; create never overwrites');
     }
     throw error;
-  }
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    await fill(file, controller.signal);
-    await file.sync();
-    await file.close();
-  } catch (error) {
-    await file.close().catch(() => undefined);
-    await unlink(path).catch(() => undefined);
-    throw error;
-  } finally {
-    process.off('SIGINT', onInterrupt);
   }
 }
 
@@ -206,7 +227,7 @@ export const createCommand: Command = {
     'create diff <child> <parent> [--json]',
   ],
   help: `Creates a new image. An existing file is never overwritten (EEXIST). A partial file is
-removed when creation fails or is interrupted.
+removed when creation fails; Ctrl-C at any point removes it too and exits 130 (CANCELLED).
 
 Sizes: 64MiB, 10GiB, 512MB (MB = MiB, as Virtual Server counts) or plain bytes; a virtual size
 is a positive multiple of 512 bytes, at most 2040 GiB.

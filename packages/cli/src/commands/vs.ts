@@ -1,12 +1,9 @@
 import type { ComVMHardDisk, ComVMTask, OutParam } from '@vskit/vs-api';
 import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
-import { CliError, usageError } from '../errors.js';
+import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
 import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
-
-/** Exit status after Ctrl-C cancelled the task (128 + SIGINT, as shells report it). */
-const EXIT_INTERRUPTED = 130;
 
 /** The IVMVirtualServer methods `vskit vs` can call, with their argument names. */
 export const VS_METHODS = {

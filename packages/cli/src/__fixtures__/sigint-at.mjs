@@ -1,0 +1,45 @@
+/**
+ * A preload (`node --import`) for interruption tests: sends SIGINT to the process itself at one
+ * exact point of creating the file VSKIT_TEST_SIGINT_PATH, as a Ctrl-C there would:
+ * VSKIT_TEST_SIGINT_AT = `before-open` (just before the file is created), `after-open` (the file
+ * exists, empty, and the command has not yet seen it) or `first-write` (the first write into it).
+ * A process with no SIGINT listener dies at once, as it would at the keyboard.
+ */
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+
+const at = process.env.VSKIT_TEST_SIGINT_AT;
+const target = process.env.VSKIT_TEST_SIGINT_PATH;
+let targetFd;
+
+function interrupt() {
+  process.kill(process.pid, 'SIGINT');
+}
+
+function creates(path, flags) {
+  if (String(path) !== target) return false;
+  return typeof flags === 'number' ? (flags & fs.constants.O_CREAT) !== 0 : /[wax]/.test(flags);
+}
+
+const open = fs.open;
+fs.open = function patchedOpen(path, flags, ...rest) {
+  const callback = rest.pop();
+  if (!creates(path, flags)) return open.call(fs, path, flags, ...rest, callback);
+  if (at === 'before-open') interrupt();
+  return open.call(fs, path, flags, ...rest, (error, fd) => {
+    if (!error) targetFd = fd;
+    if (!error && at === 'after-open') interrupt();
+    callback(error, fd);
+  });
+};
+
+const write = fs.write;
+fs.write = function patchedWrite(fd, ...rest) {
+  if (fd === targetFd && at === 'first-write') {
+    targetFd = undefined;
+    interrupt();
+  }
+  return write.call(fs, fd, ...rest);
+};
+
+syncBuiltinESMExports();
