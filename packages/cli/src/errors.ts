@@ -99,6 +99,35 @@ export function errorLine(error: unknown): string {
   return `vskit: ${code}${hresult === undefined ? '' : ` (${formatHresultHex(hresult)})`}: ${printable(message)}`;
 }
 
+/** A failure as `--json` prints it: `{ "error": JsonError }` on stdout. */
+export interface JsonError {
+  /** The code on the error line. */
+  readonly code: string;
+  /** The error line's message. */
+  readonly message: string;
+  /** The exit status. */
+  readonly exitCode: number;
+  /** For an HRESULT failure, its unsigned value... */
+  readonly hresult?: number;
+  /** ...and its name and hex, `E_ALREADY_EXISTS (0x800700B7)`. */
+  readonly hresultText?: string;
+}
+
+/** What `--json` prints for a command that failed: the error line's facts as a JSON record. */
+export function errorJson(error: unknown): { readonly error: JsonError } {
+  const { code, message, hresult } = describeError(error);
+  return {
+    error: {
+      code,
+      message,
+      exitCode: exitCodeFor(error),
+      ...(hresult === undefined
+        ? {}
+        : { hresult, hresultText: `${code} (${formatHresultHex(hresult)})` }),
+    },
+  };
+}
+
 /** The exit status an error ends the process with. */
 export function exitCodeFor(error: unknown): number {
   return error instanceof CliError ? error.exitCode : 1;

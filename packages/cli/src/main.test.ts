@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_LINE, ensureBuilt, errorCode, vskit } from './__fixtures__/cli-process.js';
+import { wantsJson } from './main.js';
 
 beforeAll(ensureBuilt);
 
@@ -78,5 +79,43 @@ describe('vskit (the built bin)', () => {
     expect(result.stderr).toMatch(ERROR_LINE);
     expect(errorCode(result.stderr)).toBe('ENOENT');
     expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});
+
+describe('--json when a command fails', () => {
+  it('prints the error as a JSON record on stdout, beside the error line', async () => {
+    const missing = await vskit(['info', '/nonexistent-dir/missing.vhd', '--json']);
+    expect(missing.code).toBe(1);
+    expect(errorCode(missing.stderr)).toBe('ENOENT');
+    expect(JSON.parse(missing.stdout.toString())).toEqual({
+      error: {
+        code: 'ENOENT',
+        message: expect.stringContaining('/nonexistent-dir/missing.vhd'),
+        exitCode: 1,
+      },
+    });
+    const usage = await vskit(['create', 'fixed', 'x.vhd', '12 parsecs', '--json']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout.toString()).error).toMatchObject({
+      code: 'INVALID_SIZE',
+      exitCode: 2,
+    });
+  });
+
+  it('prints nothing on stdout without --json', async () => {
+    const result = await vskit(['info', '/nonexistent-dir/missing.vhd']);
+    expect(result.stdout.length).toBe(0);
+  });
+});
+
+describe('wantsJson', () => {
+  it('is true for --json on a command whose --json is a flag, before any --', () => {
+    expect(wantsJson(['info', 'x.vhd', '--json'])).toBe(true);
+    expect(wantsJson(['vs', 'GetHardDisk', '--json', '--', '-5'])).toBe(true);
+    expect(wantsJson(['vs', 'GetHardDisk', '--', '--json'])).toBe(false);
+    expect(wantsJson(['conformance', '--json', 'report.json'])).toBe(false);
+    expect(wantsJson(['cat', 'x.vhd', '--json'])).toBe(false);
+    expect(wantsJson(['frobnicate', '--json'])).toBe(false);
+    expect(wantsJson([])).toBe(false);
   });
 });

@@ -13,7 +13,15 @@ import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
 import { vsCommand } from './commands/vs.js';
 import { writeCommand } from './commands/write.js';
-import { describeError, EXIT_USAGE, errorLine, exitCodeFor, usageError } from './errors.js';
+import {
+  describeError,
+  EXIT_USAGE,
+  errorJson,
+  errorLine,
+  exitCodeFor,
+  usageError,
+} from './errors.js';
+import { writeJson } from './output.js';
 
 /** Every subcommand, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -64,13 +72,15 @@ export function commandHelp(command: Command): string {
 
 /**
  * Runs the CLI with `argv` (the words after `vskit`) and resolves to the exit status. Expected
- * errors become one line on stderr; nothing throws.
+ * errors become one line on stderr (and, under `--json`, a JSON error record on stdout); nothing
+ * throws.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (error) {
     io.stderr.write(`${errorLine(error)}\n`);
+    if (wantsJson(argv)) await writeJson(io.stdout, errorJson(error)).catch(() => undefined);
     const { expected } = describeError(error);
     if (!expected && io.env.VSKIT_DEBUG && error instanceof Error && error.stack) {
       io.stderr.write(`${error.stack}\n`);
@@ -111,6 +121,18 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   return command.run(args, io);
+}
+
+/**
+ * Whether the command line asks for JSON output: `--json` (before any `--`) on a command whose
+ * `--json` is a flag (`conformance --json F` names a file instead).
+ */
+export function wantsJson(argv: readonly string[]): boolean {
+  const [first, ...rest] = argv;
+  const command = first === undefined ? undefined : findCommand(first);
+  if (command?.options.json?.type !== 'boolean') return false;
+  const end = rest.indexOf('--');
+  return (end === -1 ? rest : rest.slice(0, end)).includes('--json');
 }
 
 function findCommand(name: string): Command | undefined {

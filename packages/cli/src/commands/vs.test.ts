@@ -111,7 +111,30 @@ describe('vskit vs', () => {
     expect(again.stdout.toString()).toBe('E_ALREADY_EXISTS (0x800700B7)\n');
     expect(again.stderr).toMatch(ERROR_LINE);
     expect(errorCode(again.stderr)).toBe('E_ALREADY_EXISTS');
-    expect(again.stderr).toContain('(0x800700B7)');
+    expect(again.stderr).toBe(
+      "vskit: E_ALREADY_EXISTS (0x800700B7): CreateFixedVirtualHardDisk failed: imagePath: a file exists at 'C:\\twice.vhd'\n",
+    );
+  });
+
+  it("names the argument and vs-api's reason on the error line, and in --json an error record", async () => {
+    const result = await vs('CreateDifferencingVirtualHardDisk', ['C:\\c.vhd', 'C:\\nope.vhd'], {
+      json: true,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "vskit: E_PATH_NOT_FOUND (0x80070003): CreateDifferencingVirtualHardDisk failed: parentPath: 'C:\\nope.vhd' does not exist\n",
+    );
+    expect(JSON.parse(result.stdout.toString())).toMatchObject({
+      hresult: 0x80070003,
+      error: {
+        code: 'E_PATH_NOT_FOUND',
+        message:
+          "CreateDifferencingVirtualHardDisk failed: parentPath: 'C:\\nope.vhd' does not exist",
+        exitCode: 1,
+        hresult: 0x80070003,
+        hresultText: 'E_PATH_NOT_FOUND (0x80070003)',
+      },
+    });
   });
 
   it('describes a disk with GetHardDisk', async () => {

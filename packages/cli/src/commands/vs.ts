@@ -1,7 +1,14 @@
-import type { ComVMHardDisk, ComVMTask, OutParam } from '@vskit/vs-api';
+import type { ComVMHardDisk, ComVMTask } from '@vskit/vs-api';
 import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
-import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
+import {
+  CliError,
+  describeError,
+  EXIT_INTERRUPTED,
+  type JsonError,
+  usageError,
+} from '../errors.js';
 import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
+import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
 import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
 
@@ -38,6 +45,56 @@ export function vsArguments(method: VsMethod, words: readonly string[]): Array<s
   });
 }
 
+/** Why a method (or its task) failed. */
+interface Failure {
+  readonly hresult: number;
+  /** `CreateDynamicVirtualHardDisk failed`, `...'s task failed`. */
+  readonly what: string;
+  /** vs-api's reason: the argument and what is wrong with it, or the task's ErrorDescription. */
+  readonly reason: string | undefined;
+}
+
+/** What one call gave: its HRESULT, vs-api's reason for a failure, the task or the disk. */
+interface MethodOutcome {
+  readonly hresult: number;
+  readonly reason?: string;
+  readonly task?: ComVMTask;
+  readonly disk?: ComVMHardDisk;
+}
+
+/**
+ * Calls `method` on the promise face of `server`, whose VsError carries the HRESULT and the
+ * reason (`imagePath: a file exists at C:\\vms\\c.vhd`), and wraps the task or disk in its COM
+ * face. The HRESULT is the one `asCom` returns for the same call: the VsError's own, and
+ * DISP_E_EXCEPTION for anything else.
+ */
+async function callMethod(
+  vsApi: typeof import('@vskit/vs-api'),
+  server: import('@vskit/vs-api').VirtualServer,
+  method: VsMethod,
+  methodArgs: ReadonlyArray<string | number>,
+): Promise<MethodOutcome> {
+  const [first, second] = methodArgs;
+  try {
+    if (method === 'GetHardDisk') {
+      return {
+        hresult: vsApi.HRESULT.S_OK,
+        disk: vsApi.comHardDisk(await server.getHardDisk(String(first))),
+      };
+    }
+    const task =
+      method === 'CreateDifferencingVirtualHardDisk'
+        ? await server.createDifferencingVirtualHardDisk(String(first), String(second))
+        : method === 'CreateDynamicVirtualHardDisk'
+          ? await server.createDynamicVirtualHardDisk(String(first), Number(second))
+          : await server.createFixedVirtualHardDisk(String(first), Number(second));
+    return { hresult: vsApi.HRESULT.S_OK, task: vsApi.comTask(task) };
+  } catch (error) {
+    const hresult = vsApi.isVsError(error) ? error.hresult : vsApi.HRESULT.DISP_E_EXCEPTION;
+    return { hresult, reason: describeError(error).message };
+  }
+}
+
 /** What `vs --json` prints. */
 export interface VsReport {
   readonly method: VsMethod;
@@ -56,6 +113,11 @@ export interface VsReport {
     readonly errorText: string;
     readonly errorDescription?: string;
   };
+  /**
+   * When the command fails: the code on the error line (the HRESULT's name, or `CANCELLED`),
+   * the line's message (what failed and vs-api's reason), the exit status and the HRESULT.
+   */
+  readonly error?: JsonError;
   /** For GetHardDisk: the IVMHardDisk's properties. */
   readonly hardDisk?: {
     readonly File: string;
@@ -144,7 +206,8 @@ Options:
   --json                 print one JSON document
 
 Exit status 0 when the method returns S_OK (and its task ends with S_OK), 1 otherwise (the
-HRESULT is printed on stdout and the error line on stderr), 130 when Ctrl-C cancelled the task
+HRESULT is printed on stdout, and the error line on stderr says what failed and vs-api's
+reason: which argument and why), 130 when Ctrl-C cancelled the task
 (its partial file and the folders it made are removed). Put -- before a negative size.
 
 Examples:
@@ -155,7 +218,7 @@ Examples:
   $ vskit vs CreateDifferencingVirtualHardDisk 'C:\\vms\\c.vhd' 'C:\\base\\p.vhd' --volume C=/srv/c
   $ vskit vs CreateDynamicVirtualHardDisk 'C:\\base\\p.vhd' 64 --volume C=/srv/c
   E_ALREADY_EXISTS (0x800700B7)
-  vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk returned E_ALREADY_EXISTS (0x800700B7)
+  vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk failed: imagePath: ...
 `,
   options: { volume: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   async run(args, io) {
@@ -180,21 +243,8 @@ Examples:
     const host = createNodeHost({
       volumes: volumes.map((v) => ({ drive: v.drive, root: v.root, fileSystem: v.fileSystem })),
     });
-    const com = vsApi.asCom(new vsApi.VirtualServer(host));
-    const task: OutParam<ComVMTask> = { value: undefined };
-    const disk: OutParam<ComVMHardDisk> = { value: undefined };
-    const [first, second] = methodArgs;
-    let hresult: number;
-    if (method === 'CreateDifferencingVirtualHardDisk') {
-      hresult = await com.CreateDifferencingVirtualHardDisk(String(first), String(second), task);
-    } else if (method === 'CreateDynamicVirtualHardDisk') {
-      hresult = await com.CreateDynamicVirtualHardDisk(String(first), Number(second), task);
-    } else if (method === 'CreateFixedVirtualHardDisk') {
-      hresult = await com.CreateFixedVirtualHardDisk(String(first), Number(second), task);
-    } else {
-      hresult = await com.GetHardDisk(String(first), disk);
-    }
-    hresult >>>= 0;
+    const outcome = await callMethod(vsApi, new vsApi.VirtualServer(host), method, methodArgs);
+    const { hresult } = outcome;
     let report: VsReport = {
       method,
       arguments: methodArgs,
@@ -202,9 +252,12 @@ Examples:
       hresult,
       hresultText: vsApi.formatHresult(hresult),
     };
-    let failure = hresult !== vsApi.HRESULT.S_OK ? hresult : undefined;
-    const comTask = task.value;
-    const comDisk = disk.value;
+    let failure: Failure | undefined =
+      hresult === vsApi.HRESULT.S_OK
+        ? undefined
+        : { hresult, what: `${method} failed`, reason: outcome.reason };
+    const comTask = outcome.task;
+    const comDisk = outcome.disk;
     if (failure === undefined && comTask) {
       await waitForTask(comTask, io, method);
       const error = comTask.Error >>> 0;
@@ -219,7 +272,13 @@ Examples:
           ...(comTask.ErrorDescription ? { errorDescription: comTask.ErrorDescription } : {}),
         },
       };
-      if (error !== vsApi.HRESULT.S_OK) failure = error;
+      if (error !== vsApi.HRESULT.S_OK) {
+        failure = {
+          hresult: error,
+          what: `${method}'s task failed`,
+          reason: comTask.ErrorDescription,
+        };
+      }
     } else if (failure === undefined && comDisk) {
       report = {
         ...report,
@@ -234,21 +293,40 @@ Examples:
         },
       };
     }
+    const cancelled = comTask?.Result === vsApi.VMTaskResult.Cancelled;
+    const line = cancelled
+      ? `${method}'s task was cancelled (interrupted); what it had written was removed`
+      : failure === undefined
+        ? undefined
+        : `${failure.what}${failure.reason ? `: ${failure.reason}` : ''}`;
+    const code = cancelled
+      ? 'CANCELLED'
+      : failure === undefined
+        ? undefined
+        : (vsApi.hresultName(failure.hresult) ?? 'HRESULT');
+    const exitCode = cancelled ? EXIT_INTERRUPTED : failure === undefined ? 0 : 1;
+    if (code !== undefined && line !== undefined) {
+      report = {
+        ...report,
+        error: {
+          code,
+          message: line,
+          exitCode,
+          ...(failure === undefined || cancelled
+            ? {}
+            : { hresult: failure.hresult, hresultText: vsApi.formatHresult(failure.hresult) }),
+        },
+      };
+    }
     if (flag(args, 'json')) await writeJson(io.stdout, report);
     else await writeText(io.stdout, renderVs(report));
-    if (comTask?.Result === vsApi.VMTaskResult.Cancelled) {
-      io.stderr.write(
-        `vskit: CANCELLED: ${method}'s task was cancelled (interrupted); what it had written was removed\n`,
-      );
-      return EXIT_INTERRUPTED;
-    }
-    if (failure !== undefined) {
-      const what = failure === hresult ? `${method} returned` : `${method}'s task ended with`;
-      const name = vsApi.hresultName(failure) ?? 'HRESULT';
-      io.stderr.write(
-        `vskit: ${name} (${vsApi.formatHresultHex(failure)}): ${what} ${vsApi.formatHresult(failure)}\n`,
-      );
-      return 1;
+    if (report.error !== undefined) {
+      const hex =
+        report.error.hresult === undefined
+          ? ''
+          : ` (${vsApi.formatHresultHex(report.error.hresult)})`;
+      io.stderr.write(`vskit: ${report.error.code}${hex}: ${printable(report.error.message)}\n`);
+      return exitCode;
     }
     return 0;
   },
