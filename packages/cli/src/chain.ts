@@ -14,7 +14,7 @@ import {
   type RandomAccessFile,
   type VhdChain,
 } from '@vskit/vhd-format';
-import { openImageFile } from './image-file.js';
+import { explainNotVhd, openImageFile } from './image-file.js';
 import { DEFAULT_DRIVES, type DriveMap, findParent, type ParentAttempt } from './parents.js';
 
 /** Where one layer of an opened chain came from. */
@@ -126,9 +126,10 @@ export async function openChainAt(
     const chain = await openChain(top, { writable, openParent: opener.openParent });
     return { chain, sources: opener.sources };
   } catch (error) {
+    const explained = await explainNotVhd(error, top, topPath);
     await opener.closeAll();
     const missing = opener.missing();
     if (missing !== undefined && isVhdFormatError(error, 'PARENT_NOT_FOUND')) throw missing;
-    throw error;
+    throw explained;
   }
 }

@@ -17,7 +17,8 @@ export type CliErrorCode =
   | 'NOT_A_FILE'
   | 'INVALID_SUBJECT'
   | 'MISSING_PEER'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'NOT_A_VHD';
 
 /** Exit status for a command line that could not be understood. */
 export const EXIT_USAGE = 2;

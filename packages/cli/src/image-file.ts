@@ -6,7 +6,9 @@
 import { stat } from 'node:fs/promises';
 import type { HostFile } from '@vskit/host';
 import { openNodeFile } from '@vskit/host-node';
+import { isVhdFormatError, type RandomAccessFile } from '@vskit/vhd-format';
 import { CliError } from './errors.js';
+import { IDENTIFY_BYTES, identifyFormat } from './formats.js';
 
 /**
  * Opens the existing image at `path` (`read` or `readWrite`).
@@ -20,4 +22,44 @@ export async function openImageFile(path: string, mode: 'read' | 'readWrite'): P
     throw new CliError('NOT_A_FILE', `${path} is ${what}`);
   }
   return openNodeFile(path, mode);
+}
+
+const VHD_COOKIE = 'conectix';
+
+function hasCookieAt(bytes: Uint8Array, offset: number): boolean {
+  if (offset < 0 || offset + VHD_COOKIE.length > bytes.length) return false;
+  for (let i = 0; i < VHD_COOKIE.length; i++) {
+    if (bytes[offset + i] !== VHD_COOKIE.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * What to report when `file` (at `path`) did not open as a VHD with `error`: when the error says
+ * no VHD is there (`BAD_COOKIE`, `TRUNCATED`), the file carries no VHD cookie at either end, and
+ * its first bytes are another format ({@link identifyFormat}), a `NOT_A_VHD` error saying what
+ * the file is; `error` itself otherwise (a damaged VHD keeps its precise code).
+ */
+export async function explainNotVhd(
+  error: unknown,
+  file: RandomAccessFile,
+  path: string,
+): Promise<unknown> {
+  if (!isVhdFormatError(error, 'BAD_COOKIE', 'TRUNCATED')) return error;
+  try {
+    const size = await file.size();
+    const head = new Uint8Array(Math.min(IDENTIFY_BYTES, size));
+    await file.read(head, 0);
+    const tail = new Uint8Array(Math.min(512, size));
+    await file.read(tail, size - tail.length);
+    if (hasCookieAt(head, 0) || hasCookieAt(tail, 0) || hasCookieAt(tail, 1)) return error;
+    const guess = identifyFormat(head);
+    if (guess === undefined) return error;
+    return new CliError(
+      'NOT_A_VHD',
+      `${path} is ${guess.description}, not a VHD (convert it first: qemu-img convert -O vpc)`,
+    );
+  } catch {
+    return error;
+  }
 }

@@ -4,7 +4,7 @@ import { type CheckProblem, check, DEFAULT_MAX_CHAIN_DEPTH, openImage } from '@v
 import { parentOpener } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
 import { describeError } from '../errors.js';
-import { openImageFile } from '../image-file.js';
+import { explainNotVhd, openImageFile } from '../image-file.js';
 import { writeJson } from '../output.js';
 import type { DriveMap } from '../parents.js';
 import { printable } from '../printable.js';
@@ -55,6 +55,8 @@ async function openProblem(path: string): Promise<Problem | undefined> {
     try {
       // Closing the image closes its file: the probe has its own handle.
       await (await openImage(probe)).close();
+    } catch (error) {
+      throw await explainNotVhd(error, probe, path);
     } finally {
       await probe.close().catch(() => undefined);
     }
@@ -97,6 +99,16 @@ export async function checkFile(path: string, volumes: readonly string[]): Promi
   const file = resolve(path);
   const drives = driveMap(volumes);
   const fatal = await openProblem(file);
+  if (fatal?.code === 'NOT_A_VHD') {
+    // Another format altogether: VHD structure errors would only restate it.
+    return {
+      file,
+      usable: false,
+      ok: false,
+      layers: [file],
+      problems: [{ ...fatal, layer: 0, path: file }],
+    };
+  }
   const problems: LayerProblem[] = [];
   const layers: string[] = [];
   const seen = new Set<string>();

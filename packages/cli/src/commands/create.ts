@@ -13,6 +13,7 @@ import {
 } from '@vskit/vhd-format';
 import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
 import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
+import { explainNotVhd } from '../image-file.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
 import { printable } from '../printable.js';
@@ -167,7 +168,9 @@ async function createDiff(rest: readonly string[]): Promise<CreateReport> {
   const locators = locatorsFor(childPath, parentPath);
   const parentFile = await openNodeFile(parentPath, 'read');
   try {
-    const parent = await openImage(parentFile);
+    const parent = await openImage(parentFile).catch(async (error: unknown) => {
+      throw await explainNotVhd(error, parentFile, parentPath);
+    });
     try {
       await createFile(childPath, (file, signal) =>
         createDifferencing(file, {
