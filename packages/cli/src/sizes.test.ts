@@ -18,6 +18,10 @@ describe('parseSize', () => {
     ['1.5KiB', 1536],
     ['0.5MiB', 2 ** 19],
     [' 3 MB ', 3 * 2 ** 20],
+    ['0x100000', 2 ** 20],
+    ['0X1fFfFf', 0x1fffff],
+    ['0x0', 0],
+    ['0x1FFFFFFFFFFFFF', Number.MAX_SAFE_INTEGER],
   ])('reads %s as %d bytes', (text, bytes) => {
     expect(parseSize(text)).toBe(bytes);
   });
@@ -34,7 +38,11 @@ describe('parseSize', () => {
     '-64MiB',
     '12XB',
     '1e6',
-    '0x100',
+    '0x',
+    '0x1g',
+    '0x100MiB',
+    '-0x100',
+    '0x20000000000000',
     '1.5',
     '0.5B',
     '1.1KiB',

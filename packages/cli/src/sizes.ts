@@ -1,5 +1,6 @@
 /**
- * Byte counts on the command line: `512MB`, `64MiB`, `10GiB`, `4k`, `1.5GiB`, or plain bytes.
+ * Byte counts on the command line: `512MB`, `64MiB`, `10GiB`, `4k`, `1.5GiB`, or plain bytes,
+ * in decimal or in hex (`0x100000`).
  * Every unit is binary, as Virtual Server counts: `MB` = `MiB` = 1,048,576 bytes.
  * @module
  */
@@ -23,21 +24,25 @@ const UNITS: Readonly<Record<string, number>> = {
 };
 
 const SIZE = /^(\d+)(?:\.(\d+))?\s*([a-z]*)$/i;
+const HEX = /^0x([0-9a-f]+)$/i;
 
 /**
  * Parses a byte count. Units (case-insensitive): B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, all
  * powers of 1024; no unit means bytes. A fraction is allowed when the result is a whole number of
- * bytes (`1.5KiB` = 1536, `0.5B` is refused).
+ * bytes (`1.5KiB` = 1536, `0.5B` is refused). `0x` and hex digits is a number of bytes
+ * (`0x100000` = 1 MiB), without a unit.
  * @throws CliError `INVALID_SIZE` (exit status 2) for anything else (empty, negative, unknown unit, not a whole
  *   number of bytes, above 2^53).
  */
 export function parseSize(text: string, what = 'size'): number {
+  const hex = HEX.exec(text.trim());
+  if (hex !== null) return safeBytes(BigInt(`0x${hex[1]}`), text, what);
   const match = SIZE.exec(text.trim());
   const unit = match === null ? undefined : UNITS[(match[3] ?? '').toLowerCase()];
   if (match === null || unit === undefined) {
     throw new CliError(
       'INVALID_SIZE',
-      `${what} '${text}' is not a size (examples: 512MB, 64MiB, 10GiB, 4096)`,
+      `${what} '${text}' is not a size (examples: 512MB, 64MiB, 10GiB, 4096, 0x100000)`,
       EXIT_USAGE,
     );
   }
@@ -53,7 +58,10 @@ export function parseSize(text: string, what = 'size'): number {
       EXIT_USAGE,
     );
   }
-  const bytes = numerator / scale;
+  return safeBytes(numerator / scale, text, what);
+}
+
+function safeBytes(bytes: bigint, text: string, what: string): number {
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new CliError('INVALID_SIZE', `${what} '${text}' is too large`, EXIT_USAGE);
   }

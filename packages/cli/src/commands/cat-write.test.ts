@@ -148,3 +148,59 @@ describe('write arguments', () => {
     expect(errorCode(result.stderr)).toBe('ENOENT');
   });
 });
+
+describe('input the way shells give it', () => {
+  let file: string;
+  beforeAll(async () => {
+    file = join(tmp.dir, 'shell-input.vhd');
+    await vskitOk(['create', 'dynamic', file, '4MiB']);
+  });
+
+  /** The disk's bytes at `offset`, read with cat (offsets in hex). */
+  async function bytesAt(offset: number, length: number): Promise<string> {
+    const hex = (n: number) => `0x${n.toString(16)}`;
+    const cat = await vskitOk(['cat', file, '--offset', hex(offset), '--length', hex(length)]);
+    return cat.stdout.toString();
+  }
+
+  it('reads stdin for --input -, and takes a hex offset', async () => {
+    const result = await vskitOk(
+      ['write', file, '--offset', '0x100000', '--input', '-'],
+      data('dash'),
+    );
+    expect(result.stdout.toString()).toBe(`wrote 4 bytes at offset ${MiB} to ${file}\n`);
+    expect(await bytesAt(MiB, 4)).toBe('dash');
+  });
+
+  it('reads /dev/stdin, as a pipe, a socket and a redirected file', async () => {
+    await vskitOk(['write', file, '--offset', '0x200', '--input', '/dev/stdin'], data('socket'));
+    expect(await bytesAt(0x200, 6)).toBe('socket');
+    const pipe = `printf piped | node ${JSON.stringify(BIN)} write ${JSON.stringify(file)} --offset 0x300 --input /dev/stdin`;
+    expect((await run('bash', ['-c', pipe])).stderr).toBe('');
+    expect(await bytesAt(0x300, 5)).toBe('piped');
+    const input = join(tmp.dir, 'redirected.txt');
+    await writeFile(input, 'redirected');
+    const script = `node ${JSON.stringify(BIN)} write ${JSON.stringify(file)} --offset 0x400 --input /dev/stdin < ${JSON.stringify(input)}`;
+    const result = await run('bash', ['-c', script]);
+    expect(result.stderr).toBe('');
+    expect(await bytesAt(0x400, 10)).toBe('redirected');
+  });
+
+  it('reads a process substitution, <(...)', async () => {
+    const script = `node ${JSON.stringify(BIN)} write ${JSON.stringify(file)} --offset 0x600 --input <(printf substituted)`;
+    const result = await run('bash', ['-c', script]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await bytesAt(0x600, 11)).toBe('substituted');
+  });
+
+  it('refuses a folder as input with NOT_A_FILE', async () => {
+    const result = await vskit(['write', file, '--offset', '0', '--input', tmp.dir]);
+    expect(result.code).toBe(1);
+    expect(errorCode(result.stderr)).toBe('NOT_A_FILE');
+  });
+});
+
+function data(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}

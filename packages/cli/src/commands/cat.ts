@@ -43,7 +43,7 @@ What the open had to tolerate (a stale checksum, a footer read from its copy at 
 prints first on stderr, one \`vskit: warning: ...\` line each.
 
 Options:
-  --offset N          first byte (default 0); sizes as 1MiB, 4096
+  --offset N          first byte (default 0); sizes as 1MiB, 4096, 0x100000
   --length N          how many bytes (default: to the end of the disk)
   --volume X=/dir     read absolute W2ku locators on drive X: from /dir (Z: is / already)
 

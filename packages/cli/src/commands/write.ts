@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstat } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -54,6 +54,33 @@ export async function* regroup(
   if (filled > 0) yield pending.subarray(0, filled);
 }
 
+/** Where `write` reads from: a path (`undefined` for stdin) and, for a regular file, its size. */
+export interface InputSource {
+  readonly path: string | undefined;
+  readonly size: number | undefined;
+}
+
+/**
+ * The input named by `--input`: stdin when absent, `-`, or a name of the process's own stdin
+ * that is not a regular file (`/dev/stdin` on a pipe, a socket or a terminal, which cannot
+ * always be opened again); otherwise a regular file (whose size is known up front, so the whole
+ * range is checked before writing) or anything else that can be read to its end: a pipe
+ * (`<(...)`), a character device.
+ * @throws CliError `NOT_A_FILE` for a folder; the errno (`ENOENT`, ...) when it cannot be read.
+ */
+export async function inputSource(option: string | undefined): Promise<InputSource> {
+  const stdin: InputSource = { path: undefined, size: undefined };
+  if (option === undefined || option === '-') return stdin;
+  const info = await stat(option);
+  if (info.isDirectory()) throw new CliError('NOT_A_FILE', `--input ${option} is a folder`);
+  if (info.isFile()) return { path: option, size: info.size };
+  const own = await new Promise<{ dev: number; ino: number } | undefined>((done) =>
+    fstat(0, (error, facts) => done(error ? undefined : facts)),
+  );
+  if (own !== undefined && own.dev === info.dev && own.ino === info.ino) return stdin;
+  return { path: option, size: undefined };
+}
+
 /** `vskit write`: bytes from a file or stdin into the virtual disk. */
 export const writeCommand: Command = {
   name: 'write',
@@ -62,12 +89,13 @@ export const writeCommand: Command = {
   help: `Writes the bytes of F (or of stdin) into the virtual disk of <file>, starting at --offset.
 Only the top layer changes: in a differencing child the written sectors are stored in the
 child and the parent stays as it was. Bytes that would reach past the end of the disk are
-refused (OUT_OF_RANGE); with --input the whole range is checked before anything is written.
-A progress bar shows on stderr when stderr is a terminal.
+refused (OUT_OF_RANGE); with --input naming a regular file the whole range is checked before
+anything is written. A progress bar shows on stderr when stderr is a terminal.
 
 Options:
-  --offset N          where the first byte goes (required); sizes as 1MiB, 4096
-  --input F           read from F instead of stdin
+  --offset N          where the first byte goes (required); sizes as 1MiB, 4096, 0x100000
+  --input F           read from F instead of stdin: a file, a pipe (<(...), /dev/stdin),
+                      or - for stdin
   --json              print the result as JSON: { file, offset, bytes }
   --volume X=/dir     read absolute W2ku locators on drive X: from /dir (Z: is / already)
 
@@ -75,6 +103,7 @@ Examples:
   $ vskit write child.vhd --offset 1MiB --input boot.bin
   wrote 512 bytes at offset 1048576 to /srv/child.vhd
   $ printf 'hello' | vskit write child.vhd --offset 0
+  $ vskit write child.vhd --offset 0x100000 --input <(printf 'hello')
 `,
   options: {
     offset: { type: 'string' },
@@ -86,22 +115,16 @@ Examples:
     const [path] = positionals(args.positionals, ['file']) as [string];
     const offset = sizeOption(args, 'offset');
     if (offset === undefined) throw usageError('--offset is required');
-    const inputPath = stringOption(args, 'input');
-    let total: number | undefined;
-    if (inputPath !== undefined) {
-      const info = await stat(inputPath);
-      if (!info.isFile()) throw new CliError('NOT_A_FILE', `--input ${inputPath} is not a file`);
-      total = info.size;
-    }
+    const input = await inputSource(stringOption(args, 'input'));
     const drives = driveMap(stringOptions(args, 'volume'));
     const { chain, sources } = await openChainAt(path, { writable: true, drives });
     let written = 0;
     try {
-      rangeWithin(chain.virtualSize, offset, total ?? 0);
-      const input: Readable = inputPath === undefined ? io.stdin : createReadStream(inputPath);
-      const progress = createProgress(io.stderr, 'writing', total);
+      rangeWithin(chain.virtualSize, offset, input.size ?? 0);
+      const stream: Readable = input.path === undefined ? io.stdin : createReadStream(input.path);
+      const progress = createProgress(io.stderr, 'writing', input.size);
       try {
-        for await (const piece of regroup(input, WRITE_CHUNK)) {
+        for await (const piece of regroup(stream, WRITE_CHUNK)) {
           rangeWithin(chain.virtualSize, offset + written, piece.length);
           await chain.write(piece, offset + written);
           written += piece.length;
@@ -109,7 +132,7 @@ Examples:
         }
       } finally {
         progress.finish();
-        if (inputPath !== undefined) input.destroy();
+        if (input.path !== undefined) stream.destroy();
       }
     } finally {
       await chain.close();
