@@ -1,7 +1,15 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../packages/cli/src/__fixtures__/cli-process.js';
+import { installOffline, type PackedPackage, packWorkspace } from './packing.js';
 import { packageDirs, quickStartCommands, readManifest, repoRoot } from './workspace.js';
+
+const execFileAsync = promisify(execFile);
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
@@ -56,8 +64,12 @@ describe.each(packageDirs)('package %s is publishable', (dir) => {
     expect(manifest.files).toContain('!dist/**/*.test.*');
   });
 
-  it('has a README and a changeset that names it', () => {
+  it('has a README, an MIT LICENSE and a changeset that names it', () => {
     expect(existsSync(join(repoRoot, dir, 'README.md'))).toBe(true);
+    expect(manifest.license).toBe('MIT');
+    const license = readFileSync(join(repoRoot, dir, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) /);
+    expect(license).toBe(readFileSync(join(repoRoot, 'LICENSE'), 'utf8'));
     const changesets = readdirSync(join(repoRoot, '.changeset'))
       .filter((name) => name.endsWith('.md') && name !== 'README.md')
       .map((name) => readFileSync(join(repoRoot, '.changeset', name), 'utf8'));
@@ -70,4 +82,76 @@ describe.each(packageDirs)('package %s is publishable', (dir) => {
       if (name.startsWith('@vskit/')) expect(range).toMatch(/^workspace:/);
     }
   });
+});
+
+describe('the tarballs pnpm packs', () => {
+  let folder: string;
+  let packed: PackedPackage[] = [];
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    folder = await mkdtemp(join(tmpdir(), 'vskit-pack-'));
+    packed = await packWorkspace(folder);
+  }, 300_000);
+  afterAll(() => (folder ? rm(folder, { recursive: true, force: true }) : undefined));
+
+  it('are one per workspace package', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual(
+      packageDirs.map((dir) => readManifest(dir).name).sort(),
+    );
+  });
+
+  it('carry a LICENSE and a README, and no build state, tests or fixtures', () => {
+    for (const { name, files } of packed) {
+      expect(files, name).toContain('LICENSE');
+      expect(files, name).toContain('README.md');
+      expect(files, name).toContain('package.json');
+      const unwanted = files.filter((f) =>
+        /\.tsbuildinfo$|\.test\.|\.bench\.|__fixtures__|(^|\/)node_modules\//.test(f),
+      );
+      expect(unwanted, name).toEqual([]);
+    }
+  });
+
+  it('ship the source every source map points at', () => {
+    for (const { name, root, files } of packed) {
+      const maps = files.filter((f) => f.endsWith('.map'));
+      expect(maps.length, name).toBeGreaterThan(0);
+      const dangling: string[] = [];
+      for (const map of maps) {
+        const { sources } = JSON.parse(readFileSync(join(root, map), 'utf8')) as {
+          sources: string[];
+        };
+        for (const source of sources) {
+          const target = normalize(join(dirname(map), source));
+          if (!files.includes(target)) dangling.push(`${map} -> ${source}`);
+        }
+      }
+      expect(dangling, name).toEqual([]);
+    }
+  });
+
+  it('name their workspace siblings by version, not by the workspace: protocol', () => {
+    for (const { name, manifest } of packed) {
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies'] as const) {
+        const deps = (manifest[field] ?? {}) as Record<string, string>;
+        for (const [dep, range] of Object.entries(deps)) {
+          expect(range, `${name} ${field} ${dep}`).not.toMatch(/^workspace:/);
+        }
+      }
+    }
+  });
+
+  it('install with plain npm, offline, and vskit runs from them', async () => {
+    const app = await installOffline(folder, packed);
+    const vskit = join(app, 'node_modules', '.bin', 'vskit');
+    const help = await execFileAsync(vskit, ['--help'], { cwd: app });
+    expect(help.stdout).toMatch(/^vskit: Virtual Server 2005 disks/);
+    const created = await execFileAsync(vskit, ['create', 'dynamic', 'd.vhd', '4MiB'], {
+      cwd: app,
+    });
+    expect(created.stdout).toMatch(/^created dynamic /);
+    const imports = packed.map((p) => `await import(${JSON.stringify(p.name)});`).join('');
+    await execFileAsync(process.execPath, ['--input-type=module', '-e', imports], { cwd: app });
+  }, 300_000);
 });

@@ -26,6 +26,7 @@ export interface Manifest {
   name: string;
   version: string;
   description?: string;
+  license?: string;
   type?: string;
   sideEffects?: boolean;
   engines?: { node?: string };
