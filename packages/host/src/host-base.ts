@@ -1,5 +1,5 @@
 import { HostError } from './errors.js';
-import type { HostFile, OpenMode } from './host.js';
+import type { HostFile, OpenMode, OpenOptions } from './host.js';
 import { withFile } from './with-file.js';
 
 /** What every host built on {@link HostBase} takes besides its volumes. */
@@ -68,7 +68,7 @@ export abstract class HostBase {
   }
 
   /** Opens a file; what `readFile` reads through. */
-  abstract open(path: string, mode: OpenMode): Promise<HostFile>;
+  abstract open(path: string, mode: OpenMode, options?: OpenOptions): Promise<HostFile>;
 
   /** Whether {@link HostBase.beginShutdown} was called. */
   isShuttingDown(): boolean {

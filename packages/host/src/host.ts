@@ -36,6 +36,12 @@ export interface HostStat {
   readonly size: number;
   /** Last modification time. */
   readonly mtime: Date;
+  /**
+   * The read-only attribute (always `false` for a folder). A read-only file cannot be opened for
+   * writing, replaced by `writeFile` or removed: `EPERM`, as Node.js reports Windows'
+   * ERROR_ACCESS_DENIED.
+   */
+  readonly readOnly: boolean;
 }
 
 /**
@@ -46,6 +52,27 @@ export interface HostStat {
  *   the parent folder must exist.
  */
 export type OpenMode = 'read' | 'readWrite' | 'createNew';
+
+/**
+ * What a handle lets other handles of the same file do while it is open (Windows' share mode):
+ * - `read`: others may open it to read;
+ * - `readWrite`: others may open it to read or to write;
+ * - `none`: no other open at all (the file is "in use").
+ *
+ * Two handles agree when each one's access is allowed by the other's share. Besides, a writable
+ * handle excludes every other writable handle, whatever either shares: a file has one writer at
+ * a time. A refused open rejects with `EBUSY`.
+ */
+export type ShareMode = 'read' | 'readWrite' | 'none';
+
+/** Options of {@link Host.open}. */
+export interface OpenOptions {
+  /**
+   * What others may do while this handle is open; default `readWrite` for `read` (readers run
+   * beside a writer) and `read` for `readWrite` and `createNew`.
+   */
+  readonly share?: ShareMode;
+}
 
 /**
  * An open file with random access. Structurally the same as `@vskit/vhd-format`'s
@@ -97,8 +124,12 @@ export interface Host {
   volumes(): VolumeInfo[];
   /** The volume with this drive letter (`'C'`, `'c'` or `'C:'`), or `undefined` if there is none. */
   volumeInfo(drive: string): VolumeInfo | undefined;
-  /** Opens a file; see {@link OpenMode}. */
-  open(path: string, mode: OpenMode): Promise<HostFile>;
+  /**
+   * Opens a file; see {@link OpenMode} and, for what other handles may do meanwhile,
+   * {@link ShareMode}. `EBUSY` when an open handle's share mode refuses this one (or this one's
+   * refuses an open handle); `EPERM` for a write-open of a read-only file.
+   */
+  open(path: string, mode: OpenMode, options?: OpenOptions): Promise<HostFile>;
   /** Facts about the entry at `path`, or `undefined` when nothing is there. */
   stat(path: string): Promise<HostStat | undefined>;
   /** Whether anything (file or folder) exists at `path`. */
@@ -109,14 +140,28 @@ export interface Host {
   readdir(path: string): Promise<string[]>;
   /** The whole content of a file. */
   readFile(path: string): Promise<Uint8Array>;
-  /** Creates or replaces a file with these bytes. */
+  /**
+   * Creates or replaces a file with these bytes, durable when it resolves. When it fails, a file
+   * that was not there before is not there after.
+   */
   writeFile(path: string, data: Uint8Array): Promise<void>;
-  /** Removes a file. */
+  /** Removes a file (`EBUSY` while it is open, `EPERM` when it is read-only). */
   unlink(path: string): Promise<void>;
   /** Removes an empty folder. */
   rmdir(path: string): Promise<void>;
-  /** Renames a file or folder within one volume. */
+  /**
+   * Renames a file or folder within one volume, atomically and never replacing: `EEXIST` when
+   * anything is at `to` (Windows `MoveFile`), decided in one step even against other processes.
+   * The new name is durable once the folder that holds it is synced ({@link syncFolder}).
+   */
   rename(from: string, to: string): Promise<void>;
+  /**
+   * Makes the names in a folder durable: every file or folder created, renamed into it or
+   * removed from it before this call survives a power cut.
+   */
+  syncFolder(path: string): Promise<void>;
+  /** Sets or clears the read-only attribute of a file (`EISDIR` for a folder). */
+  setReadOnly(path: string, readOnly: boolean): Promise<void>;
   /** Whether the host application has begun shutting down. */
   isShuttingDown(): boolean;
   /** The host application begins shutting down; new disk operations are refused from now on. */

@@ -15,8 +15,17 @@ export type {
   HostSnapshot,
   HostStat,
   OpenMode,
+  OpenOptions,
+  ShareMode,
   SnapshotEntry,
   VolumeInfo,
 } from './host.js';
+export {
+  isTemporaryName,
+  TEMPORARY_NAME_LENGTH,
+  TEMPORARY_NAME_PATTERN,
+  temporaryName,
+  temporaryOwnerTag,
+} from './temporary-names.js';
 export type { InvalidCharacter, WindowsPath } from './windows-path.js';
 export * as windowsPath from './windows-path.js';

@@ -11,5 +11,6 @@ export { contentDigest, DIGEST_PIECE_BYTES, isAllZero } from './content-digest.j
 export type { HostBaseOptions } from './host-base.js';
 export { HostBase } from './host-base.js';
 export { compareNames, normaliseDrive, parseHostPath } from './host-paths.js';
-export { OpenHandles } from './open-handles.js';
+export type { ShareRequest } from './open-handles.js';
+export { defaultShare, OpenHandles, shareConflict } from './open-handles.js';
 export { withFile } from './with-file.js';
