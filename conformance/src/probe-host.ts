@@ -13,6 +13,7 @@ import {
   type HostSnapshot,
   type HostStat,
   type OpenMode,
+  type OpenOptions,
   type VolumeInfo,
   windowsPath,
 } from '@vskit/host';
@@ -108,11 +109,11 @@ export class ProbeHost implements Host {
   volumeInfo(drive: string): VolumeInfo | undefined {
     return this.inner.volumeInfo(drive);
   }
-  async open(path: string, mode: OpenMode): Promise<HostFile> {
+  async open(path: string, mode: OpenMode, options?: OpenOptions): Promise<HostFile> {
     this.see(path);
     if (this.unreadable.has(keyOf(path))) throw new HostError('EACCES', 'open', path, 'unreadable');
     this.tick('open', path);
-    const file = await this.inner.open(path, mode);
+    const file = await this.inner.open(path, mode, options);
     return this.wrapFile(file, path);
   }
   private wrapFile(file: HostFile, path: string): HostFile {
@@ -177,6 +178,14 @@ export class ProbeHost implements Host {
   rename(from: string, to: string): Promise<void> {
     this.see(from, to);
     return this.inner.rename(from, to);
+  }
+  syncFolder(path: string): Promise<void> {
+    this.see(path);
+    return this.inner.syncFolder(path);
+  }
+  setReadOnly(path: string, readOnly: boolean): Promise<void> {
+    this.see(path);
+    return this.inner.setReadOnly(path, readOnly);
   }
   isShuttingDown(): boolean {
     return this.inner.isShuttingDown();

@@ -23,6 +23,8 @@ export interface FileContext {
 export interface FileNode {
   readonly content: SparseContent;
   mtime: Date;
+  /** The read-only attribute. */
+  readOnly: boolean;
 }
 
 const SECTOR = 512;

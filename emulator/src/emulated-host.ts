@@ -6,6 +6,7 @@ import {
   type HostStat,
   isHostError,
   type OpenMode,
+  type OpenOptions,
   type SnapshotEntry,
   type VolumeInfo,
   type WindowsPath,
@@ -13,6 +14,7 @@ import {
 } from '@vskit/host';
 import {
   compareNames,
+  defaultShare,
   HostBase,
   type HostBaseOptions,
   normaliseDrive,
@@ -75,6 +77,17 @@ interface ImageEntry {
   readonly kind: 'file' | 'directory';
   readonly mtime: Date;
   readonly content?: SparseContent;
+  readonly readOnly?: boolean;
+}
+
+/** A rename that is not durable yet: its folder has not been synced since. */
+interface PendingRename {
+  /** The entry that moved. */
+  readonly node: Node;
+  /** Where it was, names as stored. */
+  readonly from: { readonly drive: string; readonly segments: readonly string[] };
+  /** The folder it moved into: syncing it makes the rename durable. */
+  readonly into: Node;
 }
 
 interface DirectoryNode {
@@ -104,6 +117,8 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
   /** Open handles per file key. */
   readonly #open = new OpenHandles('\\');
   readonly #faults = new FaultController();
+  /** Renames since their folder was last synced, oldest first. */
+  #pending: PendingRename[] = [];
   #durableAtCut: ImageEntry[] | undefined;
 
   constructor(options: EmulatedHostOptions, image: readonly ImageEntry[]) {
@@ -129,7 +144,10 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
       const posix = this.#index.get(windowsPath.pathKey(entry));
       const node = posix === undefined ? undefined : this.#node(posix);
       if (node?.kind === 'directory') node.directory.mtime = entry.mtime;
-      else if (node?.kind === 'file') node.file.mtime = entry.mtime;
+      else if (node?.kind === 'file') {
+        node.file.mtime = entry.mtime;
+        node.file.readOnly = entry.readOnly === true;
+      }
     }
   }
 
@@ -160,11 +178,15 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
 
   // --- files -----------------------------------------------------------------------------------
 
-  open(path: string, mode: OpenMode): Promise<HostFile> {
+  open(path: string, mode: OpenMode, options: OpenOptions = {}): Promise<HostFile> {
     return settle(() =>
       this.#call('open', path, () => {
         if (mode !== 'read' && mode !== 'readWrite' && mode !== 'createNew') {
           throw new HostError('EINVAL', 'open', path, `unknown mode ${String(mode)}`);
+        }
+        const share = options?.share ?? defaultShare(mode);
+        if (share !== 'read' && share !== 'readWrite' && share !== 'none') {
+          throw new HostError('EINVAL', 'open', path, `unknown share ${String(share)}`);
         }
         const at = this.#locate(path, 'open');
         let node: FileNode;
@@ -175,9 +197,13 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
           if (at.posix === undefined) throw this.#missing(at, 'open');
           const found = this.#node(at.posix);
           if (found.kind !== 'file') throw new HostError('EISDIR', 'open', path);
+          if (mode === 'readWrite' && found.file.readOnly) {
+            throw new HostError('EPERM', 'open', path, 'the file is read-only');
+          }
           node = found.file;
         }
-        const release = this.#open.add(at.key);
+        // A new file has no other handle: its share check cannot fail.
+        const release = this.#open.add(at.key, { writable: mode !== 'read', share }, at.text);
         const context = {
           call: <T>(
             op: FaultOperation,
@@ -238,7 +264,9 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
 
   /**
    * Creates or replaces a file: `open` (`createNew`, or `readWrite` and `truncate(0)`), `write`,
-   * `sync`, `close`. A replacement that cannot fit is refused (`ENOSPC`) before anything changes.
+   * `sync`, `close`. Bytes that cannot fit (`EFBIG`, `ENOSPC`) are refused before anything
+   * changes, for a new file as for a replacement; when a later call fails, a new file is closed
+   * and removed again (`close`, `unlink`), so a failed `writeFile` of a new file leaves nothing.
    */
   async writeFile(path: string, data: Uint8Array): Promise<void> {
     if (!(data instanceof Uint8Array)) {
@@ -248,15 +276,19 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     if (existing !== undefined && existing.kind === 'directory') {
       throw new HostError('EISDIR', 'writeFile', path);
     }
-    if (existing !== undefined) {
-      existing.volume.checkResize(existing.size, data.length, 'writeFile', path);
-    }
+    const target = existing ?? this.#peekVolume(path);
+    target?.volume.checkResize(existing?.size ?? 0, data.length, 'writeFile', path);
     const file = await this.open(path, existing === undefined ? 'createNew' : 'readWrite');
-    await withFile(file, async () => {
-      if (existing !== undefined) await file.truncate(0);
-      await file.write(data, 0);
-      await file.sync();
-    });
+    try {
+      await withFile(file, async () => {
+        if (existing !== undefined) await file.truncate(0);
+        await file.write(data, 0);
+        await file.sync();
+      });
+    } catch (error) {
+      if (existing === undefined) await this.unlink(path).catch(() => undefined);
+      throw error;
+    }
   }
 
   unlink(path: string): Promise<void> {
@@ -268,6 +300,8 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
         if (node.kind !== 'file') throw new HostError('EISDIR', 'unlink', path);
         if (this.#open.has(at.key))
           throw new HostError('EBUSY', 'unlink', path, 'the file is open');
+        if (node.file.readOnly)
+          throw new HostError('EPERM', 'unlink', path, 'the file is read-only');
         at.volume.resize(node.file.content.size, 0);
         this.#remove(at, at.posix, (posix) => this.#fs.unlinkSync(posix));
       }),
@@ -316,10 +350,40 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
         const parent = this.#parentPosix(target, 'rename');
         const posix = `${parent}/${windowsPath.basename(target.path)}`;
         if (posix === source.posix) return;
+        const node = this.#node(source.posix);
+        const oldPlace = { drive: source.volume.drive, segments: source.posix.split('/').slice(2) };
         this.#fs.renameSync(source.posix, posix);
         this.#reindex(source.key, source.posix, target.key, posix);
+        this.#pending.push({ node, from: oldPlace, into: this.#node(parent) });
         this.#touchParent(source);
         this.#touchParent(target);
+      }),
+    );
+  }
+
+  syncFolder(path: string): Promise<void> {
+    return settle(() =>
+      this.#call('syncFolder', path, () => {
+        const at = this.#locate(path, 'syncFolder');
+        if (at.posix === undefined) throw this.#missing(at, 'syncFolder');
+        const folder = this.#node(at.posix);
+        if (folder.kind !== 'directory') throw new HostError('ENOTDIR', 'syncFolder', path);
+        this.#pending = this.#pending.filter((rename) => rename.into !== folder);
+      }),
+    );
+  }
+
+  setReadOnly(path: string, readOnly: boolean): Promise<void> {
+    return settle(() =>
+      this.#call('setReadOnly', path, () => {
+        if (typeof readOnly !== 'boolean') {
+          throw new HostError('EINVAL', 'setReadOnly', path, 'readOnly must be a boolean');
+        }
+        const at = this.#locate(path, 'setReadOnly');
+        if (at.posix === undefined) throw this.#missing(at, 'setReadOnly');
+        const node = this.#node(at.posix);
+        if (node.kind !== 'file') throw new HostError('EISDIR', 'setReadOnly', path);
+        node.file.readOnly = readOnly;
       }),
     );
   }
@@ -399,6 +463,13 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     return { path, text: windowsPath.format(path), key, volume, posix: this.#index.get(key) };
   }
 
+  /** The volume of `path`, without counting a call; `undefined` for a bad path or drive. */
+  #peekVolume(path: string): { volume: VolumeAccount } | undefined {
+    const parsed = windowsPath.isAbsolute(path) ? windowsPath.parseAbsolute(path) : undefined;
+    const volume = parsed === undefined ? undefined : this.#volumes.get(parsed.drive);
+    return volume === undefined ? undefined : { volume };
+  }
+
   /** Size and kind of what is at `path`, without counting a call; `undefined` when nothing. */
   #peek(
     path: string,
@@ -421,8 +492,13 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     if (posix === undefined) return undefined;
     const node = this.#node(posix);
     return node.kind === 'file'
-      ? { kind: 'file', size: node.file.content.size, mtime: new Date(node.file.mtime) }
-      : { kind: 'directory', size: 0, mtime: new Date(node.directory.mtime) };
+      ? {
+          kind: 'file',
+          size: node.file.content.size,
+          mtime: new Date(node.file.mtime),
+          readOnly: node.file.readOnly,
+        }
+      : { kind: 'directory', size: 0, mtime: new Date(node.directory.mtime), readOnly: false };
   }
 
   /** The error for a missing entry: `ENOTDIR` when an ancestor is a file, else `ENOENT`. */
@@ -456,7 +532,7 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
   ): FileNode {
     const posix = `${this.#parentPosix(at, syscall)}/${windowsPath.basename(at.path)}`;
     this.#fs.writeFileSync(posix, '');
-    const file: FileNode = { content, mtime };
+    const file: FileNode = { content, mtime, readOnly: false };
     this.#nodes.set(this.#ino(posix), { kind: 'file', file });
     this.#index.set(at.key, posix);
     this.#touchParent(at);
@@ -548,6 +624,7 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
               kind: 'file',
               size: node.file.content.size,
               digest: node.file.content.digest(),
+              ...(node.file.readOnly ? { readOnly: true as const } : {}),
             }
           : { path, kind: 'directory', size: 0, digest: '' },
       );
@@ -563,10 +640,16 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     };
   }
 
-  /** The durable state now, with a torn write's kept sectors applied. */
+  /**
+   * The durable state now: renames whose folder was not synced since are undone (an entry whose
+   * old place is gone or taken again is lost), and a torn write's kept sectors are applied.
+   */
   #durableImage(torn: { node: FileNode; write: TornWrite | undefined } | undefined): ImageEntry[] {
+    const placed = [...this.#walk()];
+    for (const rename of [...this.#pending].reverse()) undoRename(placed, rename);
+    placed.sort((a, b) => a.segments.length - b.segments.length);
     const image: ImageEntry[] = [];
-    for (const { drive, segments, node } of this.#walk()) {
+    for (const { drive, segments, node } of placed) {
       if (node.kind === 'directory') {
         image.push({ drive, segments, kind: 'directory', mtime: node.directory.mtime });
         continue;
@@ -583,7 +666,8 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
           // The interrupted write could not have fit: nothing of it reached the disk.
         }
       }
-      image.push({ drive, segments, kind: 'file', mtime: node.file.mtime, content });
+      const readOnly = node.file.readOnly;
+      image.push({ drive, segments, kind: 'file', mtime: node.file.mtime, content, readOnly });
     }
     return image;
   }
@@ -599,4 +683,43 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     this.#createFile(at, 'restore', content);
     volume.resize(0, content.size);
   }
+}
+
+/** One entry of the namespace as a power cut finds it. */
+interface Placed {
+  readonly drive: string;
+  segments: string[];
+  readonly node: Node;
+}
+
+/**
+ * Puts a renamed entry (and everything below it) back where it was, in `placed`; drops it when
+ * its old folder is gone or its old name is taken.
+ */
+function undoRename(placed: Placed[], rename: PendingRename): void {
+  const at = placed.find((entry) => entry.node === rename.node);
+  if (at === undefined) return; // removed since: the removal was durable at once
+  const drive = at.drive;
+  const now = at.segments;
+  const key = (segments: readonly string[]) => windowsPath.pathKey({ drive, segments });
+  const under = (entry: Placed) =>
+    entry.drive === drive &&
+    entry.segments.length >= now.length &&
+    key(entry.segments.slice(0, now.length)) === key(now);
+  const moving = placed.filter(under);
+  const back = rename.from.segments;
+  const parent = back.slice(0, -1);
+  const folderThere =
+    parent.length === 0 ||
+    placed.some(
+      (e) => e.drive === drive && e.node.kind === 'directory' && key(e.segments) === key(parent),
+    );
+  const taken = placed.some(
+    (e) => e.drive === drive && !moving.includes(e) && key(e.segments) === key(back),
+  );
+  if (!folderThere || taken || rename.from.drive !== drive) {
+    for (const entry of moving) placed.splice(placed.indexOf(entry), 1);
+    return;
+  }
+  for (const entry of moving) entry.segments = [...back, ...entry.segments.slice(now.length)];
 }

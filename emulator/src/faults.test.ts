@@ -94,6 +94,8 @@ describe('fault injection', () => {
       rename: 0,
       unlink: 1,
       rmdir: 0,
+      syncFolder: 0,
+      setReadOnly: 0,
     });
     const log = h.faults.log();
     expect(log.map((r) => r.op)).toEqual([
@@ -137,6 +139,8 @@ describe('fault injection', () => {
       rename: (h) => h.rename('C:\\d', 'C:\\e'),
       unlink: (h) => h.unlink('C:\\b'),
       rmdir: (h) => h.rmdir('C:\\d'),
+      syncFolder: (h) => h.syncFolder('C:\\d'),
+      setReadOnly: (h) => h.setReadOnly('C:\\b', true),
     };
     expect(Object.keys(calls).sort()).toEqual([...FAULT_OPERATIONS].sort());
     for (const op of FAULT_OPERATIONS) {
@@ -200,9 +204,15 @@ describe('fault injection', () => {
             surfaced = true;
           }
           expect(surfaced).toBe(true);
-          // The durable state is a consistent host: same tree and sizes, space adds up.
-          const durable = await h.durableSnapshot();
+          // Once every folder is synced (renames are durable only then), the durable state is a
+          // consistent host: same tree and sizes, space adds up.
+          h.faults.clear();
           const live = await h.snapshot();
+          await h.syncFolder('C:\\');
+          for (const entry of live.volumes[0]?.entries ?? []) {
+            if (entry.kind === 'directory') await h.syncFolder(entry.path);
+          }
+          const durable = await h.durableSnapshot();
           const shape = (s: typeof live) =>
             s.volumes.map((v) => ({
               free: v.freeBytes,
@@ -326,21 +336,64 @@ describe('power cuts', () => {
     );
   });
 
-  it('keeps the namespace: folders, renames and removals are durable at once', async () => {
+  it('keeps the namespace: folders, creations and removals are durable at once', async () => {
     const h = host();
     await h.mkdir('C:\\a\\b', { recursive: true });
     await h.writeFile('C:\\a\\f', bytes('x'));
     await h.writeFile('C:\\a\\g', bytes('y'));
-    await h.rename('C:\\a\\f', 'C:\\a\\b\\F2');
+    await h.setReadOnly('C:\\a\\f', true);
     await h.unlink('C:\\a\\g');
     h.faults.powerCut();
     const after = h.reopenAfterPowerCut();
     expect((await after.snapshot()).volumes[0]?.entries.map((e) => e.path)).toEqual([
       'C:\\a',
       'C:\\a\\b',
-      'C:\\a\\b\\F2',
+      'C:\\a\\f',
     ]);
+    expect((await after.stat('C:\\a\\f'))?.readOnly).toBe(true);
     expect(after.volumeInfo('C')).toEqual(h.volumeInfo('C'));
+  });
+
+  it('a rename is lost in a power cut until the folder it moved into is synced', async () => {
+    const h = host();
+    await h.mkdir('C:\\a\\b', { recursive: true });
+    await h.writeFile('C:\\a\\f', bytes('x'));
+    await h.rename('C:\\a\\f', 'C:\\a\\b\\F2');
+    const paths = async (x: EmulatedHost) =>
+      (await x.snapshot()).volumes[0]?.entries.map((e) => e.path);
+    expect(await paths(h.reopenAfterPowerCut())).toEqual(['C:\\a', 'C:\\a\\b', 'C:\\a\\f']);
+    await h.syncFolder('C:\\a'); // the folder it left: not enough
+    expect(await paths(h.reopenAfterPowerCut())).toEqual(['C:\\a', 'C:\\a\\b', 'C:\\a\\f']);
+    await h.syncFolder('C:\\A\\B');
+    expect(await paths(h.reopenAfterPowerCut())).toEqual(['C:\\a', 'C:\\a\\b', 'C:\\a\\b\\F2']);
+  });
+
+  it('an unsynced folder rename takes its whole tree back; a name taken again loses the entry', async () => {
+    const h = host();
+    await h.mkdir('C:\\d\\e', { recursive: true });
+    await h.writeFile('C:\\d\\e\\f', bytes('x'));
+    await h.rename('C:\\d', 'C:\\moved');
+    const back = h.reopenAfterPowerCut();
+    expect((await back.readFile('C:\\d\\e\\f')).length).toBe(1);
+    expect(await back.exists('C:\\moved')).toBe(false);
+    await h.writeFile('C:\\g', bytes('old'));
+    await h.rename('C:\\g', 'C:\\h');
+    await h.writeFile('C:\\g', bytes('new!'));
+    const taken = h.reopenAfterPowerCut();
+    expect(new TextDecoder().decode(await taken.readFile('C:\\g'))).toBe('new!');
+    expect(await taken.exists('C:\\h')).toBe(false);
+    // The lost file's clusters are free again.
+    const used = (x: EmulatedHost) =>
+      (x.volumeInfo('C')?.capacityBytes ?? 0) - (x.volumeInfo('C')?.freeBytes ?? 0);
+    expect(used(taken)).toBe(used(h) - 4096);
+  });
+
+  it('syncFolder needs a folder', async () => {
+    const h = host();
+    await h.writeFile('C:\\f', bytes('x'));
+    await expect(h.syncFolder('C:\\f')).rejects.toSatisfy(code('ENOTDIR'));
+    await expect(h.syncFolder('C:\\none')).rejects.toSatisfy(code('ENOENT'));
+    await h.syncFolder('C:\\');
   });
 });
 

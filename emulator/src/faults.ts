@@ -14,7 +14,9 @@ export type FaultOperation =
   | 'mkdir'
   | 'rename'
   | 'unlink'
-  | 'rmdir';
+  | 'rmdir'
+  | 'syncFolder'
+  | 'setReadOnly';
 
 /** Every {@link FaultOperation}. */
 export const FAULT_OPERATIONS: readonly FaultOperation[] = [
@@ -31,6 +33,8 @@ export const FAULT_OPERATIONS: readonly FaultOperation[] = [
   'rename',
   'unlink',
   'rmdir',
+  'syncFolder',
+  'setReadOnly',
 ];
 
 /** One call a host received. */

@@ -11,18 +11,22 @@ import {
   open,
   read,
   readSync,
+  type Stats,
+  stat,
   write,
   writeSync,
 } from 'node:fs';
-import { HostError, type HostFile, type OpenMode } from '@vskit/host';
+import { HostError, type HostFile, type OpenMode, type ShareMode } from '@vskit/host';
+import { defaultShare } from '@vskit/host/kit';
 import {
   admitOpened,
   BLOCK_DEVICE_ACCESS,
   type BlockDeviceAccess,
-  type KindFacts,
   probeSize,
 } from './file-kinds.js';
-import { toHostError } from './node-errors.js';
+import { nodeErrorCode, toHostError } from './node-errors.js';
+import { fileKey, PROCESS_HANDLES } from './share-table.js';
+import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 
 /**
  * Open flags per mode. O_NONBLOCK keeps `open` from waiting on a FIFO or a device; it changes
@@ -59,6 +63,25 @@ export interface NodeFileOptions {
    * is `EINVAL`: its size is fixed.
    */
   blockDevice?: BlockDeviceAccess;
+  /**
+   * What other handles may do while this one is open (Windows' share mode; see `ShareMode` in
+   * `@vskit/host`): default `readWrite` in `read` mode, `read` otherwise. Enforced among every
+   * handle of this process (keyed by device and inode); a refused open is `EBUSY`.
+   */
+  share?: ShareMode;
+  /**
+   * Whether a `readWrite` open of a regular file (and an open with `share: 'none'`) also takes
+   * the file's writer lock, so that writers in other processes are refused (`EBUSY`); default
+   * `true`. The lock is a `<file>.lock` folder beside the file while it is held; see the README
+   * for what a killed process leaves. A `createNew` file is known only to its creator and takes
+   * no lock.
+   */
+  interProcessLock?: boolean;
+}
+
+/** Whether the mode bits say read-only: no one may write (Windows' read-only attribute). */
+export function isReadOnlyMode(mode: number): boolean {
+  return (mode & 0o222) === 0;
 }
 
 /**
@@ -76,6 +99,9 @@ export interface NodeFileOptions {
  *   waits). A block device opens read-only unless `options.blockDevice` says otherwise.
  * - Failures reject with `HostError` (the errno from Node, `EIO` for unknown ones); after
  *   `close`, every call rejects with `EBADF`, and so do `write` and `truncate` in `read` mode.
+ * - `readWrite` on a read-only file (no write permission bit, even for root) is `EPERM`.
+ * - Share modes hold among this process's handles, and a writer takes the file's writer lock
+ *   against other processes (`options.share`, `options.interProcessLock`): `EBUSY` when refused.
  *
  * @example
  * ```ts
@@ -101,25 +127,65 @@ export async function openNodeFile(
   if (!BLOCK_DEVICE_ACCESS.includes(blockDevice)) {
     throw new HostError('EINVAL', 'open', path, `unknown blockDevice ${String(blockDevice)}`);
   }
+  const share = options.share ?? defaultShare(mode);
+  if (share !== 'read' && share !== 'readWrite' && share !== 'none') {
+    throw new HostError('EINVAL', 'open', path, `unknown share ${String(share)}`);
+  }
   let fd: number;
   try {
     fd = await new Promise<number>((resolve, reject) =>
       open(path, flags, 0o666, (error, opened) => (error ? reject(error) : resolve(opened))),
     );
   } catch (error) {
+    if (nodeErrorCode(error) === 'EACCES' && mode === 'readWrite' && (await readOnlyFile(path))) {
+      throw new HostError('EPERM', 'open', path, 'the file is read-only');
+    }
     throw toHostError(error, 'open', path);
   }
-  const facts = await new Promise<KindFacts | undefined>((resolve) =>
+  const facts = await new Promise<Stats | undefined>((resolve) =>
     fstat(fd, (error, stats) => resolve(error ? undefined : stats)),
   );
+  const releases: Array<() => Promise<void> | void> = [];
+  const undo = async () => {
+    for (const release of releases.reverse()) await release();
+    await new Promise<void>((resolve) => close(fd, () => resolve()));
+  };
   let kind: ReturnType<typeof admitOpened>;
+  let lock: WriterLock | undefined;
   try {
     kind = admitOpened(facts, mode, blockDevice, path);
+    const stats = facts as Stats;
+    if (kind === 'file' && mode === 'readWrite' && isReadOnlyMode(stats.mode)) {
+      throw new HostError('EPERM', 'open', path, 'the file is read-only');
+    }
+    releases.push(PROCESS_HANDLES.add(fileKey(stats), { writable: mode !== 'read', share }, path));
+    const locks = options.interProcessLock ?? true;
+    if (
+      locks &&
+      kind === 'file' &&
+      mode !== 'createNew' &&
+      (mode === 'readWrite' || share === 'none')
+    ) {
+      const held = await acquireWriterLock(path);
+      lock = held;
+      releases.push(() => held.release());
+    }
   } catch (error) {
-    await new Promise<void>((resolve) => close(fd, () => resolve()));
+    await undo();
     throw error;
   }
-  return new NodeFile(fd, path, mode !== 'read', io === 'sync', kind === 'blockDevice');
+  const release = async () => {
+    for (const step of releases.reverse()) await step();
+  };
+  const state = { release, lock };
+  return new NodeFile(fd, path, mode !== 'read', io === 'sync', kind === 'blockDevice', state);
+}
+
+/** Whether `path` is a regular file whose mode bits make it read-only. */
+function readOnlyFile(path: string): Promise<boolean> {
+  return new Promise((resolve) =>
+    stat(path, (error, stats) => resolve(!error && stats.isFile() && isReadOnlyMode(stats.mode))),
+  );
 }
 
 function readAsync(fd: number, b: Uint8Array, at: number, n: number, p: number): Promise<number> {
@@ -151,19 +217,32 @@ class NodeFile implements HostFile {
   /** Whether this is a block device: its size is found by reading, once, and it is fixed. */
   readonly #device: boolean;
   #deviceSize: Promise<number> | undefined;
+  /** Gives up the share-mode entry and the writer lock, once. */
+  readonly #held: { release: () => Promise<void>; lock: WriterLock | undefined };
 
-  constructor(fd: number, path: string, writable: boolean, sync: boolean, device: boolean) {
+  constructor(
+    fd: number,
+    path: string,
+    writable: boolean,
+    sync: boolean,
+    device: boolean,
+    held: { release: () => Promise<void>; lock: WriterLock | undefined },
+  ) {
     this.#fd = fd;
     this.#path = path;
     this.#writable = writable;
     this.#sync = sync;
     this.#device = device;
+    this.#held = held;
   }
 
   #openForWriting(syscall: string): number {
     const fd = this.#open(syscall);
     if (!this.#writable)
       throw new HostError('EBADF', syscall, this.#path, 'file is open read-only');
+    if (this.#held.lock?.compromised) {
+      throw new HostError('EBUSY', syscall, this.#path, 'the writer lock was lost');
+    }
     return fd;
   }
 
@@ -282,6 +361,9 @@ class NodeFile implements HostFile {
         );
     } catch (error) {
       throw toHostError(error, 'close', this.#path);
+    } finally {
+      // Other writers are let in only once this descriptor is gone.
+      await this.#held.release();
     }
   }
 }

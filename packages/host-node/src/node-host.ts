@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { realpathSync, statfsSync } from 'node:fs';
 import {
+  chmod,
   lstat,
   mkdir,
   open as openHandle,
@@ -22,6 +23,7 @@ import {
   type HostSnapshot,
   type HostStat,
   type OpenMode,
+  type OpenOptions,
   occupiedBytes,
   type SnapshotEntry,
   type VolumeInfo,
@@ -39,8 +41,9 @@ import {
   parseHostPath,
   withFile,
 } from '@vskit/host/kit';
+import { renameNoReplace, syncFolderAt } from './atomic.js';
 import { nodeErrorCode, toHostError } from './node-errors.js';
-import { openNodeFile } from './node-file.js';
+import { isReadOnlyMode, openNodeFile } from './node-file.js';
 
 /** One volume of a node host: a drive letter over a real folder. */
 export interface NodeVolumeOptions {
@@ -150,15 +153,20 @@ class NodeHost extends HostBase implements Host {
     };
   }
 
-  async open(path: string, mode: OpenMode): Promise<HostFile> {
+  async open(path: string, mode: OpenMode, options: OpenOptions = {}): Promise<HostFile> {
     if (mode !== 'read' && mode !== 'readWrite' && mode !== 'createNew') {
       throw new HostError('EINVAL', 'open', String(path), `unknown mode ${String(mode)}`);
     }
-    return this.#openAt(await this.#resolve(path, 'open'), path, mode);
+    return this.#openAt(await this.#resolve(path, 'open'), path, mode, options);
   }
 
   /** Opens what `open(path, mode)` resolved to `at`. */
-  async #openAt(at: Resolved, path: string, mode: OpenMode): Promise<HostFile> {
+  async #openAt(
+    at: Resolved,
+    path: string,
+    mode: OpenMode,
+    options: OpenOptions = {},
+  ): Promise<HostFile> {
     let real: string;
     if (mode === 'createNew') {
       if (at.missing.length === 0) throw new HostError('EEXIST', 'open', path);
@@ -169,11 +177,13 @@ class NodeHost extends HostBase implements Host {
       real = at.existing;
     }
     // A device node is no file of a Windows folder: refused, as FIFOs and sockets are.
-    const inner = await openNodeFile(real, mode, { blockDevice: 'refuse' }).catch(
-      (error: unknown) => {
-        throw rehome(error, 'open', path);
-      },
-    );
+    const share = options?.share;
+    const inner = await openNodeFile(real, mode, {
+      blockDevice: 'refuse',
+      ...(share === undefined ? {} : { share }),
+    }).catch((error: unknown) => {
+      throw rehome(error, 'open', path);
+    });
     return new LimitedFile(inner, at.volume.maxFileSizeBytes, path, this.#open.add(real));
   }
 
@@ -185,8 +195,13 @@ class NodeHost extends HostBase implements Host {
     try {
       const facts = await stat(at.existing);
       return facts.isDirectory()
-        ? { kind: 'directory', size: 0, mtime: facts.mtime }
-        : { kind: 'file', size: facts.size, mtime: facts.mtime };
+        ? { kind: 'directory', size: 0, mtime: facts.mtime, readOnly: false }
+        : {
+            kind: 'file',
+            size: facts.size,
+            mtime: facts.mtime,
+            readOnly: isReadOnlyMode(facts.mode),
+          };
     } catch (error) {
       throw toHostError(error, 'stat', path);
     }
@@ -241,22 +256,26 @@ class NodeHost extends HostBase implements Host {
     if (data.length > at.volume.maxFileSizeBytes) {
       throw new HostError('EFBIG', 'writeFile', path);
     }
-    if (exists) {
-      // Refuse a replacement that cannot fit before anything changes.
-      const info = this.volumeInfo(at.volume.drive) as VolumeInfo;
-      const old = (await stat(at.existing)).size;
-      const extra =
-        occupiedBytes(data.length, info.clusterBytes) - occupiedBytes(old, info.clusterBytes);
-      if (extra > info.freeBytes) {
-        throw new HostError('ENOSPC', 'writeFile', path);
-      }
+    // Refuse bytes that cannot fit before anything changes.
+    const info = this.volumeInfo(at.volume.drive) as VolumeInfo;
+    const old = exists ? (await stat(at.existing)).size : 0;
+    const extra =
+      occupiedBytes(data.length, info.clusterBytes) - occupiedBytes(old, info.clusterBytes);
+    if (extra > info.freeBytes) {
+      throw new HostError('ENOSPC', 'writeFile', path);
     }
     const file = await this.#openAt(at, path, exists ? 'readWrite' : 'createNew');
-    await withFile(file, async () => {
-      if (exists) await file.truncate(0);
-      await file.write(data, 0);
-      await file.sync();
-    });
+    try {
+      await withFile(file, async () => {
+        if (exists) await file.truncate(0);
+        await file.write(data, 0);
+        await file.sync();
+      });
+    } catch (error) {
+      // A new file that could not be written whole is removed again: nothing changed.
+      if (!exists) await this.unlink(path).catch(() => undefined);
+      throw error;
+    }
   }
 
   async unlink(path: string): Promise<void> {
@@ -265,6 +284,12 @@ class NodeHost extends HostBase implements Host {
     if (at.existingIsDirectory) throw new HostError('EISDIR', 'unlink', path);
     if (this.#open.has(at.existing))
       throw new HostError('EBUSY', 'unlink', path, 'the file is open');
+    const facts = await stat(at.existing).catch((error: unknown) => {
+      throw toHostError(error, 'unlink', path);
+    });
+    if (isReadOnlyMode(facts.mode)) {
+      throw new HostError('EPERM', 'unlink', path, 'the file is read-only');
+    }
     await unlink(at.existing).catch((error: unknown) => {
       throw toHostError(error, 'unlink', path);
     });
@@ -310,9 +335,40 @@ class NodeHost extends HostBase implements Host {
       destination = this.#creatable(target, 'rename');
     }
     if (destination === source.existing) return;
-    await rename(source.existing, destination).catch((error: unknown) => {
-      throw toHostError(error, 'rename', from);
+    if (target.missing.length === 0) {
+      // Only the case of the name changes: the entry stays itself.
+      await rename(source.existing, destination).catch((error: unknown) => {
+        throw toHostError(error, 'rename', from);
+      });
+      return;
+    }
+    await renameNoReplace(source.existing, destination).catch((error: unknown) => {
+      throw rehome(error, 'rename', isHostErrorCode(error, 'EEXIST') ? to : from);
     });
+  }
+
+  async syncFolder(path: string): Promise<void> {
+    const at = await this.#resolve(path, 'syncFolder');
+    if (at.missing.length > 0) throw missing(at, 'syncFolder');
+    if (!at.existingIsDirectory) throw new HostError('ENOTDIR', 'syncFolder', path);
+    await syncFolderAt(at.existing).catch((error: unknown) => {
+      throw rehome(error, 'syncFolder', path);
+    });
+  }
+
+  async setReadOnly(path: string, readOnly: boolean): Promise<void> {
+    if (typeof readOnly !== 'boolean') {
+      throw new HostError('EINVAL', 'setReadOnly', String(path), 'readOnly must be a boolean');
+    }
+    const at = await this.#resolve(path, 'setReadOnly');
+    if (at.missing.length > 0) throw missing(at, 'setReadOnly');
+    if (at.existingIsDirectory) throw new HostError('EISDIR', 'setReadOnly', path);
+    try {
+      const mode = (await stat(at.existing)).mode & 0o7777;
+      await chmod(at.existing, readOnly ? mode & ~0o222 : mode | 0o200);
+    } catch (error) {
+      throw rehome(error, 'setReadOnly', path);
+    }
   }
 
   async snapshot(): Promise<HostSnapshot> {
@@ -325,7 +381,12 @@ class NodeHost extends HostBase implements Host {
         entries.push(
           isDirectory
             ? { path, kind: 'directory', size: 0, digest: '' }
-            : { path, kind: 'file', ...(await fileDigest(real)) },
+            : {
+                path,
+                kind: 'file',
+                ...(await fileDigest(real)),
+                ...(isReadOnlyMode((await stat(real)).mode) ? { readOnly: true as const } : {}),
+              },
         );
       });
       volumes.push({
@@ -405,6 +466,11 @@ export function isWithin(root: string, real: string): boolean {
 function rehome(error: unknown, syscall: string, path: string): HostError {
   const host = toHostError(error, syscall, path);
   return new HostError(host.code, host.syscall, path);
+}
+
+/** Whether `error` is a HostError with `code`. */
+function isHostErrorCode(error: unknown, code: string): boolean {
+  return error instanceof HostError && error.code === code;
 }
 
 /** The error for a path that does not lead anywhere: `ENOTDIR` under a file, else `ENOENT`. */

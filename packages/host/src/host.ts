@@ -103,6 +103,8 @@ export interface SnapshotEntry {
   readonly size: number;
   /** A digest of the file's bytes ('' for folders): equal bytes give equal digests. */
   readonly digest: string;
+  /** Present, and `true`, only for a file with the read-only attribute. */
+  readonly readOnly?: true;
 }
 
 /** A comparable picture of every volume: two snapshots are deep-equal iff nothing changed. */

@@ -1,0 +1,175 @@
+/**
+ * Atomic, durable steps on real paths: a rename that never replaces, syncing a folder, and the
+ * creation of a new file that appears whole under its name or not at all.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { HostError, type HostFile, isTemporaryName, temporaryName } from '@vskit/host';
+import lockfile from 'proper-lockfile';
+import { nodeErrorCode, toHostError } from './node-errors.js';
+import { openNodeFile } from './node-file.js';
+import { WRITER_LOCK_STALE_MS } from './writer-lock.js';
+
+/** Errors of `link` that mean "this file system has no hard links", not "refused". */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+/**
+ * Renames the real path `from` to `to` (one file system) without ever replacing what is at `to`:
+ * `EEXIST` when anything is there, decided in one step even against other processes. A file is
+ * hard-linked to its new name, then its old name is removed (a crash in between leaves both
+ * names, of one file). A folder, or a file on a file system without hard links (FAT), is
+ * renamed under a `proper-lockfile` lock on `to`, after checking that nothing is there: atomic
+ * against every caller that renames this way, not against a program that writes `to` plainly.
+ */
+export async function renameNoReplace(from: string, to: string): Promise<void> {
+  const facts = await lstat(from).catch((error: unknown) => {
+    throw toHostError(error, 'rename', from);
+  });
+  if (!facts.isDirectory()) {
+    try {
+      await link(from, to);
+    } catch (error) {
+      const code = nodeErrorCode(error);
+      if (code === undefined || !NO_HARD_LINKS.has(code)) throw toHostError(error, 'rename', to);
+      return lockedRename(from, to);
+    }
+    await unlink(from).catch(async (error: unknown) => {
+      // Someone else removed the old name meanwhile: the file has its new name, as asked.
+      if (nodeErrorCode(error) === 'ENOENT') return;
+      await unlink(to).catch(() => undefined);
+      throw toHostError(error, 'rename', from);
+    });
+    return;
+  }
+  return lockedRename(from, to);
+}
+
+async function lockedRename(from: string, to: string): Promise<void> {
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(to, {
+      realpath: false,
+      stale: WRITER_LOCK_STALE_MS,
+      retries: { retries: 20, minTimeout: 5, maxTimeout: 200 },
+    });
+  } catch (error) {
+    const code = nodeErrorCode(error) === 'ELOCKED' ? 'EBUSY' : undefined;
+    throw code === undefined ? toHostError(error, 'rename', to) : new HostError(code, 'rename', to);
+  }
+  try {
+    const there = await lstat(to).then(
+      () => true,
+      (error: unknown) => {
+        if (nodeErrorCode(error) === 'ENOENT') return false;
+        throw toHostError(error, 'rename', to);
+      },
+    );
+    if (there) throw new HostError('EEXIST', 'rename', to);
+    await rename(from, to).catch((error: unknown) => {
+      throw toHostError(error, 'rename', from);
+    });
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Makes the names in the real folder `path` durable (`fsync` on the folder): files created,
+ * renamed into it or removed from it before the call survive a power cut.
+ */
+export async function syncFolderAt(path: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw toHostError(error, 'syncFolder', path);
+  }
+  try {
+    if (!(await handle.stat()).isDirectory()) throw new HostError('ENOTDIR', 'syncFolder', path);
+    await handle.sync();
+  } catch (error) {
+    // Windows opens no folder for fsync; its renames are journaled: nothing to do there.
+    if (!(process.platform === 'win32' && nodeErrorCode(error) === 'EPERM')) {
+      throw toHostError(error, 'syncFolder', path);
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Removes, from the real folder `folder`, the temporary files that creations of `path` left
+ * (a power cut or a killed process). Best effort: a file that cannot be removed stays.
+ */
+export async function removeLeftovers(folder: string, path: string): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    if (isTemporaryName(name, path)) await unlink(join(folder, name)).catch(() => undefined);
+  }
+}
+
+/**
+ * Creates the real file `path` whole or not at all: `EEXIST` (before anything is written) when
+ * something is there; then the leftovers of earlier creations of `path` are removed, `fill`
+ * writes the new file under a temporary name in the same folder (`~vskit-XXXXXXXX-XXXXXXXX.tmp`,
+ * see `@vskit/host`), which is synced, closed, renamed to `path` without replacing
+ * ({@link renameNoReplace}: `EEXIST` when another creation won meanwhile) and the folder synced.
+ * After a crash at any step, `path` is absent or complete. On failure the temporary file is
+ * removed (and `path`, when only the folder sync failed).
+ *
+ * @example
+ * ```ts
+ * await createFileAtomically('/srv/vms/base.vhd', (file) => createDynamic(file, { sizeBytes }));
+ * ```
+ */
+export async function createFileAtomically(
+  path: string,
+  fill: (file: HostFile) => Promise<void>,
+): Promise<void> {
+  const target = resolve(path);
+  const folder = dirname(target);
+  const there = await lstat(target).then(
+    () => true,
+    (error: unknown) => {
+      if (nodeErrorCode(error) === 'ENOENT') return false;
+      throw toHostError(error, 'create', target);
+    },
+  );
+  if (there) throw new HostError('EEXIST', 'create', target, 'something is there already');
+  await removeLeftovers(folder, target);
+  const temporary = join(folder, temporaryName(target, randomBytes(4)));
+  const file = await openNodeFile(temporary, 'createNew', { share: 'none' });
+  try {
+    try {
+      await fill(file);
+      await file.sync();
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      throw error;
+    }
+    await file.close();
+    await renameNoReplace(temporary, target).catch((error: unknown) => {
+      throw rehomed(error, target);
+    });
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  try {
+    await syncFolderAt(folder);
+  } catch (error) {
+    await unlink(target).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A failure of the final rename, said of the file being created. */
+function rehomed(error: unknown, target: string): HostError {
+  const host = toHostError(error, 'create', target);
+  if (host.code === 'EEXIST') {
+    return new HostError('EEXIST', 'create', target, `another creation of ${basename(target)} won`);
+  }
+  return host;
+}
