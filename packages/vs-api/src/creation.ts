@@ -1,10 +1,20 @@
 /**
- * The work of a creation task: make the missing folders, create the file exclusively, let the
- * VHD engine write it, sync and close. On failure or cancellation everything it made is removed,
- * newest first: the partial file, then the folders it created.
+ * The work of a creation task. The image is written under a temporary name in its folder, synced,
+ * then renamed to its own name (a rename never replaces: of two creations, one wins) and the
+ * folder synced, so that after a power cut at any step the image's path holds nothing or the
+ * whole image. On failure or cancellation everything it made is removed, newest first: the
+ * temporary file (or the renamed image), then the folders it created.
  * @module
  */
-import { type Host, type HostFile, isHostError, type WindowsPath, windowsPath } from '@vskit/host';
+import {
+  type Host,
+  type HostFile,
+  isHostError,
+  isTemporaryName,
+  temporaryName,
+  type WindowsPath,
+  windowsPath,
+} from '@vskit/host';
 import type { AbortSignalLike, TaskContext } from './task.js';
 import { yieldingFile } from './yielding-file.js';
 
@@ -30,14 +40,38 @@ export interface CreationPlan {
 }
 
 /**
- * Runs `plan` as a task's work. Host operations, in order: `mkdir` per missing folder (an
- * `EEXIST` there means another creation made it: not ours, kept), `open(image, 'createNew')`
- * (on `ENOENT`, when a concurrent failed task removed a shared folder meanwhile, the folders are
- * made again, up to three attempts),
- * the engine's writes (the event loop turns every 32 MiB written, so timers, waits and
- * `cancel()` run during a long write), `sync`, `close`. On failure: `close`, `unlink(image)` if the file is
- * ours, `rmdir` of each folder it created, newest first; cleanup failures are ignored so the
- * original failure is reported.
+ * Where the image is written before it takes its name: a temporary name (see `temporaryName` of
+ * `@vskit/host`: `~vskit-<owner>-<random>.tmp`) in the image's folder or, only when that path
+ * would reach MAX_PATH, in the nearest folder above it where it fits (same volume).
+ */
+export function temporaryPathFor(image: WindowsPath, random: Uint8Array): WindowsPath {
+  const name = temporaryName(windowsPath.pathKey(image), random);
+  let folder = windowsPath.dirname(image);
+  for (;;) {
+    const path = { drive: folder.drive, segments: [...folder.segments, name] };
+    if (windowsPath.format(path).length < windowsPath.MAX_PATH || folder.segments.length === 0) {
+      return path;
+    }
+    folder = windowsPath.dirname(folder);
+  }
+}
+
+/**
+ * Runs `plan` as a task's work. Host operations, in order:
+ * 1. `mkdir` per missing folder (an `EEXIST` there means another creation made it: not ours,
+ *    kept), then `syncFolder` on the folder holding each one made;
+ * 2. when the temporary file's folder was there before: `readdir` of it and `unlink` of each
+ *    temporary file an earlier creation of this path left (a power cut, a killed process);
+ * 3. `open(temporary, 'createNew', { share: 'none' })` (on `ENOENT`, when a concurrent failed
+ *    task removed a shared folder meanwhile, the folders are made again, up to three attempts);
+ * 4. the engine's writes (the event loop turns every 32 MiB written, so timers, waits and
+ *    `cancel()` run during a long write), `sync`, `close`;
+ * 5. `rename(temporary, image)`: `EEXIST` when another process created the image meanwhile
+ *    (E_ALREADY_EXISTS);
+ * 6. `syncFolder` on the image's folder (and on the temporary file's, when it was another).
+ * On failure: `close`, `unlink` of the temporary file (or of the image, once renamed), `rmdir`
+ * of each folder it created, newest first; cleanup failures are ignored so the original failure
+ * is reported.
  */
 export async function runCreation(
   host: Host,
@@ -45,9 +79,12 @@ export async function runCreation(
   context: TaskContext,
 ): Promise<void> {
   const imagePath = windowsPath.format(plan.image);
+  const imageFolder = windowsPath.format(windowsPath.dirname(plan.image));
   const createdFolders: string[] = [];
   let file: HostFile | undefined;
-  let fileIsOurs = false;
+  let temporary: string | undefined;
+  let temporaryIsOurs = false;
+  let renamed = false;
   try {
     for (let attempt = 1; file === undefined; attempt++) {
       for (const folder of plan.missingFolders) {
@@ -59,15 +96,26 @@ export async function runCreation(
           if (!isHostError(error, 'EEXIST')) throw error;
         }
       }
+      const place = temporaryPathFor(plan.image, host.randomBytes(4));
+      temporary = windowsPath.format(place);
+      const temporaryFolder = windowsPath.format(windowsPath.dirname(place));
+      if (attempt === 1) {
+        for (const folder of createdFolders) {
+          await host.syncFolder(windowsPath.format(windowsPath.dirname(parse(folder))));
+        }
+        if (!createdFolders.some((f) => windowsPath.pathKey(parse(f)) === keyOf(temporaryFolder))) {
+          await removeLeftovers(host, temporaryFolder, windowsPath.pathKey(plan.image));
+        }
+      }
       context.throwIfCancelled();
       try {
-        file = await host.open(imagePath, 'createNew');
+        file = await host.open(temporary, 'createNew', { share: 'none' });
       } catch (error) {
         // A concurrent task that failed may have just removed a folder it shared with us.
         if (!isHostError(error, 'ENOENT') || attempt >= FOLDER_ATTEMPTS) throw error;
       }
     }
-    fileIsOurs = true;
+    temporaryIsOurs = true;
     await plan.write(yieldingFile(file), {
       signal: context.signal,
       onProgress: (d, t) => context.progress(d, t),
@@ -77,13 +125,40 @@ export async function runCreation(
     const closing = file;
     file = undefined;
     await closing.close();
+    context.throwIfCancelled();
+    await host.rename(temporary as string, imagePath);
+    renamed = true;
+    await host.syncFolder(imageFolder);
+    const temporaryFolder = windowsPath.format(windowsPath.dirname(parse(temporary as string)));
+    if (keyOf(temporaryFolder) !== keyOf(imageFolder)) await host.syncFolder(temporaryFolder);
     context.commit();
   } catch (error) {
     if (file !== undefined) await ignore(file.close());
-    if (fileIsOurs) await ignore(host.unlink(imagePath));
+    if (renamed) await ignore(host.unlink(imagePath));
+    else if (temporaryIsOurs) await ignore(host.unlink(temporary as string));
     for (const folder of createdFolders.reverse()) await ignore(host.rmdir(folder));
     throw error;
   }
+}
+
+/**
+ * Removes from `folder` the temporary files that creations of the image keyed `ownerKey` left.
+ * A file that cannot be removed (open: a creation still under way) stays.
+ */
+async function removeLeftovers(host: Host, folder: string, ownerKey: string): Promise<void> {
+  const { drive, segments } = parse(folder);
+  for (const name of await host.readdir(folder)) {
+    if (!isTemporaryName(name, ownerKey)) continue;
+    await ignore(host.unlink(windowsPath.format({ drive, segments: [...segments, name] })));
+  }
+}
+
+function parse(path: string): WindowsPath {
+  return windowsPath.parseAbsolute(path) as WindowsPath;
+}
+
+function keyOf(path: string): string {
+  return windowsPath.pathKey(parse(path));
 }
 
 async function ignore(operation: Promise<unknown>): Promise<void> {

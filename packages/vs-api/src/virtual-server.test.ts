@@ -7,7 +7,7 @@ import type { HostErrorCode } from '@vskit/host';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { settledName } from './__fixtures__/error-names.js';
-import { expectChild, testHost, writeVhd } from './__fixtures__/hosts.js';
+import { expectChild, temporaryFileOf, testHost, writeVhd } from './__fixtures__/hosts.js';
 import { isVsError } from './errors.js';
 import { HRESULT, hresultName, VMTaskResult } from './hresult.js';
 import type { VMTask } from './task.js';
@@ -129,12 +129,18 @@ describe('exclusive creation', () => {
   it('a file created by someone else between the checks and the task: the task fails with E_ALREADY_EXISTS and leaves it alone', async () => {
     const host = await withParent();
     const vs = new VirtualServer(host);
-    host.faults.failNth('open', 1, 'EEXIST');
+    const theirs = new TextEncoder().encode('another process was first');
+    const rename = host.rename.bind(host);
+    host.rename = async (from, to) => {
+      await host.writeFile(to, theirs);
+      return rename(from, to);
+    };
     const task = await vs.createDynamicVirtualHardDisk('C:\\vms\\x.vhd', 8);
     await task.waitForCompletion(-1);
     expect(task.result).toBe(VMTaskResult.DiskRelatedError);
     expect(task.error).toBe(HRESULT.E_ALREADY_EXISTS);
-    expect(await host.exists('C:\\vms')).toBe(false);
+    expect(await host.readFile('C:\\vms\\x.vhd')).toEqual(theirs);
+    expect(await host.readdir('C:\\vms')).toEqual(['x.vhd']);
   });
 });
 
@@ -143,7 +149,7 @@ describe('tasks', () => {
     const host = await withParent();
     const vs = new VirtualServer(host);
     const ok = await vs.createDynamicVirtualHardDisk('C:\\ok.vhd', 8);
-    host.faults.failPath('write', /bad\.vhd$/i, 'ENOSPC', { times: 1 });
+    host.faults.failPath('write', temporaryFileOf('C:\\bad.vhd'), 'ENOSPC', { times: 1 });
     const bad = await vs.createDynamicVirtualHardDisk('C:\\bad.vhd', 8);
     await Promise.all([ok.waitForCompletion(-1), bad.waitForCompletion(-1)]);
     expect(ok.result).toBe(VMTaskResult.Success);

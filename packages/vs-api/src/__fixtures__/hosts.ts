@@ -3,7 +3,7 @@
  * files written straight through vhd-format, and the checks every created child must pass.
  */
 import { createEmulatedHost, type EmulatedHost } from '@vskit/emulator';
-import { type Host, windowsPath } from '@vskit/host';
+import { type Host, temporaryOwnerTag, windowsPath } from '@vskit/host';
 import {
   BLOCK_UNUSED,
   createDynamic,
@@ -47,6 +47,17 @@ export function testHost(options: TestHostOptions = {}): { host: EmulatedHost; c
       }),
   });
   return { host, clock };
+}
+
+/**
+ * The paths of the temporary files a creation of `imagePath` writes before renaming, for fault
+ * rules (`host.faults.failPath('write', temporaryFileOf('C:\\a.vhd'))`).
+ */
+export function temporaryFileOf(imagePath: string): RegExp {
+  const parsed = windowsPath.parseAbsolute(imagePath);
+  if (parsed === undefined) throw new Error(`not absolute: ${imagePath}`);
+  const tag = temporaryOwnerTag(windowsPath.pathKey(parsed));
+  return new RegExp(`\\\\~vskit-${tag}-[0-9a-f]{8}\\.tmp$`, 'i');
 }
 
 /** A pattern written into a fixed parent: `bytes` at virtual `offset`. */
