@@ -1,0 +1,161 @@
+/**
+ * A power cut at every host operation of every creation method: afterwards the image's path holds
+ * nothing or the whole image (byte for byte the image an uninterrupted run writes), the parent is
+ * unchanged, and what is left besides (folders the call made, its temporary file) is cleared by
+ * the next creation of the path, which ends in exactly the state of an uninterrupted run.
+ */
+import type { EmulatedHost, OperationRecord } from '@vskit/emulator';
+import { type HostSnapshot, isTemporaryName, type SnapshotEntry, windowsPath } from '@vskit/host';
+import { openImage } from '@vskit/vhd-format';
+import { describe, expect, it } from 'vitest';
+import { settledName } from './__fixtures__/error-names.js';
+import { testHost, writeVhd } from './__fixtures__/hosts.js';
+import type { VMTask } from './task.js';
+import { VirtualServer } from './virtual-server.js';
+
+const MiB = 2 ** 20;
+const PARENT = 'C:\\base\\parent.vhd';
+
+interface Method {
+  readonly name: string;
+  readonly image: string;
+  readonly create: (vs: VirtualServer, image: string) => Promise<VMTask>;
+}
+
+const methods: Method[] = [
+  {
+    name: 'CreateDynamicVirtualHardDisk',
+    image: 'C:\\vms\\dyn.vhd',
+    create: (vs, image) => vs.createDynamicVirtualHardDisk(image, 8),
+  },
+  {
+    name: 'CreateFixedVirtualHardDisk',
+    image: 'C:\\vms\\fix.vhd',
+    create: (vs, image) => vs.createFixedVirtualHardDisk(image, 3),
+  },
+  {
+    name: 'CreateDifferencingVirtualHardDisk',
+    image: 'C:\\vms\\child.vhd',
+    create: (vs, image) => vs.createDifferencingVirtualHardDisk(image, PARENT),
+  },
+];
+
+/** Folders: the image's folder exists, or the creation makes two. */
+const places = [
+  { label: 'into an existing folder', folder: 'C:\\vms' },
+  { label: 'into folders it makes', folder: 'C:\\vms\\new\\deeper' },
+];
+
+async function setUp(): Promise<EmulatedHost> {
+  const { host } = testHost();
+  await writeVhd(host, PARENT, { type: 'dynamic', sizeBytes: 16 * MiB });
+  const parent = await host.open(PARENT, 'readWrite');
+  await parent.sync();
+  await parent.close();
+  await host.mkdir('C:\\vms');
+  await host.syncFolder('C:\\');
+  return host;
+}
+
+/** Runs a creation to its end, whatever happens; the power may be cut meanwhile. */
+async function attempt(host: EmulatedHost, method: Method, image: string): Promise<string> {
+  let task: VMTask | undefined;
+  const name = await settledName(
+    method.create(new VirtualServer(host), image).then((t) => {
+      task = t;
+      return t;
+    }),
+  );
+  if (task === undefined) return name;
+  await task.waitForCompletion(-1);
+  return task.error === 0 ? 'S_OK' : `task ${task.error}`;
+}
+
+/** Free space and every entry's path, kind and size. */
+function shape(snapshot: HostSnapshot): unknown {
+  return snapshot.volumes.map((v) => ({
+    free: v.freeBytes,
+    entries: v.entries.map((e) => [e.path, e.kind, e.size]),
+  }));
+}
+
+function entry(entries: readonly SnapshotEntry[], path: string): SnapshotEntry | undefined {
+  const key = windowsPath.foldCase(path);
+  return entries.find((e) => windowsPath.foldCase(e.path) === key);
+}
+
+describe('a power cut at every operation of a creation', () => {
+  for (const method of methods) {
+    for (const place of places) {
+      it(`${method.name} ${place.label}: the image is absent or whole, the parent unchanged, and the next creation clears what is left`, async () => {
+        const image = `${place.folder}\\${windowsPath.basename(windowsPath.parseAbsolute(method.image) as never)}`;
+        // The uninterrupted run: its operations, its final state, and that state is durable.
+        const clean = await setUp();
+        const start = await clean.snapshot();
+        clean.faults.reset();
+        expect(await attempt(clean, method, image)).toBe('S_OK');
+        const ops: OperationRecord[] = [...clean.faults.log()];
+        const done = await clean.snapshot();
+        expect(await clean.durableSnapshot()).toEqual(done);
+        const whole = entry(done.volumes[0]?.entries ?? [], image) as SnapshotEntry;
+        const parent = entry(start.volumes[0]?.entries ?? [], PARENT);
+        expect(ops.map((r) => r.op)).toEqual(
+          expect.arrayContaining(['open', 'write', 'sync', 'close', 'rename', 'syncFolder']),
+        );
+
+        let absent = 0;
+        let present = 0;
+        for (const record of ops) {
+          for (const torn of record.op === 'write' ? [false, true] : [false]) {
+            const label = `cut at ${record.op} #${record.n}${torn ? ' (torn)' : ''}: ${record.path}`;
+            const host = await setUp();
+            host.faults.reset();
+            host.faults.powerCutAt(record.op, record.n, { torn });
+            const outcome = await attempt(host, method, image);
+            expect(outcome, label).not.toBe('S_OK');
+            const after = host.reopenAfterPowerCut();
+            const cut = await after.snapshot();
+            const entries = cut.volumes[0]?.entries ?? [];
+            // The parent is byte for byte what it was.
+            expect(entry(entries, PARENT), label).toEqual(parent);
+            // The image's path: nothing, or the whole image as an uninterrupted run writes it.
+            const there = entry(entries, image);
+            if (there === undefined) absent++;
+            else {
+              present++;
+              expect(there, label).toEqual(whole);
+              const file = await after.open(image, 'read');
+              await (await openImage(file, { strict: true })).close();
+            }
+            // Anything else new is a folder the call made or its temporary file.
+            for (const e of entries) {
+              if (entry(start.volumes[0]?.entries ?? [], e.path) !== undefined) continue;
+              if (e === there) continue;
+              const name = e.path.slice(e.path.lastIndexOf('\\') + 1);
+              const allowed =
+                e.kind === 'directory'
+                  ? windowsPath.isWithin(
+                      windowsPath.parseAbsolute(place.folder) as never,
+                      windowsPath.parseAbsolute(e.path) as never,
+                    )
+                  : isTemporaryName(
+                      name,
+                      windowsPath.pathKey(windowsPath.parseAbsolute(image) as never),
+                    );
+              expect(allowed, `${label}: left ${e.path}`).toBe(true);
+            }
+            // The next creation of the path: E_ALREADY_EXISTS over a whole image, or S_OK; either
+            // way the host ends as after an uninterrupted run: the same entries and sizes, the
+            // same free space (a new image differs only in its UUID).
+            const again = await attempt(after, method, image);
+            expect(again, label).toBe(there === undefined ? 'S_OK' : 'E_ALREADY_EXISTS');
+            expect(shape(await after.snapshot()), label).toEqual(shape(done));
+            await (await openImage(await after.open(image, 'read'), { strict: true })).close();
+          }
+        }
+        expect(absent).toBeGreaterThan(0);
+        expect(present + absent).toBeGreaterThan(ops.length);
+      });
+    }
+  }
+});
