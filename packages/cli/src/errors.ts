@@ -18,7 +18,8 @@ export type CliErrorCode =
   | 'INVALID_SUBJECT'
   | 'MISSING_PEER'
   | 'CANCELLED'
-  | 'NOT_A_VHD';
+  | 'NOT_A_VHD'
+  | 'LOCKED';
 
 /** Exit status for a command line that could not be understood. */
 export const EXIT_USAGE = 2;

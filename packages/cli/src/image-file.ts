@@ -4,16 +4,19 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import type { HostFile } from '@vskit/host';
-import { openNodeFile } from '@vskit/host-node';
+import { type HostFile, isHostError } from '@vskit/host';
+import { openNodeFile, writerLockPath } from '@vskit/host-node';
 import { isVhdFormatError, type RandomAccessFile } from '@vskit/vhd-format';
 import { CliError } from './errors.js';
 import { IDENTIFY_BYTES, identifyFormat } from './formats.js';
 
 /**
- * Opens the existing image at `path` (`read` or `readWrite`).
- * @throws CliError `NOT_A_FILE` for a folder, FIFO, socket or character device; the host error
- * (`ENOENT`, `EACCES`, ...) otherwise.
+ * Opens the existing image at `path` (`read` or `readWrite`). A writer holds the image
+ * exclusively (`openNodeFile`'s share modes and writer lock): a second writer, in this process
+ * or another, is refused; readers run beside a writer.
+ * @throws CliError `NOT_A_FILE` for a folder, FIFO, socket or character device; `LOCKED` (exit
+ * status 1) when another writer holds the image; the host error (`ENOENT`, `EACCES`, `EPERM`
+ * for a read-only file, ...) otherwise.
  */
 export async function openImageFile(path: string, mode: 'read' | 'readWrite'): Promise<HostFile> {
   const facts = await stat(path).catch(() => undefined);
@@ -21,7 +24,18 @@ export async function openImageFile(path: string, mode: 'read' | 'readWrite'): P
     const what = facts.isDirectory() ? 'a folder' : 'not a regular file';
     throw new CliError('NOT_A_FILE', `${path} is ${what}`);
   }
-  return openNodeFile(path, mode);
+  try {
+    return await openNodeFile(path, mode);
+  } catch (error) {
+    if (mode === 'readWrite' && isHostError(error, 'EBUSY')) {
+      throw new CliError(
+        'LOCKED',
+        `${path} is open for writing by another process (its lock: ${writerLockPath(path)}); ` +
+          'try again when that one is done',
+      );
+    }
+    throw error;
+  }
 }
 
 const VHD_COOKIE = 'conectix';

@@ -112,12 +112,12 @@ export async function removeLeftovers(folder: string, path: string): Promise<voi
 
 /**
  * Creates the real file `path` whole or not at all: `EEXIST` (before anything is written) when
- * something is there; then the leftovers of earlier creations of `path` are removed, `fill`
- * writes the new file under a temporary name in the same folder (`~vskit-XXXXXXXX-XXXXXXXX.tmp`,
- * see `@vskit/host`), which is synced, closed, renamed to `path` without replacing
- * ({@link renameNoReplace}: `EEXIST` when another creation won meanwhile) and the folder synced.
- * After a crash at any step, `path` is absent or complete. On failure the temporary file is
- * removed (and `path`, when only the folder sync failed).
+ * something is there; then `fill` writes the new file under a temporary name in the same folder
+ * (`~vskit-XXXXXXXX-XXXXXXXX.tmp`, see `@vskit/host`), which is synced, closed, renamed to `path`
+ * without replacing ({@link renameNoReplace}: `EEXIST` when another creation won meanwhile) and
+ * the folder synced; last, the temporary files earlier creations of `path` left (a crash, a
+ * concurrent loser) are removed. After a crash at any step, `path` is absent or complete. On
+ * failure the temporary file is removed (and `path`, when only the folder sync failed).
  *
  * @example
  * ```ts
@@ -138,7 +138,6 @@ export async function createFileAtomically(
     },
   );
   if (there) throw new HostError('EEXIST', 'create', target, 'something is there already');
-  await removeLeftovers(folder, target);
   const temporary = join(folder, temporaryName(target, randomBytes(4)));
   const file = await openNodeFile(temporary, 'createNew', { share: 'none' });
   try {
@@ -150,7 +149,23 @@ export async function createFileAtomically(
       throw error;
     }
     await file.close();
-    await renameNoReplace(temporary, target).catch((error: unknown) => {
+    await renameNoReplace(temporary, target).catch(async (error: unknown) => {
+      // Our temporary file gone and the file there: another creation won and cleared it.
+      const gone = nodeErrorCode(error) === 'ENOENT' || isHostErrorWith(error, 'ENOENT');
+      if (
+        gone &&
+        (await lstat(target).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        throw new HostError(
+          'EEXIST',
+          'create',
+          target,
+          `another creation of ${basename(target)} won`,
+        );
+      }
       throw rehomed(error, target);
     });
   } catch (error) {
@@ -163,6 +178,12 @@ export async function createFileAtomically(
     await unlink(target).catch(() => undefined);
     throw error;
   }
+  // The file is whole and durable: what earlier creations of it left can go.
+  await removeLeftovers(folder, target);
+}
+
+function isHostErrorWith(error: unknown, code: string): boolean {
+  return error instanceof HostError && error.code === code;
 }
 
 /** A failure of the final rename, said of the file being created. */

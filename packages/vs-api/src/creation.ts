@@ -8,6 +8,7 @@
  */
 import {
   type Host,
+  HostError,
   type HostFile,
   isHostError,
   isTemporaryName,
@@ -60,15 +61,16 @@ export function temporaryPathFor(image: WindowsPath, random: Uint8Array): Window
  * Runs `plan` as a task's work. Host operations, in order:
  * 1. `mkdir` per missing folder (an `EEXIST` there means another creation made it: not ours,
  *    kept), then `syncFolder` on the folder holding each one made;
- * 2. when the temporary file's folder was there before: `readdir` of it and `unlink` of each
- *    temporary file an earlier creation of this path left (a power cut, a killed process);
- * 3. `open(temporary, 'createNew', { share: 'none' })` (on `ENOENT`, when a concurrent failed
+ * 2. `open(temporary, 'createNew', { share: 'none' })` (on `ENOENT`, when a concurrent failed
  *    task removed a shared folder meanwhile, the folders are made again, up to three attempts);
- * 4. the engine's writes (the event loop turns every 32 MiB written, so timers, waits and
+ * 3. the engine's writes (the event loop turns every 32 MiB written, so timers, waits and
  *    `cancel()` run during a long write), `sync`, `close`;
- * 5. `rename(temporary, image)`: `EEXIST` when another process created the image meanwhile
- *    (E_ALREADY_EXISTS);
- * 6. `syncFolder` on the image's folder (and on the temporary file's, when it was another).
+ * 4. `rename(temporary, image)`: `EEXIST` when another process created the image meanwhile
+ *    (E_ALREADY_EXISTS; so too when the temporary file vanished and the image is there);
+ * 5. `syncFolder` on the image's folder (and on the temporary file's, when it was another);
+ * 6. `readdir` of the temporary file's folder and `unlink` of each temporary file that earlier
+ *    creations of this path left (a power cut, a killed process, a concurrent loser); failures
+ *    here are ignored: the image is already whole and durable.
  * On failure: `close`, `unlink` of the temporary file (or of the image, once renamed), `rmdir`
  * of each folder it created, newest first; cleanup failures are ignored so the original failure
  * is reported.
@@ -96,15 +98,10 @@ export async function runCreation(
           if (!isHostError(error, 'EEXIST')) throw error;
         }
       }
-      const place = temporaryPathFor(plan.image, host.randomBytes(4));
-      temporary = windowsPath.format(place);
-      const temporaryFolder = windowsPath.format(windowsPath.dirname(place));
+      temporary = windowsPath.format(temporaryPathFor(plan.image, host.randomBytes(4)));
       if (attempt === 1) {
         for (const folder of createdFolders) {
           await host.syncFolder(windowsPath.format(windowsPath.dirname(parse(folder))));
-        }
-        if (!createdFolders.some((f) => windowsPath.pathKey(parse(f)) === keyOf(temporaryFolder))) {
-          await removeLeftovers(host, temporaryFolder, windowsPath.pathKey(plan.image));
         }
       }
       context.throwIfCancelled();
@@ -126,17 +123,35 @@ export async function runCreation(
     file = undefined;
     await closing.close();
     context.throwIfCancelled();
-    await host.rename(temporary as string, imagePath);
+    await renameIntoPlace(host, temporary as string, imagePath);
     renamed = true;
     await host.syncFolder(imageFolder);
     const temporaryFolder = windowsPath.format(windowsPath.dirname(parse(temporary as string)));
     if (keyOf(temporaryFolder) !== keyOf(imageFolder)) await host.syncFolder(temporaryFolder);
+    // The image is whole and durable: what earlier creations of it left can go.
+    await ignore(removeLeftovers(host, temporaryFolder, windowsPath.pathKey(plan.image)));
     context.commit();
   } catch (error) {
     if (file !== undefined) await ignore(file.close());
     if (renamed) await ignore(host.unlink(imagePath));
     else if (temporaryIsOurs) await ignore(host.unlink(temporary as string));
     for (const folder of createdFolders.reverse()) await ignore(host.rmdir(folder));
+    throw error;
+  }
+}
+
+/**
+ * Renames the temporary file to the image. `EEXIST` when something is at the image now; also
+ * when the temporary file is gone and the image is there: another process's creation of the
+ * image won and cleared the losers' temporary files.
+ */
+async function renameIntoPlace(host: Host, temporary: string, image: string): Promise<void> {
+  try {
+    await host.rename(temporary, image);
+  } catch (error) {
+    if (isHostError(error, 'ENOENT') && (await host.exists(image).catch(() => false))) {
+      throw new HostError('EEXIST', 'rename', image, 'another creation of the image won');
+    }
     throw error;
   }
 }

@@ -377,7 +377,9 @@ describe('fault injection at every host operation of a creation', () => {
         expect.arrayContaining(['mkdir', 'open', 'write', 'sync', 'close']),
       );
       const cases: Array<[OperationRecord, HostErrorCode, string]> = [];
-      for (const record of ops) {
+      // The last `readdir` looks for what earlier creations left, once the image is whole and
+      // durable: its failure is ignored (a test below pins that).
+      for (const record of ops.filter((r) => r.op !== 'readdir')) {
         cases.push([record, 'EIO', 'DISP_E_EXCEPTION']);
         cases.push([record, 'ENOSPC', 'E_DISK_FULL']);
         if (record.op === 'write') cases.push([record, 'EFBIG', 'VM_E_FILE_TOO_LARGE_FOR_VOLUME']);

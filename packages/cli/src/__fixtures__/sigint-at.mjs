@@ -1,6 +1,7 @@
 /**
  * A preload (`node --import`) for interruption tests: sends SIGINT to the process itself at one
- * exact point of creating the file VSKIT_TEST_SIGINT_PATH, as a Ctrl-C there would:
+ * exact point of creating the file VSKIT_TEST_SIGINT_PATH (or the temporary file it is written
+ * under), as a Ctrl-C there would:
  * VSKIT_TEST_SIGINT_AT = `before-open` (just before the file is created), `after-open` (the file
  * exists, empty, and the command has not yet seen it) or `first-write` (the first write into it).
  * A process with no SIGINT listener dies at once, as it would at the keyboard.
@@ -16,8 +17,20 @@ function interrupt() {
   process.kill(process.pid, 'SIGINT');
 }
 
+/** The file itself, or the temporary file it is written under before its rename. */
+function isTarget(path) {
+  const text = String(path);
+  if (text === target) return true;
+  const slash = text.lastIndexOf('/');
+  const folder = target.slice(0, target.lastIndexOf('/'));
+  return (
+    text.slice(0, slash) === folder &&
+    /^~vskit-[0-9a-f]{8}-[0-9a-f]{8}\.tmp$/.test(text.slice(slash + 1))
+  );
+}
+
 function creates(path, flags) {
-  if (String(path) !== target) return false;
+  if (!isTarget(path)) return false;
   return typeof flags === 'number' ? (flags & fs.constants.O_CREAT) !== 0 : /[wax]/.test(flags);
 }
 

@@ -1,7 +1,7 @@
-import { realpath, stat, unlink } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
-import { openNodeFile } from '@vskit/host-node';
+import { createFileAtomically, openNodeFile } from '@vskit/host-node';
 import {
   type CreateOptions,
   createDifferencing,
@@ -37,10 +37,13 @@ export interface CreateReport {
 }
 
 /**
- * Creates `path` exclusively (refusing anything already there), lets `fill` write the image, and
- * removes the partial file if anything fails. Ctrl-C (SIGINT) is caught from before the file
- * exists until it is complete and closed: an interrupt at any point in between removes the file
- * and ends with `CANCELLED` (exit status 130), so it never leaves a half-made image.
+ * Creates `path` whole or not at all (refusing anything already there): `fill` writes the image
+ * under a temporary name in the same folder, which is synced and renamed into place without
+ * replacing (`createFileAtomically` of `@vskit/host-node`), so a failure, a kill or a power cut
+ * at any moment leaves nothing at `path`, and a temporary file a crash leaves is removed by the
+ * next create of `path`. Ctrl-C (SIGINT) is caught from before anything exists until the image
+ * is written: an interrupt in between removes the temporary file and ends with `CANCELLED`
+ * (exit status 130).
  */
 async function createFile(
   path: string,
@@ -49,44 +52,25 @@ async function createFile(
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.on('SIGINT', onInterrupt);
+  const interrupted = () => {
+    if (controller.signal.aborted) throw new Error('interrupted');
+  };
   try {
-    const file = await openNew(path);
-    try {
-      const interrupted = () => {
-        if (controller.signal.aborted) throw new Error('interrupted');
-      };
+    await createFileAtomically(path, async (file) => {
       interrupted();
       await fill(file, controller.signal);
-      await file.sync();
       interrupted();
-      await file.close();
-      interrupted();
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      await unlink(path).catch(() => undefined);
-      if (controller.signal.aborted) {
-        throw new CliError(
-          'CANCELLED',
-          `create interrupted; ${path} was removed`,
-          EXIT_INTERRUPTED,
-        );
-      }
-      throw error;
-    }
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
-}
-
-/** Opens a new file at `path`; anything already there is `EEXIST`. */
-async function openNew(path: string): Promise<HostFile> {
-  try {
-    return await openNodeFile(path, 'createNew');
+    });
   } catch (error) {
+    if (controller.signal.aborted) {
+      throw new CliError('CANCELLED', `create interrupted; ${path} was not made`, EXIT_INTERRUPTED);
+    }
     if (isHostError(error, 'EEXIST')) {
       throw new HostError('EEXIST', 'create', path, 'already exists; create never overwrites');
     }
     throw error;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
 }
 
