@@ -100,13 +100,58 @@ export async function syncFolderAt(path: string): Promise<void> {
 }
 
 /**
- * Removes, from the real folder `folder`, the temporary files that creations of `path` left
- * (a power cut or a killed process). Best effort: a file that cannot be removed stays.
+ * The steps {@link createFileAtomically} takes, on paths of this platform's form. The default,
+ * {@link NODE_CREATION_STEPS}, is `node:fs`; another (an emulated volume, in tests) lets the same
+ * procedure run where power cuts can be injected.
  */
-export async function removeLeftovers(folder: string, path: string): Promise<void> {
-  const names = await readdir(folder).catch(() => [] as string[]);
+export interface CreationSteps {
+  /** Whether anything is at `path`. */
+  exists(path: string): Promise<boolean>;
+  /** Creates `path` exclusively and opens it, sharing nothing. */
+  createNew(path: string): Promise<HostFile>;
+  /** Renames without replacing (`EEXIST` when `to` is taken). */
+  renameNoReplace(from: string, to: string): Promise<void>;
+  /** Makes the names in a folder durable. */
+  syncFolder(path: string): Promise<void>;
+  /** The names in a folder. */
+  readdir(path: string): Promise<string[]>;
+  /** Removes a file. */
+  unlink(path: string): Promise<void>;
+}
+
+/** {@link CreationSteps} on real files, through `node:fs`. */
+export const NODE_CREATION_STEPS: CreationSteps = {
+  exists: (path) =>
+    lstat(path).then(
+      () => true,
+      (error: unknown) => {
+        if (nodeErrorCode(error) === 'ENOENT') return false;
+        throw toHostError(error, 'create', path);
+      },
+    ),
+  createNew: (path) => openNodeFile(path, 'createNew', { share: 'none' }),
+  renameNoReplace,
+  syncFolder: syncFolderAt,
+  readdir: (path) => readdir(path),
+  unlink: (path) => unlink(path),
+};
+
+/** Options of {@link createFileAtomically}. */
+export interface AtomicCreateOptions {
+  /** Where the steps run; default `node:fs`. */
+  readonly steps?: CreationSteps;
+  /** Random bytes for the temporary name; default `node:crypto`. */
+  readonly random?: (length: number) => Uint8Array;
+}
+
+/**
+ * Removes, from `folder`, the temporary files that creations of `path` left (a power cut, a
+ * killed process, a concurrent loser). Best effort: a file that cannot be removed stays.
+ */
+async function removeLeftovers(steps: CreationSteps, folder: string, path: string): Promise<void> {
+  const names = await steps.readdir(folder).catch(() => [] as string[]);
   for (const name of names) {
-    if (isTemporaryName(name, path)) await unlink(join(folder, name)).catch(() => undefined);
+    if (isTemporaryName(name, path)) await steps.unlink(join(folder, name)).catch(() => undefined);
   }
 }
 
@@ -127,19 +172,17 @@ export async function removeLeftovers(folder: string, path: string): Promise<voi
 export async function createFileAtomically(
   path: string,
   fill: (file: HostFile) => Promise<void>,
+  options: AtomicCreateOptions = {},
 ): Promise<void> {
+  const steps = options.steps ?? NODE_CREATION_STEPS;
+  const random = options.random ?? ((length: number) => new Uint8Array(randomBytes(length)));
   const target = resolve(path);
   const folder = dirname(target);
-  const there = await lstat(target).then(
-    () => true,
-    (error: unknown) => {
-      if (nodeErrorCode(error) === 'ENOENT') return false;
-      throw toHostError(error, 'create', target);
-    },
-  );
-  if (there) throw new HostError('EEXIST', 'create', target, 'something is there already');
-  const temporary = join(folder, temporaryName(target, randomBytes(4)));
-  const file = await openNodeFile(temporary, 'createNew', { share: 'none' });
+  if (await steps.exists(target)) {
+    throw new HostError('EEXIST', 'create', target, 'something is there already');
+  }
+  const temporary = join(folder, temporaryName(target, random(4)));
+  const file = await steps.createNew(temporary);
   try {
     try {
       await fill(file);
@@ -149,16 +192,10 @@ export async function createFileAtomically(
       throw error;
     }
     await file.close();
-    await renameNoReplace(temporary, target).catch(async (error: unknown) => {
+    await steps.renameNoReplace(temporary, target).catch(async (error: unknown) => {
       // Our temporary file gone and the file there: another creation won and cleared it.
       const gone = nodeErrorCode(error) === 'ENOENT' || isHostErrorWith(error, 'ENOENT');
-      if (
-        gone &&
-        (await lstat(target).then(
-          () => true,
-          () => false,
-        ))
-      ) {
+      if (gone && (await steps.exists(target).catch(() => false))) {
         throw new HostError(
           'EEXIST',
           'create',
@@ -169,17 +206,17 @@ export async function createFileAtomically(
       throw rehomed(error, target);
     });
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
+    await steps.unlink(temporary).catch(() => undefined);
     throw error;
   }
   try {
-    await syncFolderAt(folder);
+    await steps.syncFolder(folder);
   } catch (error) {
-    await unlink(target).catch(() => undefined);
+    await steps.unlink(target).catch(() => undefined);
     throw error;
   }
   // The file is whole and durable: what earlier creations of it left can go.
-  await removeLeftovers(folder, target);
+  await removeLeftovers(steps, folder, target);
 }
 
 function isHostErrorWith(error: unknown, code: string): boolean {

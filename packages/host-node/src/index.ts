@@ -5,7 +5,13 @@
  * @packageDocumentation
  */
 
-export { createFileAtomically, renameNoReplace, syncFolderAt } from './atomic.js';
+export type { AtomicCreateOptions, CreationSteps } from './atomic.js';
+export {
+  createFileAtomically,
+  NODE_CREATION_STEPS,
+  renameNoReplace,
+  syncFolderAt,
+} from './atomic.js';
 export type { NodeFileOptions } from './node-file.js';
 export { openNodeFile } from './node-file.js';
 export type { NodeHostOptions, NodeVolumeOptions } from './node-host.js';
