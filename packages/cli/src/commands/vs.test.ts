@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TEMPORARY_NAME_PATTERN } from '@vskit/host';
 import { describe, expect, it } from 'vitest';
 import {
   BIN,
@@ -181,13 +182,12 @@ describe('vskit vs', () => {
       stderr += b.toString('utf8');
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    // Interrupt once the task has begun writing the image.
-    while (
-      !(await stat(join(root, 'new', 'big.vhd')).then(
-        () => true,
-        () => false,
-      ))
-    ) {
+    // Interrupt once the task has begun writing the image (under its temporary name).
+    const writing = async () =>
+      (await readdir(join(root, 'new')).catch(() => [] as string[])).some((name) =>
+        TEMPORARY_NAME_PATTERN.test(name),
+      );
+    while (!(await writing())) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     child.kill('SIGINT');
