@@ -142,6 +142,15 @@ export interface AtomicCreateOptions {
   readonly steps?: CreationSteps;
   /** Random bytes for the temporary name; default `node:crypto`. */
   readonly random?: (length: number) => Uint8Array;
+  /**
+   * Checked after the fill, the sync and the close: once aborted, the creation stops before the
+   * rename (the temporary file is removed) and rejects with the signal's reason.
+   */
+  readonly signal?: { readonly aborted: boolean; readonly reason?: unknown };
+}
+
+function stopIfAborted(signal: AtomicCreateOptions['signal']): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 }
 
 /**
@@ -186,12 +195,15 @@ export async function createFileAtomically(
   try {
     try {
       await fill(file);
+      stopIfAborted(options.signal);
       await file.sync();
+      stopIfAborted(options.signal);
     } catch (error) {
       await file.close().catch(() => undefined);
       throw error;
     }
     await file.close();
+    stopIfAborted(options.signal);
     await steps.renameNoReplace(temporary, target).catch(async (error: unknown) => {
       // Our temporary file gone and the file there: another creation won and cleared it.
       const gone = nodeErrorCode(error) === 'ENOENT' || isHostErrorWith(error, 'ENOENT');

@@ -56,11 +56,14 @@ async function createFile(
     if (controller.signal.aborted) throw new Error('interrupted');
   };
   try {
-    await createFileAtomically(path, async (file) => {
-      interrupted();
-      await fill(file, controller.signal);
-      interrupted();
-    });
+    await createFileAtomically(
+      path,
+      async (file) => {
+        interrupted();
+        await fill(file, controller.signal);
+      },
+      { signal: controller.signal },
+    );
   } catch (error) {
     if (controller.signal.aborted) {
       throw new CliError('CANCELLED', `create interrupted; ${path} was not made`, EXIT_INTERRUPTED);
