@@ -6,6 +6,7 @@
  * @module
  */
 
+import { BlockTable } from '../engine/block-table.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
 import type { DynamicHeader } from '../structs/dynamic-header.js';
 import { decodeLocatorPath, platformName } from '../structs/parent-locator.js';
@@ -59,7 +60,7 @@ export async function openLayer(
       type,
       footer,
       header: undefined,
-      bat: new Uint32Array(0),
+      table: undefined,
       footerPos,
       warnings,
       parent: undefined,
@@ -68,7 +69,8 @@ export async function openLayer(
   }
   const { header, bat } = found;
   const parent = found.parent && (await readParentReference(file, header, found.parent));
-  return new VhdLayer({ file, type, footer, header, bat, footerPos, warnings, parent, writable });
+  const table = new BlockTable(file, header.tableOffset, bat);
+  return new VhdLayer({ file, type, footer, header, table, footerPos, warnings, parent, writable });
 }
 
 /** The parent as the header records it: UUID, timestamp, name and the locators inside the file. */
