@@ -9,7 +9,7 @@ import { parentTimeDiffers, vhdTimestamp } from './codec/timestamp.js';
 import { formatUuid, sameUuid } from './codec/uuid.js';
 import { isVhdFormatError, VhdFormatError } from './errors.js';
 import type { OpenChainOptions } from './image/chain.js';
-import { openImage } from './image/open.js';
+import { openLayer } from './image/open.js';
 import type { RandomAccessFile } from './io.js';
 import type { DynamicHeader } from './structs/dynamic-header.js';
 import type { CheckProblem } from './validate/findings.js';
@@ -61,7 +61,11 @@ export async function check(file: RandomAccessFile, o: CheckOptions = {}): Promi
   const problems: CheckProblem[] = [];
   try {
     const found = await validateStructure(file, checkSink(problems));
-    if (found?.type === 'differencing') await checkParent(file, found.header, o, problems);
+    // A BAT entry past the end keeps the image from opening: the parent link is not followed.
+    const opens = !problems.some((p) => p.code === 'BAT_ENTRY_OUT_OF_RANGE');
+    if (found?.type === 'differencing' && opens) {
+      await checkParent(file, found.header, o, problems);
+    }
   } catch (e) {
     if (!isVhdFormatError(e)) throw e;
     problems.push(problemOf(e));
@@ -76,9 +80,10 @@ async function checkParent(
   problems: CheckProblem[],
 ): Promise<void> {
   if (!o.openParent) return;
-  let child: Awaited<ReturnType<typeof openImage>>;
+  let child: Awaited<ReturnType<typeof openLayer>>;
   try {
-    child = await openImage(shareOf(file));
+    // Footer and header only: the blocks were checked above.
+    child = await openLayer(shareOf(file), {}, { blocks: false });
   } catch (e) {
     if (!isVhdFormatError(e)) throw e;
     return; // Already reported above; the parent link cannot be followed.
@@ -97,7 +102,8 @@ async function checkParent(
   const parentFile = 'read' in opened ? opened : opened.file;
   const modified = 'read' in opened ? undefined : opened.modified;
   try {
-    const parent = await openImage(parentFile);
+    // Footer and header: the parent's blocks are checked when the parent is.
+    const parent = await openLayer(parentFile, {}, { blocks: false });
     if (!sameUuid(parent.footer.uniqueId, header.parentUniqueId)) {
       problems.push({
         code: 'PARENT_ID_MISMATCH',

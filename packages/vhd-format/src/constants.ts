@@ -12,10 +12,10 @@ export const MAX_VIRTUAL_SIZE = 2040 * 2 ** 30;
 /** Largest block size we open: 256 MiB (Microsoft creates 512 KiB and 2 MiB). */
 export const MAX_BLOCK_SIZE = 256 * 2 ** 20;
 /**
- * Most BAT entries we hold in memory: 2^24 (a 64 MiB table), enough for 2040 GiB in 128 KiB
- * blocks (Microsoft's tools use 512 KiB and 2 MiB). A larger table is `SIZE_TOO_LARGE`, on
- * creation and on opening, so a large sparse file cannot make us allocate, sort and scan what a
- * field claims.
+ * Most BAT entries we open: 2^24 (a 64 MiB table), enough for 2040 GiB in 128 KiB blocks
+ * (Microsoft's tools use 512 KiB and 2 MiB). A larger table is `SIZE_TOO_LARGE`, on creation and
+ * on opening, so a large sparse file cannot make us read and scan what a field claims. Tables
+ * are never held whole: their pages are read on demand within `BAT_CACHE_BYTES`.
  */
 export const MAX_TABLE_ENTRIES = 2 ** 24;
 /** Longest parent path we write in a locator: 32767 UTF-16 units, the longest Windows path. */

@@ -19,6 +19,7 @@ function source(
     differencing,
     loads,
     entry: (b) => entries[b] ?? BLOCK_UNUSED,
+    loadEntry: async (b) => entries[b] ?? BLOCK_UNUSED,
     cachedBitmap: (b) => (cached.has(b) ? bitmaps.get(b) : undefined),
     bitmap: async (b) => {
       loads.push(b);

@@ -33,8 +33,10 @@ export interface PlanSource {
   readonly bitmapBytes: number;
   /** Whether sector bitmaps decide the source (a differencing layer). */
   readonly differencing: boolean;
-  /** BAT entry of `block`. */
-  entry(block: number): number;
+  /** BAT entry of `block` when it is known without I/O, else undefined. */
+  entry(block: number): number | undefined;
+  /** BAT entry of `block`, read if need be. */
+  loadEntry(block: number): Promise<number>;
   /** The bitmap of `block` if it is at hand without I/O. */
   cachedBitmap(block: number): Uint8Array | undefined;
   /** The bitmap of allocated `block`, whose entry is `entry`. */
@@ -43,7 +45,8 @@ export interface PlanSource {
 
 /**
  * The one piece `[offset, end)` is, when the range lies inside one block and its source is
- * known without I/O (the usual case); otherwise undefined and {@link planRead} decides.
+ * known without I/O (the usual case: its BAT page and bitmap are cached); otherwise undefined
+ * and {@link planRead} decides.
  */
 export function directPiece(src: PlanSource, offset: number, end: number): ReadPiece | undefined {
   const blockSize = src.blockSize;
@@ -51,6 +54,7 @@ export function directPiece(src: PlanSource, offset: number, end: number): ReadP
   const blockStart = block * blockSize;
   if (end > blockStart + blockSize) return undefined;
   const entry = src.entry(block);
+  if (entry === undefined) return undefined;
   if (entry === BLOCK_UNUSED) return { source: 'lower', start: offset, end };
   const filePos = entry * SECTOR_SIZE + src.bitmapBytes + (offset - blockStart);
   if (!src.differencing) return { source: 'file', start: offset, end, filePos };
@@ -99,7 +103,7 @@ export async function planRead(
     const block = Math.floor(pos / blockSize);
     const blockStart = block * blockSize;
     const pieceEnd = Math.min(end, blockStart + blockSize);
-    const entry = src.entry(block);
+    const entry = src.entry(block) ?? (await src.loadEntry(block));
     if (entry === BLOCK_UNUSED) {
       addLower(pos, pieceEnd);
     } else {

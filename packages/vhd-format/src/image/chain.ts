@@ -8,6 +8,7 @@
 import { parentTimeDiffers, vhdTimestamp } from '../codec/timestamp.js';
 import { formatUuid, sameUuid } from '../codec/uuid.js';
 import { DEFAULT_MAX_CHAIN_DEPTH } from '../constants.js';
+import { BatPageCache } from '../engine/bat-page-cache.js';
 import { VhdFormatError } from '../errors.js';
 import type { RandomAccessFile } from '../io.js';
 import type { LowerReader, VhdLayer } from './layer.js';
@@ -94,7 +95,9 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
     strict: o.strict === true,
     acceptLittleEndianParentName: o.acceptLittleEndianParentName === true,
   };
-  const top = await openLayer(file, { writable: o.writable === true, ...rules });
+  // One budget for the BAT pages of every layer, however deep the chain.
+  const cache = new BatPageCache();
+  const top = await openLayer(file, { writable: o.writable === true, ...rules }, { cache });
   const layers: VhdLayer[] = [top];
   const warnings: string[] = [...top.warnings];
   const seen = new Set<string>([formatUuid(top.footer.uniqueId)]);
@@ -130,7 +133,7 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
       const modified = isOpenedParent(opened) ? opened.modified : undefined;
       let parent: VhdLayer;
       try {
-        parent = await openLayer(parentFile, { writable: false, ...rules });
+        parent = await openLayer(parentFile, { writable: false, ...rules }, { cache });
       } catch (e) {
         await parentFile.close().catch(() => undefined);
         throw e;

@@ -37,7 +37,10 @@ export interface LayerState {
   writable: boolean;
 }
 
-/** An opened image. State lives here: the file, the BAT, cached bitmaps, the footer position. */
+/**
+ * An opened image. State lives here: the file, the BAT (its pages in a cache shared with the
+ * other layers of a chain), cached bitmaps, the footer position.
+ */
 export class VhdLayer implements VhdImage {
   readonly type: DiskType;
   readonly footer: Footer;
@@ -85,21 +88,22 @@ export class VhdLayer implements VhdImage {
       blockSize: this.blockSize ?? 0,
       bitmapBytes: this.bitmapBytes,
       differencing: this.differencing,
-      entry: (block) => this.entry(block),
+      entry: (block) => this.table!.peek(block),
+      loadEntry: (block) => this.table!.get(block),
       cachedBitmap: (block) => this.bitmaps.cached(block),
       bitmap: (block, entry) => this.bitmaps.get(block, entry),
     };
     this.#footerBytes = encodeFooter(s.footer);
   }
 
-  /** Blocks the BAT marks allocated. */
+  /** Blocks the BAT marks allocated (counted when the image was opened, kept up to date). */
   get allocatedBlockCount(): number {
     return this.table?.allocatedCount ?? 0;
   }
 
   /** The BAT entry (sector offset of the block, or 0xFFFFFFFF) of block `index`. */
-  entry(index: number): number {
-    return this.table?.get(index) ?? BLOCK_UNUSED;
+  entry(index: number): Promise<number> {
+    return this.table?.get(index) ?? Promise.resolve(BLOCK_UNUSED);
   }
 
   /** Number of BAT entries. */
@@ -122,6 +126,7 @@ export class VhdLayer implements VhdImage {
     this.#closed = true;
     await this.#queue.catch(() => undefined);
     this.bitmaps.clear();
+    this.table?.release();
     await this.file.close();
   }
 
@@ -196,7 +201,7 @@ export class VhdLayer implements VhdImage {
       const block = Math.floor(pos / blockSize);
       const blockStart = block * blockSize;
       const pieceEnd = Math.min(end, blockStart + blockSize);
-      let entry = this.entry(block);
+      let entry = await this.table!.get(block);
       const piece = buffer.subarray(pos - offset, pieceEnd - offset);
       if (entry === BLOCK_UNUSED) {
         if (!this.differencing) {

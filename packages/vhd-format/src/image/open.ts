@@ -1,12 +1,13 @@
 /**
  * Opening one image: the structural pass (`validate/`) checks every structure against the
- * file's size before anything sized by a field is allocated (the BAT must fit inside the file,
- * so its memory is bounded by the file, not by `maxTableEntries`), and refuses or warns as the
- * open's options say; what it found becomes a layer.
+ * file's size before anything sized by a field is read (the BAT must fit inside the file), and
+ * refuses or warns as the open's options say; what it found becomes a layer. The BAT is never
+ * held whole: the pass streams it once through a bounded buffer to validate and count the
+ * blocks, and the layer reads it a page at a time as blocks are used (`engine/block-table.ts`).
  * @module
  */
 
-import { BlockTable } from '../engine/block-table.js';
+import type { BatPageCache } from '../engine/bat-page-cache.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
 import type { DynamicHeader } from '../structs/dynamic-header.js';
 import { decodeLocatorPath, platformName } from '../structs/parent-locator.js';
@@ -37,10 +38,23 @@ export async function openImage(
   return openLayer(file, o);
 }
 
+/** How the engine opens a layer, beyond {@link OpenImageOptions}. */
+export interface LayerOpening {
+  /** Where the layer's BAT pages go (shared by the layers of a chain); default: a cache of its own. */
+  cache?: BatPageCache;
+  /**
+   * Whether to stream the BAT to validate the blocks and count them (default true). Without it,
+   * the layer's `allocatedBlockCount` is 0: for callers that only want the footer and header
+   * (`check` validates the blocks itself).
+   */
+  blocks?: boolean;
+}
+
 /** {@link openImage}, returning the engine's layer class. */
 export async function openLayer(
   file: RandomAccessFile,
   o: OpenImageOptions = {},
+  how: LayerOpening = {},
 ): Promise<VhdLayer> {
   const writable = o.writable === true;
   const warnings: string[] = [];
@@ -52,7 +66,7 @@ export async function openLayer(
     },
     warnings,
   );
-  const found = await validateStructure(file, sink);
+  const found = await validateStructure(file, sink, how);
   const { type, footer, footerPos } = found;
   if (found.type === 'fixed') {
     return new VhdLayer({
@@ -67,9 +81,8 @@ export async function openLayer(
       writable,
     });
   }
-  const { header, bat } = found;
+  const { header, table } = found;
   const parent = found.parent && (await readParentReference(file, header, found.parent));
-  const table = new BlockTable(file, header.tableOffset, bat);
   return new VhdLayer({ file, type, footer, header, table, footerPos, warnings, parent, writable });
 }
 

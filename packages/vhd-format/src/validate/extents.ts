@@ -4,6 +4,8 @@
  * @module
  */
 import { BLOCK_UNUSED, FOOTER_SIZE, HEADER_SIZE, SECTOR_SIZE } from '../constants.js';
+import { BAT_PAGE_ENTRIES } from '../engine/bat-page-cache.js';
+import { type BlockTable, entryOf } from '../engine/block-table.js';
 import type { VhdFormatErrorCode } from '../errors.js';
 import type { DynamicHeader } from '../structs/dynamic-header.js';
 
@@ -100,69 +102,148 @@ export function metadataProblems(extents: readonly Extent[]): LayoutProblem[] {
 }
 
 /**
- * Problems of the allocated blocks: entries whose block (bitmap + data, `stride` bytes) does
- * not end by `dataEnd` (`BAT_ENTRY_OUT_OF_RANGE`), blocks that share bytes with another block
- * or with a metadata extent (`OVERLAPPING_BLOCKS`). Stops after `limit` problems.
+ * Most buckets of the overlap search held at once (two `Uint32Array`s of this length: 4 MiB).
+ * A file with more block-sized stretches is searched in several passes over the table.
  */
-export function blockProblems(
-  bat: Uint32Array,
+export const OVERLAP_BUCKETS = 2 ** 19;
+
+/**
+ * Problems of the allocated blocks: entries whose block (bitmap + data, `stride` bytes) does
+ * not end by `dataEnd` (`BAT_ENTRY_OUT_OF_RANGE`, in table order), blocks that share bytes with
+ * another block (`OVERLAPPING_BLOCKS`, by position) or with a metadata extent (`OVERLAPPING_BLOCKS`,
+ * one per extent). Stops after `limit` problems.
+ *
+ * The table is streamed, never held: blocks are dropped into buckets one stride wide by their
+ * first sector, keeping the lowest and highest start of each bucket. Two starts in one bucket
+ * are less than a stride apart, so their blocks overlap; blocks in buckets further apart than
+ * neighbours cannot. A file longer than {@link OVERLAP_BUCKETS} strides takes one more pass over
+ * the table per {@link OVERLAP_BUCKETS} strides.
+ */
+export async function blockProblems(
+  table: BlockTable,
   stride: number,
   dataEnd: number,
   metadata: readonly Extent[],
   tableOffset: number,
   limit = 100,
-): LayoutProblem[] {
-  const problems: LayoutProblem[] = [];
-  // Typed and sized by the BAT (itself bounded by MAX_TABLE_ENTRIES): no growing JS array.
-  const starts = new Float64Array(bat.length);
-  let count = 0;
-  for (let i = 0; i < bat.length && problems.length < limit; i++) {
-    const entry = bat[i]!;
-    if (entry === BLOCK_UNUSED) continue;
-    const start = entry * SECTOR_SIZE;
-    if (start + stride > dataEnd) {
-      problems.push({
-        code: 'BAT_ENTRY_OUT_OF_RANGE',
-        message: `BAT entry ${i} (sector ${entry}) puts its block past the end of the data at ${dataEnd}`,
-        field: `bat[${i}]`,
-        offset: tableOffset + i * 4,
-      });
-      continue;
-    }
-    starts[count++] = start;
-  }
-  const sorted = starts.subarray(0, count);
-  // Blocks are usually in allocation order already; sort only when they are not.
-  let ascending = true;
-  for (let i = 1; i < sorted.length && ascending; i++) ascending = sorted[i - 1]! <= sorted[i]!;
-  if (!ascending) sorted.sort();
-  for (let i = 1; i < sorted.length && problems.length < limit; i++) {
-    if (sorted[i]! < sorted[i - 1]! + stride) {
-      problems.push({
+): Promise<LayoutProblem[]> {
+  const outOfRange: LayoutProblem[] = [];
+  const pairs: LayoutProblem[] = [];
+  const hits = new Map<Extent, LayoutProblem>();
+  const strideSectors = stride / SECTOR_SIZE;
+  // A block starting at sector s fits when s * 512 + stride <= dataEnd.
+  const lastStart = Math.floor((dataEnd - stride) / SECTOR_SIZE);
+  const totalBuckets = lastStart < 0 ? 0 : Math.floor(lastStart / strideSectors) + 1;
+  const windowBuckets = Math.max(1, Math.min(totalBuckets, OVERLAP_BUCKETS));
+  /** Blocks starting at sectors a <= b share bytes. */
+  const pair = (a: number, b: number) => {
+    if (pairs.length < limit) {
+      pairs.push({
         code: 'OVERLAPPING_BLOCKS',
-        message: `blocks at ${sorted[i - 1]} and ${sorted[i]} share bytes (each is ${stride} bytes)`,
-        offset: sorted[i],
+        message: `blocks at ${a * SECTOR_SIZE} and ${b * SECTOR_SIZE} share bytes (each is ${stride} bytes)`,
+        offset: b * SECTOR_SIZE,
       });
     }
-  }
-  for (const m of metadata) {
-    if (problems.length >= limit) break;
-    if (m.what === 'footer') continue;
-    // First block whose end is after m.start.
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! + stride <= m.start) lo = mid + 1;
-      else hi = mid;
+  };
+  let prevStart = -1;
+  let prevBucket = -2;
+  for (let w0 = 0; w0 === 0 || w0 < totalBuckets; w0 += windowBuckets) {
+    const first = w0 === 0;
+    const lo = w0 * strideSectors;
+    const hi = (w0 + windowBuckets) * strideSectors;
+    // Start + 1 of the lowest and highest block in each bucket (0: none).
+    const low = new Uint32Array(windowBuckets);
+    const high = new Uint32Array(windowBuckets);
+    let full = false;
+    // Local bindings for the loop (an imported binding may be a getter under a test runner).
+    const UNUSED = BLOCK_UNUSED;
+    const PAGE = BAT_PAGE_ENTRIES;
+    const decode = entryOf;
+    await table.forEachChunk((firstIndex, words) => {
+      const n = words.length;
+      let k = 0;
+      while (k < n) {
+        if (k % PAGE === 0 && table.isEmptyPage((firstIndex + k) / PAGE)) {
+          k += PAGE;
+          continue;
+        }
+        const word = words[k]!;
+        if (word === UNUSED) {
+          k++;
+          continue;
+        }
+        // A run of entries naming the same sector (a table of zeros is one long run).
+        let end = k + 1;
+        while (end < n && words[end] === word) end++;
+        const s = decode(word);
+        if (s > lastStart) {
+          if (first) {
+            for (let i = firstIndex + k; i < firstIndex + end; i++) {
+              outOfRange.push({
+                code: 'BAT_ENTRY_OUT_OF_RANGE',
+                message: `BAT entry ${i} (sector ${s}) puts its block past the end of the data at ${dataEnd}`,
+                field: `bat[${i}]`,
+                offset: tableOffset + i * 4,
+              });
+              if (outOfRange.length >= limit) {
+                full = true;
+                return false;
+              }
+            }
+          }
+        } else if (s >= lo && s < hi) {
+          const b = Math.floor((s - lo) / strideSectors);
+          if (low[b] === 0) {
+            low[b] = high[b] = s + 1;
+          } else {
+            const lowest = low[b]! - 1;
+            const highest = high[b]! - 1;
+            if (s >= highest) {
+              pair(highest, s);
+              high[b] = s + 1;
+            } else if (s <= lowest) {
+              pair(s, lowest);
+              low[b] = s + 1;
+            } else pair(lowest, s);
+          }
+          for (let i = k + 1; i < end && pairs.length < limit; i++) pair(s, s);
+        }
+        k = end;
+      }
+      return true;
+    });
+    if (full) return outOfRange;
+    // Blocks in neighbouring buckets overlap when less than a stride apart.
+    for (let b = 0; b < windowBuckets; b++) {
+      if (low[b] === 0) continue;
+      const start = low[b]! - 1;
+      if (prevBucket === w0 + b - 1 && start - prevStart < strideSectors) pair(prevStart, start);
+      prevStart = high[b]! - 1;
+      prevBucket = w0 + b;
     }
-    if (lo < sorted.length && sorted[lo]! < m.end) {
-      problems.push({
-        code: 'OVERLAPPING_BLOCKS',
-        message: `block at ${sorted[lo]} overlaps the ${m.what} at ${m.start}..${m.end}`,
-        offset: sorted[lo],
-      });
+    for (const m of metadata) {
+      if (m.what === 'footer' || hits.has(m)) continue;
+      // Blocks starting in [from, to) share bytes with m.
+      const from = Math.max(lo, Math.floor((m.start - stride) / SECTOR_SIZE) + 1, 0);
+      const to = Math.min(hi, Math.ceil(m.end / SECTOR_SIZE));
+      for (
+        let b = Math.floor((from - lo) / strideSectors);
+        from < to && b * strideSectors + lo < to;
+        b++
+      ) {
+        if (low[b] === 0) continue;
+        const start = [low[b]! - 1, high[b]! - 1].find((s) => s >= from && s < to);
+        if (start === undefined) continue;
+        hits.set(m, {
+          code: 'OVERLAPPING_BLOCKS',
+          message: `block at ${start * SECTOR_SIZE} overlaps the ${m.what} at ${m.start}..${m.end}`,
+          offset: start * SECTOR_SIZE,
+        });
+        break;
+      }
     }
   }
-  return problems;
+  pairs.sort((a, b) => a.offset! - b.offset!);
+  const overlapsMetadata = metadata.flatMap((m) => hits.get(m) ?? []);
+  return [...outOfRange, ...pairs, ...overlapsMetadata].slice(0, limit);
 }

@@ -8,11 +8,12 @@
  */
 
 import { DISK_TYPE_CODES } from '../constants.js';
+import type { BlockTable } from '../engine/block-table.js';
 import { VhdFormatError } from '../errors.js';
 import type { RandomAccessFile } from '../io.js';
 import type { DiskType } from '../layout.js';
 import type { DynamicHeader } from '../structs/dynamic-header.js';
-import { validateLayout } from './blocks.js';
+import { type TableOptions, validateLayout } from './blocks.js';
 import type { FindingSink } from './findings.js';
 import { type FoundFooter, validateFixed, validateFooter } from './footer.js';
 import { validateHeader } from './header.js';
@@ -30,8 +31,8 @@ export interface SparseStructure extends FoundFooter {
   readonly type: 'dynamic' | 'differencing';
   /** The dynamic header (read without its checksum when only that was wrong). */
   readonly header: DynamicHeader;
-  /** The BAT, whole. */
-  readonly bat: Uint32Array;
+  /** The BAT, read a page at a time (its blocks counted when the pass streamed it). */
+  readonly table: BlockTable;
   /** The parent as recorded (differencing only). */
   readonly parent: ParentRecord | undefined;
 }
@@ -51,10 +52,12 @@ function diskTypeName(code: number): DiskType {
  * Runs the structural pass over `file`, reporting to `sink`. Resolves to the structures found,
  * or to what `sink.stop` returned where the pass could not go on. Rejects only when the file
  * itself fails (or reports an invalid size: `INVALID_ARGUMENT`) or when the sink throws.
+ * `table` says where the BAT's pages go and whether its blocks are looked at.
  */
 export async function validateStructure<S extends undefined>(
   file: RandomAccessFile,
   sink: FindingSink<S>,
+  table: TableOptions = {},
 ): Promise<Structure | S> {
   const fileSize = await file.size();
   if (!Number.isSafeInteger(fileSize) || fileSize < 0) {
@@ -72,6 +75,6 @@ export async function validateStructure<S extends undefined>(
   const header = await validateHeader(file, found, sink);
   if (header === undefined) return header;
   const parent = type === 'differencing' ? validateParent(header, fileSize, sink) : undefined;
-  const bat = await validateLayout(file, found, header, sink);
-  return { ...found, type, header, bat, parent };
+  const bat = await validateLayout(file, found, header, sink, table);
+  return { ...found, type, header, table: bat, parent };
 }
