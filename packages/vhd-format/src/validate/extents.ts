@@ -111,13 +111,14 @@ export const OVERLAP_BUCKETS = 2 ** 19;
  * Problems of the allocated blocks: entries whose block (bitmap + data, `stride` bytes) does
  * not end by `dataEnd` (`BAT_ENTRY_OUT_OF_RANGE`, in table order), blocks that share bytes with
  * another block (`OVERLAPPING_BLOCKS`, by position) or with a metadata extent (`OVERLAPPING_BLOCKS`,
- * one per extent). Stops after `limit` problems.
+ * one per extent). Stops after `limit` problems. `buckets` bounds the search's memory (tests
+ * set it low to exercise several passes).
  *
  * The table is streamed, never held: blocks are dropped into buckets one stride wide by their
  * first sector, keeping the lowest and highest start of each bucket. Two starts in one bucket
  * are less than a stride apart, so their blocks overlap; blocks in buckets further apart than
- * neighbours cannot. A file longer than {@link OVERLAP_BUCKETS} strides takes one more pass over
- * the table per {@link OVERLAP_BUCKETS} strides.
+ * neighbours cannot. A file longer than `buckets` strides takes one more pass over the table
+ * per `buckets` strides.
  */
 export async function blockProblems(
   table: BlockTable,
@@ -126,6 +127,7 @@ export async function blockProblems(
   metadata: readonly Extent[],
   tableOffset: number,
   limit = 100,
+  buckets = OVERLAP_BUCKETS,
 ): Promise<LayoutProblem[]> {
   const outOfRange: LayoutProblem[] = [];
   const pairs: LayoutProblem[] = [];
@@ -134,7 +136,7 @@ export async function blockProblems(
   // A block starting at sector s fits when s * 512 + stride <= dataEnd.
   const lastStart = Math.floor((dataEnd - stride) / SECTOR_SIZE);
   const totalBuckets = lastStart < 0 ? 0 : Math.floor(lastStart / strideSectors) + 1;
-  const windowBuckets = Math.max(1, Math.min(totalBuckets, OVERLAP_BUCKETS));
+  const windowBuckets = Math.max(1, Math.min(totalBuckets, buckets));
   /** Blocks starting at sectors a <= b share bytes. */
   const pair = (a: number, b: number) => {
     if (pairs.length < limit) {
