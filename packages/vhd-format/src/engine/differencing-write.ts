@@ -1,7 +1,8 @@
 /**
  * Writing into an allocated block of a differencing layer: the data first, a partly written
- * sector that is not in the layer yet completed from the layers below, and the sector bitmap
- * last, so an interrupted write leaves the old contents visible.
+ * sector that is not in the layer yet completed from the layers below, and the changed sectors
+ * of the bitmap last, one sector per write, so a power cut at any point leaves every sector old
+ * or new (see the package README, "Power cuts").
  * @module
  */
 import { SECTOR_SIZE } from '../constants.js';
@@ -34,7 +35,8 @@ export interface BlockWrite {
  * Writes `w` into its block of a differencing layer. A partly written sector whose bit is clear
  * is first filled from `lower` (the layers below) and written whole; whole sectors go straight
  * to the file; then the bits of the written sectors are set and the bitmap sectors that changed
- * are written, last. A failed bitmap write drops the cached bitmap (it may no longer match).
+ * are written, last, one sector per write. A failed bitmap write drops the cached bitmap (it may
+ * no longer match the file).
  */
 export async function writeDifferencing(
   t: DifferencingTarget,
@@ -80,7 +82,9 @@ export async function writeDifferencing(
 
 /**
  * Sets the bits of sectors `[s0, s1)` in `bitmap` (block `block`'s, cached) and writes the
- * bitmap sectors whose bytes changed; nothing when every bit was set already.
+ * bitmap sectors whose bytes changed, one sector per write: a write of one sector reaches the
+ * disk whole or not at all, so a power cut can never leave a bit set whose data was lost with
+ * the rest of an unsynced write. Nothing is written when every bit was set already.
  */
 async function setBits(
   t: DifferencingTarget,
@@ -99,14 +103,20 @@ async function setBits(
   if (!changed) return;
   const before = bitmap.slice(firstByte, lastByte + 1);
   setSectors(bitmap, s0, s1 - s0);
-  const after = bitmap.subarray(firstByte, lastByte + 1);
-  let differs = false;
-  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) differs = true;
-  if (!differs) return;
-  const from = Math.floor(firstByte / SECTOR_SIZE) * SECTOR_SIZE;
-  const to = Math.ceil((lastByte + 1) / SECTOR_SIZE) * SECTOR_SIZE;
   try {
-    await t.file.write(bitmap.subarray(from, to), entry * SECTOR_SIZE + from);
+    for (
+      let from = Math.floor(firstByte / SECTOR_SIZE) * SECTOR_SIZE;
+      from <= lastByte;
+      from += SECTOR_SIZE
+    ) {
+      let differs = false;
+      for (let i = Math.max(from, firstByte); i < Math.min(from + SECTOR_SIZE, lastByte + 1); i++) {
+        if (bitmap[i] !== before[i - firstByte]) differs = true;
+      }
+      if (differs) {
+        await t.file.write(bitmap.subarray(from, from + SECTOR_SIZE), entry * SECTOR_SIZE + from);
+      }
+    }
   } catch (e) {
     t.bitmaps.delete(block);
     throw e;

@@ -91,6 +91,20 @@ export async function childImage(
 /** Index of the first byte where `a` and `b` differ, or -1 (cheap on large arrays, unlike toEqual). */
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  let i = 0;
+  // Compare four bytes at a time where both arrays allow it.
+  while (i < n && (a.byteOffset + i) % 4 !== 0) {
+    if (a[i] !== b[i]) return i;
+    i++;
+  }
+  if ((b.byteOffset + i) % 4 === 0) {
+    const words = (n - i) >>> 2;
+    const wa = new Int32Array(a.buffer, a.byteOffset + i, words);
+    const wb = new Int32Array(b.buffer, b.byteOffset + i, words);
+    let w = 0;
+    while (w < words && wa[w] === wb[w]) w++;
+    i += w * 4;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
 }
