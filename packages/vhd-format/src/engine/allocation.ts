@@ -1,6 +1,7 @@
 /**
  * Allocating a new block at the end of a dynamic or differencing image, in an order that keeps
- * the file openable and every acknowledged write readable after a crash at any point.
+ * every sector old or new after a power cut at any point: nothing points at the new block until
+ * its BAT entry, written last in one sector.
  * @module
  */
 import { BLOCK_UNUSED, SECTOR_SIZE } from '../constants.js';
@@ -38,11 +39,16 @@ export interface AllocationTarget {
 
 /**
  * Allocates block `index` where the footer was, and returns the new block's sector. In this
- * order, so that a crash at any point leaves a file that opens with every acknowledged write:
- * the footer at the new end of file (the file grows, and the block's bytes read as zeros), the
- * bitmap over the old footer (all set for a dynamic disk, whose unwritten sectors are zeros; all
- * clear for a differencing disk), `data` (if given) at `dataOffset` in the block, and last the
- * BAT entry.
+ * order: the footer at the new end of file (the file grows, and the block's bytes read as
+ * zeros), the bitmap over the old footer (all set for a dynamic disk, whose unwritten sectors
+ * are zeros; all clear for a differencing disk), `data` (if given) at `dataOffset` in the block,
+ * and last the BAT entry (4 bytes: one sector, all or nothing).
+ *
+ * A power cut before the entry is durable leaves the block unreferenced: every sector reads its
+ * old bytes. A cut after the file grew and before the next sync can leave the new end of the
+ * file as zeros, the trailing footer lost: a lenient open reads the image through the footer
+ * copy at offset 0, and the next allocation writes a trailing footer again (the package README,
+ * "Power cuts", has the whole order and the model it holds under).
  *
  * No truncate is needed: the trailing footer is always found in the last 512 (or 511) bytes
  * of the file, so nothing lies past it that the new block could take in. A small `data` at
