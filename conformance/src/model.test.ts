@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MIB } from './_internal/units.js';
 import { HR } from './hresults.js';
-import { MIB, predict } from './model.js';
+import { predict } from './model.js';
 import type { CreateCall, EntrySpec, HostState } from './state.js';
 
 const base = (entries: EntrySpec[] = [], extra: Partial<HostState> = {}): HostState => ({

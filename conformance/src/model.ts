@@ -6,6 +6,7 @@
  * @module
  */
 import { FILE_SYSTEM_LIMITS, type WindowsPath, windowsPath } from '@vskit/host';
+import { MIB } from './_internal/units.js';
 import {
   type CheckVariant,
   type ConditionName,
@@ -16,8 +17,6 @@ import {
 import { HR } from './hresults.js';
 import { type CreateCall, type DiskSpec, type HostState, type Layout, layoutOf } from './state.js';
 
-/** Bytes in the spec's "MB". */
-export const MIB = 1024 * 1024;
 /** Largest virtual size is strictly below this (2,088,960 MB). */
 export const MAX_SIZE_BYTES = 2_088_960 * MIB;
 /** Smallest virtual size (3 MB). */

@@ -4,6 +4,7 @@
  * then the totals and cases per second.
  * @module
  */
+import { GIB, MIB, TIB } from './_internal/units.js';
 import type { ConformanceReport } from './runner.js';
 
 /** Options of {@link renderReport}. */
@@ -73,9 +74,9 @@ function subjectArg(report: ConformanceReport): string {
 
 const size = (bytes: number): string => {
   for (const [unit, n] of [
-    ['TiB', 2 ** 40],
-    ['GiB', 2 ** 30],
-    ['MiB', 2 ** 20],
+    ['TiB', TIB],
+    ['GiB', GIB],
+    ['MiB', MIB],
     ['KiB', 2 ** 10],
   ] as const) {
     if (bytes >= n && bytes % (n / 1024) === 0) return `${+(bytes / n).toFixed(3)} ${unit}`;

@@ -7,13 +7,14 @@
 import type { FileSystemKind, WindowsPath } from '@vskit/host';
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { GIB, MIB, TIB } from '../_internal/units.js';
 import {
   type ConditionName,
   type CreateMethod,
   EXCLUSIVE_CONDITIONS,
   METHOD_CHECKS,
 } from '../catalogue.js';
-import { BLOCK_BYTES, MAX_SIZE_BYTES, MIB, MIN_SIZE_BYTES, SPARSE_FREE_BYTES } from '../model.js';
+import { BLOCK_BYTES, MAX_SIZE_BYTES, MIN_SIZE_BYTES, SPARSE_FREE_BYTES } from '../model.js';
 import {
   CORRUPTIONS,
   type CreateCall,
@@ -41,8 +42,6 @@ export interface Scenario {
   readonly call: CreateCall;
 }
 
-const GIB = 2 ** 30;
-const TIB = 2 ** 40;
 const NOW = '2026-01-01T00:00:00.000Z';
 
 /** The aims of a method: nothing, each single condition, and each adjacent pair of checks. */

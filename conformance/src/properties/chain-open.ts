@@ -17,10 +17,10 @@ import {
   type RandomAccessFile,
 } from '@vskit/vhd-format';
 import fc from 'fast-check';
+import { MIB } from '../_internal/units.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import { checksum, decodeUtf16, encodeUtf16, HEADER, readU32 } from '../vhd-bytes.js';
 
-const MIB = 2 ** 20;
 const T = new Date('2025-06-01T00:00:00Z');
 
 type Memory = RandomAccessFile & { bytes(): Uint8Array };

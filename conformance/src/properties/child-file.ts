@@ -6,6 +6,7 @@
  */
 import { type WindowsPath, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { MIB } from '../_internal/units.js';
 import { Chooser, choicesArb } from '../arbitraries/chooser.js';
 import { buildDifferencing, type Scenario } from '../arbitraries/scenario.js';
 import { openHostChain } from '../chain-access.js';
@@ -301,7 +302,7 @@ async function checkReads(
     await opened.chain.close();
   }
   const parentBytes = (await prepared.host.stat(windowsPath.format(parent)))?.size ?? 0;
-  if (!withPyvhdi || parentBytes > 32 * 2 ** 20) return;
+  if (!withPyvhdi || parentBytes > 32 * MIB) return;
   const py = await pyvhdiReads(
     prepared.host,
     windowsPath.format(image),
@@ -351,7 +352,7 @@ export const childFile = defineProperty<{ scenario: Scenario; withPyvhdi: boolea
       if (
         prepared.host.volumeInfo(sibling.drive) &&
         windowsPath.format(sibling).length < 260 &&
-        (prepared.host.volumeInfo(sibling.drive)?.freeBytes ?? 0) >= 16 * 2 ** 20
+        (prepared.host.volumeInfo(sibling.drive)?.freeBytes ?? 0) >= 16 * MIB
       ) {
         await createChild(
           prepared,

@@ -7,8 +7,8 @@
  */
 import { type HostSnapshot, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { MIB } from '../_internal/units.js';
 import { asHresult, describeHr, HARD_DISK_TYPE, HR } from '../hresults.js';
-import { MIB } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import { junkBytes, type Prepared, prepare, stableId, writeImage } from '../setup.js';
 import type { Subject } from '../subject.js';

@@ -6,15 +6,13 @@
  */
 import { type FileSystemKind, type Host, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { GIB, TIB } from '../_internal/units.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import type { CaseContext } from '../property.js';
 import type { Prepared } from '../setup.js';
 import type { CreateCall, HostState, VolumeSpec } from '../state.js';
 import type { ComHardDisk, ComTask, OutParam } from '../subject.js';
 import { invoke } from './invoke.js';
-
-const GIB = 2 ** 30;
-const TIB = 2 ** 40;
 
 /** The host clock of these properties' states. */
 export const NOW = '2026-01-01T00:00:00.000Z';

@@ -4,9 +4,9 @@
  * @module
  */
 import { windowsPath } from '@vskit/host';
+import { MIB } from '../_internal/units.js';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { openHostChain } from '../chain-access.js';
-import { MIB } from '../model.js';
 import { defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
 import { checksum, FOOTER, HEADER, readAscii, readU32, readU64 } from '../vhd-bytes.js';

@@ -9,8 +9,8 @@
  */
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { MIB } from '../_internal/units.js';
 import { describeHr, HR } from '../hresults.js';
-import { MIB } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import { type Prepared, prepare, stableId, writeImage } from '../setup.js';
 import type { Subject } from '../subject.js';

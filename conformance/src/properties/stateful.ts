@@ -7,6 +7,7 @@
  * @module
  */
 import fc from 'fast-check';
+import { MIB, TIB } from '../_internal/units.js';
 import { openHostChain } from '../chain-access.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import type { ProbeFault } from '../probe-host.js';
@@ -16,7 +17,6 @@ import type { HostState } from '../state.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
 import { entriesOf, invoke } from './invoke.js';
 
-const MIB = 2 ** 20;
 const FOLDERS = ['s', 's\\deep', 'T'];
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];
 
@@ -378,8 +378,8 @@ const STATE: HostState = {
     {
       drive: 'C',
       fileSystem: 'NTFS',
-      capacityBytes: 2 ** 40,
-      freeBytes: 2 ** 39,
+      capacityBytes: TIB,
+      freeBytes: TIB / 2,
       free: { kind: 'plenty' },
     },
   ],
