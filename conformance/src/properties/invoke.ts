@@ -71,16 +71,3 @@ export function describeDiff(diff: SnapshotDiff): string {
   ];
   return parts.length === 0 ? 'no change' : parts.join('; ');
 }
-
-/** Waits for a task, polling PercentCompleted; returns every percentage seen. */
-export async function waitAndWatch(task: ComTask): Promise<{ hr: number; percents: number[] }> {
-  const percents: number[] = [Number(task.PercentCompleted)];
-  let hr = 0;
-  for (let i = 0; i < 100000 && !task.IsComplete; i++) {
-    hr = asHresult(await task.WaitForCompletion(5));
-    percents.push(Number(task.PercentCompleted));
-  }
-  const last = asHresult(await task.WaitForCompletion(-1));
-  percents.push(Number(task.PercentCompleted));
-  return { hr: hr === 0 ? last : hr, percents };
-}

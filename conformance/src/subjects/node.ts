@@ -3,7 +3,7 @@
  * real file system's, so free-space edges are judged on what the host reports.
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '@vskit/host';
@@ -22,8 +22,6 @@ export const nodeSubject: Subject = {
     const volumes = [];
     for (const volume of state.volumes) {
       const root = join(base, volume.drive);
-      await mkdtemp(root).catch(() => undefined);
-      const { mkdir } = await import('node:fs/promises');
       await mkdir(root, { recursive: true });
       volumes.push({ drive: volume.drive, root, fileSystem: volume.fileSystem });
     }
