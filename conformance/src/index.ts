@@ -5,7 +5,7 @@
  */
 
 export type { Scenario } from './arbitraries/scenario.js';
-export { aimsOf, scenarioArb } from './arbitraries/scenario.js';
+export { aimsOf, happyArb, scenarioArb } from './arbitraries/scenario.js';
 export type { CreateMethod, Requirement } from './catalogue.js';
 export {
   CATALOGUE,
@@ -21,7 +21,6 @@ export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
 export type { ProbeFault, ProbeOperation } from './probe-host.js';
 export { ProbeHost } from './probe-host.js';
-export { happyArb } from './properties/happy.js';
 export { ALL_PROPERTIES } from './properties/index.js';
 export type { CaseContext, PropertyDefinition } from './property.js';
 export { defineProperty, Violation } from './property.js';

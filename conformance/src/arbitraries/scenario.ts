@@ -1,6 +1,7 @@
 /**
- * Scenarios for the model-based property: a host state and one creation call, aimed at a set of
- * conditions (none, one check variant, or two adjacent checks at once, for the order rules). The
+ * Scenarios: a host state and one creation call, aimed at a set of conditions (none, one check
+ * variant, or two adjacent checks at once, for the order rules), for the model-based properties;
+ * and happy-path scenarios (aimed at nothing) for the task, fault, concurrency and image ones. The
  * aim only steers generation; the model judges the concrete state and call on its own.
  * @module
  */
@@ -321,5 +322,15 @@ export function scenarioArb(method: CreateMethod): fc.Arbitrary<Scenario> {
     return method === 'CreateDifferencingVirtualHardDisk'
       ? buildDifferencing(c, aim)
       : buildSized(c, method, aim);
+  });
+}
+
+/** A scenario of `method` in which every check passes (as generated; the model confirms). */
+export function happyArb(methods: readonly CreateMethod[]): fc.Arbitrary<Scenario> {
+  return fc.tuple(fc.constantFrom(...methods), choicesArb()).map(([method, draws]) => {
+    const c = new Chooser(draws);
+    return method === 'CreateDifferencingVirtualHardDisk'
+      ? buildDifferencing(c, [])
+      : buildSized(c, method, []);
   });
 }

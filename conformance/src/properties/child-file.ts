@@ -26,8 +26,8 @@ import {
   readU64,
   vhdSeconds,
 } from '../vhd-bytes.js';
-import { invoke } from './invoke.js';
-import { pyvhdiReads } from './pyvhdi.js';
+import { invoke } from './_helpers/invoke.js';
+import { pyvhdiReads } from './_helpers/pyvhdi.js';
 
 const same = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((x, i) => x === b[i]);

@@ -5,12 +5,13 @@
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
 import type { Scenario } from '../arbitraries/scenario.js';
+import { happyArb } from '../arbitraries/scenario.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
 import type { ComTask, OutParam } from '../subject.js';
-import { happyArb, happyPrediction, start } from './happy.js';
-import { invoke } from './invoke.js';
+import { happyPrediction, start } from './_helpers/happy.js';
+import { invoke } from './_helpers/invoke.js';
 
 /** Swaps the case of every letter: the same path to Windows. */
 const otherCase = (text: string) =>

@@ -30,7 +30,8 @@ import { type PathFeature, type Prediction, predict } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
-import { describeDiff, diffSnapshots, invoke } from './invoke.js';
+import { invoke } from './_helpers/invoke.js';
+import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 
 const PATH_IDS: Readonly<Record<PathFeature, string>> = {
   absolute: 'PATH.absolute',

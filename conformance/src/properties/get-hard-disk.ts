@@ -25,8 +25,8 @@ import {
   plainState,
   samePathText,
   sizedCall,
-} from './hard-disk-calls.js';
-import { describeDiff, diffSnapshots } from './invoke.js';
+} from './_helpers/hard-disk-calls.js';
+import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 
 /** What a case does. */
 export type GhdKind =

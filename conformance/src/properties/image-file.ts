@@ -6,11 +6,12 @@
 import { windowsPath } from '@vskit/host';
 import { MIB } from '../_internal/units.js';
 import type { Scenario } from '../arbitraries/scenario.js';
+import { happyArb } from '../arbitraries/scenario.js';
 import { openHostChain } from '../chain-access.js';
 import { defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
 import { checksum, FOOTER, HEADER, readAscii, readU32, readU64 } from '../vhd-bytes.js';
-import { happyArb, happyPrediction, start } from './happy.js';
+import { happyPrediction, start } from './_helpers/happy.js';
 
 /** Dynamic and fixed images hold what SEMANTICS.md says. */
 export const imageFile = defineProperty<Scenario>({

@@ -29,7 +29,7 @@ import {
   plainState,
   samePathText,
   sizedCall,
-} from './hard-disk-calls.js';
+} from './_helpers/hard-disk-calls.js';
 
 /** What a case does. */
 export type OpenKind =

@@ -15,7 +15,8 @@ import { type CaseContext, defineProperty } from '../property.js';
 import { type Prepared, prepare } from '../setup.js';
 import type { HostState } from '../state.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
-import { entriesOf, invoke } from './invoke.js';
+import { invoke } from './_helpers/invoke.js';
+import { entriesOf } from './_helpers/snapshots.js';
 
 const FOLDERS = ['s', 's\\deep', 'T'];
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];

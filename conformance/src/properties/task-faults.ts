@@ -6,13 +6,15 @@
  */
 import fc from 'fast-check';
 import type { Scenario } from '../arbitraries/scenario.js';
+import { happyArb } from '../arbitraries/scenario.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import type { ProbeFault } from '../probe-host.js';
 import { defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
 import type { ComTask, OutParam } from '../subject.js';
-import { happyArb, happyPrediction } from './happy.js';
-import { describeDiff, diffSnapshots, invoke } from './invoke.js';
+import { happyPrediction } from './_helpers/happy.js';
+import { invoke } from './_helpers/invoke.js';
+import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 
 const faultArb: fc.Arbitrary<ProbeFault> = fc.record({
   operation: fc.constantFrom('write', 'write', 'write', 'truncate', 'sync', 'mkdir'),

@@ -5,12 +5,13 @@
  */
 import fc from 'fast-check';
 import type { Scenario } from '../arbitraries/scenario.js';
+import { happyArb } from '../arbitraries/scenario.js';
 import { CREATE_METHODS } from '../catalogue.js';
 import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
 import { prepare } from '../setup.js';
-import { happyArb, happyPrediction, start, within } from './happy.js';
-import { describeDiff, diffSnapshots } from './invoke.js';
+import { happyPrediction, start, within } from './_helpers/happy.js';
+import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 
 /** What a task case does besides waiting. */
 type TaskMode =

@@ -1,28 +1,15 @@
 /**
- * Happy-path scenarios (every check passes) for the task, fault, concurrency and image
- * properties, and a helper that starts a call and returns its task.
+ * What the task, fault, concurrency and image properties share about happy-path scenarios (every
+ * check passes): the model's confirmation, and starting the call.
  * @module
  */
-import fc from 'fast-check';
-import { Chooser, choicesArb } from '../arbitraries/chooser.js';
-import { buildDifferencing, buildSized, type Scenario } from '../arbitraries/scenario.js';
-import type { CreateMethod } from '../catalogue.js';
-import { describeHr, HR } from '../hresults.js';
-import { type Prediction, predict } from '../model.js';
-import type { CaseContext } from '../property.js';
-import type { Prepared } from '../setup.js';
-import type { ComTask, OutParam } from '../subject.js';
+import type { Scenario } from '../../arbitraries/scenario.js';
+import { describeHr, HR } from '../../hresults.js';
+import { type Prediction, predict } from '../../model.js';
+import type { CaseContext } from '../../property.js';
+import type { Prepared } from '../../setup.js';
+import type { ComTask, OutParam } from '../../subject.js';
 import { invoke } from './invoke.js';
-
-/** A scenario of `method` in which every check passes (as generated; the model confirms). */
-export function happyArb(methods: readonly CreateMethod[]): fc.Arbitrary<Scenario> {
-  return fc.tuple(fc.constantFrom(...methods), choicesArb()).map(([method, draws]) => {
-    const c = new Chooser(draws);
-    return method === 'CreateDifferencingVirtualHardDisk'
-      ? buildDifferencing(c, [])
-      : buildSized(c, method, []);
-  });
-}
 
 /** The model's prediction when it is S_OK, else `undefined` (the case is then not a happy one). */
 export function happyPrediction(scenario: Scenario, prepared: Prepared): Prediction | undefined {
