@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, renderReport } from './report.js';
+import { renderReport } from './report.js';
 import type { ConformanceReport } from './runner.js';
 
 const report: ConformanceReport = {
@@ -101,11 +101,5 @@ describe('renderReport on a requirement no case exercised', () => {
     expect(text.trim().split('\n').at(-1)).toBe(
       '1/3 requirements pass, 1 fail, 1 not exercised; 40 cases in 2.0 s (20 cases/s)',
     );
-  });
-});
-
-describe('describeValue', () => {
-  it('falls back to JSON for values that are not scenarios', () => {
-    expect(describeValue({ a: 1 })).toEqual(['{', '  "a": 1', '}']);
   });
 });

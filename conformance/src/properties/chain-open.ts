@@ -18,8 +18,8 @@ import {
 } from '@vskit/vhd-format';
 import fc from 'fast-check';
 import { MIB } from '../_internal/units.js';
+import { checksum, decodeUtf16, encodeUtf16, HEADER, readU32 } from '../_internal/vhd-bytes.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import { checksum, decodeUtf16, encodeUtf16, HEADER, readU32 } from '../vhd-bytes.js';
 
 const T = new Date('2025-06-01T00:00:00Z');
 

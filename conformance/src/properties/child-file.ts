@@ -6,15 +6,9 @@
  */
 import { type WindowsPath, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { openHostChain } from '../_internal/chain-access.js';
+import { type Prepared, prepare } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
-import { Chooser, choicesArb } from '../arbitraries/chooser.js';
-import { buildDifferencing, type Scenario } from '../arbitraries/scenario.js';
-import { openHostChain } from '../chain-access.js';
-import { describeHr, HR } from '../hresults.js';
-import { BLOCK_BYTES, predict } from '../model.js';
-import { type CaseContext, defineProperty } from '../property.js';
-import { type Prepared, prepare } from '../setup.js';
-import type { ComTask, OutParam } from '../subject.js';
 import {
   checksum,
   decodeUtf16,
@@ -25,7 +19,13 @@ import {
   readU32,
   readU64,
   vhdSeconds,
-} from '../vhd-bytes.js';
+} from '../_internal/vhd-bytes.js';
+import { Chooser, choicesArb } from '../arbitraries/chooser.js';
+import { buildDifferencing, type Scenario } from '../arbitraries/scenario.js';
+import { describeHr, HR } from '../hresults.js';
+import { BLOCK_BYTES, predict } from '../model.js';
+import { type CaseContext, defineProperty } from '../property.js';
+import type { ComTask, OutParam } from '../subject.js';
 import { invoke } from './_helpers/invoke.js';
 import { pyvhdiReads } from './_helpers/pyvhdi.js';
 

@@ -18,9 +18,9 @@ import {
   vhdTimestamp,
 } from '@vskit/vhd-format';
 import fc from 'fast-check';
+import { buildDynamicHeader, buildFooter, geometryBytes } from '../_internal/vhd-bytes.js';
 import { MAX_SIZE_BYTES } from '../model.js';
 import { defineProperty } from '../property.js';
-import { buildDynamicHeader, buildFooter, geometryBytes } from '../vhd-bytes.js';
 
 const same = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((x, i) => x === b[i]);

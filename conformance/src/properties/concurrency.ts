@@ -4,11 +4,11 @@
  */
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { prepare } from '../_internal/setup.js';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { happyArb } from '../arbitraries/scenario.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
-import { prepare } from '../setup.js';
 import type { ComTask, OutParam } from '../subject.js';
 import { happyPrediction, start } from './_helpers/happy.js';
 import { invoke } from './_helpers/invoke.js';

@@ -6,6 +6,7 @@
  */
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { prepare } from '../_internal/setup.js';
 import { Chooser, choicesArb } from '../arbitraries/chooser.js';
 import {
   aimsOf,
@@ -28,7 +29,6 @@ import {
 import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { type PathFeature, type Prediction, predict } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import { prepare } from '../setup.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
 import { invoke } from './_helpers/invoke.js';
 import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';

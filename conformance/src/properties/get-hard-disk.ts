@@ -7,12 +7,12 @@
  */
 import { type HostSnapshot, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { junkBytes, type Prepared, prepare, stableId, writeImage } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
+import { dynamicImage, vhdSeconds } from '../_internal/vhd-bytes.js';
 import { asHresult, describeHr, HARD_DISK_TYPE, HR } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import { junkBytes, type Prepared, prepare, stableId, writeImage } from '../setup.js';
 import type { Subject } from '../subject.js';
-import { dynamicImage, vhdSeconds } from '../vhd-bytes.js';
 import {
   createThrough,
   differencingCall,

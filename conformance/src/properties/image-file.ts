@@ -4,13 +4,13 @@
  * @module
  */
 import { windowsPath } from '@vskit/host';
+import { openHostChain } from '../_internal/chain-access.js';
+import { prepare } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
+import { checksum, FOOTER, HEADER, readAscii, readU32, readU64 } from '../_internal/vhd-bytes.js';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { happyArb } from '../arbitraries/scenario.js';
-import { openHostChain } from '../chain-access.js';
 import { defineProperty } from '../property.js';
-import { prepare } from '../setup.js';
-import { checksum, FOOTER, HEADER, readAscii, readU32, readU64 } from '../vhd-bytes.js';
 import { happyPrediction, start } from './_helpers/happy.js';
 
 /** Dynamic and fixed images hold what SEMANTICS.md says. */

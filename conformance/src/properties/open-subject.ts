@@ -9,12 +9,17 @@
  */
 import { windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import { type Prepared, prepare, stableId, writeImage } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
+import {
+  differencingImage,
+  dynamicImage,
+  type LocatorSpec,
+  vhdSeconds,
+} from '../_internal/vhd-bytes.js';
 import { describeHr, HR } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import { type Prepared, prepare, stableId, writeImage } from '../setup.js';
 import type { Subject } from '../subject.js';
-import { differencingImage, dynamicImage, type LocatorSpec, vhdSeconds } from '../vhd-bytes.js';
 import {
   ANSWER_TIMEOUT_MS,
   confinementProblem,

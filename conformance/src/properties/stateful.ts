@@ -7,12 +7,12 @@
  * @module
  */
 import fc from 'fast-check';
+import { openHostChain } from '../_internal/chain-access.js';
+import type { ProbeFault } from '../_internal/probe-host.js';
+import { type Prepared, prepare } from '../_internal/setup.js';
 import { MIB, TIB } from '../_internal/units.js';
-import { openHostChain } from '../chain-access.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
-import type { ProbeFault } from '../probe-host.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import { type Prepared, prepare } from '../setup.js';
 import type { HostState } from '../state.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
 import { invoke } from './_helpers/invoke.js';

@@ -5,12 +5,12 @@
  * @module
  */
 import fc from 'fast-check';
+import type { ProbeFault } from '../_internal/probe-host.js';
+import { prepare } from '../_internal/setup.js';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { happyArb } from '../arbitraries/scenario.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
-import type { ProbeFault } from '../probe-host.js';
 import { defineProperty } from '../property.js';
-import { prepare } from '../setup.js';
 import type { ComTask, OutParam } from '../subject.js';
 import { happyPrediction } from './_helpers/happy.js';
 import { invoke } from './_helpers/invoke.js';

@@ -4,12 +4,12 @@
  * @module
  */
 import fc from 'fast-check';
+import { prepare } from '../_internal/setup.js';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { happyArb } from '../arbitraries/scenario.js';
 import { CREATE_METHODS } from '../catalogue.js';
 import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
-import { prepare } from '../setup.js';
 import { happyPrediction, start, within } from './_helpers/happy.js';
 import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 

@@ -3,11 +3,12 @@
  * check passes): the model's confirmation, and starting the call.
  * @module
  */
+
+import type { Prepared } from '../../_internal/setup.js';
 import type { Scenario } from '../../arbitraries/scenario.js';
 import { describeHr, HR } from '../../hresults.js';
 import { type Prediction, predict } from '../../model.js';
 import type { CaseContext } from '../../property.js';
-import type { Prepared } from '../../setup.js';
 import type { ComTask, OutParam } from '../../subject.js';
 import { invoke } from './invoke.js';
 

@@ -6,10 +6,10 @@
  */
 import { type FileSystemKind, type Host, windowsPath } from '@vskit/host';
 import fc from 'fast-check';
+import type { Prepared } from '../../_internal/setup.js';
 import { GIB, TIB } from '../../_internal/units.js';
 import { describeHr, HR, TASK_RESULT } from '../../hresults.js';
 import type { CaseContext } from '../../property.js';
-import type { Prepared } from '../../setup.js';
 import type { CreateCall, HostState, VolumeSpec } from '../../state.js';
 import type { ComHardDisk, ComTask, OutParam } from '../../subject.js';
 import { invoke } from './invoke.js';

@@ -6,11 +6,11 @@
  */
 import type { Host } from '@vskit/host';
 import { windowsPath } from '@vskit/host';
-import type { HostFacts } from './model.js';
+import type { HostFacts } from '../model.js';
+import type { DiskSpec, EntrySpec, HostState } from '../state.js';
+import { layoutOf } from '../state.js';
+import { type ComServer, type Subject, toCom } from '../subject.js';
 import { ProbeHost } from './probe-host.js';
-import type { DiskSpec, EntrySpec, HostState } from './state.js';
-import { layoutOf } from './state.js';
-import { type ComServer, type Subject, toCom } from './subject.js';
 import {
   dynamicImage,
   FOOTER,
