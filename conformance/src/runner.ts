@@ -121,6 +121,39 @@ const AIMED_ATTEMPTS = 4;
 /** The longest one case may take. */
 export const CASE_TIMEOUT_MS = 30_000;
 
+/** How one property is run: fast-check's settings, and the requirement a replay aims at. */
+interface RunSettings {
+  readonly numRuns: number;
+  readonly seed: number;
+  readonly path?: string;
+  readonly aim?: string;
+}
+
+/** What a run has gathered so far: the state every step of {@link runConformance} adds to. */
+class Tally {
+  /** Cases per requirement (the most any pass of a property counted, summed over runs). */
+  readonly cases = new Map<string, number>();
+  /** The first counterexample of each failing requirement. */
+  readonly failures = new Map<string, Counterexample>();
+  /** Every requirement a selected property covers. */
+  readonly covered = new Set<string>();
+  /** Cases generated (first passes only, shrinking excluded). */
+  generated = 0;
+  private readonly ignoredBy = new Map<PropertyDefinition<unknown>, Set<string>>();
+
+  /** The requirements set aside for `property` (failed already, so not charged again). */
+  ignoredOf(property: PropertyDefinition<unknown>): Set<string> {
+    const set = this.ignoredBy.get(property) ?? new Set<string>();
+    this.ignoredBy.set(property, set);
+    return set;
+  }
+
+  /** Adds a property's case counts. */
+  add(counts: ReadonlyMap<string, number>): void {
+    for (const [id, n] of counts) this.cases.set(id, (this.cases.get(id) ?? 0) + n);
+  }
+}
+
 function selected(
   properties: readonly PropertyDefinition<unknown>[],
   filter: string | undefined,
@@ -149,15 +182,8 @@ function plain(value: unknown): unknown {
   );
 }
 
-/**
- * Runs the suite against `subject`.
- * @throws TypeError when `subject` lacks `createHost` or `createServer`; RangeError when `runs`
- * is not a whole number of at least 1, or `seed` not a whole number.
- */
-export async function runConformance(
-  subject: Subject,
-  options: RunOptions = {},
-): Promise<ConformanceReport> {
+/** The subject, runs and seed of a run, refused before anything runs when they make no sense. */
+function checkedArguments(subject: Subject, options: RunOptions): { runs: number; seed: number } {
   if (!isSubject(subject)) {
     throw new TypeError(
       'runConformance: the subject is not a subject ({ name, createHost, createServer })',
@@ -174,156 +200,187 @@ export async function runConformance(
       `runConformance: seed must be a whole number, got ${String(options.seed)}`,
     );
   }
-  const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
-  const properties = selected(options.properties ?? ALL_PROPERTIES, options.filter);
-  const started = performance.now();
-  const cases = new Map<string, number>();
-  const failures = new Map<string, Counterexample>();
-  const covered = new Set<string>();
-  let totalCases = 0;
+  return { runs, seed: options.seed ?? (Math.random() * 2 ** 31) | 0 };
+}
 
-  /**
-   * Runs `arbitrary` through `property` until it passes, setting each failing requirement aside
-   * and running again (so one bug does not hide another). Returns the cases of the first pass
-   * and, per requirement, the most cases any pass counted.
-   */
-  const runPasses = async (
-    property: PropertyDefinition<unknown>,
-    arbitrary: fc.Arbitrary<unknown>,
-    run: { numRuns: number; seed: number; path?: string; aim?: string },
-    ignored: Set<string>,
-  ): Promise<{ generated: number; best: Map<string, number> }> => {
-    const best = new Map<string, number>();
-    let firstGenerated = 0;
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const counts = new Map<string, number>();
-      let counting = true;
-      let generated = 0;
-      const ctx: CaseContext = {
-        exercise(id) {
-          if (counting) counts.set(id, (counts.get(id) ?? 0) + 1);
-        },
-        fail(id, message) {
-          if (ignored.has(id)) throw new IgnoredViolation(id);
-          throw new Violation(id, message);
-        },
-        expect(id, ok, message) {
-          if (!ok) ctx.fail(id, message());
-        },
-      };
-      const prop = fc.asyncProperty(arbitrary, async (value) => {
-        if (counting) generated++;
-        try {
-          await property.check(subject, value, ctx);
-        } catch (error) {
-          if (error instanceof IgnoredViolation) return;
-          counting = false;
-          throw error;
-        }
-      });
-      const details = await fc.check(prop, {
-        numRuns: run.numRuns,
-        seed: run.seed,
-        ...(run.path === undefined ? {} : { path: run.path }),
-        endOnFailure: false,
-        // a subject that never answers fails its case instead of hanging the run
-        timeout: CASE_TIMEOUT_MS,
-      });
-      if (pass === 0) firstGenerated = generated;
-      for (const [id, n] of counts) best.set(id, Math.max(best.get(id) ?? 0, n));
-      if (!details.failed) break;
-      const error = details.errorInstance;
-      const id =
-        error instanceof Violation && requirement(error.requirementId) !== undefined
-          ? error.requirementId
-          : property.primary;
-      const value = Array.isArray(details.counterexample)
-        ? details.counterexample[0]
-        : details.counterexample;
-      const path = details.counterexamplePath ?? '';
-      if (!failures.has(id)) {
-        const aim = run.aim === undefined ? '' : ` --aim ${run.aim}`;
-        failures.set(id, {
-          property: property.name,
-          message: error instanceof Error ? error.message : String(error),
-          value: plain(value),
-          seed: details.seed,
-          path,
-          replay: `--seed ${details.seed} --path ${path} --filter ${property.name}${aim}`,
-        });
-      }
-      if (!(error instanceof Violation) || ignored.has(id)) break;
-      ignored.add(id);
+/**
+ * The context one case reports to: `exercise` counts into `counts` while `counting()` holds;
+ * `fail` throws a {@link Violation}, or an {@link IgnoredViolation} for a requirement set aside.
+ */
+function caseContext(
+  counts: Map<string, number>,
+  counting: () => boolean,
+  ignored: ReadonlySet<string>,
+): CaseContext {
+  const ctx: CaseContext = {
+    exercise(id) {
+      if (counting()) counts.set(id, (counts.get(id) ?? 0) + 1);
+    },
+    fail(id, message) {
+      if (ignored.has(id)) throw new IgnoredViolation(id);
+      throw new Violation(id, message);
+    },
+    expect(id, ok, message) {
+      if (!ok) ctx.fail(id, message());
+    },
+  };
+  return ctx;
+}
+
+/** One fast-check run of a property (one pass): its details, case counts and cases generated. */
+async function checkOnce(
+  subject: Subject,
+  property: PropertyDefinition<unknown>,
+  arbitrary: fc.Arbitrary<unknown>,
+  settings: RunSettings,
+  ignored: ReadonlySet<string>,
+): Promise<{ details: fc.RunDetails<[unknown]>; counts: Map<string, number>; generated: number }> {
+  const counts = new Map<string, number>();
+  // counting stops at the first failure: shrinking runs are not cases of the run
+  let counting = true;
+  let generated = 0;
+  const ctx = caseContext(counts, () => counting, ignored);
+  const prop = fc.asyncProperty(arbitrary, async (value) => {
+    if (counting) generated++;
+    try {
+      await property.check(subject, value, ctx);
+    } catch (error) {
+      if (error instanceof IgnoredViolation) return;
+      counting = false;
+      throw error;
     }
-    return { generated: firstGenerated, best };
-  };
+  });
+  const details = await fc.check(prop, {
+    numRuns: settings.numRuns,
+    seed: settings.seed,
+    ...(settings.path === undefined ? {} : { path: settings.path }),
+    endOnFailure: false,
+    // a subject that never answers fails its case instead of hanging the run
+    timeout: CASE_TIMEOUT_MS,
+  });
+  return { details, counts, generated };
+}
 
-  const ignoredBy = new Map<PropertyDefinition<unknown>, Set<string>>();
-  const ignoredOf = (property: PropertyDefinition<unknown>): Set<string> => {
-    const set = ignoredBy.get(property) ?? new Set<string>();
-    ignoredBy.set(property, set);
-    return set;
-  };
-  const add = (counts: ReadonlyMap<string, number>) => {
-    for (const [id, n] of counts) cases.set(id, (cases.get(id) ?? 0) + n);
-  };
+/**
+ * Records the failure a pass found (the first counterexample of its requirement is kept) and
+ * returns the requirement it is charged to.
+ */
+function recordFailure(
+  tally: Tally,
+  property: PropertyDefinition<unknown>,
+  details: fc.RunDetails<[unknown]>,
+  aim: string | undefined,
+): string {
+  const error = details.errorInstance;
+  const id =
+    error instanceof Violation && requirement(error.requirementId) !== undefined
+      ? error.requirementId
+      : property.primary;
+  if (tally.failures.has(id)) return id;
+  const value = Array.isArray(details.counterexample)
+    ? details.counterexample[0]
+    : details.counterexample;
+  const path = details.counterexamplePath ?? '';
+  tally.failures.set(id, {
+    property: property.name,
+    message: error instanceof Error ? error.message : String(error),
+    value: plain(value),
+    seed: details.seed,
+    path,
+    replay: `--seed ${details.seed} --path ${path} --filter ${property.name}${aim === undefined ? '' : ` --aim ${aim}`}`,
+  });
+  return id;
+}
 
+/**
+ * Runs `arbitrary` through `property` until it passes, setting each failing requirement aside
+ * and running again (so one bug does not hide another). Adds the cases of the first pass and,
+ * per requirement, the most cases any pass counted.
+ */
+async function runPasses(
+  tally: Tally,
+  subject: Subject,
+  property: PropertyDefinition<unknown>,
+  arbitrary: fc.Arbitrary<unknown>,
+  settings: RunSettings,
+): Promise<void> {
+  const ignored = tally.ignoredOf(property);
+  const best = new Map<string, number>();
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const { details, counts, generated } = await checkOnce(
+      subject,
+      property,
+      arbitrary,
+      settings,
+      ignored,
+    );
+    if (pass === 0) tally.generated += generated;
+    for (const [id, n] of counts) best.set(id, Math.max(best.get(id) ?? 0, n));
+    if (!details.failed) break;
+    const id = recordFailure(tally, property, details, settings.aim);
+    if (!(details.errorInstance instanceof Violation) || ignored.has(id)) break;
+    ignored.add(id);
+  }
+  tally.add(best);
+}
+
+/** Runs each selected property (or replays one case of it), with `runs` scaled per property. */
+async function runEachProperty(
+  tally: Tally,
+  subject: Subject,
+  properties: readonly PropertyDefinition<unknown>[],
+  runs: number,
+  seed: number,
+  options: RunOptions,
+): Promise<void> {
   let done = 0;
   for (const property of properties) {
-    for (const id of property.covers) covered.add(id);
+    for (const id of property.covers) tally.covered.add(id);
     const numRuns = Math.max(1, Math.round(runs * (property.runsFactor ?? 1)));
     const aimed = options.aim === undefined ? undefined : property.aimAt?.(options.aim, subject);
-    const main = await runPasses(
-      property,
-      aimed ?? property.arbitrary(subject),
-      {
-        numRuns,
-        seed,
-        ...(options.path === undefined ? {} : { path: options.path }),
-        ...(aimed === undefined || options.aim === undefined ? {} : { aim: options.aim }),
-      },
-      ignoredOf(property),
-    );
-    totalCases += main.generated;
-    add(main.best);
+    await runPasses(tally, subject, property, aimed ?? property.arbitrary(subject), {
+      numRuns,
+      seed,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(aimed === undefined || options.aim === undefined ? {} : { aim: options.aim }),
+    });
     done++;
     options.onProgress?.(property.name, done, properties.length);
   }
+}
 
-  // Every requirement gets at least one case: one that the run left without any is aimed at
-  // (`aimAt` of a property covering it, or more of that property's own cases with other seeds).
-  // A replay (`path`, `aim`) runs only what it replays.
-  if (options.path === undefined && options.aim === undefined) {
-    for (const id of covered) {
-      const owners = properties.filter((property) => property.covers.includes(id));
-      const aiming = owners.filter((property) => property.aimAt?.(id, subject) !== undefined);
-      const candidates = aiming.length > 0 ? aiming : owners;
-      for (let attempt = 0; attempt < AIMED_ATTEMPTS && candidates.length > 0; attempt++) {
-        if ((cases.get(id) ?? 0) > 0 || failures.has(id)) break;
-        const property = candidates[attempt % candidates.length] as PropertyDefinition<unknown>;
-        const target = property.aimAt?.(id, subject);
-        const extra = await runPasses(
-          property,
-          target ?? property.arbitrary(subject),
-          {
-            numRuns: target === undefined ? 2 * AIMED_RUNS : AIMED_RUNS,
-            seed: seed + 1 + attempt,
-            ...(target === undefined ? {} : { aim: id }),
-          },
-          ignoredOf(property),
-        );
-        totalCases += extra.generated;
-        add(extra.best);
-      }
+/**
+ * Every requirement gets at least one case: one that the run left without any is aimed at
+ * (`aimAt` of a property covering it, or more of that property's own cases with other seeds).
+ */
+async function aimAtUnexercised(
+  tally: Tally,
+  subject: Subject,
+  properties: readonly PropertyDefinition<unknown>[],
+  seed: number,
+): Promise<void> {
+  for (const id of tally.covered) {
+    const owners = properties.filter((property) => property.covers.includes(id));
+    const aiming = owners.filter((property) => property.aimAt?.(id, subject) !== undefined);
+    const candidates = aiming.length > 0 ? aiming : owners;
+    for (let attempt = 0; attempt < AIMED_ATTEMPTS && candidates.length > 0; attempt++) {
+      if ((tally.cases.get(id) ?? 0) > 0 || tally.failures.has(id)) break;
+      const property = candidates[attempt % candidates.length] as PropertyDefinition<unknown>;
+      const target = property.aimAt?.(id, subject);
+      await runPasses(tally, subject, property, target ?? property.arbitrary(subject), {
+        numRuns: target === undefined ? 2 * AIMED_RUNS : AIMED_RUNS,
+        seed: seed + 1 + attempt,
+        ...(target === undefined ? {} : { aim: id }),
+      });
     }
   }
+}
 
-  const durationMs = performance.now() - started;
-  const requirements: RequirementResult[] = CATALOGUE.filter((requirement) =>
-    covered.has(requirement.id),
-  ).map((requirement) => {
-    const counterexample = failures.get(requirement.id);
-    const n = cases.get(requirement.id) ?? 0;
+/** One line of the report per covered requirement, in catalogue order. */
+function requirementResults(tally: Tally, subject: Subject): RequirementResult[] {
+  return CATALOGUE.filter((requirement) => tally.covered.has(requirement.id)).map((requirement) => {
+    const counterexample = tally.failures.get(requirement.id);
+    const n = tally.cases.get(requirement.id) ?? 0;
     const exercised = n > 0 || counterexample !== undefined;
     const inapplicable =
       !exercised &&
@@ -339,6 +396,28 @@ export async function runConformance(
       ...(counterexample === undefined ? {} : { counterexample }),
     };
   });
+}
+
+/**
+ * Runs the suite against `subject`.
+ * @throws TypeError when `subject` lacks `createHost` or `createServer`; RangeError when `runs`
+ * is not a whole number of at least 1, or `seed` not a whole number.
+ */
+export async function runConformance(
+  subject: Subject,
+  options: RunOptions = {},
+): Promise<ConformanceReport> {
+  const { runs, seed } = checkedArguments(subject, options);
+  const properties = selected(options.properties ?? ALL_PROPERTIES, options.filter);
+  const started = performance.now();
+  const tally = new Tally();
+  await runEachProperty(tally, subject, properties, runs, seed, options);
+  // a replay (`path`, `aim`) runs only what it replays
+  if (options.path === undefined && options.aim === undefined) {
+    await aimAtUnexercised(tally, subject, properties, seed);
+  }
+  const durationMs = performance.now() - started;
+  const requirements = requirementResults(tally, subject);
   const unexercised = requirements.filter(
     (requirement) => !requirement.exercised && requirement.applicable !== false,
   ).length;
@@ -351,8 +430,9 @@ export async function runConformance(
     subject: subject.name,
     ...(options.subjectModule === undefined ? {} : { subjectModule: options.subjectModule }),
     requirements,
-    cases: totalCases,
-    casesPerSecond: durationMs > 0 ? Math.round((totalCases * 1000) / durationMs) : totalCases,
+    cases: tally.generated,
+    casesPerSecond:
+      durationMs > 0 ? Math.round((tally.generated * 1000) / durationMs) : tally.generated,
     durationMs: Math.round(durationMs),
     seed,
     runs,
