@@ -15,7 +15,15 @@ import {
   type MethodCheck,
 } from './catalogue.js';
 import { HR } from './hresults.js';
-import { type CreateCall, type DiskSpec, type HostState, type Layout, layoutOf } from './state.js';
+import {
+  type CreateCall,
+  type DiskSpec,
+  type HostState,
+  type Layout,
+  type LayoutEntry,
+  layoutOf,
+  type VolumeSpec,
+} from './state.js';
 
 /** Largest virtual size is strictly below this (2,088,960 MB). */
 export const MAX_SIZE_BYTES = 2_088_960 * MIB;
@@ -155,156 +163,185 @@ function resolvePaths(call: CreateCall): Resolved {
   return { image: undefined, parent: undefined };
 }
 
-/** Predicts the HRESULT (and more) of `call` in `state`. */
-export function predict(state: HostState, call: CreateCall, facts: HostFacts): Prediction {
-  const layout = layoutOf(state);
-  const volumes = new Map(state.volumes.map((volume) => [volume.drive, volume]));
+/** What the conditions are judged on: the call, the state as laid out, where the paths resolve. */
+interface CallFacts {
+  readonly call: CreateCall;
+  readonly state: HostState;
+  readonly facts: HostFacts;
+  readonly layout: Layout;
+  readonly volumes: ReadonlyMap<string, VolumeSpec>;
+  readonly image: WindowsPath | undefined;
+  readonly parent: WindowsPath | undefined;
+  /** What the layout holds at the parent path. */
+  readonly parentEntry: LayoutEntry | undefined;
+  /** The parent disk as set up (when the parent path holds a VHD). */
+  readonly parentDisk: DiskSpec | undefined;
+  /** Virtual size of the image to create (the parent's for a differencing disk). */
+  readonly sizeBytes: number | undefined;
+}
+
+const isDifferencing = (
+  call: CreateCall,
+): call is Extract<CreateCall, { method: 'CreateDifferencingVirtualHardDisk' }> =>
+  call.method === 'CreateDifferencingVirtualHardDisk';
+
+const isInvalidPath = (path: unknown): boolean =>
+  typeof path === 'string' && windowsPath.findInvalidCharacter(path) !== undefined;
+
+const isLongText = (path: unknown): boolean =>
+  typeof path === 'string' && path.length >= windowsPath.MAX_PATH;
+
+/** Whether a FAT file system's largest file is too small for the image. */
+function tooLargeFor(fs: 'FAT16' | 'FAT32', f: CallFacts): boolean {
+  const volume = f.image && f.volumes.get(f.image.drive);
+  if (volume?.fileSystem !== fs || f.sizeBytes === undefined || f.sizeBytes <= 0) return false;
+  return (
+    fileBytes(f.call, f.image, f.parent, f.sizeBytes) > FILE_SYSTEM_LIMITS[fs].maxFileSizeBytes
+  );
+}
+
+/** Whether a folder on the way to the image is a file. */
+function imageFolderIsFile(f: CallFacts): boolean {
+  const image = f.image;
+  if (image === undefined) return false;
+  for (let depth = 1; depth < image.segments.length; depth++) {
+    const folder = { drive: image.drive, segments: image.segments.slice(0, depth) };
+    if (f.layout.entries.get(windowsPath.pathKey(folder))?.kind === 'file') return true;
+  }
+  return false;
+}
+
+/** Whether the image's volume has too little free space for the image. */
+function diskFull(f: CallFacts): boolean {
+  const image = f.image;
+  if (image === undefined || !f.volumes.has(image.drive)) return false;
+  const free = f.facts.freeBytes.get(image.drive) ?? 0;
+  if (f.call.method === 'CreateFixedVirtualHardDisk') return free < f.call.sizeMB * MIB + 512;
+  return free < SPARSE_FREE_BYTES;
+}
+
+/** When each condition holds, one function per condition. */
+const CONDITIONS: Readonly<Record<ConditionName, (f: CallFacts) => boolean>> = {
+  'null-image': ({ call }) => call.imagePath === null || call.imagePath === undefined,
+  'null-parent': ({ call }) =>
+    isDifferencing(call) && (call.parentPath === null || call.parentPath === undefined),
+  'null-task': ({ call }) => call.nullTask,
+  'size-zero': ({ call }) => !isDifferencing(call) && call.sizeMB === 0,
+  'size-negative': ({ call }) => !isDifferencing(call) && call.sizeMB < 0,
+  'shutting-down': ({ state }) => state.shuttingDown,
+  'invalid-image': ({ call }) => isInvalidPath(call.imagePath),
+  'invalid-parent': ({ call }) => isDifferencing(call) && isInvalidPath(call.parentPath),
+  'both-relative': ({ call }) =>
+    isDifferencing(call) &&
+    typeof call.imagePath === 'string' &&
+    typeof call.parentPath === 'string' &&
+    !windowsPath.isAbsolute(call.imagePath) &&
+    !windowsPath.isAbsolute(call.parentPath),
+  'image-relative': ({ call }) =>
+    typeof call.imagePath === 'string' && !windowsPath.isAbsolute(call.imagePath),
+  'long-given': ({ call }) =>
+    isLongText(call.imagePath) || (isDifferencing(call) && isLongText(call.parentPath)),
+  'long-resolved': ({ image, parent }) =>
+    [image, parent].some(
+      (path) => path !== undefined && windowsPath.format(path).length >= windowsPath.MAX_PATH,
+    ),
+  'parent-volume-missing': ({ parent, volumes }) =>
+    parent !== undefined && !volumes.has(parent.drive),
+  'parent-missing': ({ parent, volumes, parentEntry }) =>
+    parent !== undefined && volumes.has(parent.drive) && parentEntry === undefined,
+  'parent-is-folder': ({ parentEntry }) => parentEntry?.kind === 'directory',
+  'image-volume-missing': ({ image, volumes }) => image !== undefined && !volumes.has(image.drive),
+  'image-folder-is-file': imageFolderIsFile,
+  'image-exists-file': ({ image, layout }) =>
+    image !== undefined && layout.entries.get(windowsPath.pathKey(image))?.kind === 'file',
+  'image-exists-folder': ({ image, layout }) =>
+    image !== undefined && layout.entries.get(windowsPath.pathKey(image))?.kind === 'directory',
+  'parent-unreadable': ({ parentEntry, parentDisk }) =>
+    parentEntry?.kind === 'file' && parentDisk?.unreadable === true,
+  'parent-invalid': ({ parentEntry, parentDisk }) =>
+    parentEntry?.kind === 'file' &&
+    parentDisk?.unreadable !== true &&
+    (parentDisk === undefined || parentDisk.corruption !== null),
+  'size-too-large': ({ sizeBytes }) => sizeBytes !== undefined && sizeBytes >= MAX_SIZE_BYTES,
+  'size-too-small': ({ sizeBytes }) =>
+    sizeBytes !== undefined && sizeBytes > 0 && sizeBytes < MIN_SIZE_BYTES,
+  'too-large-fat16': (f) => tooLargeFor('FAT16', f),
+  'too-large-fat32': (f) => tooLargeFor('FAT32', f),
+  'disk-full': diskFull,
+};
+
+/** The path features of the call's paths, and of where they resolve in the layout. */
+function callFeatures(
+  call: CreateCall,
+  layout: Layout,
+  image: WindowsPath | undefined,
+  parent: WindowsPath | undefined,
+): Set<PathFeature> {
   const features = new Set<PathFeature>();
   if (typeof call.imagePath === 'string') pathFeatures(call.imagePath, features);
-  if (call.method === 'CreateDifferencingVirtualHardDisk' && typeof call.parentPath === 'string') {
+  if (isDifferencing(call) && typeof call.parentPath === 'string') {
     pathFeatures(call.parentPath, features);
   }
-  const { image, parent } = resolvePaths(call);
   if (image !== undefined && caseDiffers(layout, image)) features.add('case');
   if (parent !== undefined && caseDiffers(layout, parent)) features.add('case');
+  return features;
+}
 
+/** What the conditions of `call` in `state` are judged on. */
+function callFacts(state: HostState, call: CreateCall, facts: HostFacts): CallFacts {
+  const layout = layoutOf(state);
+  const { image, parent } = resolvePaths(call);
   const parentEntry = parent && layout.entries.get(windowsPath.pathKey(parent));
   const parentDisk =
     parentEntry?.spec?.kind === 'vhd' && parentEntry.kind === 'file'
       ? parentEntry.spec.disk
       : undefined;
-  const imageVolume = image && volumes.get(image.drive);
-  const sizeBytes =
-    call.method === 'CreateDifferencingVirtualHardDisk' ? parentDisk?.sizeBytes : call.sizeMB * MIB;
-
-  const holds = (condition: ConditionName): boolean => {
-    switch (condition) {
-      case 'null-image':
-        return call.imagePath === null || call.imagePath === undefined;
-      case 'null-parent':
-        return (
-          call.method === 'CreateDifferencingVirtualHardDisk' &&
-          (call.parentPath === null || call.parentPath === undefined)
-        );
-      case 'null-task':
-        return call.nullTask;
-      case 'size-zero':
-        return call.method !== 'CreateDifferencingVirtualHardDisk' && call.sizeMB === 0;
-      case 'size-negative':
-        return call.method !== 'CreateDifferencingVirtualHardDisk' && call.sizeMB < 0;
-      case 'shutting-down':
-        return state.shuttingDown;
-      case 'invalid-image':
-        return (
-          typeof call.imagePath === 'string' &&
-          windowsPath.findInvalidCharacter(call.imagePath) !== undefined
-        );
-      case 'invalid-parent':
-        return (
-          call.method === 'CreateDifferencingVirtualHardDisk' &&
-          typeof call.parentPath === 'string' &&
-          windowsPath.findInvalidCharacter(call.parentPath) !== undefined
-        );
-      case 'both-relative':
-        return (
-          call.method === 'CreateDifferencingVirtualHardDisk' &&
-          typeof call.imagePath === 'string' &&
-          typeof call.parentPath === 'string' &&
-          !windowsPath.isAbsolute(call.imagePath) &&
-          !windowsPath.isAbsolute(call.parentPath)
-        );
-      case 'image-relative':
-        return typeof call.imagePath === 'string' && !windowsPath.isAbsolute(call.imagePath);
-      case 'long-given':
-        return (
-          (typeof call.imagePath === 'string' && call.imagePath.length >= windowsPath.MAX_PATH) ||
-          (call.method === 'CreateDifferencingVirtualHardDisk' &&
-            typeof call.parentPath === 'string' &&
-            call.parentPath.length >= windowsPath.MAX_PATH)
-        );
-      case 'long-resolved':
-        return [image, parent].some(
-          (path) => path !== undefined && windowsPath.format(path).length >= windowsPath.MAX_PATH,
-        );
-      case 'parent-volume-missing':
-        return parent !== undefined && !volumes.has(parent.drive);
-      case 'parent-missing':
-        return parent !== undefined && volumes.has(parent.drive) && parentEntry === undefined;
-      case 'parent-is-folder':
-        return parentEntry?.kind === 'directory';
-      case 'image-volume-missing':
-        return image !== undefined && !volumes.has(image.drive);
-      case 'image-folder-is-file': {
-        if (image === undefined) return false;
-        for (let depth = 1; depth < image.segments.length; depth++) {
-          const folder = { drive: image.drive, segments: image.segments.slice(0, depth) };
-          if (layout.entries.get(windowsPath.pathKey(folder))?.kind === 'file') return true;
-        }
-        return false;
-      }
-      case 'image-exists-file':
-        return (
-          image !== undefined && layout.entries.get(windowsPath.pathKey(image))?.kind === 'file'
-        );
-      case 'image-exists-folder':
-        return (
-          image !== undefined &&
-          layout.entries.get(windowsPath.pathKey(image))?.kind === 'directory'
-        );
-      case 'parent-unreadable':
-        return parentEntry?.kind === 'file' && parentDisk?.unreadable === true;
-      case 'parent-invalid':
-        return (
-          parentEntry?.kind === 'file' &&
-          parentDisk?.unreadable !== true &&
-          (parentDisk === undefined || parentDisk.corruption !== null)
-        );
-      case 'size-too-large':
-        return sizeBytes !== undefined && sizeBytes >= MAX_SIZE_BYTES;
-      case 'size-too-small':
-        return sizeBytes !== undefined && sizeBytes > 0 && sizeBytes < MIN_SIZE_BYTES;
-      case 'too-large-fat16':
-      case 'too-large-fat32': {
-        const fs = condition === 'too-large-fat16' ? 'FAT16' : 'FAT32';
-        if (imageVolume?.fileSystem !== fs || sizeBytes === undefined || sizeBytes <= 0)
-          return false;
-        return fileBytes(call, image, parent, sizeBytes) > FILE_SYSTEM_LIMITS[fs].maxFileSizeBytes;
-      }
-      case 'disk-full': {
-        if (image === undefined || !volumes.has(image.drive)) return false;
-        const free = facts.freeBytes.get(image.drive) ?? 0;
-        if (call.method === 'CreateFixedVirtualHardDisk') return free < call.sizeMB * MIB + 512;
-        return free < SPARSE_FREE_BYTES;
-      }
-    }
+  return {
+    call,
+    state,
+    facts,
+    layout,
+    volumes: new Map(state.volumes.map((volume) => [volume.drive, volume])),
+    image,
+    parent,
+    parentEntry,
+    parentDisk,
+    sizeBytes: isDifferencing(call) ? parentDisk?.sizeBytes : call.sizeMB * MIB,
   };
+}
 
-  const checks: readonly MethodCheck[] = METHOD_CHECKS[call.method];
+/** The folders a successful call creates on the way to its image, shallowest first. */
+function foldersToCreate(layout: Layout, image: WindowsPath): WindowsPath[] {
+  const created: WindowsPath[] = [];
+  for (let depth = 1; depth < image.segments.length; depth++) {
+    const folder = { drive: image.drive, segments: image.segments.slice(0, depth) };
+    if (!layout.entries.has(windowsPath.pathKey(folder))) created.push(folder);
+  }
+  return created;
+}
+
+/** Predicts the HRESULT (and more) of `call` in `state`. */
+export function predict(state: HostState, call: CreateCall, facts: HostFacts): Prediction {
+  const f = callFacts(state, call, facts);
   const holding: HoldingCondition[] = [];
-  checks.forEach((check, stepIndex) => {
+  METHOD_CHECKS[call.method].forEach((check: MethodCheck, stepIndex) => {
     for (const variant of check.variants) {
-      if (holds(variant.condition)) holding.push({ stepIndex, step: check.step, variant });
+      if (CONDITIONS[variant.condition](f)) holding.push({ stepIndex, step: check.step, variant });
     }
   });
   const decided = holding[0];
-  const createdFolders: WindowsPath[] = [];
-  if (decided === undefined && image !== undefined) {
-    for (let depth = 1; depth < image.segments.length; depth++) {
-      const folder = { drive: image.drive, segments: image.segments.slice(0, depth) };
-      if (!layout.entries.has(windowsPath.pathKey(folder))) createdFolders.push(folder);
-    }
-  }
   return {
     method: call.method,
     hresult: decided === undefined ? HR.S_OK : HR[decided.variant.code],
     decided,
     holding,
-    image,
-    parent,
-    createdFolders,
-    features,
-    parentDisk,
-    sizeBytes: decided === undefined ? sizeBytes : undefined,
+    image: f.image,
+    parent: f.parent,
+    createdFolders:
+      decided === undefined && f.image !== undefined ? foldersToCreate(f.layout, f.image) : [],
+    features: callFeatures(call, f.layout, f.image, f.parent),
+    parentDisk: f.parentDisk,
+    sizeBytes: decided === undefined ? f.sizeBytes : undefined,
   };
 }
 
