@@ -106,18 +106,46 @@ function imageVolumes(
   return { fat16, fat32, volumes, drive };
 }
 
-/** Builds a differencing scenario aimed at `aim` from choices. */
-export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Scenario {
-  const has = (condition: ConditionName) => aim.includes(condition);
-  const { fat16, fat32, volumes: twoVolumes, drive } = imageVolumes(c, has);
-  let volumes = twoVolumes;
+/** Whether an aim names a condition. */
+type Aimed = (condition: ConditionName) => boolean;
+
+/** Where a differencing scenario's volumes, parent and image are. */
+interface DifferencingPlaces {
+  readonly fat16: boolean;
+  readonly fat32: boolean;
+  readonly volumes: VolumeSpec[];
+  readonly imageDrive: string;
+  readonly parentFolder: readonly string[];
+  readonly parentName: string;
+  readonly parent: WindowsPath;
+  readonly imageFolder: readonly string[];
+  readonly image: WindowsPath;
+  /** The image is the parent itself (an existing file). */
+  readonly imageIsParent: boolean;
+  /** The image is the drive root (an existing folder). */
+  readonly imageIsRoot: boolean;
+}
+
+/** The image's folder, placed relative to the parent's: the same, below, beside or elsewhere. */
+function imageFolderFor(
+  c: Chooser,
+  relation: 'same' | 'sub' | 'sibling' | 'other',
+  parentFolder: readonly string[],
+): string[] {
+  if (relation === 'same') return [...parentFolder];
+  if (relation === 'sub') return [...parentFolder, `sub${c.int(10)}`, ...folders(c, 1)];
+  if (relation === 'sibling') return [...parentFolder.slice(0, -1), name(c, 'sib')];
+  return folders(c, 2);
+}
+
+/** The volumes, and where the parent and the image of a differencing scenario go. */
+function differencingPlaces(c: Chooser, has: Aimed): DifferencingPlaces {
+  const { fat16, fat32, volumes, drive } = imageVolumes(c, has);
   let imageDrive = drive;
   let parentDrive = c.oneIn(3) ? (imageDrive === 'C' ? 'D' : 'C') : imageDrive;
   if (has('parent-volume-missing')) parentDrive = 'Q';
   if (has('image-volume-missing')) imageDrive = 'R';
-  const imageFs = volumes.find((volume) => volume.drive === imageDrive)?.fileSystem;
 
-  // the parent
   let parentFolder = folders(c, 3);
   const parentName = `${name(c)}.vhd`;
   let relation = c.pick(['same', 'sub', 'sibling', 'other'] as const);
@@ -129,11 +157,7 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
     ).segments.slice(0, -1);
   }
   const parent: WindowsPath = { drive: parentDrive, segments: [...parentFolder, parentName] };
-  let imageFolder: string[];
-  if (relation === 'same') imageFolder = [...parentFolder];
-  else if (relation === 'sub') imageFolder = [...parentFolder, `sub${c.int(10)}`, ...folders(c, 1)];
-  else if (relation === 'sibling') imageFolder = [...parentFolder.slice(0, -1), name(c, 'sib')];
-  else imageFolder = folders(c, 2);
+  const imageFolder = imageFolderFor(c, relation, parentFolder);
   let image: WindowsPath = {
     drive: imageDrive,
     segments: [...imageFolder, `${name(c, 'child-')}.vhd`],
@@ -144,8 +168,24 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
   if (imageIsParent) image = parent;
   const imageIsRoot = has('image-exists-folder') && !has('long-given') && c.oneIn(6);
   if (imageIsRoot) image = { drive: imageDrive, segments: [] };
+  return {
+    fat16,
+    fat32,
+    volumes,
+    imageDrive,
+    parentFolder,
+    parentName,
+    parent,
+    imageFolder,
+    image,
+    imageIsParent,
+    imageIsRoot,
+  };
+}
 
-  // the parent disk
+/** The parent disk: its size (edges of the image's file system included), type and corruption. */
+function parentDisk(c: Chooser, has: Aimed, places: DifferencingPlaces): DiskSpec {
+  const imageFs = places.volumes.find((volume) => volume.drive === places.imageDrive)?.fileSystem;
   let sizeBytes: number;
   const sizeKind = c.int(6);
   if (sizeKind === 1) sizeBytes = MIN_SIZE_BYTES;
@@ -159,27 +199,38 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
     type = 'dynamic';
   }
   if (has('size-too-small')) sizeBytes = c.pick([MIN_SIZE_BYTES - 512, 512 * (1 + c.int(6143))]);
-  if (fat16 && !has('size-too-large')) {
+  if (places.fat16 && !has('size-too-large')) {
     sizeBytes = c.pick([1023 * BLOCK_BYTES + 512, 1024 * BLOCK_BYTES, 3 * GIB]);
     type = 'dynamic';
   }
-  if (fat32 && !has('size-too-large')) {
+  if (places.fat32 && !has('size-too-large')) {
     sizeBytes = c.pick([2047 * BLOCK_BYTES + 512, 2048 * BLOCK_BYTES, 5 * GIB]);
     type = 'dynamic';
   }
   const corruption = has('parent-invalid') ? c.pick(CORRUPTIONS) : null;
-  const disk: DiskSpec = { type, sizeBytes, corruption, unreadable: has('parent-unreadable') };
+  return { type, sizeBytes, corruption, unreadable: has('parent-unreadable') };
+}
 
-  // what exists
+/** What exists before the call: blockers, the parent (or a folder in its place), other files. */
+function differencingEntries(
+  c: Chooser,
+  has: Aimed,
+  places: DifferencingPlaces,
+  disk: DiskSpec,
+): EntrySpec[] {
+  const { image, parent, imageFolder } = places;
   const entries: EntrySpec[] = [];
   if (has('image-folder-is-file')) {
-    const at = { drive: image.drive, segments: image.segments.slice(0, parentFolder.length + 1) };
+    const at = {
+      drive: image.drive,
+      segments: image.segments.slice(0, places.parentFolder.length + 1),
+    };
     entries.push({ kind: 'junk', path: windowsPath.format(at), bytes: 100 });
   }
-  if (has('image-exists-file') && !imageIsParent) {
+  if (has('image-exists-file') && !places.imageIsParent) {
     entries.push({ kind: 'junk', path: windowsPath.format(image), bytes: 1 + c.int(4000) });
   }
-  if (has('image-exists-folder') && !imageIsRoot)
+  if (has('image-exists-folder') && !places.imageIsRoot)
     entries.push({ kind: 'folder', path: windowsPath.format(image) });
   if (has('parent-is-folder')) entries.push({ kind: 'folder', path: windowsPath.format(parent) });
   else if (!has('parent-missing')) {
@@ -188,16 +239,22 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
   if (imageFolder.length > 0 && c.oneIn(2)) {
     entries.push({
       kind: 'folder',
-      path: windowsPath.format({ drive: image.drive, segments: imageFolder }),
+      path: windowsPath.format({ drive: image.drive, segments: [...imageFolder] }),
     });
   }
   if (c.oneIn(3)) {
     entries.push({ kind: 'junk', path: `C:\\${name(c, 'other')}.txt`, bytes: 10 });
   }
-  if (has('disk-full')) volumes = withFree(volumes, imageDrive, SPARSE_FREE_BYTES, true);
-  else if (c.oneIn(4)) volumes = withFree(volumes, imageDrive, SPARSE_FREE_BYTES, false);
+  return entries;
+}
 
-  // how the paths are written
+/** How the call writes the two paths: absolute, relative or rooted, decorated, broken as aimed. */
+function differencingPaths(
+  c: Chooser,
+  has: Aimed,
+  places: DifferencingPlaces,
+): { imagePath: string | null | undefined; parentPath: string | null | undefined } {
+  const { image, parent } = places;
   let imageForm: PathForm = c.pick(['absolute', 'absolute', 'relative', 'rooted']);
   let parentForm: PathForm =
     imageForm === 'absolute' ? c.pick(['absolute', 'relative', 'rooted']) : 'absolute';
@@ -219,7 +276,12 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
   if (c.oneIn(2)) parentPath = decorate(c, parentPath);
   if (has('both-relative')) {
     imagePath = c.pick(['', `${name(c)}.vhd`, `\\${name(c)}\\c.vhd`, `.\\${name(c)}.vhd`]);
-    parentPath = c.pick([`\\${parent.segments.join('\\')}`, parentName, '', `..\\${parentName}`]);
+    parentPath = c.pick([
+      `\\${parent.segments.join('\\')}`,
+      places.parentName,
+      '',
+      `..\\${places.parentName}`,
+    ]);
   }
   if (has('long-given')) {
     if (c.oneIn(2) && typeof parentPath === 'string') {
@@ -233,6 +295,22 @@ export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Sc
   }
   if (has('null-image')) imagePath = c.pick([null, undefined]);
   if (has('null-parent')) parentPath = c.pick([null, undefined]);
+  return { imagePath, parentPath };
+}
+
+/**
+ * Builds a differencing scenario aimed at `aim` from choices: the places, the parent disk, what
+ * exists, the free space, then how the paths are written (in that order: the draws replay).
+ */
+export function buildDifferencing(c: Chooser, aim: readonly ConditionName[]): Scenario {
+  const has: Aimed = (condition) => aim.includes(condition);
+  const places = differencingPlaces(c, has);
+  const disk = parentDisk(c, has, places);
+  const entries = differencingEntries(c, has, places, disk);
+  let volumes = places.volumes;
+  if (has('disk-full')) volumes = withFree(volumes, places.imageDrive, SPARSE_FREE_BYTES, true);
+  else if (c.oneIn(4)) volumes = withFree(volumes, places.imageDrive, SPARSE_FREE_BYTES, false);
+  const { imagePath, parentPath } = differencingPaths(c, has, places);
   return {
     aim,
     state: { volumes, entries, shuttingDown: has('shutting-down'), now: NOW },
