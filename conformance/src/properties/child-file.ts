@@ -80,23 +80,28 @@ async function createChild(
     ctx.fail('CDVHD.S_OK', `task ended with Result ${out.value?.Result}`);
 }
 
-/** Checks every field of the child at `image`, whose parent is at `parent`. */
-export async function checkChildFile(
-  prepared: Prepared,
-  image: WindowsPath,
-  parent: WindowsPath,
-  ctx: CaseContext,
-): Promise<Uint8Array> {
-  const host = prepared.host;
-  const child = await host.readFile(windowsPath.format(image));
-  const parentStat = await host.stat(windowsPath.format(parent));
-  const parentFile = await host.open(windowsPath.format(parent), 'read');
-  const parentSize = await parentFile.size();
-  const parentFooter = new Uint8Array(512);
-  await parentFile.read(parentFooter, parentSize - 512);
-  await parentFile.close();
-  for (const id of CHILD_IDS) ctx.exercise(id);
+/** What the child's fields are checked against: the parent's footer and modification time. */
+interface ParentFacts {
+  readonly path: WindowsPath;
+  /** The parent's 512-byte footer (read at its end). */
+  readonly footer: Uint8Array;
+  /** The parent file's modification time as the host reports it. */
+  readonly mtime: Date | undefined;
+}
 
+async function readParent(prepared: Prepared, parent: WindowsPath): Promise<ParentFacts> {
+  const host = prepared.host;
+  const stat = await host.stat(windowsPath.format(parent));
+  const file = await host.open(windowsPath.format(parent), 'read');
+  const size = await file.size();
+  const footer = new Uint8Array(512);
+  await file.read(footer, size - 512);
+  await file.close();
+  return { path: parent, footer, mtime: stat?.mtime };
+}
+
+/** CHILD.footer.*: every footer field, its checksum and its copy at offset 0. */
+function checkFooter(child: Uint8Array, parent: ParentFacts, now: Date, ctx: CaseContext): void {
   const footer = child.subarray(child.length - 512);
   const f32 = (field: number) => readU32(footer, field);
   ctx.expect(
@@ -118,7 +123,7 @@ export async function checkChildFile(
     same(child.subarray(0, 512), footer),
     () => 'the footer copy at offset 0 differs',
   );
-  const expectedTime = vhdSeconds(host.now());
+  const expectedTime = vhdSeconds(now);
   const timestamp = f32(FOOTER.timestamp);
   ctx.expect(
     'CHILD.footer.timestamp',
@@ -133,6 +138,7 @@ export async function checkChildFile(
     () =>
       `creator '${readAscii(footer, FOOTER.creatorApplication, 4)}' ${f32(FOOTER.creatorVersion).toString(16)} '${readAscii(footer, FOOTER.creatorHostOs, 4)}'`,
   );
+  const parentFooter = parent.footer;
   const parentCurrent = readU64(parentFooter, FOOTER.currentSize);
   ctx.expect(
     'CHILD.footer.size',
@@ -161,8 +167,10 @@ export async function checkChildFile(
     !same(uuid, parentUuid) && uuid.some((b) => b !== 0),
     () => `child UUID ${hex(uuid)}`,
   );
+}
 
-  const header = child.subarray(512, 1536);
+/** CHILD.header.*: the dynamic header's fields; returns its max table entries. */
+function checkHeader(header: Uint8Array, parent: ParentFacts, ctx: CaseContext): number {
   const h32 = (field: number) => readU32(header, field);
   ctx.expect(
     'CHILD.header.format',
@@ -176,18 +184,20 @@ export async function checkChildFile(
   );
   const blockSize = h32(HEADER.blockSize);
   ctx.expect('CHILD.header.block-size', blockSize === BLOCK_BYTES, () => `block size ${blockSize}`);
+  const parentCurrent = readU64(parent.footer, FOOTER.currentSize);
   const entries = h32(HEADER.maxTableEntries);
   ctx.expect(
     'CHILD.header.max-table-entries',
     entries === Math.ceil(parentCurrent / BLOCK_BYTES),
     () => `max table entries ${entries}`,
   );
+  const parentUuid = parent.footer.subarray(FOOTER.uniqueId, FOOTER.uniqueId + 16);
   ctx.expect(
     'CHILD.header.parent-uuid',
     same(header.subarray(HEADER.parentUniqueId, HEADER.parentUniqueId + 16), parentUuid),
     () => `parent UUID ${hex(header.subarray(40, 56))}, parent's ${hex(parentUuid)}`,
   );
-  const parentTime = parentStat === undefined ? Number.NaN : vhdSeconds(parentStat.mtime);
+  const parentTime = parent.mtime === undefined ? Number.NaN : vhdSeconds(parent.mtime);
   ctx.expect(
     'CHILD.header.parent-timestamp',
     h32(HEADER.parentTimestamp) === parentTime,
@@ -200,10 +210,21 @@ export async function checkChildFile(
   const name = nameRaw.replace(/\0[\s\S]*$/, '');
   ctx.expect(
     'CHILD.header.parent-name',
-    fold(name) === fold(windowsPath.basename(parent)),
-    () => `parent name '${name}', parent '${windowsPath.basename(parent)}'`,
+    fold(name) === fold(windowsPath.basename(parent.path)),
+    () => `parent name '${name}', parent '${windowsPath.basename(parent.path)}'`,
   );
+  return entries;
+}
 
+/** CHILD.locator.*: W2ku and W2ru (none for a parent on another drive), and where their data lie. */
+function checkLocators(
+  child: Uint8Array,
+  image: WindowsPath,
+  parent: WindowsPath,
+  entries: number,
+  ctx: CaseContext,
+): void {
+  const header = child.subarray(512, 1536);
   const batBytes = Math.ceil((entries * 4) / 512) * 512;
   const locators = Array.from({ length: 8 }, (_, i) => {
     const at = HEADER.parentLocators + 24 * i;
@@ -251,6 +272,21 @@ export async function checkChildFile(
     ),
     () => `locators ${JSON.stringify(used)} (BAT ends at ${1536 + batBytes}, file ${child.length})`,
   );
+}
+
+/** Checks every field of the child at `image`, whose parent is at `parent`; returns its bytes. */
+export async function checkChildFile(
+  prepared: Prepared,
+  image: WindowsPath,
+  parent: WindowsPath,
+  ctx: CaseContext,
+): Promise<Uint8Array> {
+  const child = await prepared.host.readFile(windowsPath.format(image));
+  const parentFacts = await readParent(prepared, parent);
+  for (const id of CHILD_IDS) ctx.exercise(id);
+  checkFooter(child, parentFacts, prepared.host.now(), ctx);
+  const entries = checkHeader(child.subarray(512, 1536), parentFacts, ctx);
+  checkLocators(child, image, parent, entries, ctx);
   const bat = child.subarray(1536, 1536 + entries * 4);
   ctx.expect(
     'CHILD.bat.empty',
