@@ -102,150 +102,183 @@ function rewriteHeader(file: Uint8Array, edit: (header: Uint8Array) => void): Ui
 
 type Case = 'order' | 'units' | 'name-order' | 'uuid' | 'timestamp' | 'depth' | 'cycle';
 
-async function runCase(
-  kind: Case,
-  v: { depth: number; sizeMB: number; name: string; skew: number },
-  ctx: CaseContext,
-): Promise<void> {
-  const names = Array.from({ length: v.depth + 1 }, (_, i) => `${v.name}${i}.vhd`);
-  const size = v.sizeMB * MIB;
-  if (kind === 'cycle') {
-    ctx.exercise('OPEN.cycle');
-    const idA = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
-    const idB = Uint8Array.from({ length: 16 }, (_, i) => 100 + i);
-    // B records A as its parent; A (created with A's id) records B
-    const fakeA = memoryFile();
-    await createDynamic(fakeA, { sizeBytes: size, uniqueId: idA, timestamp: T });
-    const b = memoryFile();
-    await createDifferencing(b, {
-      uniqueId: idB,
-      timestamp: T,
-      parent: { footer: await footerOf(fakeA), modified: T, unicodeName: 'a.vhd' },
-    });
-    const a = memoryFile();
-    await createDifferencing(a, {
-      uniqueId: idA,
-      timestamp: T,
-      parent: { footer: await footerOf(b), modified: T, unicodeName: 'b.vhd' },
-    });
-    const files = new Map([
-      ['a.vhd', a.bytes()],
-      ['b.vhd', b.bytes()],
-    ]);
-    const code = await codeOf(() => open(files, a.bytes(), { maxDepth: 64 }));
-    ctx.expect('OPEN.cycle', code === 'CHAIN_CYCLE', () => `a two-file cycle gave ${code}`);
-    return;
-  }
-  const bytes = await chain(names, size);
-  const files = new Map(names.map((n, i) => [n, bytes[i] as Uint8Array]));
-  const top = bytes[bytes.length - 1] as Uint8Array;
-  switch (kind) {
-    case 'order': {
-      ctx.exercise('OPEN.locator-order');
-      const image = await openImage(memoryFile(top));
-      const ref = image.parent;
-      await image.close();
-      const sources = ref
-        ? parentCandidates(ref).map((c) => `${c.source}:${c.path}:${c.relative}`)
-        : [];
-      const parent = names[names.length - 2];
-      const want = [
-        `W2ru:.\\${parent}:true`,
-        `W2ku:C:\\c\\${parent}:false`,
-        `unicodeName:${parent}:true`,
-      ];
-      ctx.expect(
-        'OPEN.locator-order',
-        want.every((w, i) => sources[i] === w),
-        () => `candidates ${sources.join(' | ')}`,
-      );
-      return;
-    }
-    case 'units': {
-      ctx.exercise('OPEN.data-space-units');
-      const patched = rewriteHeader(top, (header) => {
-        const view = new DataView(header.buffer, header.byteOffset, 1024);
-        for (let i = 0; i < 8; i++) {
-          const at = HEADER.parentLocators + 24 * i;
-          const space = readU32(header, at + 4);
-          if (space > 0) view.setUint32(at + 4, Math.ceil(space / 512));
-        }
-      });
-      const opened = await open(files, patched).catch((error: unknown) =>
-        ctx.fail('OPEN.data-space-units', `sectors refused: ${String(error)}`),
-      );
-      const paths = opened.layers[0]?.parent?.locators.map((l) => l.path) ?? [];
-      await opened.close();
-      const parent = names[names.length - 2];
-      ctx.expect(
-        'OPEN.data-space-units',
-        paths.includes(`C:\\c\\${parent}`) && opened.layers.length === names.length,
-        () => `locators read as ${paths.join(', ')}`,
-      );
-      return;
-    }
-    case 'name-order': {
-      ctx.exercise('OPEN.name-byte-order');
-      const patched = rewriteHeader(top, (header) => {
-        const name = decodeUtf16(
-          header.subarray(HEADER.parentUnicodeName, HEADER.parentUnicodeName + 512),
-          false,
-        ).replace(/\0.*$/s, '');
-        header.fill(0, HEADER.parentUnicodeName, HEADER.parentUnicodeName + 512);
-        header.set(encodeUtf16(name, true), HEADER.parentUnicodeName);
-      });
-      const image = await openImage(memoryFile(patched));
-      const got = image.parent?.unicodeName;
-      await image.close();
-      ctx.expect(
-        'OPEN.name-byte-order',
-        got === names[names.length - 2],
-        () => `a UTF-16LE name read as '${got}'`,
-      );
-      return;
-    }
-    case 'uuid': {
-      ctx.exercise('OPEN.uuid-mismatch');
-      const stranger = memoryFile();
-      await createDynamic(stranger, { sizeBytes: size, timestamp: T });
-      const wrong = new Map(files);
-      wrong.set(names[names.length - 2] as string, stranger.bytes());
-      const code = await codeOf(() => open(wrong, top));
-      ctx.expect(
-        'OPEN.uuid-mismatch',
-        code === 'PARENT_ID_MISMATCH',
-        () => `a parent with another UUID gave ${code}`,
-      );
-      return;
-    }
-    case 'timestamp': {
-      ctx.exercise('OPEN.timestamp-warning');
-      const modified = new Date(T.getTime() + v.skew * 1000);
-      const opened = await open(files, top, { modified }).catch((error: unknown) =>
-        ctx.fail('OPEN.timestamp-warning', `a timestamp difference was an error: ${String(error)}`),
-      );
-      const warnings = opened.warnings.length;
-      await opened.close();
-      ctx.expect(
-        'OPEN.timestamp-warning',
-        warnings > 0,
-        () => `a ${v.skew} s difference gave no warning`,
-      );
-      return;
-    }
-    case 'depth': {
-      ctx.exercise('OPEN.depth-limit');
-      const ok = await codeOf(() => open(files, top, { maxDepth: v.depth }));
-      const deep = await codeOf(() => open(files, top, { maxDepth: v.depth - 1 }));
-      ctx.expect(
-        'OPEN.depth-limit',
-        ok === 'none' && deep === 'CHAIN_TOO_DEEP',
-        () => `depth ${v.depth}: limit ${v.depth} gave ${ok}, limit ${v.depth - 1} gave ${deep}`,
-      );
-      return;
-    }
-  }
+/** One generated case's values. */
+interface CaseValues {
+  readonly depth: number;
+  readonly sizeMB: number;
+  readonly name: string;
+  readonly skew: number;
 }
+
+/** A chain of `depth + 1` files named after the case, each finding its parent by name. */
+interface BuiltChain {
+  readonly names: readonly string[];
+  readonly files: Map<string, Uint8Array>;
+  /** The top child's bytes. */
+  readonly top: Uint8Array;
+  /** The name of the top child's parent. */
+  readonly parent: string;
+}
+
+async function builtChain(v: CaseValues): Promise<BuiltChain> {
+  const names = Array.from({ length: v.depth + 1 }, (_, i) => `${v.name}${i}.vhd`);
+  const bytes = await chain(names, v.sizeMB * MIB);
+  return {
+    names,
+    files: new Map(names.map((n, i) => [n, bytes[i] as Uint8Array])),
+    top: bytes[bytes.length - 1] as Uint8Array,
+    parent: names[names.length - 2] as string,
+  };
+}
+
+/** OPEN.cycle: B records A as its parent, A (created with A's id) records B. */
+async function checkCycle(v: CaseValues, ctx: CaseContext): Promise<void> {
+  ctx.exercise('OPEN.cycle');
+  const size = v.sizeMB * MIB;
+  const idA = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+  const idB = Uint8Array.from({ length: 16 }, (_, i) => 100 + i);
+  const fakeA = memoryFile();
+  await createDynamic(fakeA, { sizeBytes: size, uniqueId: idA, timestamp: T });
+  const b = memoryFile();
+  await createDifferencing(b, {
+    uniqueId: idB,
+    timestamp: T,
+    parent: { footer: await footerOf(fakeA), modified: T, unicodeName: 'a.vhd' },
+  });
+  const a = memoryFile();
+  await createDifferencing(a, {
+    uniqueId: idA,
+    timestamp: T,
+    parent: { footer: await footerOf(b), modified: T, unicodeName: 'b.vhd' },
+  });
+  const files = new Map([
+    ['a.vhd', a.bytes()],
+    ['b.vhd', b.bytes()],
+  ]);
+  const code = await codeOf(() => open(files, a.bytes(), { maxDepth: 64 }));
+  ctx.expect('OPEN.cycle', code === 'CHAIN_CYCLE', () => `a two-file cycle gave ${code}`);
+}
+
+/** OPEN.locator-order: W2ru, then W2ku, then the Unicode name. */
+async function checkOrder(v: CaseValues, ctx: CaseContext): Promise<void> {
+  const { top, parent } = await builtChain(v);
+  ctx.exercise('OPEN.locator-order');
+  const image = await openImage(memoryFile(top));
+  const ref = image.parent;
+  await image.close();
+  const sources = ref
+    ? parentCandidates(ref).map((c) => `${c.source}:${c.path}:${c.relative}`)
+    : [];
+  const want = [
+    `W2ru:.\\${parent}:true`,
+    `W2ku:C:\\c\\${parent}:false`,
+    `unicodeName:${parent}:true`,
+  ];
+  ctx.expect(
+    'OPEN.locator-order',
+    want.every((w, i) => sources[i] === w),
+    () => `candidates ${sources.join(' | ')}`,
+  );
+}
+
+/** OPEN.data-space-units: locator data space given in sectors is read as well as in bytes. */
+async function checkUnits(v: CaseValues, ctx: CaseContext): Promise<void> {
+  const { names, files, top, parent } = await builtChain(v);
+  ctx.exercise('OPEN.data-space-units');
+  const patched = rewriteHeader(top, (header) => {
+    const view = new DataView(header.buffer, header.byteOffset, 1024);
+    for (let i = 0; i < 8; i++) {
+      const at = HEADER.parentLocators + 24 * i;
+      const space = readU32(header, at + 4);
+      if (space > 0) view.setUint32(at + 4, Math.ceil(space / 512));
+    }
+  });
+  const opened = await open(files, patched).catch((error: unknown) =>
+    ctx.fail('OPEN.data-space-units', `sectors refused: ${String(error)}`),
+  );
+  const paths = opened.layers[0]?.parent?.locators.map((l) => l.path) ?? [];
+  await opened.close();
+  ctx.expect(
+    'OPEN.data-space-units',
+    paths.includes(`C:\\c\\${parent}`) && opened.layers.length === names.length,
+    () => `locators read as ${paths.join(', ')}`,
+  );
+}
+
+/** OPEN.name-byte-order: a parent name stored UTF-16LE reads as the name. */
+async function checkNameOrder(v: CaseValues, ctx: CaseContext): Promise<void> {
+  const { top, parent } = await builtChain(v);
+  ctx.exercise('OPEN.name-byte-order');
+  const patched = rewriteHeader(top, (header) => {
+    const name = decodeUtf16(
+      header.subarray(HEADER.parentUnicodeName, HEADER.parentUnicodeName + 512),
+      false,
+    ).replace(/\0.*$/s, '');
+    header.fill(0, HEADER.parentUnicodeName, HEADER.parentUnicodeName + 512);
+    header.set(encodeUtf16(name, true), HEADER.parentUnicodeName);
+  });
+  const image = await openImage(memoryFile(patched));
+  const got = image.parent?.unicodeName;
+  await image.close();
+  ctx.expect('OPEN.name-byte-order', got === parent, () => `a UTF-16LE name read as '${got}'`);
+}
+
+/** OPEN.uuid-mismatch: a parent with another UUID is refused. */
+async function checkUuid(v: CaseValues, ctx: CaseContext): Promise<void> {
+  const { files, top, parent } = await builtChain(v);
+  ctx.exercise('OPEN.uuid-mismatch');
+  const stranger = memoryFile();
+  await createDynamic(stranger, { sizeBytes: v.sizeMB * MIB, timestamp: T });
+  const wrong = new Map(files);
+  wrong.set(parent, stranger.bytes());
+  const code = await codeOf(() => open(wrong, top));
+  ctx.expect(
+    'OPEN.uuid-mismatch',
+    code === 'PARENT_ID_MISMATCH',
+    () => `a parent with another UUID gave ${code}`,
+  );
+}
+
+/** OPEN.timestamp-warning: a parent modified at another time opens with a warning. */
+async function checkTimestamp(v: CaseValues, ctx: CaseContext): Promise<void> {
+  const { files, top } = await builtChain(v);
+  ctx.exercise('OPEN.timestamp-warning');
+  const modified = new Date(T.getTime() + v.skew * 1000);
+  const opened = await open(files, top, { modified }).catch((error: unknown) =>
+    ctx.fail('OPEN.timestamp-warning', `a timestamp difference was an error: ${String(error)}`),
+  );
+  const warnings = opened.warnings.length;
+  await opened.close();
+  ctx.expect(
+    'OPEN.timestamp-warning',
+    warnings > 0,
+    () => `a ${v.skew} s difference gave no warning`,
+  );
+}
+
+/** OPEN.depth-limit: a chain exactly as deep as the limit opens, one deeper does not. */
+async function checkDepth(v: CaseValues, ctx: CaseContext): Promise<void> {
+  const { files, top } = await builtChain(v);
+  ctx.exercise('OPEN.depth-limit');
+  const ok = await codeOf(() => open(files, top, { maxDepth: v.depth }));
+  const deep = await codeOf(() => open(files, top, { maxDepth: v.depth - 1 }));
+  ctx.expect(
+    'OPEN.depth-limit',
+    ok === 'none' && deep === 'CHAIN_TOO_DEEP',
+    () => `depth ${v.depth}: limit ${v.depth} gave ${ok}, limit ${v.depth - 1} gave ${deep}`,
+  );
+}
+
+/** How each kind of case is checked. */
+const CHECKS: Readonly<Record<Case, (v: CaseValues, ctx: CaseContext) => Promise<void>>> = {
+  order: checkOrder,
+  units: checkUnits,
+  'name-order': checkNameOrder,
+  uuid: checkUuid,
+  timestamp: checkTimestamp,
+  depth: checkDepth,
+  cycle: checkCycle,
+};
 
 const CASES: readonly Case[] = [
   'order',
@@ -296,5 +329,5 @@ export const chainOpening = defineProperty({
     const kind = (Object.keys(CASE_ID) as Case[]).find((k) => CASE_ID[k] === id);
     return kind === undefined ? undefined : chainArb([kind]);
   },
-  check: (_subject, v, ctx) => runCase(v.kind, v, ctx),
+  check: (_subject, v, ctx) => CHECKS[v.kind](v, ctx),
 });
