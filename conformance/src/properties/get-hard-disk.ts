@@ -215,125 +215,134 @@ function expectUnchanged(
   );
 }
 
-/** Sets the case up and returns the path to call GetHardDisk with and the HRESULT due. */
-async function arrange(
-  prepared: Prepared,
-  v: GhdCase,
-  ctx: CaseContext,
-): Promise<{ path: string | null | undefined; want: number; nullOut?: boolean }> {
-  const host = prepared.host;
-  const id = KIND_ID[v.kind];
-  const folder = pathOf(v.childDrive, v.folders, '');
-  const here = (name: string) => pathOf(v.childDrive, v.folders, name);
-  switch (v.kind) {
-    case 'null-path':
-      return { path: v.variant % 2 === 0 ? null : undefined, want: HR.E_POINTER };
-    case 'null-out': {
-      const { image } = await createDisks(prepared, v, ctx, id);
-      return { path: image, want: HR.E_POINTER, nullOut: true };
-    }
-    case 'missing': {
-      await host.mkdir(folder, { recursive: true });
-      const target = here(`${v.name}.vhd`);
-      if (v.variant % 2 === 1) await host.mkdir(target);
-      return { path: target, want: HR.E_FILE_NOT_FOUND };
-    }
-    case 'path-not-found':
-      if (v.variant % 3 === 2) {
-        // a component of the folder is a file
-        await host.mkdir(folder, { recursive: true });
-        const file = here('blocker.txt');
-        await host.writeFile(file, junkBytes(10));
-        return {
-          path: pathOf(v.childDrive, [...v.folders, 'blocker.txt'], `${v.name}.vhd`),
-          want: HR.E_PATH_NOT_FOUND,
-        };
-      }
-      return v.variant % 3 === 0
-        ? { path: pathOf('Q', v.folders, `${v.name}.vhd`), want: HR.E_PATH_NOT_FOUND }
-        : {
-            path: pathOf(v.childDrive, [...v.folders, 'gone'], `${v.name}.vhd`),
-            want: HR.E_PATH_NOT_FOUND,
-          };
-    case 'relative':
-      return { path: RELATIVE[v.variant % RELATIVE.length], want: HR.E_BAD_PATHNAME };
-    case 'invalid-name': {
-      const bad = INVALID[v.variant % INVALID.length] as string;
-      return { path: here(`${v.name}${bad}.vhd`), want: HR.E_INVALID_NAME };
-    }
-    case 'not-a-vhd': {
-      await host.mkdir(folder, { recursive: true });
-      const target = here(`${v.name}.vhd`);
-      await host.writeFile(target, junkBytes(v.variant % 2 === 0 ? 2048 : 300));
-      return { path: target, want: HR.VM_E_INVALID_HD_FILE };
-    }
-    case 'long': {
-      // C:\long\<segment>\d.vhd of exactly `length` characters
-      const length = v.variant % 2 === 0 ? 259 : 260 + (v.variant % 40);
-      const target = pathOf(v.childDrive, ['long', 'x'.repeat(length - 14)], 'd.vhd');
-      if (length === 259) {
-        await createThrough(prepared, sizedCall('dynamic', target, 3), ctx, id);
-        return { path: target, want: HR.S_OK };
-      }
-      return { path: target, want: HR.E_BUFFER_OVERFLOW };
-    }
-    case 'unreadable': {
-      const { image, parent } = await createDisks(
-        prepared,
-        { ...v, type: v.variant % 2 === 0 ? v.parentType : 'differencing' },
-        ctx,
-        id,
-      );
-      prepared.probe.makeUnreadable(v.variant % 2 === 0 ? image : parent);
-      return { path: image, want: HR.VM_E_HD_IMAGE_OPEN_FAIL };
-    }
-    case 'shutting-down': {
-      const { image } = await createDisks(prepared, v, ctx, id);
-      prepared.host.beginShutdown();
-      return { path: image, want: HR.S_OK };
-    }
-    case 'mismatch': {
-      const { image, parent } = await createDisks(
-        prepared,
-        { ...v, type: 'differencing' },
-        ctx,
-        id,
-      );
-      let top = image;
-      if (v.variant % 4 >= 2) {
-        // one layer more: the replaced parent is the top's grandparent
-        top = pathOf(v.childDrive, [...v.folders, 'kids'], `g-${v.name}.vhd`);
-        await createThrough(prepared, differencingCall(top, image), ctx, id);
-      }
-      await host.unlink(parent);
-      if (v.variant % 2 === 0) {
-        // another VHD of the same size, built by the suite with its own UUID
-        const stranger = dynamicImage(
-          v.sizeMB * MIB,
-          vhdSeconds(new Date(NOW)),
-          stableId(`other ${parent}`),
-        );
-        await writeImage(host, parent, stranger);
-      } else {
-        // the subject creates another disk at the parent's path: a fresh UUID
-        await createThrough(prepared, sizedCall(v.parentType, parent, v.sizeMB), ctx, id);
-      }
-      return { path: top, want: HR.VM_E_PARENT_CHILD_ID_MISMATCH };
-    }
-    case 'parent-missing': {
-      const { image, parent } = await createDisks(
-        prepared,
-        { ...v, type: 'differencing' },
-        ctx,
-        id,
-      );
-      await host.unlink(parent);
-      return { path: image, want: HR.VM_E_PARENT_PATH_NOT_FOUND };
-    }
-    case 'created':
-      return { path: undefined, want: HR.S_OK };
-  }
+/** The path a case calls GetHardDisk with, the HRESULT due, and whether the out-parameter is null. */
+interface Arranged {
+  readonly path: string | null | undefined;
+  readonly want: number;
+  readonly nullOut?: boolean;
 }
+
+/** Sets one kind of case up. */
+type Arrange = (prepared: Prepared, v: GhdCase, ctx: CaseContext) => Promise<Arranged>;
+
+/** `name` in the case's folder on the child's drive. */
+const here = (v: GhdCase, name: string) => pathOf(v.childDrive, v.folders, name);
+
+/** A component of the folder is a file, the drive has no volume, or a folder is missing. */
+const pathNotFound: Arrange = async (prepared, v) => {
+  if (v.variant % 3 === 2) {
+    // a component of the folder is a file
+    await prepared.host.mkdir(here(v, ''), { recursive: true });
+    await prepared.host.writeFile(here(v, 'blocker.txt'), junkBytes(10));
+    return {
+      path: pathOf(v.childDrive, [...v.folders, 'blocker.txt'], `${v.name}.vhd`),
+      want: HR.E_PATH_NOT_FOUND,
+    };
+  }
+  return v.variant % 3 === 0
+    ? { path: pathOf('Q', v.folders, `${v.name}.vhd`), want: HR.E_PATH_NOT_FOUND }
+    : {
+        path: pathOf(v.childDrive, [...v.folders, 'gone'], `${v.name}.vhd`),
+        want: HR.E_PATH_NOT_FOUND,
+      };
+};
+
+/** C:\long\<segment>\d.vhd of exactly 259 characters (opens) or 260 and more (refused). */
+const long: Arrange = async (prepared, v, ctx) => {
+  const length = v.variant % 2 === 0 ? 259 : 260 + (v.variant % 40);
+  const target = pathOf(v.childDrive, ['long', 'x'.repeat(length - 14)], 'd.vhd');
+  if (length === 259) {
+    await createThrough(prepared, sizedCall('dynamic', target, 3), ctx, KIND_ID.long);
+    return { path: target, want: HR.S_OK };
+  }
+  return { path: target, want: HR.E_BUFFER_OVERFLOW };
+};
+
+/** The parent (or grandparent) replaced by another VHD: by the suite, or created again by the subject. */
+const mismatch: Arrange = async (prepared, v, ctx) => {
+  const id = KIND_ID.mismatch;
+  const { image, parent } = await createDisks(prepared, { ...v, type: 'differencing' }, ctx, id);
+  let top = image;
+  if (v.variant % 4 >= 2) {
+    // one layer more: the replaced parent is the top's grandparent
+    top = pathOf(v.childDrive, [...v.folders, 'kids'], `g-${v.name}.vhd`);
+    await createThrough(prepared, differencingCall(top, image), ctx, id);
+  }
+  await prepared.host.unlink(parent);
+  if (v.variant % 2 === 0) {
+    // another VHD of the same size, built by the suite with its own UUID
+    const stranger = dynamicImage(
+      v.sizeMB * MIB,
+      vhdSeconds(new Date(NOW)),
+      stableId(`other ${parent}`),
+    );
+    await writeImage(prepared.host, parent, stranger);
+  } else {
+    // the subject creates another disk at the parent's path: a fresh UUID
+    await createThrough(prepared, sizedCall(v.parentType, parent, v.sizeMB), ctx, id);
+  }
+  return { path: top, want: HR.VM_E_PARENT_CHILD_ID_MISMATCH };
+};
+
+/** How each kind of case (but `created`, checked on its own) is set up. */
+const ARRANGE: Readonly<Record<Exclude<GhdKind, 'created'>, Arrange>> = {
+  'null-path': async (_prepared, v) => ({
+    path: v.variant % 2 === 0 ? null : undefined,
+    want: HR.E_POINTER,
+  }),
+  'null-out': async (prepared, v, ctx) => {
+    const { image } = await createDisks(prepared, v, ctx, KIND_ID['null-out']);
+    return { path: image, want: HR.E_POINTER, nullOut: true };
+  },
+  missing: async (prepared, v) => {
+    await prepared.host.mkdir(here(v, ''), { recursive: true });
+    const target = here(v, `${v.name}.vhd`);
+    if (v.variant % 2 === 1) await prepared.host.mkdir(target);
+    return { path: target, want: HR.E_FILE_NOT_FOUND };
+  },
+  'path-not-found': pathNotFound,
+  relative: async (_prepared, v) => ({
+    path: RELATIVE[v.variant % RELATIVE.length],
+    want: HR.E_BAD_PATHNAME,
+  }),
+  'invalid-name': async (_prepared, v) => {
+    const bad = INVALID[v.variant % INVALID.length] as string;
+    return { path: here(v, `${v.name}${bad}.vhd`), want: HR.E_INVALID_NAME };
+  },
+  'not-a-vhd': async (prepared, v) => {
+    await prepared.host.mkdir(here(v, ''), { recursive: true });
+    const target = here(v, `${v.name}.vhd`);
+    await prepared.host.writeFile(target, junkBytes(v.variant % 2 === 0 ? 2048 : 300));
+    return { path: target, want: HR.VM_E_INVALID_HD_FILE };
+  },
+  long,
+  unreadable: async (prepared, v, ctx) => {
+    const { image, parent } = await createDisks(
+      prepared,
+      { ...v, type: v.variant % 2 === 0 ? v.parentType : 'differencing' },
+      ctx,
+      KIND_ID.unreadable,
+    );
+    prepared.probe.makeUnreadable(v.variant % 2 === 0 ? image : parent);
+    return { path: image, want: HR.VM_E_HD_IMAGE_OPEN_FAIL };
+  },
+  'shutting-down': async (prepared, v, ctx) => {
+    const { image } = await createDisks(prepared, v, ctx, KIND_ID['shutting-down']);
+    prepared.host.beginShutdown();
+    return { path: image, want: HR.S_OK };
+  },
+  mismatch,
+  'parent-missing': async (prepared, v, ctx) => {
+    const { image, parent } = await createDisks(
+      prepared,
+      { ...v, type: 'differencing' },
+      ctx,
+      KIND_ID['parent-missing'],
+    );
+    await prepared.host.unlink(parent);
+    return { path: image, want: HR.VM_E_PARENT_PATH_NOT_FOUND };
+  },
+};
 
 async function runCase(subject: Subject, v: GhdCase, ctx: CaseContext): Promise<void> {
   const prepared = await prepare(subject, plainState());
@@ -343,7 +352,7 @@ async function runCase(subject: Subject, v: GhdCase, ctx: CaseContext): Promise<
       return;
     }
     const id = KIND_ID[v.kind];
-    const { path, want, nullOut } = await arrange(prepared, v, ctx);
+    const { path, want, nullOut } = await ARRANGE[v.kind](prepared, v, ctx);
     const before = await prepared.host.snapshot();
     const outcome = await getHardDisk(prepared, path, ctx, id, nullOut ?? false);
     ctx.exercise(id);

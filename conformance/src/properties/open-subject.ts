@@ -183,205 +183,270 @@ async function suiteChild(
 /** What GetHardDisk on `target` must answer: a parent path (S_OK) or an error HRESULT. */
 type Expectation = { readonly parent: string } | { readonly error: number };
 
-/** Sets a case up; returns the path to open and what GetHardDisk must answer. */
-async function arrange(
-  prepared: Prepared,
-  v: OpenCase,
-  ctx: CaseContext,
-): Promise<{ target: string; want: Expectation; also?: { target: string; want: Expectation } }> {
-  const id = KIND_ID[v.kind];
-  const { home, away, elsewhere } = layout(v);
-  const parentFile = `${v.parentName}.vhd`;
-  const childFile = `${v.childName}.vhd`;
-  const at = (folder: readonly string[], name: string) => pathOf(v.drive, folder, name);
-  switch (v.kind) {
-    case 'w2ru': {
-      // the whole tree moves: W2ku names the old place, W2ru (..\parent) still holds
-      await subjectChain(prepared, v, home, ctx, id);
-      await prepared.host.rename(
-        windowsPath.format({ drive: v.drive, segments: ['A'] }),
-        windowsPath.format({ drive: v.drive, segments: ['B'] }),
-      );
-      return { target: at([...away, 'kids'], childFile), want: { parent: at(away, parentFile) } };
-    }
-    case 'w2ku': {
-      // the child moves away: W2ru (..\parent) is stale, W2ku holds
-      const { parent, child } = await subjectChain(prepared, v, home, ctx, id);
-      const moved = at(elsewhere, childFile);
-      await move(prepared, child, moved);
-      return { target: moved, want: { parent } };
-    }
-    case 'name': {
-      // both move into one new folder: both locators stale, the name in the child's folder holds
-      const { parent, child } = await subjectChain(prepared, v, home, ctx, id);
-      await move(prepared, child, at(elsewhere, childFile));
-      await move(prepared, parent, at(elsewhere, parentFile));
-      return { target: at(elsewhere, childFile), want: { parent: at(elsewhere, parentFile) } };
-    }
-    case 'name-is-a-file-name': {
-      // the parent sits one folder up, or on the other drive; the child's name for it says
-      // where as a path, and both locators are stale: no candidate is a file in the child's folder
-      const otherDrive = v.drive === 'C' ? 'D' : 'C';
-      const forms = [
-        { name: `..\\${parentFile}`, parent: at(home, parentFile) },
-        { name: `\\${[...home, parentFile].join('\\')}`, parent: at(home, parentFile) },
-        {
-          name: pathOf(otherDrive, home, parentFile),
-          parent: pathOf(otherDrive, home, parentFile),
-        },
-      ];
-      const form = forms[v.variant % forms.length] as (typeof forms)[number];
-      const parentUniqueId = await suiteParent(prepared, form.parent, v.sizeMB);
-      const child = at([...home, 'kids'], childFile);
-      await suiteChild(prepared, child, {
-        sizeMB: v.sizeMB,
-        parentUniqueId,
-        parentName: form.name,
-        locators: [
-          { code: 'W2ku', path: at(['gone'], parentFile) },
-          { code: 'W2ru', path: `..\\gone\\${parentFile}` },
-        ],
-      });
-      return { target: child, want: { error: HR.VM_E_PARENT_PATH_NOT_FOUND } };
-    }
-    case 'precedence': {
-      const { parent, child } = await subjectChain(prepared, v, home, ctx, id);
-      if (v.variant % 2 === 0) {
-        // copies of both at B: W2ru finds B's parent, W2ku still finds A's: W2ru wins
-        await copy(prepared, parent, at(away, parentFile));
-        await copy(prepared, child, at([...away, 'kids'], childFile));
-        return {
-          target: at([...away, 'kids'], childFile),
-          want: { parent: at(away, parentFile) },
-        };
-      }
-      // copies of both in one new folder: W2ku finds A's parent, the name finds the copy: W2ku wins
-      await copy(prepared, parent, at(elsewhere, parentFile));
-      await copy(prepared, child, at(elsewhere, childFile));
-      return { target: at(elsewhere, childFile), want: { parent } };
-    }
-    case 'units': {
-      const parent = at(home, parentFile);
-      const parentUniqueId = await suiteParent(prepared, parent, v.sizeMB);
-      const spaceIn = v.variant % 2 === 0 ? 'sectors' : 'bytes';
-      // W2ru stale in one case out of two, so W2ku's data must be read too
-      const relative = v.variant % 4 < 2 ? `..\\${parentFile}` : `..\\gone\\${parentFile}`;
-      const child = at([...home, 'kids'], childFile);
-      await suiteChild(prepared, child, {
-        sizeMB: v.sizeMB,
-        parentUniqueId,
-        parentName: parentFile,
-        locators: [
-          { code: 'W2ku', path: parent, spaceIn },
-          { code: 'W2ru', path: relative, spaceIn },
-        ],
-      });
-      return { target: child, want: { parent } };
-    }
-    case 'name-order': {
-      const parent = at(home, parentFile);
-      const parentUniqueId = await suiteParent(prepared, parent, v.sizeMB);
-      const child = at(home, childFile);
-      await suiteChild(prepared, child, {
-        sizeMB: v.sizeMB,
-        parentUniqueId,
-        parentName: parentFile,
-        nameLittleEndian: v.variant % 2 === 0,
-        locators: [
-          { code: 'W2ku', path: at(['gone'], parentFile) },
-          { code: 'W2ru', path: `.\\gone\\${parentFile}` },
-        ],
-      });
-      return { target: child, want: { parent } };
-    }
-    case 'depth': {
-      // L0 (dynamic) <- L1 <- ... <- Ln, each naming the previous by W2ru and by name
-      const shallow = 2 + (v.variant % 7);
-      const deep = 64 + (v.variant % 8);
-      const layer = (i: number) => at(home, `L${i}.vhd`);
-      let previous = await suiteParent(prepared, layer(0), v.sizeMB);
-      for (let i = 1; i <= deep; i++) {
-        previous = await suiteChild(prepared, layer(i), {
-          sizeMB: v.sizeMB,
-          parentUniqueId: previous,
-          parentName: `L${i - 1}.vhd`,
-          locators: [{ code: 'W2ru', path: `.\\L${i - 1}.vhd` }],
-        });
-      }
-      return {
-        target: layer(deep),
-        want: { error: HR.VM_E_INVALID_HD_FILE },
-        also: { target: layer(shallow), want: { parent: layer(shallow - 1) } },
-      };
-    }
-    case 'cycle': {
-      const a = at(home, 'a.vhd');
-      const idA = stableId(`cycle ${a}`);
-      if (v.variant % 2 === 0) {
-        // a child that names itself as its parent
-        await suiteChild(prepared, a, {
-          sizeMB: v.sizeMB,
-          uniqueId: idA,
-          parentUniqueId: idA,
-          parentName: 'a.vhd',
-          locators: [{ code: 'W2ru', path: '.\\a.vhd' }],
-        });
-      } else {
-        const b = at(home, 'b.vhd');
-        const idB = stableId(`cycle ${b}`);
-        await suiteChild(prepared, a, {
-          sizeMB: v.sizeMB,
-          uniqueId: idA,
-          parentUniqueId: idB,
-          parentName: 'b.vhd',
-          locators: [{ code: 'W2ru', path: '.\\b.vhd' }],
-        });
-        await suiteChild(prepared, b, {
-          sizeMB: v.sizeMB,
-          uniqueId: idB,
-          parentUniqueId: idA,
-          parentName: 'a.vhd',
-          locators: [{ code: 'W2ru', path: '.\\a.vhd' }],
-        });
-      }
-      return { target: a, want: { error: HR.VM_E_INVALID_HD_FILE } };
-    }
-    case 'confined': {
-      const child = at([...home, 'kids'], childFile);
-      const mode = v.variant % 4;
-      if (mode < 2) {
-        // W2ku on a drive with no volume: never followed; the name in the child's folder may hold
-        const parent = at([...home, 'kids'], parentFile);
-        const parentUniqueId =
-          mode === 1 ? await suiteParent(prepared, parent, v.sizeMB) : stableId(`nobody ${parent}`);
-        await suiteChild(prepared, child, {
-          sizeMB: v.sizeMB,
-          parentUniqueId,
-          parentName: parentFile,
-          locators: [{ code: 'W2ku', path: pathOf('Q', home, parentFile) }],
-        });
-        return {
-          target: child,
-          want: mode === 1 ? { parent } : { error: HR.VM_E_PARENT_PATH_NOT_FOUND },
-        };
-      }
-      // W2ru climbing more .. than there are folders: it stops at the drive root
-      const climb = `${'..\\'.repeat(home.length + 3)}${parentFile}`;
-      const root = at([], parentFile);
-      const parentUniqueId =
-        mode === 2 ? await suiteParent(prepared, root, v.sizeMB) : stableId(`nobody ${root}`);
-      await suiteChild(prepared, child, {
-        sizeMB: v.sizeMB,
-        parentUniqueId,
-        parentName: `x-${parentFile}`,
-        locators: [{ code: 'W2ru', path: climb }],
-      });
-      return {
-        target: child,
-        want: mode === 2 ? { parent: root } : { error: HR.VM_E_PARENT_PATH_NOT_FOUND },
-      };
-    }
+/** The path to open and what GetHardDisk must answer; `also` is opened first when present. */
+interface Arranged {
+  readonly target: string;
+  readonly want: Expectation;
+  readonly also?: { readonly target: string; readonly want: Expectation };
+}
+
+/** What every kind's setup works with: the case, its folders and names, and `at(folder, name)`. */
+interface Setup {
+  readonly prepared: Prepared;
+  readonly v: OpenCase;
+  readonly ctx: CaseContext;
+  readonly home: string[];
+  readonly away: string[];
+  readonly elsewhere: string[];
+  readonly parentFile: string;
+  readonly childFile: string;
+  at(folder: readonly string[], name: string): string;
+}
+
+/** Sets one kind of case up. */
+type Arrange = (s: Setup) => Promise<Arranged>;
+
+/** The whole tree moves: W2ku names the old place, W2ru (..\parent) still holds. */
+const w2ru: Arrange = async ({ prepared, v, ctx, home, away, parentFile, childFile, at }) => {
+  await subjectChain(prepared, v, home, ctx, KIND_ID.w2ru);
+  await prepared.host.rename(
+    windowsPath.format({ drive: v.drive, segments: ['A'] }),
+    windowsPath.format({ drive: v.drive, segments: ['B'] }),
+  );
+  return { target: at([...away, 'kids'], childFile), want: { parent: at(away, parentFile) } };
+};
+
+/** The child moves away: W2ru (..\parent) is stale, W2ku holds. */
+const w2ku: Arrange = async ({ prepared, v, ctx, home, elsewhere, childFile, at }) => {
+  const { parent, child } = await subjectChain(prepared, v, home, ctx, KIND_ID.w2ku);
+  const moved = at(elsewhere, childFile);
+  await move(prepared, child, moved);
+  return { target: moved, want: { parent } };
+};
+
+/** Both move into one new folder: both locators stale, the name in the child's folder holds. */
+const byName: Arrange = async ({
+  prepared,
+  v,
+  ctx,
+  home,
+  elsewhere,
+  parentFile,
+  childFile,
+  at,
+}) => {
+  const { parent, child } = await subjectChain(prepared, v, home, ctx, KIND_ID.name);
+  await move(prepared, child, at(elsewhere, childFile));
+  await move(prepared, parent, at(elsewhere, parentFile));
+  return { target: at(elsewhere, childFile), want: { parent: at(elsewhere, parentFile) } };
+};
+
+/**
+ * The parent sits one folder up, or on the other drive; the child's name for it says where as
+ * a path, and both locators are stale: no candidate is a file in the child's folder.
+ */
+const nameIsAFileName: Arrange = async ({ prepared, v, home, parentFile, childFile, at }) => {
+  const otherDrive = v.drive === 'C' ? 'D' : 'C';
+  const forms = [
+    { name: `..\\${parentFile}`, parent: at(home, parentFile) },
+    { name: `\\${[...home, parentFile].join('\\')}`, parent: at(home, parentFile) },
+    {
+      name: pathOf(otherDrive, home, parentFile),
+      parent: pathOf(otherDrive, home, parentFile),
+    },
+  ];
+  const form = forms[v.variant % forms.length] as (typeof forms)[number];
+  const parentUniqueId = await suiteParent(prepared, form.parent, v.sizeMB);
+  const child = at([...home, 'kids'], childFile);
+  await suiteChild(prepared, child, {
+    sizeMB: v.sizeMB,
+    parentUniqueId,
+    parentName: form.name,
+    locators: [
+      { code: 'W2ku', path: at(['gone'], parentFile) },
+      { code: 'W2ru', path: `..\\gone\\${parentFile}` },
+    ],
+  });
+  return { target: child, want: { error: HR.VM_E_PARENT_PATH_NOT_FOUND } };
+};
+
+/** Copies that two candidates find: W2ru wins over W2ku, W2ku over the name. */
+const precedence: Arrange = async (s) => {
+  const { prepared, v, ctx, home, away, elsewhere, parentFile, childFile, at } = s;
+  const { parent, child } = await subjectChain(prepared, v, home, ctx, KIND_ID.precedence);
+  if (v.variant % 2 === 0) {
+    // copies of both at B: W2ru finds B's parent, W2ku still finds A's: W2ru wins
+    await copy(prepared, parent, at(away, parentFile));
+    await copy(prepared, child, at([...away, 'kids'], childFile));
+    return {
+      target: at([...away, 'kids'], childFile),
+      want: { parent: at(away, parentFile) },
+    };
   }
+  // copies of both in one new folder: W2ku finds A's parent, the name finds the copy: W2ku wins
+  await copy(prepared, parent, at(elsewhere, parentFile));
+  await copy(prepared, child, at(elsewhere, childFile));
+  return { target: at(elsewhere, childFile), want: { parent } };
+};
+
+/** Locator data space in sectors or bytes; W2ru stale in one case out of two. */
+const units: Arrange = async ({ prepared, v, home, parentFile, childFile, at }) => {
+  const parent = at(home, parentFile);
+  const parentUniqueId = await suiteParent(prepared, parent, v.sizeMB);
+  const spaceIn = v.variant % 2 === 0 ? 'sectors' : 'bytes';
+  // W2ru stale in one case out of two, so W2ku's data must be read too
+  const relative = v.variant % 4 < 2 ? `..\\${parentFile}` : `..\\gone\\${parentFile}`;
+  const child = at([...home, 'kids'], childFile);
+  await suiteChild(prepared, child, {
+    sizeMB: v.sizeMB,
+    parentUniqueId,
+    parentName: parentFile,
+    locators: [
+      { code: 'W2ku', path: parent, spaceIn },
+      { code: 'W2ru', path: relative, spaceIn },
+    ],
+  });
+  return { target: child, want: { parent } };
+};
+
+/** A parent name stored UTF-16LE or BE, both locators stale. */
+const nameOrder: Arrange = async ({ prepared, v, home, parentFile, childFile, at }) => {
+  const parent = at(home, parentFile);
+  const parentUniqueId = await suiteParent(prepared, parent, v.sizeMB);
+  const child = at(home, childFile);
+  await suiteChild(prepared, child, {
+    sizeMB: v.sizeMB,
+    parentUniqueId,
+    parentName: parentFile,
+    nameLittleEndian: v.variant % 2 === 0,
+    locators: [
+      { code: 'W2ku', path: at(['gone'], parentFile) },
+      { code: 'W2ru', path: `.\\gone\\${parentFile}` },
+    ],
+  });
+  return { target: child, want: { parent } };
+};
+
+/** L0 (dynamic) <- L1 <- ... <- Ln, each naming the previous by W2ru and by name. */
+const depth: Arrange = async ({ prepared, v, home, at }) => {
+  const shallow = 2 + (v.variant % 7);
+  const deep = 64 + (v.variant % 8);
+  const layer = (i: number) => at(home, `L${i}.vhd`);
+  let previous = await suiteParent(prepared, layer(0), v.sizeMB);
+  for (let i = 1; i <= deep; i++) {
+    previous = await suiteChild(prepared, layer(i), {
+      sizeMB: v.sizeMB,
+      parentUniqueId: previous,
+      parentName: `L${i - 1}.vhd`,
+      locators: [{ code: 'W2ru', path: `.\\L${i - 1}.vhd` }],
+    });
+  }
+  return {
+    target: layer(deep),
+    want: { error: HR.VM_E_INVALID_HD_FILE },
+    also: { target: layer(shallow), want: { parent: layer(shallow - 1) } },
+  };
+};
+
+/** A child that names itself as its parent, or two that name each other. */
+const cycle: Arrange = async ({ prepared, v, home, at }) => {
+  const a = at(home, 'a.vhd');
+  const idA = stableId(`cycle ${a}`);
+  if (v.variant % 2 === 0) {
+    await suiteChild(prepared, a, {
+      sizeMB: v.sizeMB,
+      uniqueId: idA,
+      parentUniqueId: idA,
+      parentName: 'a.vhd',
+      locators: [{ code: 'W2ru', path: '.\\a.vhd' }],
+    });
+  } else {
+    const b = at(home, 'b.vhd');
+    const idB = stableId(`cycle ${b}`);
+    await suiteChild(prepared, a, {
+      sizeMB: v.sizeMB,
+      uniqueId: idA,
+      parentUniqueId: idB,
+      parentName: 'b.vhd',
+      locators: [{ code: 'W2ru', path: '.\\b.vhd' }],
+    });
+    await suiteChild(prepared, b, {
+      sizeMB: v.sizeMB,
+      uniqueId: idB,
+      parentUniqueId: idA,
+      parentName: 'a.vhd',
+      locators: [{ code: 'W2ru', path: '.\\a.vhd' }],
+    });
+  }
+  return { target: a, want: { error: HR.VM_E_INVALID_HD_FILE } };
+};
+
+/**
+ * A W2ku on a drive with no volume (never followed; the name in the child's folder may hold),
+ * or a W2ru climbing more `..` than there are folders (it stops at the drive root).
+ */
+const confined: Arrange = async ({ prepared, v, home, parentFile, childFile, at }) => {
+  const child = at([...home, 'kids'], childFile);
+  const mode = v.variant % 4;
+  if (mode < 2) {
+    const parent = at([...home, 'kids'], parentFile);
+    const parentUniqueId =
+      mode === 1 ? await suiteParent(prepared, parent, v.sizeMB) : stableId(`nobody ${parent}`);
+    await suiteChild(prepared, child, {
+      sizeMB: v.sizeMB,
+      parentUniqueId,
+      parentName: parentFile,
+      locators: [{ code: 'W2ku', path: pathOf('Q', home, parentFile) }],
+    });
+    return {
+      target: child,
+      want: mode === 1 ? { parent } : { error: HR.VM_E_PARENT_PATH_NOT_FOUND },
+    };
+  }
+  const climb = `${'..\\'.repeat(home.length + 3)}${parentFile}`;
+  const root = at([], parentFile);
+  const parentUniqueId =
+    mode === 2 ? await suiteParent(prepared, root, v.sizeMB) : stableId(`nobody ${root}`);
+  await suiteChild(prepared, child, {
+    sizeMB: v.sizeMB,
+    parentUniqueId,
+    parentName: `x-${parentFile}`,
+    locators: [{ code: 'W2ru', path: climb }],
+  });
+  return {
+    target: child,
+    want: mode === 2 ? { parent: root } : { error: HR.VM_E_PARENT_PATH_NOT_FOUND },
+  };
+};
+
+/** How each kind of case is set up. */
+const ARRANGE: Readonly<Record<OpenKind, Arrange>> = {
+  w2ru,
+  w2ku,
+  name: byName,
+  'name-is-a-file-name': nameIsAFileName,
+  precedence,
+  units,
+  'name-order': nameOrder,
+  depth,
+  cycle,
+  confined,
+};
+
+/** Sets a case up; returns the path to open and what GetHardDisk must answer. */
+function arrange(prepared: Prepared, v: OpenCase, ctx: CaseContext): Promise<Arranged> {
+  const { home, away, elsewhere } = layout(v);
+  return ARRANGE[v.kind]({
+    prepared,
+    v,
+    ctx,
+    home,
+    away,
+    elsewhere,
+    parentFile: `${v.parentName}.vhd`,
+    childFile: `${v.childName}.vhd`,
+    at: (folder, name) => pathOf(v.drive, folder, name),
+  });
 }
 
 async function expectOpen(
