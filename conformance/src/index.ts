@@ -21,7 +21,7 @@ export { asHresult, describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresul
 export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
 export { ALL_PROPERTIES } from './properties/index.js';
-export type { CaseContext, PropertyDefinition } from './property.js';
+export type { Budget, CaseContext, PropertyDefinition, SubjectCall } from './property.js';
 export { defineProperty, Violation } from './property.js';
 export type { RenderOptions } from './report.js';
 export { renderReport } from './report.js';

@@ -23,6 +23,33 @@ export class IgnoredViolation extends Error {
   override readonly name = 'IgnoredViolation';
 }
 
+/**
+ * How long a call into the subject may take: `'quick'` for a call the contract says answers at
+ * once (a refusal, WaitForCompletion with a bad or bounded timeout, Cancel on a complete task,
+ * get_Parent), `'work'` for one that does real work (starting a creation, waiting for its task,
+ * opening a chain).
+ */
+export type Budget = 'quick' | 'work';
+
+/** A call into the subject, as a property awaits it through {@link CaseContext.answer}. */
+export interface SubjectCall {
+  /** The requirement a hang is charged to. */
+  readonly id: string;
+  /** The call as the report names it: `WaitForCompletion(-5)`. */
+  readonly what: string;
+  /**
+   * The kind of call (`WaitForCompletion with a bad timeout`): once one has hung, the run waits
+   * on calls of that kind no more.
+   */
+  readonly kind: string;
+  /**
+   * The member called (`IVMTask.WaitForCompletion`): once calls of two kinds of it have hung, the
+   * run waits on it no more.
+   */
+  readonly member: string;
+  readonly budget: Budget;
+}
+
 /** What a check gets for one case. */
 export interface CaseContext {
   /** Counts this case towards requirement `id`. */
@@ -31,6 +58,13 @@ export interface CaseContext {
   fail(id: string, message: string): never;
   /** `fail(id, message())` unless `ok`. */
   expect(id: string, ok: boolean, message: () => string): void;
+  /**
+   * Awaits `run()`, a call into the subject, within `call.budget`. A call that does not answer
+   * in time fails `call.id` with "<what> did not answer within N s", is remembered, and stops the
+   * case; a later call of a kind that hung before is not made at all and the case is dropped
+   * (neither passed nor failed, its cases not counted), so a hang costs the run one wait.
+   */
+  answer<T>(call: SubjectCall, run: () => T | PromiseLike<T>): Promise<Awaited<T>>;
 }
 
 /** A property of the suite. */

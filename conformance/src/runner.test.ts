@@ -193,3 +193,83 @@ describe('requirements a subject cannot set up', () => {
     );
   });
 });
+
+describe('a call that never answers', () => {
+  it('is charged once with its unshrunk counterexample, not called again, and the other requirements still run', async () => {
+    let calls = 0;
+    let firstHung: number | undefined;
+    const hanging = defineProperty<number>({
+      name: 'synthetic.hang',
+      covers: ['CODEC.geometry', 'CODEC.timestamp'],
+      primary: 'CODEC.geometry',
+      arbitrary: () => fc.integer({ min: 0, max: 1000 }),
+      async check(_subject, n, ctx) {
+        ctx.exercise('CODEC.timestamp');
+        if (n < 300) return;
+        ctx.exercise('CODEC.geometry');
+        await ctx.answer(
+          {
+            id: 'CODEC.geometry',
+            what: `call(${n})`,
+            kind: 'call of 300 or more',
+            member: 'call',
+            budget: 'quick',
+          },
+          () => {
+            calls++;
+            firstHung ??= n;
+            return new Promise(() => {});
+          },
+        );
+      },
+    });
+    const report = await runConformance(emulatedSubject, {
+      runs: 50,
+      seed: 4,
+      properties: [hanging],
+      quickTimeoutMs: 50,
+    });
+    expect(calls).toBe(1);
+    const geometry = report.requirements.find((r) => r.id === 'CODEC.geometry');
+    expect(geometry?.status).toBe('fail');
+    expect(geometry?.counterexample?.message).toMatch(/call\(\d+\) did not answer within 0\.05 s/);
+    expect(geometry?.counterexample?.value).toBe(firstHung);
+    const timestamp = report.requirements.find((r) => r.id === 'CODEC.timestamp');
+    expect(timestamp).toMatchObject({ status: 'pass', exercised: true });
+  });
+
+  it('in a case as a whole (outside any timed call) fails the primary requirement and the property is not run again', async () => {
+    let cases = 0;
+    const stuck = defineProperty<number>({
+      name: 'synthetic.stuck',
+      covers: ['CODEC.geometry', 'CODEC.timestamp'],
+      primary: 'CODEC.geometry',
+      arbitrary: () => fc.nat(),
+      async check() {
+        cases++;
+        await new Promise(() => {});
+      },
+    });
+    const report = await runConformance(emulatedSubject, {
+      runs: 20,
+      seed: 1,
+      properties: [stuck],
+      caseTimeoutMs: 25,
+    });
+    expect(cases).toBe(1);
+    const geometry = report.requirements.find((r) => r.id === 'CODEC.geometry');
+    expect(geometry?.counterexample?.message).toMatch(/the case did not answer within 0\.05 s/);
+    expect(report.requirements.find((r) => r.id === 'CODEC.timestamp')?.exercised).toBe(false);
+  });
+
+  it('budgets must be positive numbers of milliseconds', async () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(runConformance(emulatedSubject, { caseTimeoutMs: bad })).rejects.toThrow(
+        RangeError,
+      );
+      await expect(runConformance(emulatedSubject, { quickTimeoutMs: bad })).rejects.toThrow(
+        RangeError,
+      );
+    }
+  });
+});

@@ -6,6 +6,7 @@
  * @module
  */
 import fc from 'fast-check';
+import { Hang, HangWatch, Inconclusive, seconds } from './_internal/hangs.js';
 import { CATALOGUE, requirement } from './catalogue.js';
 import { ALL_PROPERTIES } from './properties/index.js';
 import {
@@ -37,6 +38,16 @@ export interface RunOptions {
   readonly onProgress?: (property: string, done: number, total: number) => void;
   /** The module the subject came from, for replay commands. */
   readonly subjectModule?: string;
+  /**
+   * How long a call that does real work may take, in ms (default 30,000): starting a creation,
+   * waiting for its task, opening a chain. A case as a whole may take twice as long.
+   */
+  readonly caseTimeoutMs?: number;
+  /**
+   * How long a call the contract says answers at once may take, in ms (default 2,000): a refusal,
+   * WaitForCompletion with a bad or bounded timeout, Cancel on a complete task, get_Parent.
+   */
+  readonly quickTimeoutMs?: number;
 }
 
 /** A failing requirement's evidence. */
@@ -118,8 +129,11 @@ const AIMED_RUNS = 10;
 /** Attempts (each with its own seed) at a requirement a run left without a case. */
 const AIMED_ATTEMPTS = 4;
 
-/** The longest one case may take. */
-export const CASE_TIMEOUT_MS = 30_000;
+/** How long a call that does real work may take by default (a case: twice that). */
+export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
+
+/** How long a call the contract says answers at once may take by default. */
+export const DEFAULT_QUICK_TIMEOUT_MS = 2_000;
 
 /** How one property is run: fast-check's settings, and the requirement a replay aims at. */
 interface RunSettings {
@@ -139,7 +153,15 @@ class Tally {
   readonly covered = new Set<string>();
   /** Cases generated (first passes only, shrinking excluded). */
   generated = 0;
+  /** The calls that hung, and the budgets. */
+  readonly watch: HangWatch;
+  /** Properties a case of which hung outside any timed call: not run again. */
+  readonly abandoned = new Set<PropertyDefinition<unknown>>();
   private readonly ignoredBy = new Map<PropertyDefinition<unknown>, Set<string>>();
+
+  constructor(watch: HangWatch) {
+    this.watch = watch;
+  }
 
   /** The requirements set aside for `property` (failed already, so not charged again). */
   ignoredOf(property: PropertyDefinition<unknown>): Set<string> {
@@ -182,8 +204,29 @@ function plain(value: unknown): unknown {
   );
 }
 
-/** The subject, runs and seed of a run, refused before anything runs when they make no sense. */
-function checkedArguments(subject: Subject, options: RunOptions): { runs: number; seed: number } {
+/** A budget option: a positive number of milliseconds, or the default. */
+function budget(
+  options: RunOptions,
+  name: 'caseTimeoutMs' | 'quickTimeoutMs',
+  fallback: number,
+): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(
+      `runConformance: ${name} must be a positive number of milliseconds, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The subject, runs, seed and budgets of a run, refused before anything runs when they make no
+ * sense.
+ */
+function checkedArguments(
+  subject: Subject,
+  options: RunOptions,
+): { runs: number; seed: number; workMs: number; quickMs: number } {
   if (!isSubject(subject)) {
     throw new TypeError(
       'runConformance: the subject is not a subject ({ name, createHost, createServer })',
@@ -200,21 +243,27 @@ function checkedArguments(subject: Subject, options: RunOptions): { runs: number
       `runConformance: seed must be a whole number, got ${String(options.seed)}`,
     );
   }
-  return { runs, seed: options.seed ?? (Math.random() * 2 ** 31) | 0 };
+  return {
+    runs,
+    seed: options.seed ?? (Math.random() * 2 ** 31) | 0,
+    workMs: budget(options, 'caseTimeoutMs', DEFAULT_CASE_TIMEOUT_MS),
+    quickMs: budget(options, 'quickTimeoutMs', DEFAULT_QUICK_TIMEOUT_MS),
+  };
 }
 
 /**
- * The context one case reports to: `exercise` counts into `counts` while `counting()` holds;
- * `fail` throws a {@link Violation}, or an {@link IgnoredViolation} for a requirement set aside.
+ * The context one case reports to: `exercise` counts into `counts`; `fail` throws a
+ * {@link Violation}, or an {@link IgnoredViolation} for a requirement set aside; `answer` awaits
+ * a call into the subject through the run's {@link HangWatch}.
  */
 function caseContext(
   counts: Map<string, number>,
-  counting: () => boolean,
   ignored: ReadonlySet<string>,
+  watch: HangWatch,
 ): CaseContext {
   const ctx: CaseContext = {
     exercise(id) {
-      if (counting()) counts.set(id, (counts.get(id) ?? 0) + 1);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
     },
     fail(id, message) {
       if (ignored.has(id)) throw new IgnoredViolation(id);
@@ -223,8 +272,45 @@ function caseContext(
     expect(id, ok, message) {
       if (!ok) ctx.fail(id, message());
     },
+    answer(call, run) {
+      return watch.answer(call, run, ignored);
+    },
   };
   return ctx;
+}
+
+/** The start of the message of a case that hung as a whole. */
+const CASE_HANG = 'the case did not answer within';
+
+/**
+ * Runs one case, failing it as a hang of the property's primary requirement when it takes longer
+ * than `ms` as a whole (a hang outside any call the property times: creating the host or the
+ * server, a host method, releasing the host).
+ */
+async function withinCase(run: Promise<void>, ms: number, primary: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Hang(
+            primary,
+            `${CASE_HANG} ${seconds(ms)} s, outside any call the suite times (creating the host or the server, a host method, releasing the host); the property is not run again`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether a failure is a case that hung as a whole (outside any timed call). */
+function isCaseHang(error: unknown): boolean {
+  return error instanceof Hang && error.message.includes(CASE_HANG);
 }
 
 /** One fast-check run of a property (one pass): its details, case counts and cases generated. */
@@ -234,19 +320,34 @@ async function checkOnce(
   arbitrary: fc.Arbitrary<unknown>,
   settings: RunSettings,
   ignored: ReadonlySet<string>,
+  watch: HangWatch,
 ): Promise<{ details: fc.RunDetails<[unknown]>; counts: Map<string, number>; generated: number }> {
   const counts = new Map<string, number>();
   // counting stops at the first failure: shrinking runs are not cases of the run
   let counting = true;
+  // after a hang every further run passes at once: the counterexample stays as found, unshrunk
+  let hung = false;
   let generated = 0;
-  const ctx = caseContext(counts, () => counting, ignored);
+  const caseMs = 2 * watch.budgets.workMs;
   const prop = fc.asyncProperty(arbitrary, async (value) => {
+    if (hung) return;
     if (counting) generated++;
+    const caseCounts = new Map<string, number>();
+    const keep = () => {
+      if (!counting) return;
+      for (const [id, n] of caseCounts) counts.set(id, (counts.get(id) ?? 0) + n);
+    };
     try {
-      await property.check(subject, value, ctx);
+      const ctx = caseContext(caseCounts, ignored, watch);
+      await withinCase(property.check(subject, value, ctx), caseMs, property.primary);
+      keep();
     } catch (error) {
+      // a case that needs a call which hung before shows nothing: its counts are dropped
+      if (error instanceof Inconclusive) return;
+      keep();
       if (error instanceof IgnoredViolation) return;
       counting = false;
+      if (error instanceof Hang) hung = true;
       throw error;
     }
   });
@@ -255,8 +356,6 @@ async function checkOnce(
     seed: settings.seed,
     ...(settings.path === undefined ? {} : { path: settings.path }),
     endOnFailure: false,
-    // a subject that never answers fails its case instead of hanging the run
-    timeout: CASE_TIMEOUT_MS,
   });
   return { details, counts, generated };
 }
@@ -306,18 +405,20 @@ async function runPasses(
 ): Promise<void> {
   const ignored = tally.ignoredOf(property);
   const best = new Map<string, number>();
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
+  for (let pass = 0; pass < MAX_PASSES && !tally.abandoned.has(property); pass++) {
     const { details, counts, generated } = await checkOnce(
       subject,
       property,
       arbitrary,
       settings,
       ignored,
+      tally.watch,
     );
     if (pass === 0) tally.generated += generated;
     for (const [id, n] of counts) best.set(id, Math.max(best.get(id) ?? 0, n));
     if (!details.failed) break;
     const id = recordFailure(tally, property, details, settings.aim);
+    if (isCaseHang(details.errorInstance)) tally.abandoned.add(property);
     if (!(details.errorInstance instanceof Violation) || ignored.has(id)) break;
     ignored.add(id);
   }
@@ -361,8 +462,9 @@ async function aimAtUnexercised(
 ): Promise<void> {
   for (const id of tally.covered) {
     const owners = properties.filter((property) => property.covers.includes(id));
-    const aiming = owners.filter((property) => property.aimAt?.(id, subject) !== undefined);
-    const candidates = aiming.length > 0 ? aiming : owners;
+    const live = owners.filter((property) => !tally.abandoned.has(property));
+    const aiming = live.filter((property) => property.aimAt?.(id, subject) !== undefined);
+    const candidates = aiming.length > 0 ? aiming : live;
     for (let attempt = 0; attempt < AIMED_ATTEMPTS && candidates.length > 0; attempt++) {
       if ((tally.cases.get(id) ?? 0) > 0 || tally.failures.has(id)) break;
       const property = candidates[attempt % candidates.length] as PropertyDefinition<unknown>;
@@ -407,10 +509,10 @@ export async function runConformance(
   subject: Subject,
   options: RunOptions = {},
 ): Promise<ConformanceReport> {
-  const { runs, seed } = checkedArguments(subject, options);
+  const { runs, seed, workMs, quickMs } = checkedArguments(subject, options);
   const properties = selected(options.properties ?? ALL_PROPERTIES, options.filter);
   const started = performance.now();
-  const tally = new Tally();
+  const tally = new Tally(new HangWatch({ workMs, quickMs }));
   await runEachProperty(tally, subject, properties, runs, seed, options);
   // a replay (`path`, `aim`) runs only what it replays
   if (options.path === undefined && options.aim === undefined) {

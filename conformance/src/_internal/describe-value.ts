@@ -48,6 +48,15 @@ interface ScenarioShape {
   };
 }
 
+/** A creation call as code: `CreateFixedVirtualHardDisk("C:\\d.vhd", 5, task)`. */
+export function describeCall(call: ScenarioShape['call']): string {
+  const args =
+    call.method === 'CreateDifferencingVirtualHardDisk'
+      ? [call.imagePath, call.parentPath]
+      : [call.imagePath, call.sizeMB];
+  return `${call.method}(${[...args.map(arg), call.nullTask ? 'null' : 'task'].join(', ')})`;
+}
+
 function isScenario(value: unknown): value is ScenarioShape {
   const v = value as ScenarioShape;
   return (
@@ -90,13 +99,7 @@ export function describeValue(value: unknown): string[] {
     } else if (e.kind === 'junk') lines.push(`file:   ${e.path}  ${e.bytes} bytes, not a VHD`);
     else lines.push(`folder: ${e.path}`);
   }
-  const args =
-    call.method === 'CreateDifferencingVirtualHardDisk'
-      ? [call.imagePath, call.parentPath]
-      : [call.imagePath, call.sizeMB];
-  lines.push(
-    `call:   ${call.method}(${[...args.map(arg), call.nullTask ? 'null' : 'task'].join(', ')})`,
-  );
+  lines.push(`call:   ${describeCall(call)}`);
   for (const [key, v] of Object.entries(record)) {
     if (key !== 'scenario' && key !== 'state' && key !== 'call' && key !== 'aim')
       lines.push(`${key}: ${JSON.stringify(v)}`);

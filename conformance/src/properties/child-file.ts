@@ -26,7 +26,7 @@ import { describeHr, HR } from '../hresults.js';
 import { BLOCK_BYTES, predict } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { ComTask, OutParam } from '../subject.js';
-import { invoke } from './_helpers/invoke.js';
+import { invoke, waitForTask } from './_helpers/calls.js';
 import { pyvhdiReads } from './_helpers/pyvhdi.js';
 
 const same = (a: Uint8Array, b: Uint8Array) =>
@@ -73,9 +73,9 @@ async function createChild(
     parentPath,
     nullTask: false,
   } as const;
-  const hr = await invoke(prepared.server, call, out);
+  const hr = await invoke(ctx, 'CDVHD.S_OK', prepared.server, call, out);
   if (hr !== HR.S_OK) ctx.fail('CDVHD.S_OK', `expected S_OK, got ${describeHr(hr)}`);
-  await out.value?.WaitForCompletion(-1);
+  if (out.value) await waitForTask(ctx, 'CDVHD.S_OK', out.value, call.method);
   if (out.value?.Result !== 0)
     ctx.fail('CDVHD.S_OK', `task ended with Result ${out.value?.Result}`);
 }

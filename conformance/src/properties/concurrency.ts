@@ -10,8 +10,8 @@ import { happyArb } from '../arbitraries/scenario.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
 import type { ComTask, OutParam } from '../subject.js';
+import { invoke, waitForTask } from './_helpers/calls.js';
 import { happyPrediction, start } from './_helpers/happy.js';
-import { invoke } from './_helpers/invoke.js';
 
 /** Swaps the case of every letter: the same path to Windows. */
 const otherCase = (text: string) =>
@@ -36,13 +36,14 @@ export const concurrentCreation = defineProperty<{ scenario: Scenario; respell: 
       const image = windowsPath.format(prediction.image);
       const second = { ...scenario.call, imagePath: respell ? otherCase(image) : image };
       const outs: OutParam<ComTask>[] = [{ value: undefined }, { value: undefined }];
-      ctx.exercise('CDVHD.concurrent-same-path');
+      const id = 'CDVHD.concurrent-same-path';
+      ctx.exercise(id);
       const hrs = await Promise.all([
-        invoke(prepared.server, scenario.call, outs[0] ?? null),
-        invoke(prepared.server, second, outs[1] ?? null),
+        invoke(ctx, id, prepared.server, scenario.call, outs[0] ?? null),
+        invoke(ctx, id, prepared.server, second, outs[1] ?? null),
       ]);
       const tasks = outs.map((out) => out.value).filter((task): task is ComTask => !!task);
-      for (const task of tasks) await task.WaitForCompletion(-1);
+      for (const task of tasks) await waitForTask(ctx, id, task, second.method);
       const sorted = [...hrs].sort((a, b) => a - b);
       ctx.expect(
         'CDVHD.concurrent-same-path',
@@ -79,6 +80,8 @@ export const shutdownInFlight = defineProperty<Scenario>({
       );
       const out: OutParam<ComTask> = { value: undefined };
       const hr = await invoke(
+        ctx,
+        id,
         prepared.server,
         {
           method: 'CreateDifferencingVirtualHardDisk',
@@ -87,8 +90,9 @@ export const shutdownInFlight = defineProperty<Scenario>({
           nullTask: false,
         },
         out,
+        'VM_E_APP_SHUTTING_DOWN',
       );
-      await task.WaitForCompletion(-1);
+      await waitForTask(ctx, id, task, scenario.call.method);
       const exists = await prepared.host.exists(windowsPath.format(prediction.image));
       ctx.expect(
         id,

@@ -30,8 +30,8 @@ import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { type PathFeature, type Prediction, predict } from '../model.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
-import { invoke } from './_helpers/invoke.js';
-import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
+import { invoke, waitForTask } from './_helpers/calls.js';
+import { describeDiff, diffSnapshots, type SnapshotDiff } from './_helpers/snapshots.js';
 
 const PATH_IDS: Readonly<Record<PathFeature, string>> = {
   absolute: 'PATH.absolute',
@@ -141,7 +141,105 @@ function remarks(call: Scenario['call']): string[] {
   return ids;
 }
 
-/** Runs one scenario against a subject and checks it against the model. */
+/** A failed call: every volume as it was. */
+function judgeRefusal(hr: number, method: CreateMethod, diff: SnapshotDiff, ctx: CaseContext) {
+  ctx.expect(
+    unchangedId(method),
+    diff.added.length + diff.removed.length + diff.changed.length === 0,
+    () => `${describeHr(hr)} but the volumes changed: ${describeDiff(diff)}`,
+  );
+}
+
+/** A started task: WaitForCompletion(-1) answers S_OK once complete, and the task succeeded. */
+async function judgeTask(task: ComTask, method: CreateMethod, ctx: CaseContext): Promise<void> {
+  const waited = await waitForTask(ctx, 'TASK.wait.infinite', task, method);
+  ctx.expect(
+    'TASK.wait.infinite',
+    waited === HR.S_OK && task.IsComplete === true,
+    () => `WaitForCompletion(-1) gave ${describeHr(waited)}, IsComplete ${task.IsComplete}`,
+  );
+  ctx.exercise('TASK.wait.infinite');
+  ctx.expect(
+    successId(method),
+    task.Result === TASK_RESULT.Success && asHresult(task.Error) === HR.S_OK,
+    () =>
+      `task ended with Result ${task.Result}, Error ${describeHr(task.Error)} (${task.ErrorDescription})`,
+  );
+}
+
+/**
+ * After a success: the parent unchanged; the image file where the model resolved it; the missing
+ * folders created; nothing else changed; every new name in the case it was given.
+ */
+function judgeChanges(
+  prediction: Prediction,
+  call: Scenario['call'],
+  diff: SnapshotDiff,
+  ctx: CaseContext,
+): void {
+  const method = call.method;
+  const parentKey = prediction.parent && windowsPath.pathKey(prediction.parent);
+  const parentChanged = [...diff.changed, ...diff.removed].some(
+    (entry) => parentKey !== undefined && entry.path.toUpperCase() === parentKey,
+  );
+  if (method === 'CreateDifferencingVirtualHardDisk') {
+    ctx.exercise('CDVHD.parent-unchanged');
+    ctx.expect(
+      'CDVHD.parent-unchanged',
+      !parentChanged,
+      () => `the parent changed: ${describeDiff(diff)}`,
+    );
+  }
+  const image = prediction.image;
+  if (image === undefined) ctx.fail(successId(method), 'the model did not resolve the image');
+  const imageKey = windowsPath.pathKey(image);
+  const added = diff.added.find((entry) => entry.path.toUpperCase() === imageKey);
+  ctx.expect(
+    chargeLocation(prediction, call),
+    added !== undefined && added.kind === 'file',
+    () => `expected the new file at ${windowsPath.format(image)}; ${describeDiff(diff)}`,
+  );
+  const expectedKeys = new Set([
+    imageKey,
+    ...prediction.createdFolders.map((f) => windowsPath.pathKey(f)),
+  ]);
+  if (prediction.createdFolders.length > 0 && method === 'CreateDifferencingVirtualHardDisk') {
+    ctx.exercise('CDVHD.folder-created');
+  }
+  const missingFolders = prediction.createdFolders.filter(
+    (folder) =>
+      !diff.added.some(
+        (entry) =>
+          entry.path.toUpperCase() === windowsPath.pathKey(folder) && entry.kind === 'directory',
+      ),
+  );
+  ctx.expect(
+    method === 'CreateDifferencingVirtualHardDisk' ? 'CDVHD.folder-created' : successId(method),
+    missingFolders.length === 0,
+    () => `folders not created: ${missingFolders.map((f) => windowsPath.format(f)).join(', ')}`,
+  );
+  const stray = diff.added.filter((entry) => !expectedKeys.has(entry.path.toUpperCase()));
+  ctx.expect(
+    successId(method),
+    stray.length === 0 && diff.removed.length === 0 && diff.changed.length === 0,
+    () =>
+      `unexpected changes besides the new image: ${describeDiff({ added: stray, removed: diff.removed, changed: diff.changed })}`,
+  );
+  // names keep the case they were given
+  const keptCase = diff.added.every((entry) => {
+    const wanted = [image, ...prediction.createdFolders].find(
+      (p) => windowsPath.pathKey(p) === entry.path.toUpperCase(),
+    );
+    return wanted === undefined || entry.path.endsWith(`\\${windowsPath.basename(wanted)}`);
+  });
+  ctx.exercise('PATH.case-insensitive');
+  ctx.expect('PATH.case-insensitive', keptCase, () => `case not kept: ${describeDiff(diff)}`);
+}
+
+/**
+ * Runs one scenario against a subject and checks it against the model: the HRESULT, then an
+ * unchanged host after a refusal, or the task and the changes after a success.
+ */
 export async function checkScenario(
   subject: Subject,
   scenario: Scenario,
@@ -154,97 +252,35 @@ export async function checkScenario(
     if (prediction.decided === undefined) for (const id of remarks(scenario.call)) ctx.exercise(id);
     const before = await prepared.host.snapshot();
     const out: OutParam<ComTask> | null = scenario.call.nullTask ? null : { value: undefined };
-    const hr = await invoke(prepared.server, scenario.call, out);
+    const method = scenario.call.method;
+    const decided = prediction.decided;
+    const hr = await invoke(
+      ctx,
+      decided === undefined ? successId(method) : variantId(method, decided.variant),
+      prepared.server,
+      scenario.call,
+      out,
+      decided?.variant.code,
+    );
     if (hr !== prediction.hresult) {
       ctx.fail(
         chargeHresult(prediction, hr),
         `expected ${describeHr(prediction.hresult)}, got ${describeHr(hr)}`,
       );
     }
-    const method = scenario.call.method;
     if (hr !== HR.S_OK) {
-      const after = await prepared.host.snapshot();
-      const diff = diffSnapshots(before, after);
-      ctx.expect(
-        unchangedId(method),
-        diff.added.length + diff.removed.length + diff.changed.length === 0,
-        () => `${describeHr(hr)} but the volumes changed: ${describeDiff(diff)}`,
-      );
+      judgeRefusal(hr, method, diffSnapshots(before, await prepared.host.snapshot()), ctx);
       return;
     }
     const task = out?.value;
     if (task === undefined || task === null) ctx.fail(successId(method), 'S_OK without a task');
-    const waited = asHresult(await task.WaitForCompletion(-1));
-    ctx.expect(
-      'TASK.wait.infinite',
-      waited === HR.S_OK && task.IsComplete === true,
-      () => `WaitForCompletion(-1) gave ${describeHr(waited)}, IsComplete ${task.IsComplete}`,
+    await judgeTask(task, method, ctx);
+    judgeChanges(
+      prediction,
+      scenario.call,
+      diffSnapshots(before, await prepared.host.snapshot()),
+      ctx,
     );
-    ctx.exercise('TASK.wait.infinite');
-    ctx.expect(
-      successId(method),
-      task.Result === TASK_RESULT.Success && asHresult(task.Error) === HR.S_OK,
-      () =>
-        `task ended with Result ${task.Result}, Error ${describeHr(task.Error)} (${task.ErrorDescription})`,
-    );
-    const after = await prepared.host.snapshot();
-    const diff = diffSnapshots(before, after);
-    const parentKey = prediction.parent && windowsPath.pathKey(prediction.parent);
-    const parentChanged = [...diff.changed, ...diff.removed].some(
-      (entry) => parentKey !== undefined && entry.path.toUpperCase() === parentKey,
-    );
-    if (method === 'CreateDifferencingVirtualHardDisk') {
-      ctx.exercise('CDVHD.parent-unchanged');
-      ctx.expect(
-        'CDVHD.parent-unchanged',
-        !parentChanged,
-        () => `the parent changed: ${describeDiff(diff)}`,
-      );
-    }
-    const image = prediction.image;
-    if (image === undefined) ctx.fail(successId(method), 'the model did not resolve the image');
-    const imageKey = windowsPath.pathKey(image);
-    const added = diff.added.find((entry) => entry.path.toUpperCase() === imageKey);
-    ctx.expect(
-      chargeLocation(prediction, scenario.call),
-      added !== undefined && added.kind === 'file',
-      () => `expected the new file at ${windowsPath.format(image)}; ${describeDiff(diff)}`,
-    );
-    const expectedKeys = new Set([
-      imageKey,
-      ...prediction.createdFolders.map((f) => windowsPath.pathKey(f)),
-    ]);
-    if (prediction.createdFolders.length > 0 && method === 'CreateDifferencingVirtualHardDisk') {
-      ctx.exercise('CDVHD.folder-created');
-    }
-    const missingFolders = prediction.createdFolders.filter(
-      (folder) =>
-        !diff.added.some(
-          (entry) =>
-            entry.path.toUpperCase() === windowsPath.pathKey(folder) && entry.kind === 'directory',
-        ),
-    );
-    ctx.expect(
-      method === 'CreateDifferencingVirtualHardDisk' ? 'CDVHD.folder-created' : successId(method),
-      missingFolders.length === 0,
-      () => `folders not created: ${missingFolders.map((f) => windowsPath.format(f)).join(', ')}`,
-    );
-    const stray = diff.added.filter((entry) => !expectedKeys.has(entry.path.toUpperCase()));
-    ctx.expect(
-      successId(method),
-      stray.length === 0 && diff.removed.length === 0 && diff.changed.length === 0,
-      () =>
-        `unexpected changes besides the new image: ${describeDiff({ added: stray, removed: diff.removed, changed: diff.changed })}`,
-    );
-    // names keep the case they were given
-    const keptCase = diff.added.every((entry) => {
-      const wanted = [image, ...prediction.createdFolders].find(
-        (p) => windowsPath.pathKey(p) === entry.path.toUpperCase(),
-      );
-      return wanted === undefined || entry.path.endsWith(`\\${windowsPath.basename(wanted)}`);
-    });
-    ctx.exercise('PATH.case-insensitive');
-    ctx.expect('PATH.case-insensitive', keptCase, () => `case not kept: ${describeDiff(diff)}`);
   } finally {
     await prepared.dispose();
   }

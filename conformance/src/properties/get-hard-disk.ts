@@ -131,7 +131,7 @@ async function checkCreated(prepared: Prepared, subject: Subject, v: GhdCase, ct
   const given = spelt(image, v.spelling);
   const before = await prepared.host.snapshot();
   const disk = expectDisk(
-    await getHardDisk(prepared, given, ctx, 'GHD.type'),
+    await getHardDisk(prepared, given, ctx, { id: 'GHD.type', kind: 'created', expect: 'disk' }),
     ctx,
     'GHD.type',
     given,
@@ -178,7 +178,18 @@ async function checkCreated(prepared: Prepared, subject: Subject, v: GhdCase, ct
     () => `HostFreeDiskSpace ${free}, the host says ${hostFree} bytes are free on ${v.childDrive}:`,
   );
   const out: { value: string | null | undefined } = { value: undefined };
-  const hr = asHresult(await disk.get_Parent(out));
+  const hr = asHresult(
+    await ctx.answer(
+      {
+        id: v.type === 'differencing' ? 'GHD.parent.differencing' : 'GHD.parent.none',
+        what: 'get_Parent',
+        kind: 'get_Parent',
+        member: 'IVMHardDisk.get_Parent',
+        budget: 'quick',
+      },
+      () => disk.get_Parent(out),
+    ),
+  );
   if (v.type === 'differencing') {
     ctx.exercise('GHD.parent.differencing');
     ctx.expect(
@@ -354,7 +365,12 @@ async function runCase(subject: Subject, v: GhdCase, ctx: CaseContext): Promise<
     const id = KIND_ID[v.kind];
     const { path, want, nullOut } = await ARRANGE[v.kind](prepared, v, ctx);
     const before = await prepared.host.snapshot();
-    const outcome = await getHardDisk(prepared, path, ctx, id, nullOut ?? false);
+    const outcome = await getHardDisk(prepared, path, ctx, {
+      id,
+      kind: v.kind,
+      expect: want === HR.S_OK ? 'disk' : 'refusal',
+      nullOut: nullOut ?? false,
+    });
     ctx.exercise(id);
     ctx.expect(
       id,

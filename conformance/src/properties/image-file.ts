@@ -11,6 +11,7 @@ import { checksum, FOOTER, HEADER, readAscii, readU32, readU64 } from '../_inter
 import type { Scenario } from '../arbitraries/scenario.js';
 import { happyArb } from '../arbitraries/scenario.js';
 import { defineProperty } from '../property.js';
+import { waitForTask } from './_helpers/calls.js';
 import { happyPrediction, start } from './_helpers/happy.js';
 
 /** Dynamic and fixed images hold what SEMANTICS.md says. */
@@ -32,7 +33,7 @@ export const imageFile = defineProperty<Scenario>({
       const id = fixed ? 'CFIX.file' : 'CDYN.file';
       const size = scenario.call.sizeMB * MIB;
       const task = await start(prepared, scenario, ctx, id);
-      await task.WaitForCompletion(-1);
+      await waitForTask(ctx, id, task, scenario.call.method);
       const path = windowsPath.format(prediction.image);
       const file = await prepared.host.open(path, 'read');
       let footer: Uint8Array;

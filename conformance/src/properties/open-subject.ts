@@ -21,7 +21,6 @@ import { describeHr, HR } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { Subject } from '../subject.js';
 import {
-  ANSWER_TIMEOUT_MS,
   confinementProblem,
   createThrough,
   differencingCall,
@@ -449,16 +448,22 @@ function arrange(prepared: Prepared, v: OpenCase, ctx: CaseContext): Promise<Arr
   });
 }
 
+/** GetHardDisk on `target` answers as `want` says, and hands its host only confined paths. */
 async function expectOpen(
   prepared: Prepared,
+  v: OpenCase,
   target: string,
   want: Expectation,
   ctx: CaseContext,
-  id: string,
-  answerMs: number,
 ): Promise<void> {
+  const id = KIND_ID[v.kind];
+  const opens = 'parent' in want;
   prepared.probe.forgetPaths();
-  const outcome = await getHardDisk(prepared, target, ctx, id, false, answerMs);
+  const outcome = await getHardDisk(prepared, target, ctx, {
+    id,
+    kind: `chain ${v.kind}, ${opens ? 'opening' : 'refused'}`,
+    expect: opens ? 'disk' : 'refusal',
+  });
   ctx.exercise(id);
   if ('parent' in want) {
     const disk = expectDisk(outcome, ctx, id, target);
@@ -482,18 +487,12 @@ async function expectOpen(
     ctx.fail('OPEN.confined', `GetHardDisk(${JSON.stringify(target)}): ${problem}`);
 }
 
-async function runCase(
-  subject: Subject,
-  v: OpenCase,
-  ctx: CaseContext,
-  answerMs: number,
-): Promise<void> {
+async function runCase(subject: Subject, v: OpenCase, ctx: CaseContext): Promise<void> {
   const prepared = await prepare(subject, plainState());
   try {
-    const id = KIND_ID[v.kind];
     const { target, want, also } = await arrange(prepared, v, ctx);
-    if (also !== undefined) await expectOpen(prepared, also.target, also.want, ctx, id, answerMs);
-    await expectOpen(prepared, target, want, ctx, id, answerMs);
+    if (also !== undefined) await expectOpen(prepared, v, also.target, also.want, ctx);
+    await expectOpen(prepared, v, target, want, ctx);
   } finally {
     await prepared.dispose();
   }
@@ -512,35 +511,26 @@ export function openArb(kinds: readonly OpenKind[] = OPEN_KINDS): fc.Arbitrary<O
   });
 }
 
-/**
- * The subject-level chain-opening property; `answerMs` is how long one GetHardDisk call may
- * take before its case fails as a hang (default {@link ANSWER_TIMEOUT_MS}).
- */
-export function openSubjectProperty(options: { answerMs?: number } = {}) {
-  const answerMs = options.answerMs ?? ANSWER_TIMEOUT_MS;
-  return defineProperty<OpenCase>({
-    name: 'open.subject',
-    covers: [
-      'OPEN.locator-order.w2ru',
-      'OPEN.locator-order.w2ku',
-      'OPEN.locator-order.name',
-      'OPEN.locator-order.name-is-a-file-name',
-      'OPEN.locator-order.precedence',
-      'OPEN.data-space-units.subject',
-      'OPEN.name-byte-order.subject',
-      'OPEN.depth-limit.subject',
-      'OPEN.cycle.subject',
-      'OPEN.confined',
-    ],
-    primary: 'OPEN.locator-order.w2ru',
-    arbitrary: () => openArb(),
-    aimAt(id) {
-      const kinds = OPEN_KINDS.filter((kind) => KIND_ID[kind] === id);
-      return kinds.length === 0 ? undefined : openArb(kinds);
-    },
-    check: (subject, v, ctx) => runCase(subject, v, ctx, answerMs),
-  });
-}
-
-/** Subject-level chain opening, as the suite runs it. */
-export const openThroughSubject = openSubjectProperty();
+/** Subject-level chain opening. */
+export const openThroughSubject = defineProperty<OpenCase>({
+  name: 'open.subject',
+  covers: [
+    'OPEN.locator-order.w2ru',
+    'OPEN.locator-order.w2ku',
+    'OPEN.locator-order.name',
+    'OPEN.locator-order.name-is-a-file-name',
+    'OPEN.locator-order.precedence',
+    'OPEN.data-space-units.subject',
+    'OPEN.name-byte-order.subject',
+    'OPEN.depth-limit.subject',
+    'OPEN.cycle.subject',
+    'OPEN.confined',
+  ],
+  primary: 'OPEN.locator-order.w2ru',
+  arbitrary: () => openArb(),
+  aimAt(id) {
+    const kinds = OPEN_KINDS.filter((kind) => KIND_ID[kind] === id);
+    return kinds.length === 0 ? undefined : openArb(kinds);
+  },
+  check: (subject, v, ctx) => runCase(subject, v, ctx),
+});

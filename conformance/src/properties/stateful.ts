@@ -11,11 +11,11 @@ import { openHostChain } from '../_internal/chain-access.js';
 import type { ProbeFault } from '../_internal/probe-host.js';
 import { type Prepared, prepare } from '../_internal/setup.js';
 import { MIB, TIB } from '../_internal/units.js';
-import { describeHr, HR, TASK_RESULT } from '../hresults.js';
+import { describeHr, HR, type HrName, TASK_RESULT } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import type { HostState } from '../state.js';
+import type { CreateCall, HostState } from '../state.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
-import { invoke } from './_helpers/invoke.js';
+import { invoke, waitForTask } from './_helpers/calls.js';
 import { entriesOf } from './_helpers/snapshots.js';
 
 const FOLDERS = ['s', 's\\deep', 'T'];
@@ -144,95 +144,103 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
   async check(model: Readonly<ChainModel>): Promise<boolean> {
     return this.kind !== 'differencing' || model.disks.size > 0;
   }
+  /** The creation call this command makes. */
+  private call(parent: ModelDisk | undefined): CreateCall {
+    const path = this.path();
+    if (this.kind === 'differencing') {
+      return {
+        method: 'CreateDifferencingVirtualHardDisk',
+        imagePath: path,
+        parentPath: parent?.path ?? '',
+        nullTask: false,
+      };
+    }
+    return {
+      method:
+        this.kind === 'dynamic' ? 'CreateDynamicVirtualHardDisk' : 'CreateFixedVirtualHardDisk',
+      imagePath: path,
+      sizeMB: this.sizeMB,
+      nullTask: false,
+    };
+  }
+  /** What the call must answer in the model's state, and the requirement that says so. */
+  private expectation(model: ChainModel): { code: HrName; id: string } {
+    const path = this.path();
+    const prefix = PREFIX[this.kind];
+    if (model.shuttingDown) {
+      return { code: 'VM_E_APP_SHUTTING_DOWN', id: `${prefix}.VM_E_APP_SHUTTING_DOWN` };
+    }
+    if (model.disks.has(key(path)) || model.folders.has(key(path))) {
+      const what = model.folders.has(key(path)) ? 'folder' : 'file';
+      return { code: 'E_ALREADY_EXISTS', id: `${prefix}.E_ALREADY_EXISTS.${what}` };
+    }
+    return { code: 'S_OK', id: `${prefix}.S_OK` };
+  }
   async run(model: ChainModel, real: ChainReal): Promise<void> {
     const { prepared, ctx } = real;
-    const path = this.path();
     const parent = this.kind === 'differencing' ? this.parent(model) : undefined;
-    const exists = model.disks.has(key(path)) || model.folders.has(key(path));
-    const expected = model.shuttingDown
-      ? HR.VM_E_APP_SHUTTING_DOWN
-      : exists
-        ? HR.E_ALREADY_EXISTS
-        : HR.S_OK;
+    const expected = this.expectation(model);
+    const call = this.call(parent);
     const out: OutParam<ComTask> = { value: undefined };
     if (this.fault) prepared.probe.injectFault(this.fault);
-    const hr =
-      this.kind === 'differencing'
-        ? await invoke(
-            prepared.server,
-            {
-              method: 'CreateDifferencingVirtualHardDisk',
-              imagePath: path,
-              parentPath: parent?.path ?? '',
-              nullTask: false,
-            },
-            out,
-          )
-        : await invoke(
-            prepared.server,
-            {
-              method:
-                this.kind === 'dynamic'
-                  ? 'CreateDynamicVirtualHardDisk'
-                  : 'CreateFixedVirtualHardDisk',
-              imagePath: path,
-              sizeMB: this.sizeMB,
-              nullTask: false,
-            },
-            out,
-          );
+    const refusal = expected.code === 'S_OK' ? undefined : expected.code;
+    const hr = await invoke(ctx, expected.id, prepared.server, call, out, refusal);
     const task = out.value;
-    if (hr === HR.S_OK && task) await task.WaitForCompletion(-1);
+    if (hr === HR.S_OK && task) await waitForTask(ctx, expected.id, task, call.method);
     const fired = this.fault !== undefined && prepared.probe.faultFired;
     prepared.probe.injectFault(undefined);
-    const prefix = PREFIX[this.kind];
-    const id = `${prefix}.S_OK`;
-    const charged =
-      expected === HR.VM_E_APP_SHUTTING_DOWN
-        ? `${prefix}.VM_E_APP_SHUTTING_DOWN`
-        : expected === HR.E_ALREADY_EXISTS
-          ? `${prefix}.E_ALREADY_EXISTS.${model.folders.has(key(path)) ? 'folder' : 'file'}`
-          : id;
-    ctx.exercise(charged);
-    if (hr !== expected) {
+    ctx.exercise(expected.id);
+    if (hr !== HR[expected.code]) {
       ctx.fail(
-        charged,
-        `${this.toString()} gave ${describeHr(hr)}, expected ${describeHr(expected)}`,
+        expected.id,
+        `${this.toString()} gave ${describeHr(hr)}, expected ${describeHr(HR[expected.code])}`,
       );
     }
     if (hr === HR.S_OK && fired && this.kind === 'differencing' && this.fault) {
-      const failureId =
-        this.fault.code === 'ENOSPC' ? 'CDVHD.task.disk-full' : 'CDVHD.DISP_E_EXCEPTION';
-      const wanted = this.fault.code === 'ENOSPC' ? HR.E_DISK_FULL : HR.DISP_E_EXCEPTION;
-      ctx.exercise(failureId);
-      ctx.expect(
-        failureId,
-        task?.Result === TASK_RESULT.DiskRelatedError && (task?.Error ?? 0) >>> 0 === wanted,
-        () => `${this.toString()}: Result ${task?.Result}, Error ${describeHr(task?.Error)}`,
-      );
+      this.judgeFault(this.fault, task, ctx);
     }
     if (hr === HR.S_OK && !fired) {
       ctx.expect(
-        id,
+        expected.id,
         task?.Result === TASK_RESULT.Success,
         () => `${this.toString()} task ended with Result ${task?.Result}`,
       );
-      const folderKeys = this.folder
-        .split('\\')
-        .map((_, i, all) => key(`C:\\${all.slice(0, i + 1).join('\\')}`));
-      for (const folder of folderKeys) model.folders.add(folder);
-      model.disks.set(key(path), {
-        path,
-        sizeBytes: parent?.sizeBytes ?? this.sizeMB * MIB,
-        parent: parent ? key(parent.path) : undefined,
-        writes: [],
-      });
-      if (parent && !model.ancestors.has(key(parent.path))) {
-        const snapshot = entriesOf(await prepared.host.snapshot());
-        model.ancestors.set(key(parent.path), snapshot.get(key(parent.path))?.digest ?? '');
-      }
+      await this.record(model, real, parent);
     }
     await checkInvariants(model, real);
+  }
+  /** A fault that fired during the task: DiskRelatedError with E_DISK_FULL or DISP_E_EXCEPTION. */
+  private judgeFault(fault: ProbeFault, task: ComTask | null | undefined, ctx: CaseContext): void {
+    const failureId = fault.code === 'ENOSPC' ? 'CDVHD.task.disk-full' : 'CDVHD.DISP_E_EXCEPTION';
+    const wanted = fault.code === 'ENOSPC' ? HR.E_DISK_FULL : HR.DISP_E_EXCEPTION;
+    ctx.exercise(failureId);
+    ctx.expect(
+      failureId,
+      task?.Result === TASK_RESULT.DiskRelatedError && (task?.Error ?? 0) >>> 0 === wanted,
+      () => `${this.toString()}: Result ${task?.Result}, Error ${describeHr(task?.Error)}`,
+    );
+  }
+  /** The model after a successful creation: the folders, the disk, and its parent as an ancestor. */
+  private async record(
+    model: ChainModel,
+    real: ChainReal,
+    parent: ModelDisk | undefined,
+  ): Promise<void> {
+    const path = this.path();
+    const folderKeys = this.folder
+      .split('\\')
+      .map((_, i, all) => key(`C:\\${all.slice(0, i + 1).join('\\')}`));
+    for (const folder of folderKeys) model.folders.add(folder);
+    model.disks.set(key(path), {
+      path,
+      sizeBytes: parent?.sizeBytes ?? this.sizeMB * MIB,
+      parent: parent ? key(parent.path) : undefined,
+      writes: [],
+    });
+    if (parent && !model.ancestors.has(key(parent.path))) {
+      const snapshot = entriesOf(await real.prepared.host.snapshot());
+      model.ancestors.set(key(parent.path), snapshot.get(key(parent.path))?.digest ?? '');
+    }
   }
   toString(): string {
     const what =

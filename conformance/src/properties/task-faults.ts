@@ -12,8 +12,8 @@ import { happyArb } from '../arbitraries/scenario.js';
 import { describeHr, HR, TASK_RESULT } from '../hresults.js';
 import { defineProperty } from '../property.js';
 import type { ComTask, OutParam } from '../subject.js';
+import { invoke, waitForTask } from './_helpers/calls.js';
 import { happyPrediction } from './_helpers/happy.js';
-import { invoke } from './_helpers/invoke.js';
 import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 
 const faultArb: fc.Arbitrary<ProbeFault> = fc.record({
@@ -50,9 +50,9 @@ export const taskFaults = defineProperty<{ scenario: Scenario; fault: ProbeFault
       const before = await prepared.host.snapshot();
       prepared.probe.injectFault(fault);
       const out: OutParam<ComTask> = { value: undefined };
-      const hr = await invoke(prepared.server, scenario.call, out);
+      const hr = await invoke(ctx, id, prepared.server, scenario.call, out);
       const task = out.value;
-      if (hr === HR.S_OK && task) await task.WaitForCompletion(-1);
+      if (hr === HR.S_OK && task) await waitForTask(ctx, id, task, scenario.call.method);
       prepared.probe.injectFault(undefined);
       if (!prepared.probe.faultFired) {
         ctx.expect(

@@ -3,13 +3,16 @@
  * Cancel on running and completed tasks.
  * @module
  */
+import type { HostSnapshot } from '@vskit/host';
 import fc from 'fast-check';
-import { prepare } from '../_internal/setup.js';
+import { type Prepared, prepare } from '../_internal/setup.js';
 import type { Scenario } from '../arbitraries/scenario.js';
 import { happyArb } from '../arbitraries/scenario.js';
 import { CREATE_METHODS } from '../catalogue.js';
 import { asHresult, describeHr, HR, TASK_RESULT } from '../hresults.js';
-import { defineProperty } from '../property.js';
+import { type CaseContext, defineProperty } from '../property.js';
+import type { ComTask, Subject } from '../subject.js';
+import { cancelTask, pollTask, waitBriefly, waitForTask } from './_helpers/calls.js';
 import { happyPrediction, start, within } from './_helpers/happy.js';
 import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
 
@@ -42,6 +45,117 @@ const MODE_OF: Readonly<Record<string, TaskMode['kind']>> = {
   'TASK.cancel.running': 'cancel-running',
 };
 
+/** What a case works with once its task has started. */
+interface Started {
+  readonly prepared: Prepared;
+  readonly scenario: Scenario;
+  readonly task: ComTask;
+  readonly before: HostSnapshot;
+  readonly ctx: CaseContext;
+}
+
+/** WaitForCompletion with a timeout outside -1..4,000,000 gives E_POINTER. */
+async function checkBadTimeout({ task, ctx }: Started, timeout: number): Promise<void> {
+  const id = 'TASK.wait.bad-timeout';
+  ctx.exercise(id);
+  const hr = await waitBriefly(ctx, id, task, timeout, true);
+  ctx.expect(id, hr === HR.E_POINTER, () => `WaitForCompletion(${timeout}) gave ${describeHr(hr)}`);
+}
+
+/** WaitForCompletion with a timeout of 0..4,000,000 gives S_OK, complete or not. */
+async function checkBounded({ task, ctx }: Started, timeout: number): Promise<void> {
+  const id = 'TASK.wait.bounded';
+  ctx.exercise(id);
+  const hr = await waitBriefly(ctx, id, task, timeout, false);
+  ctx.expect(id, hr === HR.S_OK, () => `WaitForCompletion(${timeout}) gave ${describeHr(hr)}`);
+}
+
+/** Cancel on a running task: S_OK, Result Cancelled, and nothing left on the volumes. */
+async function checkCancelRunning({ prepared, scenario, task, before, ctx }: Started) {
+  const id = 'TASK.cancel.running';
+  ctx.exercise(id);
+  // Cancel may wait for the write in flight: let it through once Cancel has been asked
+  const cancelling = cancelTask(ctx, id, task, true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  prepared.probe.release();
+  const hr = await cancelling;
+  await waitForTask(ctx, id, task, scenario.call.method);
+  const after = await prepared.host.snapshot();
+  const diff = diffSnapshots(before, after);
+  ctx.expect(
+    id,
+    hr === HR.S_OK &&
+      task.Result === TASK_RESULT.Cancelled &&
+      diff.added.length + diff.changed.length + diff.removed.length === 0,
+    () => `Cancel gave ${describeHr(hr)}, Result ${task.Result}, volumes: ${describeDiff(diff)}`,
+  );
+}
+
+/** The task runs to its end: PercentCompleted climbs to 100 and the task succeeds. */
+async function checkCompletion(
+  { prepared, scenario, task, ctx }: Started,
+  percents: number[],
+): Promise<void> {
+  prepared.probe.release();
+  await pollTask(ctx, 'TASK.success', task, scenario.call.method, percents);
+  ctx.exercise('TASK.percent');
+  ctx.expect(
+    'TASK.percent',
+    percents.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= (percents[i - 1] as number))) &&
+      percents.at(-1) === 100,
+    () => `PercentCompleted went ${percents.join(', ')}`,
+  );
+  ctx.exercise('TASK.success');
+  ctx.expect(
+    'TASK.success',
+    task.IsComplete === true &&
+      task.Result === TASK_RESULT.Success &&
+      asHresult(task.Error) === HR.S_OK &&
+      typeof task.ID === 'string' &&
+      typeof task.Description === 'string',
+    () => `IsComplete ${task.IsComplete}, Result ${task.Result}, Error ${describeHr(task.Error)}`,
+  );
+}
+
+/** Cancel on a complete task gives E_FAIL and leaves its Result. */
+async function checkCancelComplete({ task, ctx }: Started): Promise<void> {
+  const id = 'TASK.cancel.complete';
+  ctx.exercise(id);
+  const hr = await cancelTask(ctx, id, task, false);
+  ctx.expect(
+    id,
+    hr === HR.E_FAIL && task.Result === TASK_RESULT.Success,
+    () => `Cancel on a complete task gave ${describeHr(hr)} (Result ${task.Result})`,
+  );
+}
+
+/** One case: start a held task, do what the mode says, then (unless cancelled) run it to its end. */
+async function runCase(subject: Subject, scenario: Scenario, mode: TaskMode, ctx: CaseContext) {
+  const prepared = await prepare(subject, scenario.state);
+  try {
+    if (happyPrediction(scenario, prepared) === undefined) return;
+    const before = await prepared.host.snapshot();
+    if (mode.kind !== 'cancel-complete') prepared.probe.holdWrites();
+    // an implementation that writes before returning the task must not hang the suite
+    const task = await within(start(prepared, scenario, ctx, 'TASK.success'), 2000, () =>
+      prepared.probe.release(),
+    );
+    const started: Started = { prepared, scenario, task, before, ctx };
+    const percents = [Number(task.PercentCompleted)];
+    if (mode.kind === 'bad-timeout') await checkBadTimeout(started, mode.timeout);
+    if (mode.kind === 'bounded') await checkBounded(started, mode.timeout);
+    if (mode.kind === 'cancel-running' && !task.IsComplete && task.IsCancelable) {
+      await checkCancelRunning(started);
+      return;
+    }
+    await checkCompletion(started, percents);
+    if (mode.kind === 'cancel-complete') await checkCancelComplete(started);
+  } finally {
+    prepared.probe.release();
+    await prepared.dispose();
+  }
+}
+
 /** IVMTask behaviour on tasks of every creation method. */
 export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode }>({
   name: 'task.lifecycle',
@@ -61,94 +175,5 @@ export const taskLifecycle = defineProperty<{ scenario: Scenario; mode: TaskMode
     const mode = modeArb.filter((m) => m.kind === kind);
     return fc.record({ scenario: happyArb(CREATE_METHODS), mode });
   },
-  async check(subject, { scenario, mode }, ctx) {
-    const prepared = await prepare(subject, scenario.state);
-    try {
-      if (happyPrediction(scenario, prepared) === undefined) return;
-      const before = await prepared.host.snapshot();
-      const holding = mode.kind !== 'cancel-complete';
-      if (holding) prepared.probe.holdWrites();
-      // an implementation that writes before returning the task must not hang the suite
-      const task = await within(start(prepared, scenario, ctx, 'TASK.success'), 2000, () =>
-        prepared.probe.release(),
-      );
-      const percents = [Number(task.PercentCompleted)];
-      if (mode.kind === 'bad-timeout') {
-        ctx.exercise('TASK.wait.bad-timeout');
-        const hr = asHresult(await task.WaitForCompletion(mode.timeout));
-        ctx.expect(
-          'TASK.wait.bad-timeout',
-          hr === HR.E_POINTER,
-          () => `WaitForCompletion(${mode.timeout}) gave ${describeHr(hr)}`,
-        );
-      }
-      if (mode.kind === 'bounded') {
-        ctx.exercise('TASK.wait.bounded');
-        const hr = asHresult(await task.WaitForCompletion(mode.timeout));
-        ctx.expect(
-          'TASK.wait.bounded',
-          hr === HR.S_OK,
-          () => `WaitForCompletion(${mode.timeout}) gave ${describeHr(hr)}`,
-        );
-      }
-      if (mode.kind === 'cancel-running' && !task.IsComplete && task.IsCancelable) {
-        ctx.exercise('TASK.cancel.running');
-        // Cancel may wait for the write in flight: let it through once Cancel has been asked
-        const cancelling = Promise.resolve(task.Cancel());
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        prepared.probe.release();
-        const hr = asHresult(await cancelling);
-        await task.WaitForCompletion(-1);
-        const after = await prepared.host.snapshot();
-        const diff = diffSnapshots(before, after);
-        ctx.expect(
-          'TASK.cancel.running',
-          hr === HR.S_OK &&
-            task.Result === TASK_RESULT.Cancelled &&
-            diff.added.length + diff.changed.length + diff.removed.length === 0,
-          () =>
-            `Cancel gave ${describeHr(hr)}, Result ${task.Result}, volumes: ${describeDiff(diff)}`,
-        );
-        return;
-      }
-      prepared.probe.release();
-      for (let i = 0; i < 10000 && !task.IsComplete; i++) {
-        await task.WaitForCompletion(1);
-        percents.push(Number(task.PercentCompleted));
-      }
-      await task.WaitForCompletion(-1);
-      percents.push(Number(task.PercentCompleted));
-      ctx.exercise('TASK.percent');
-      ctx.expect(
-        'TASK.percent',
-        percents.every(
-          (p, i) => p >= 0 && p <= 100 && (i === 0 || p >= (percents[i - 1] as number)),
-        ) && percents.at(-1) === 100,
-        () => `PercentCompleted went ${percents.join(', ')}`,
-      );
-      ctx.exercise('TASK.success');
-      ctx.expect(
-        'TASK.success',
-        task.IsComplete === true &&
-          task.Result === TASK_RESULT.Success &&
-          asHresult(task.Error) === HR.S_OK &&
-          typeof task.ID === 'string' &&
-          typeof task.Description === 'string',
-        () =>
-          `IsComplete ${task.IsComplete}, Result ${task.Result}, Error ${describeHr(task.Error)}`,
-      );
-      if (mode.kind === 'cancel-complete') {
-        ctx.exercise('TASK.cancel.complete');
-        const hr = asHresult(await task.Cancel());
-        ctx.expect(
-          'TASK.cancel.complete',
-          hr === HR.E_FAIL && task.Result === TASK_RESULT.Success,
-          () => `Cancel on a complete task gave ${describeHr(hr)} (Result ${task.Result})`,
-        );
-      }
-    } finally {
-      prepared.probe.release();
-      await prepared.dispose();
-    }
-  },
+  check: (subject, { scenario, mode }, ctx) => runCase(subject, scenario, mode, ctx),
 });

@@ -10,7 +10,7 @@ import { describeHr, HR } from '../../hresults.js';
 import { type Prediction, predict } from '../../model.js';
 import type { CaseContext } from '../../property.js';
 import type { ComTask, OutParam } from '../../subject.js';
-import { invoke } from './invoke.js';
+import { invoke } from './calls.js';
 
 /** The model's prediction when it is S_OK, else `undefined` (the case is then not a happy one). */
 export function happyPrediction(scenario: Scenario, prepared: Prepared): Prediction | undefined {
@@ -28,7 +28,7 @@ export async function start(
   id: string,
 ): Promise<ComTask> {
   const out: OutParam<ComTask> = { value: undefined };
-  const hr = await invoke(prepared.server, scenario.call, out);
+  const hr = await invoke(ctx, id, prepared.server, scenario.call, out);
   if (hr !== HR.S_OK || out.value === undefined || out.value === null) {
     ctx.fail(id, `expected S_OK and a task, got ${describeHr(hr)}`);
   }

@@ -12,7 +12,7 @@ import { describeHr, HR, TASK_RESULT } from '../../hresults.js';
 import type { CaseContext } from '../../property.js';
 import type { CreateCall, HostState, VolumeSpec } from '../../state.js';
 import type { ComHardDisk, ComTask, OutParam } from '../../subject.js';
-import { invoke } from './invoke.js';
+import { invoke, waitForTask } from './calls.js';
 
 /** The host clock of these properties' states. */
 export const NOW = '2026-01-01T00:00:00.000Z';
@@ -66,12 +66,12 @@ export async function createThrough(
   id: string,
 ): Promise<void> {
   const out: OutParam<ComTask> = { value: undefined };
-  const hr = await invoke(prepared.server, call, out);
+  const hr = await invoke(ctx, id, prepared.server, call, out);
   const task = out.value;
   if (hr !== HR.S_OK || task === undefined || task === null) {
     ctx.fail(id, `setting up, ${call.method}("${call.imagePath}") gave ${describeHr(hr)}`);
   }
-  await task.WaitForCompletion(-1);
+  await waitForTask(ctx, id, task, call.method);
   if (Number(task.Result) !== TASK_RESULT.Success) {
     ctx.fail(
       id,
@@ -110,37 +110,41 @@ export interface GetHardDiskOutcome {
   readonly disk: ComHardDisk | undefined;
 }
 
-/** How long one GetHardDisk call may take before the case fails `id` as a hang. */
-export const ANSWER_TIMEOUT_MS = 10_000;
+/** How a GetHardDisk call is made and timed. */
+export interface GetHardDiskCall {
+  /** The requirement a wrong answer or a hang is charged to. */
+  readonly id: string;
+  /** The kind of case (a hang is remembered per kind: a cycle that hangs is not a missing file). */
+  readonly kind: string;
+  /** Whether a disk is due (opening a chain: the work budget) or a refusal (a quick budget). */
+  readonly expect: 'disk' | 'refusal';
+  /** Pass a null out-parameter. */
+  readonly nullOut?: boolean;
+}
 
 /**
- * Calls the subject's GetHardDisk (`nullOut` passes a null out-parameter); fails `id` when the
- * subject has no GetHardDisk, or gives no answer within `answerMs` (a hang: a chain too deep
- * or with a cycle must answer an error).
+ * Calls the subject's GetHardDisk; fails `call.id` when the subject has no GetHardDisk, or gives
+ * no answer within the budget (a hang: a chain too deep or with a cycle must answer an error).
  */
 export async function getHardDisk(
   prepared: Prepared,
   path: string | null | undefined,
   ctx: CaseContext,
-  id: string,
-  nullOut = false,
-  answerMs = ANSWER_TIMEOUT_MS,
+  call: GetHardDiskCall,
 ): Promise<GetHardDiskOutcome> {
   const method = prepared.server.GetHardDisk;
-  if (typeof method !== 'function') ctx.fail(id, 'the subject has no GetHardDisk method');
+  if (typeof method !== 'function') ctx.fail(call.id, 'the subject has no GetHardDisk method');
   const out: OutParam<ComHardDisk> = { value: undefined };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), answerMs);
-  });
-  const answer = await Promise.race([
-    Promise.resolve(method.call(prepared.server, path, nullOut ? null : (out as OutParam<never>))),
-    late,
-  ]).finally(() => clearTimeout(timer));
-  if (answer === 'late') {
-    ctx.fail(id, `GetHardDisk(${JSON.stringify(path)}) gave no answer within ${answerMs} ms`);
-  }
-  const hr = answer;
+  const hr = await ctx.answer(
+    {
+      id: call.id,
+      what: `GetHardDisk(${JSON.stringify(path)}${call.nullOut ? ', null' : ''})`,
+      kind: `GetHardDisk (${call.kind})`,
+      member: 'GetHardDisk',
+      budget: call.expect === 'disk' ? 'work' : 'quick',
+    },
+    () => method.call(prepared.server, path, call.nullOut ? null : (out as OutParam<never>)),
+  );
   const disk = out.value ?? undefined;
   return { hr: typeof hr === 'number' ? hr >>> 0 : Number.NaN, disk };
 }
