@@ -1,8 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, parseArgs } from './cli-main.js';
+import { main } from './cli-main.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 const capture = () => {
   const out: string[] = [];
@@ -13,44 +17,6 @@ const capture = () => {
     err,
   };
 };
-
-describe('parseArgs', () => {
-  it('reads every option and defaults runs to 100', () => {
-    expect(parseArgs([])).toEqual({ runs: 100, help: false });
-    expect(
-      parseArgs([
-        '--runs',
-        '5',
-        '--seed=-3',
-        '--path',
-        '1:2',
-        '--filter',
-        'codec',
-        '--aim',
-        'CODEC.timestamp',
-        '--json',
-        'r.json',
-        '--subject',
-        'x.mjs',
-      ]),
-    ).toEqual({
-      runs: 5,
-      seed: -3,
-      path: '1:2',
-      filter: 'codec',
-      aim: 'CODEC.timestamp',
-      json: 'r.json',
-      subject: 'x.mjs',
-      help: false,
-    });
-  });
-  it('refuses unknown options and bad numbers', () => {
-    expect(() => parseArgs(['--bogus'])).toThrow(/unknown option/);
-    expect(() => parseArgs(['--runs', '0'])).toThrow(/--runs/);
-    expect(() => parseArgs(['--seed'])).toThrow(/needs a value/);
-    expect(() => parseArgs(['--path', '1:2'])).toThrow(/--filter/);
-  });
-});
 
 describe('main', () => {
   it('exits 2 on bad usage and 0 for --help', async () => {
@@ -113,5 +79,57 @@ describe('main', () => {
     );
     expect(status).toBe(1);
     expect(c.out.join('')).toMatch(/FAIL\s+CDVHD\.concurrent-same-path/);
+  });
+});
+
+describe('main, as a user meets it', () => {
+  it('exits 2 with a message when --filter matches nothing, before running', async () => {
+    const c = capture();
+    expect(await main(['--filter', 'modle.'], c.io)).toBe(2);
+    expect(c.err.join('')).toContain("--filter 'modle.' matches no property and no requirement id");
+    expect(c.out.join('')).toBe('');
+  });
+
+  it('prints replay lines with the command that started the run', async () => {
+    const c = capture();
+    const example = new URL('../examples/broken-subject.mjs', import.meta.url).pathname;
+    const status = await main(
+      ['--subject', example, '--filter', 'concurrency.same-path', '--runs', '3', '--seed', '1'],
+      { ...c.io, command: 'vskit conformance' },
+    );
+    expect(status).toBe(1);
+    expect(c.out.join('')).toMatch(
+      /replay: vskit conformance --subject \S+broken-subject\.mjs --seed \d+ --path/,
+    );
+    expect(c.out.join('')).not.toContain('pnpm conformance');
+  });
+
+  it('loads a subject module from a folder of its own that imports @vskit/conformance, as the README sets it up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vskit-subject-'));
+    try {
+      await writeFile(
+        join(dir, 'my-subject.mjs'),
+        `import { emulatedSubject } from '@vskit/conformance';
+export default { ...emulatedSubject, name: 'my subject, in a folder of its own' };
+`,
+      );
+      // the command line from its sources (tsx), started from the subject's folder
+      const tsx = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+      const bin = join(REPO, 'conformance', 'src', 'bin.ts');
+      const args = ['--conditions=@vskit/source', '--import', tsx, bin];
+      const run = ['--subject', './my-subject.mjs', '--filter', 'codec.numbers', '--runs', '2'];
+      const result = await new Promise<{ code: number; stdout: string; stderr: string }>(
+        (resolve) => {
+          execFile(process.execPath, [...args, ...run], { cwd: dir }, (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+          );
+        },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Conformance of my subject, in a folder of its own');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,7 @@ export type {
   RequirementResult,
   RunOptions,
 } from './runner.js';
-export { EXACT_FREE_SPACE_IDS, runConformance } from './runner.js';
+export { EXACT_FREE_SPACE_IDS, runConformance, selectProperties } from './runner.js';
 export type { CreateCall, DiskSpec, EntrySpec, HostState, VolumeSpec } from './state.js';
 export type {
   ComHardDisk,

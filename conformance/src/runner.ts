@@ -176,9 +176,13 @@ class Tally {
   }
 }
 
-function selected(
-  properties: readonly PropertyDefinition<unknown>[],
+/**
+ * The properties a filter selects: those whose name, or one of whose requirement ids, starts with
+ * `filter` (all of them for no filter or an empty one).
+ */
+export function selectProperties(
   filter: string | undefined,
+  properties: readonly PropertyDefinition<unknown>[] = ALL_PROPERTIES,
 ): PropertyDefinition<unknown>[] {
   if (filter === undefined || filter === '') return [...properties];
   return properties.filter(
@@ -503,14 +507,20 @@ function requirementResults(tally: Tally, subject: Subject): RequirementResult[]
 /**
  * Runs the suite against `subject`.
  * @throws TypeError when `subject` lacks `createHost` or `createServer`; RangeError when `runs`
- * is not a whole number of at least 1, or `seed` not a whole number.
+ * is not a whole number of at least 1, `seed` not a whole number, a budget not a positive
+ * number, or `filter` selects nothing.
  */
 export async function runConformance(
   subject: Subject,
   options: RunOptions = {},
 ): Promise<ConformanceReport> {
   const { runs, seed, workMs, quickMs } = checkedArguments(subject, options);
-  const properties = selected(options.properties ?? ALL_PROPERTIES, options.filter);
+  const properties = selectProperties(options.filter, options.properties);
+  if (properties.length === 0) {
+    throw new RangeError(
+      `runConformance: filter '${options.filter}' matches no property and no requirement id`,
+    );
+  }
   const started = performance.now();
   const tally = new Tally(new HangWatch({ workMs, quickMs }));
   await runEachProperty(tally, subject, properties, runs, seed, options);

@@ -84,6 +84,16 @@ async function usedBudget(prepared: Prepared): Promise<number> {
   return (info?.freeBytes ?? 0) + used;
 }
 
+/** The entries the host has that the model does not know, and the other way round; only what is there. */
+export function describeEntryDrift(stray: readonly string[], missing: readonly string[]): string {
+  return [
+    stray.length > 0 ? `unexpected entries ${stray.join(', ')}` : '',
+    missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** Checks the invariants after a command. */
 async function checkInvariants(model: ChainModel, real: ChainReal): Promise<void> {
   const { prepared, ctx } = real;
@@ -102,10 +112,8 @@ async function checkInvariants(model: ChainModel, real: ChainReal): Promise<void
   const known = new Set([...model.disks.keys(), ...model.folders]);
   const stray = [...entries.keys()].filter((k) => !known.has(k));
   const missing = [...known].filter((k) => !entries.has(k));
-  ctx.expect(
-    'STATE.no-partial-file',
-    stray.length === 0 && missing.length === 0,
-    () => `unexpected entries ${stray.join(', ')}; missing ${missing.join(', ')}`,
+  ctx.expect('STATE.no-partial-file', stray.length === 0 && missing.length === 0, () =>
+    describeEntryDrift(stray, missing),
   );
   if (!real.exactFreeSpace) return;
   ctx.exercise('STATE.free-space-exact');

@@ -1,0 +1,158 @@
+/**
+ * `@vskit/conformance/options`: the command-line options of the suite, in `node:util`
+ * `parseArgs` terms, and what they mean. One table for both command lines: the suite's own
+ * (`conformance/dist/bin.js`) and `vskit conformance`. Light on purpose: it imports nothing of
+ * the suite, so a CLI can parse its arguments before loading the suite.
+ * @module
+ */
+import { parseArgs } from 'node:util';
+
+/** One option, as `node:util` `parseArgs` takes it. */
+export interface ConformanceOptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+}
+
+/** Every option of `conformance` and `vskit conformance` (besides `--help`). */
+export const CONFORMANCE_OPTIONS = {
+  subject: { type: 'string' },
+  runs: { type: 'string' },
+  seed: { type: 'string' },
+  path: { type: 'string' },
+  filter: { type: 'string' },
+  aim: { type: 'string' },
+  json: { type: 'string' },
+  'case-timeout': { type: 'string' },
+  'quick-timeout': { type: 'string' },
+} as const satisfies Readonly<Record<string, ConformanceOptionSpec>>;
+
+/** The option lines of the help text, one per option of {@link CONFORMANCE_OPTIONS}. */
+export const OPTIONS_HELP = `  --subject MODULE   a module whose default export is a subject ({ name, createHost,
+                     createServer}); 'emulated' (default: vs-api on emulated volumes) or 'node'
+                     (vs-api on real temporary folders)
+  --runs N           cases per property (default 100)
+  --seed S           fast-check seed (default random, printed in the report)
+  --path P           replay one counterexample (with --seed and --filter from the report)
+  --filter PREFIX    only properties whose name or requirement ids start with PREFIX
+  --aim ID           replay a case aimed at one requirement (the report prints it with --path)
+  --json FILE        also write the report as JSON
+  --case-timeout S   seconds a call that does real work may take (default 30)
+  --quick-timeout S  seconds a call that answers at once may take (default 2)
+`;
+
+/** What the options say, read and checked. */
+export interface ConformanceArgs {
+  readonly subject?: string;
+  readonly runs: number;
+  readonly seed?: number;
+  readonly path?: string;
+  readonly filter?: string;
+  readonly aim?: string;
+  readonly json?: string;
+  /** `--case-timeout`, in milliseconds. */
+  readonly caseTimeoutMs?: number;
+  /** `--quick-timeout`, in milliseconds. */
+  readonly quickTimeoutMs?: number;
+}
+
+/** A command line that cannot be understood; its message names the option. */
+export class ConformanceUsageError extends Error {
+  override readonly name = 'ConformanceUsageError';
+}
+
+const text = (values: Readonly<Record<string, unknown>>, name: string): string | undefined => {
+  const value = values[name];
+  if (Array.isArray(value)) return value.length === 0 ? undefined : String(value.at(-1));
+  return typeof value === 'string' ? value : undefined;
+};
+
+function whole(values: Readonly<Record<string, unknown>>, name: string, min: number) {
+  const given = text(values, name);
+  if (given === undefined) return undefined;
+  const n = Number(given);
+  if (!/^-?\d+$/.test(given.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new ConformanceUsageError(`--${name} must be a whole number >= ${min}, got '${given}'`);
+  }
+  return n;
+}
+
+function milliseconds(values: Readonly<Record<string, unknown>>, name: string) {
+  const given = text(values, name);
+  if (given === undefined) return undefined;
+  const seconds = Number(given);
+  if (given.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new ConformanceUsageError(
+      `--${name} must be a number of seconds above 0, got '${given}'`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * Reads parsed option values (`parseArgs(...).values`, keyed as in {@link CONFORMANCE_OPTIONS}).
+ * @throws ConformanceUsageError for a value that makes no sense, or `--path` without `--filter`.
+ */
+export function readConformanceArgs(values: Readonly<Record<string, unknown>>): ConformanceArgs {
+  const strings = ['subject', 'path', 'filter', 'aim', 'json'] as const;
+  const given = Object.fromEntries(
+    strings.flatMap((name) => {
+      const value = text(values, name);
+      return value === undefined ? [] : [[name, value]];
+    }),
+  ) as { [K in (typeof strings)[number]]?: string };
+  if (given.path !== undefined && given.filter === undefined) {
+    throw new ConformanceUsageError(
+      '--path replays one property: give --filter too, as the report prints it',
+    );
+  }
+  const seed = whole(values, 'seed', -(2 ** 31));
+  const caseTimeoutMs = milliseconds(values, 'case-timeout');
+  const quickTimeoutMs = milliseconds(values, 'quick-timeout');
+  return {
+    ...given,
+    runs: whole(values, 'runs', 1) ?? 100,
+    ...(seed === undefined ? {} : { seed }),
+    ...(caseTimeoutMs === undefined ? {} : { caseTimeoutMs }),
+    ...(quickTimeoutMs === undefined ? {} : { quickTimeoutMs }),
+  };
+}
+
+/**
+ * Parses a command line (without the node and script names): every option of
+ * {@link CONFORMANCE_OPTIONS}, `--help`/`-h`, no positional argument.
+ * @throws ConformanceUsageError naming the option that cannot be understood.
+ */
+export function parseConformanceArgs(
+  argv: readonly string[],
+): ConformanceArgs & { readonly help: boolean } {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { ...CONFORMANCE_OPTIONS, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new ConformanceUsageError(message);
+  }
+  return { ...readConformanceArgs(values), help: values.help === true };
+}
+
+/** The command line that says `args` again (what `vskit conformance` hands the suite). */
+export function conformanceArgv(args: ConformanceArgs): string[] {
+  const argv: string[] = ['--runs', String(args.runs)];
+  const add = (name: string, value: string | number | undefined) => {
+    if (value !== undefined) argv.push(`--${name}=${value}`);
+  };
+  add('subject', args.subject);
+  add('seed', args.seed);
+  add('path', args.path);
+  add('filter', args.filter);
+  add('aim', args.aim);
+  add('json', args.json);
+  add('case-timeout', args.caseTimeoutMs === undefined ? undefined : args.caseTimeoutMs / 1000);
+  add('quick-timeout', args.quickTimeoutMs === undefined ? undefined : args.quickTimeoutMs / 1000);
+  return argv;
+}
