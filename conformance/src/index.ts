@@ -15,11 +15,17 @@ export { CATALOGUE, CREATE_METHODS, METHOD_CHECKS, requirement } from './catalog
 // running the suite and reading its report
 export type { CliIo } from './cli-main.js';
 export { loadSubject, main } from './cli-main.js';
-
 // writing a subject
 export { asHresult, describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresults.js';
 export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
+export type { ConformanceArgs, ConformanceOptionSpec } from './options.js';
+export {
+  CONFORMANCE_OPTIONS,
+  ConformanceUsageError,
+  OPTIONS_HELP,
+  parseConformanceArgs,
+} from './options.js';
 export { ALL_PROPERTIES } from './properties/index.js';
 export type { Budget, CaseContext, PropertyDefinition, SubjectCall } from './property.js';
 export { defineProperty, Violation } from './property.js';

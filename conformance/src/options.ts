@@ -1,8 +1,7 @@
 /**
- * `@vskit/conformance/options`: the command-line options of the suite, in `node:util`
- * `parseArgs` terms, and what they mean. One table for both command lines: the suite's own
- * (`conformance/dist/bin.js`) and `vskit conformance`. Light on purpose: it imports nothing of
- * the suite, so a CLI can parse its arguments before loading the suite.
+ * The command-line options of the suite, in `node:util` `parseArgs` terms, what they mean and
+ * the one parser that reads them, for both command lines: the suite's own
+ * (`conformance/dist/bin.js`) and `vskit conformance`, which hands its arguments over unparsed.
  * @module
  */
 import { parseArgs } from 'node:util';
@@ -58,6 +57,13 @@ export interface ConformanceArgs {
 /** A command line that cannot be understood; its message names the option. */
 export class ConformanceUsageError extends Error {
   override readonly name = 'ConformanceUsageError';
+  /** `INVALID_NUMBER` for a value that is not the number its option takes, else `USAGE`. */
+  readonly code: 'USAGE' | 'INVALID_NUMBER';
+
+  constructor(message: string, code: 'USAGE' | 'INVALID_NUMBER' = 'USAGE') {
+    super(message);
+    this.code = code;
+  }
 }
 
 const text = (values: Readonly<Record<string, unknown>>, name: string): string | undefined => {
@@ -71,7 +77,10 @@ function whole(values: Readonly<Record<string, unknown>>, name: string, min: num
   if (given === undefined) return undefined;
   const n = Number(given);
   if (!/^-?\d+$/.test(given.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new ConformanceUsageError(`--${name} must be a whole number >= ${min}, got '${given}'`);
+    throw new ConformanceUsageError(
+      `--${name} must be a whole number >= ${min}, got '${given}'`,
+      'INVALID_NUMBER',
+    );
   }
   return n;
 }
@@ -83,6 +92,7 @@ function milliseconds(values: Readonly<Record<string, unknown>>, name: string) {
   if (given.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
     throw new ConformanceUsageError(
       `--${name} must be a number of seconds above 0, got '${given}'`,
+      'INVALID_NUMBER',
     );
   }
   return Math.round(seconds * 1000);
@@ -92,7 +102,7 @@ function milliseconds(values: Readonly<Record<string, unknown>>, name: string) {
  * Reads parsed option values (`parseArgs(...).values`, keyed as in {@link CONFORMANCE_OPTIONS}).
  * @throws ConformanceUsageError for a value that makes no sense, or `--path` without `--filter`.
  */
-export function readConformanceArgs(values: Readonly<Record<string, unknown>>): ConformanceArgs {
+function readConformanceArgs(values: Readonly<Record<string, unknown>>): ConformanceArgs {
   const strings = ['subject', 'path', 'filter', 'aim', 'json'] as const;
   const given = Object.fromEntries(
     strings.flatMap((name) => {
@@ -138,21 +148,4 @@ export function parseConformanceArgs(
     throw new ConformanceUsageError(message);
   }
   return { ...readConformanceArgs(values), help: values.help === true };
-}
-
-/** The command line that says `args` again (what `vskit conformance` hands the suite). */
-export function conformanceArgv(args: ConformanceArgs): string[] {
-  const argv: string[] = ['--runs', String(args.runs)];
-  const add = (name: string, value: string | number | undefined) => {
-    if (value !== undefined) argv.push(`--${name}=${value}`);
-  };
-  add('subject', args.subject);
-  add('seed', args.seed);
-  add('path', args.path);
-  add('filter', args.filter);
-  add('aim', args.aim);
-  add('json', args.json);
-  add('case-timeout', args.caseTimeoutMs === undefined ? undefined : args.caseTimeoutMs / 1000);
-  add('quick-timeout', args.quickTimeoutMs === undefined ? undefined : args.quickTimeoutMs / 1000);
-  return argv;
 }
