@@ -44,6 +44,11 @@ export interface Command {
   readonly help: string;
   /** Options besides `--help`. */
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /**
+   * The command reads its own arguments (with a parser of its own): `run` gets every word after
+   * the command's name as `positionals`, unparsed; `--help` or `-h` still prints the help.
+   */
+  readonly ownArguments?: boolean;
   /** Runs the command; resolves to the exit status. Throws for errors (printed by `main`). */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }

@@ -115,7 +115,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (command === undefined) {
     throw usageError(`unknown command '${first}' (run vskit --help)`);
   }
-  const args = parse(command, rest);
+  const args = command.ownArguments ? unparsed(rest) : parse(command, rest);
   if (args.values.help === true) {
     io.stdout.write(commandHelp(command));
     return 0;
@@ -137,6 +137,16 @@ export function wantsJson(argv: readonly string[]): boolean {
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
+}
+
+/** The arguments of a command that reads its own: all of them, and whether help is asked for. */
+function unparsed(args: readonly string[]): ParsedArgs {
+  const end = args.indexOf('--');
+  const options = end === -1 ? args : args.slice(0, end);
+  return {
+    values: { help: options.includes('--help') || options.includes('-h') },
+    positionals: [...args],
+  };
 }
 
 function parse(command: Command, args: readonly string[]): ParsedArgs {

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { CONFORMANCE_OPTIONS } from '@vskit/conformance';
 import { describe, expect, it } from 'vitest';
-import { builtCliAndTempFolder, errorCode, REPO_DIR, vskit } from '../__fixtures__/cli-process.js';
+import { builtCliAndTempFolder, errorCode, vskit } from '../__fixtures__/cli-process.js';
 
 const tmp = builtCliAndTempFolder();
 
@@ -17,12 +17,11 @@ describe('vskit conformance', () => {
     expect(report.requirements.length).toBeGreaterThan(0);
   });
 
-  it('exits non-zero for a subject module that breaks one behaviour', async () => {
-    const suite = pathToFileURL(join(REPO_DIR, 'conformance', 'dist', 'index.js')).href;
+  it('exits non-zero for a subject module (in a folder of its own, importing @vskit/conformance) that breaks one behaviour, with replay lines that start vskit conformance', async () => {
     const module = join(tmp.dir, 'broken-subject.mjs');
     await writeFile(
       module,
-      `import { emulatedSubject } from ${JSON.stringify(suite)};
+      `import { emulatedSubject } from '@vskit/conformance';
 export default {
   ...emulatedSubject,
   name: 'fixed disks always fail',
@@ -40,6 +39,44 @@ export default {
     const result = await vskit(['conformance', '--runs', '2', '--seed', '7', '--subject', module]);
     expect(result.code).toBe(1);
     expect(result.stdout.toString()).toMatch(/\d+\/\d+ requirements pass, [1-9]\d* fail/);
+    expect(result.stdout.toString()).toMatch(/replay: vskit conformance --subject \S+ --seed/);
+    expect(result.stdout.toString()).not.toMatch(/replay: pnpm/);
+  });
+
+  it('accepts every option of the suite, --aim and the budgets included', async () => {
+    const result = await vskit([
+      'conformance',
+      '--filter',
+      'codec.numbers',
+      '--path',
+      '0',
+      '--seed',
+      '1',
+      '--aim',
+      'CODEC.timestamp',
+      '--case-timeout',
+      '10',
+      '--quick-timeout',
+      '1',
+    ]);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('names every option of the suite in its help', async () => {
+    const help = (await vskit(['conformance', '--help'])).stdout.toString();
+    for (const name of Object.keys(CONFORMANCE_OPTIONS)) expect(help).toContain(`--${name} `);
+  });
+
+  it('refuses a --filter that matches nothing, and an unknown option, with one USAGE line, before running', async () => {
+    const result = await vskit(['conformance', '--filter', 'modle.']);
+    expect(result.code).toBe(2);
+    expect(errorCode(result.stderr)).toBe('USAGE');
+    expect(result.stderr.toString()).toContain("--filter 'modle.' matches no property");
+    expect(result.stdout.toString()).toBe('');
+    const unknown = await vskit(['conformance', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(errorCode(unknown.stderr)).toBe('USAGE');
   });
 
   it('refuses a subject that cannot be loaded with one INVALID_SUBJECT line', async () => {
