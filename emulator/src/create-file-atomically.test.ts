@@ -87,7 +87,11 @@ async function setUp(): Promise<EmulatedHost> {
   await host.mkdir('C:\\base');
   await host.mkdir('C:\\vms');
   const file = await host.open(win(PARENT), 'createNew');
-  await createDynamic(file, { sizeBytes: 16 * MiB, uniqueId: new Uint8Array(16).fill(9) });
+  await createDynamic(file, {
+    sizeBytes: 16 * MiB,
+    uniqueId: new Uint8Array(16).fill(9),
+    timestamp: TIME,
+  });
   await file.sync();
   await file.close();
   await host.syncFolder('C:\\');
