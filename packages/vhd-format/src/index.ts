@@ -15,18 +15,25 @@ export { formatUuid, parseUuid, randomUuid } from './codec/uuid.js';
 export * from './constants.js';
 export type { VhdFormatErrorCode, VhdFormatErrorDetails } from './errors.js';
 export { isVhdFormatError, VHD_FORMAT_ERROR_CODES, VhdFormatError } from './errors.js';
-export type { Geometry } from './geometry.js';
-export { chsCapacity, geometryForSize, MAX_CHS_SECTORS } from './geometry.js';
+export type { Geometry, SizedGeometry } from './geometry.js';
+export {
+  chsCapacity,
+  geometryForSize,
+  isMaxGeometry,
+  MAX_CHS_SECTORS,
+  MAX_GEOMETRY,
+  roundUpToChs,
+} from './geometry.js';
 export type { OpenChainOptions, OpenedParent, VhdChain } from './image/chain.js';
 export { openChain } from './image/chain.js';
 export type { CreateDifferencingOptions, ParentDescription } from './image/create-differencing.js';
-export { createDifferencing } from './image/create-differencing.js';
+export { childGeometry, createDifferencing } from './image/create-differencing.js';
 export type { CreateDynamicOptions } from './image/create-dynamic.js';
 export { createDynamic } from './image/create-dynamic.js';
 export type { CreateFixedOptions } from './image/create-fixed.js';
 export { createFixed } from './image/create-fixed.js';
 export { openImage } from './image/open.js';
-export type { AbortSignalLike, CreateOptions } from './image/options.js';
+export type { AbortSignalLike, CreateOptions, DiskSizeOptions } from './image/options.js';
 export type { ParentCandidate } from './image/parent-candidates.js';
 export { parentCandidates } from './image/parent-candidates.js';
 export type { OpenImageOptions, ParentReference, VhdImage } from './image/types.js';
@@ -44,6 +51,8 @@ export {
   locatorSpaceFor,
   TABLE_OFFSET,
 } from './layout.js';
+export type { QemuSizedFooter } from './qemu-size.js';
+export { QEMU_CURRENT_SIZE_CREATORS, qemuVirtualSize } from './qemu-size.js';
 export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';
 export type { DecodeHeaderOptions, DynamicHeader } from './structs/dynamic-header.js';
 export {

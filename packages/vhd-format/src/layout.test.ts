@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_GEOMETRY } from './geometry.js';
 import { batCoverage, blockStride, expandedFileSize, locatorSpaceFor } from './layout.js';
 import { baseImage, childImage, MemoryImages } from './testing/images.js';
 
@@ -15,6 +16,12 @@ describe('layout', () => {
     expect(locatorSpaceFor(0)).toBe(512);
     expect(locatorSpaceFor(257)).toBe(1024);
     expect(batCoverage(1000 * 512)).toBe(1000 * 512);
+  });
+
+  it('batCoverage covers a CHS capacity above the size, except for the maximum geometry', () => {
+    const big = { cylinders: 2000, heads: 16, sectorsPerTrack: 63 };
+    expect(batCoverage(2 ** 20, big)).toBe(2000 * 16 * 63 * 512);
+    expect(batCoverage(2 ** 20, MAX_GEOMETRY)).toBe(2 ** 20);
   });
 
   it('expandedFileSize equals the file size once every block is written', async () => {

@@ -28,7 +28,7 @@
  */
 import { DEFAULT_BLOCK_SIZE, FOOTER_SIZE, HEADER_SIZE, SECTOR_SIZE } from './constants.js';
 import { VhdFormatError } from './errors.js';
-import { chsCapacity, geometryForSize } from './geometry.js';
+import { chsCapacity, geometryForSize, isMaxGeometry } from './geometry.js';
 import { batByteSize } from './structs/bat.js';
 import { bitmapByteSize } from './structs/sector-bitmap.js';
 
@@ -53,9 +53,12 @@ export function batEntriesFor(sizeBytes: number, blockSize: number): number {
 /**
  * The size the BAT must cover for a disk of `sizeBytes` with CHS `geometry`: the larger of
  * the two, because QEMU presents the CHS capacity of `vpc `, `vs  ` and `qemu` images and
- * refuses one whose BAT covers less (VHD.md pitfall 16).
+ * refuses one whose BAT covers less (VHD.md pitfall 16). With the maximum geometry 65535/16/255
+ * QEMU takes the current size, so the BAT covers `sizeBytes` alone (a small child of such a
+ * parent keeps a small BAT).
  */
 export function batCoverage(sizeBytes: number, geometry = geometryForSize(sizeBytes)): number {
+  if (isMaxGeometry(geometry)) return sizeBytes;
   return Math.max(sizeBytes, chsCapacity(geometry));
 }
 

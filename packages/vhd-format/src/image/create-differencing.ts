@@ -1,6 +1,6 @@
 /**
  * Creating a differencing disk, laid out exactly as SEMANTICS.md "What the child file holds"
- * says: footer (type 4, size and geometry of the parent) with its copy at 0, a header naming the
+ * says: footer (type 4, size of the parent, geometry per {@link childGeometry}) with its copy at 0, a header naming the
  * parent (UUID, file modification time, UTF-16BE name), W2ku then W2ru locators (UTF-16LE,
  * data space in bytes, a multiple of 512, data after the BAT), and a BAT of unused entries.
  * @module
@@ -16,6 +16,7 @@ import {
   PLATFORM_CODES,
 } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
+import { chsCapacity, type Geometry, isMaxGeometry, MAX_GEOMETRY } from '../geometry.js';
 import type { RandomAccessFile } from '../io.js';
 import { locatorSpaceFor, TABLE_OFFSET } from '../layout.js';
 import { batByteSize } from '../structs/bat.js';
@@ -44,6 +45,27 @@ export interface ParentDescription {
 export interface CreateDifferencingOptions extends CreateOptions {
   /** The parent. */
   parent: ParentDescription;
+  /**
+   * `false` (default): the geometry {@link childGeometry} picks, so QEMU shows the child at the
+   * parent's size whatever the parent's creator. `true`: the parent's geometry, always (as
+   * Virtual Server does); QEMU then shows the child at the parent geometry's CHS capacity,
+   * which is less than the parent's size when that size is not a CHS capacity (Hyper-V's).
+   */
+  keepParentGeometry?: boolean;
+}
+
+/**
+ * The geometry of a child of a parent with this footer. The parent's own when it addresses
+ * exactly the parent's size, or is the 65535/16/255 maximum (QEMU takes the current size then);
+ * otherwise (a Hyper-V parent of 127 GiB, an exact-size one of ours, one whose geometry
+ * addresses more than its size) the maximum, so QEMU shows the child at the parent's size
+ * instead of sizing it by a CHS capacity that differs from it. Readers that take the current
+ * size (Hyper-V, libvhdi, vhd-lib) see the parent's size either way.
+ */
+export function childGeometry(parent: Pick<Footer, 'currentSize' | 'geometry'>): Geometry {
+  const g = parent.geometry;
+  if (isMaxGeometry(g) || chsCapacity(g) === parent.currentSize) return { ...g };
+  return { ...MAX_GEOMETRY };
 }
 
 /**
@@ -87,7 +109,15 @@ export async function createDifferencing(
     );
   }
   const blockSize = checkBlockSize(parent.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
-  const geometry = { ...parent.footer.geometry };
+  if (o.keepParentGeometry !== undefined && typeof o.keepParentGeometry !== 'boolean') {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'keepParentGeometry must be a boolean', {
+      field: 'keepParentGeometry',
+      value: o.keepParentGeometry,
+    });
+  }
+  const geometry = o.keepParentGeometry
+    ? { ...parent.footer.geometry }
+    : childGeometry(parent.footer);
   const { footer, header } = newSparseMetadata(
     o,
     DISK_TYPE_CODES.differencing,

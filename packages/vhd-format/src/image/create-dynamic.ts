@@ -12,7 +12,7 @@ import {
   MAX_TABLE_ENTRIES,
 } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import { type Geometry, geometryForSize } from '../geometry.js';
+import type { Geometry } from '../geometry.js';
 import type { RandomAccessFile } from '../io.js';
 import { batCoverage, batEntriesFor, HEADER_OFFSET, TABLE_OFFSET } from '../layout.js';
 import { batByteSize } from '../structs/bat.js';
@@ -25,16 +25,15 @@ import { encodeFooter, type Footer } from '../structs/footer.js';
 import { emptyLocatorEntry, type ParentLocatorEntry } from '../structs/parent-locator.js';
 import {
   type CreateOptions,
-  checkVirtualSize,
+  type DiskSizeOptions,
   emptyFile,
+  newDiskSize,
   newFooter,
   throwIfAborted,
 } from './options.js';
 
 /** Options of {@link createDynamic}. */
-export interface CreateDynamicOptions extends CreateOptions {
-  /** Virtual size in bytes (a multiple of 512, at most 2040 GiB). */
-  sizeBytes: number;
+export interface CreateDynamicOptions extends CreateOptions, DiskSizeOptions {
   /** Block size: a power of two from 512 bytes to 256 MiB. Default 2 MiB. */
   blockSizeBytes?: number;
 }
@@ -145,16 +144,16 @@ export async function writeSparseImage(
 }
 
 /**
- * Creates an empty dynamic disk of `sizeBytes` on an empty (or emptied) `file`. The BAT covers
- * max(size, CHS capacity) (VHD.md pitfall 16) and every entry is unused.
+ * Creates an empty dynamic disk of `sizeBytes` (rounded up to a size every reader agrees on
+ * unless `exactSize`) on an empty (or emptied) `file`. The BAT covers max(size, CHS capacity)
+ * (VHD.md pitfall 16) and every entry is unused.
  */
 export async function createDynamic(
   file: RandomAccessFile,
   o: CreateDynamicOptions,
 ): Promise<void> {
-  const size = checkVirtualSize(o.sizeBytes);
+  const { sizeBytes: size, geometry } = newDiskSize(o);
   const blockSize = checkBlockSize(o.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
-  const geometry = geometryForSize(size);
   const { footer, header } = newSparseMetadata(
     o,
     DISK_TYPE_CODES.dynamic,

@@ -4,21 +4,19 @@
  */
 import { ALL_ONES_64, DISK_TYPE_CODES, FOOTER_SIZE } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import { geometryForSize } from '../geometry.js';
 import type { RandomAccessFile } from '../io.js';
 import { encodeFooter } from '../structs/footer.js';
 import {
   type CreateOptions,
-  checkVirtualSize,
+  type DiskSizeOptions,
   emptyFile,
+  newDiskSize,
   newFooter,
   throwIfAborted,
 } from './options.js';
 
 /** Options of {@link createFixed}. */
-export interface CreateFixedOptions extends CreateOptions {
-  /** Virtual size in bytes (a multiple of 512, at most 2040 GiB). */
-  sizeBytes: number;
+export interface CreateFixedOptions extends CreateOptions, DiskSizeOptions {
   /**
    * How the zeros are made. `truncate` (default) extends the file, which reads as zeros and
    * takes no time or memory; `write` writes zeros in 1 MiB chunks, reporting progress per chunk
@@ -30,11 +28,12 @@ export interface CreateFixedOptions extends CreateOptions {
 const CHUNK = 2 ** 20;
 
 /**
- * Creates a fixed disk of `sizeBytes` on an empty (or emptied) `file`: zeros, then a footer
- * with data offset all ones, CHS geometry per the spec and the creator from `o`.
+ * Creates a fixed disk of `sizeBytes` (rounded up to a size every reader agrees on unless
+ * `exactSize`) on an empty (or emptied) `file`: zeros, then a footer with data offset all ones,
+ * the CHS geometry of that size and the creator from `o`.
  */
 export async function createFixed(file: RandomAccessFile, o: CreateFixedOptions): Promise<void> {
-  const size = checkVirtualSize(o.sizeBytes);
+  const { sizeBytes: size, geometry } = newDiskSize(o);
   if (o.zeroFill !== undefined && o.zeroFill !== 'truncate' && o.zeroFill !== 'write') {
     throw new VhdFormatError('INVALID_ARGUMENT', 'zeroFill must be truncate or write', {
       field: 'zeroFill',
@@ -46,7 +45,7 @@ export async function createFixed(file: RandomAccessFile, o: CreateFixedOptions)
       diskType: DISK_TYPE_CODES.fixed,
       dataOffset: ALL_ONES_64,
       sizeBytes: size,
-      geometry: geometryForSize(size),
+      geometry,
     }),
   );
   const total = size + FOOTER_SIZE;

@@ -10,9 +10,10 @@ import {
   PLATFORM_CODES,
 } from '../constants.js';
 import { isVhdFormatError } from '../errors.js';
-import { chsCapacity, geometryForSize } from '../geometry.js';
+import { chsCapacity, geometryForSize, MAX_GEOMETRY, roundUpToChs } from '../geometry.js';
 import { memoryFile } from '../io.js';
 import { expandedFileSize } from '../layout.js';
+import { qemuVirtualSize } from '../qemu-size.js';
 import { decodeBat } from '../structs/bat.js';
 import { decodeDynamicHeader } from '../structs/dynamic-header.js';
 import { decodeFooter } from '../structs/footer.js';
@@ -30,9 +31,9 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
 }
 
 describe('createFixed', () => {
-  it('writes zeros then a fixed footer with data offset all ones and the spec geometry', async () => {
+  it('writes zeros then a fixed footer with data offset all ones and, with exactSize, the size asked and the spec geometry', async () => {
     const f = memoryFile();
-    await createFixed(f, { sizeBytes: 3 * MiB, ...deterministic(1) });
+    await createFixed(f, { sizeBytes: 3 * MiB, exactSize: true, ...deterministic(1) });
     const bytes = f.bytes();
     expect(bytes.length).toBe(3 * MiB + 512);
     expect(bytes.subarray(0, 3 * MiB).every((b) => b === 0)).toBe(true);
@@ -52,20 +53,45 @@ describe('createFixed', () => {
     expect(Array.from(bytes.subarray(3 * MiB + 16, 3 * MiB + 24))).toEqual(new Array(8).fill(0xff));
   });
 
-  it('a fixed image of a whole number of MiB is that size + 512 bytes, its size not rounded to CHS (pitfall 5)', async () => {
+  it('with exactSize a fixed image of a whole number of MiB is that size + 512 bytes, its size not rounded to CHS (pitfall 5)', async () => {
     const f = memoryFile();
     const size = 100 * MiB;
-    await createFixed(f, { sizeBytes: size, ...deterministic(1) });
+    await createFixed(f, { sizeBytes: size, exactSize: true, ...deterministic(1) });
     expect(await f.size()).toBe(size + 512);
     const footer = decodeFooter(f.bytes().subarray(size));
     expect(footer.currentSize).toBe(size);
     expect(chsCapacity(footer.geometry)).toBeLessThan(size);
   });
 
+  it('by default rounds the size up to a CHS capacity as qemu-img does: 3 MiB becomes 91/4/17 sectors', async () => {
+    const f = memoryFile();
+    await createFixed(f, { sizeBytes: 3 * MiB, ...deterministic(1) });
+    const size = 91 * 4 * 17 * 512;
+    expect(await f.size()).toBe(size + 512);
+    const footer = decodeFooter(f.bytes().subarray(size));
+    expect(footer).toMatchObject({
+      currentSize: size,
+      originalSize: size,
+      geometry: { cylinders: 91, heads: 4, sectorsPerTrack: 17 },
+    });
+    expect(qemuVirtualSize(footer)).toBe(size);
+  });
+
+  it('refuses an exactSize that is not a boolean', async () => {
+    await rejectsWith(
+      createFixed(memoryFile(), { sizeBytes: MiB, exactSize: 1 as unknown as boolean }),
+      'INVALID_ARGUMENT',
+    );
+  });
+
   it('creates a 3 GiB fixed image by extending the file, reporting progress to the total', async () => {
     const f = memoryFile();
     const progress: number[] = [];
-    await createFixed(f, { sizeBytes: 3 * GiB, onProgress: (d, t) => progress.push(d / t) });
+    await createFixed(f, {
+      sizeBytes: 3 * GiB,
+      exactSize: true,
+      onProgress: (d, t) => progress.push(d / t),
+    });
     expect(await f.size()).toBe(3 * GiB + 512);
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -76,6 +102,7 @@ describe('createFixed', () => {
     const done: number[] = [];
     await createFixed(f, {
       sizeBytes: 3 * MiB,
+      exactSize: true,
       zeroFill: 'write',
       onProgress: (d) => done.push(d),
     });
@@ -98,7 +125,11 @@ describe('createFixed', () => {
 
   it('draws the UUID from the injected randomness as version 4', async () => {
     const f = memoryFile();
-    await createFixed(f, { sizeBytes: MiB, random: (n) => new Uint8Array(n).fill(0x11) });
+    await createFixed(f, {
+      sizeBytes: MiB,
+      exactSize: true,
+      random: (n) => new Uint8Array(n).fill(0x11),
+    });
     const footer = decodeFooter(f.bytes().subarray(MiB));
     expect(Array.from(footer.uniqueId)).toEqual([
       0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x41, 0x11, 0x91, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
@@ -110,6 +141,7 @@ describe('createFixed', () => {
     const f = memoryFile();
     await createFixed(f, {
       sizeBytes: MiB,
+      exactSize: true,
       creatorApplication: 'vs  ',
       creatorVersion: 0x00010000,
       creatorHostOs: 'Mac ',
@@ -140,7 +172,7 @@ describe('createFixed', () => {
 describe('createDynamic', () => {
   it('lays out footer copy, header at 512, BAT at 1536 (all 0xFF, padded) and footer', async () => {
     const f = memoryFile();
-    await createDynamic(f, { sizeBytes: 10 * MiB, ...deterministic(2) });
+    await createDynamic(f, { sizeBytes: 10 * MiB, exactSize: true, ...deterministic(2) });
     const bytes = f.bytes();
     expect(bytes.length).toBe(1536 + 512 + 512);
     expect(bytes.subarray(0, 512)).toEqual(bytes.subarray(bytes.length - 512));
@@ -161,10 +193,46 @@ describe('createDynamic', () => {
 
   it('sizes the BAT for max(current size, CHS capacity)', async () => {
     const f = memoryFile();
-    await createDynamic(f, { sizeBytes: 3 * MiB + 512, blockSizeBytes: 4096 });
+    await createDynamic(f, { sizeBytes: 3 * MiB + 512, exactSize: true, blockSizeBytes: 4096 });
     const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
     const coverage = Math.max(3 * MiB + 512, chsCapacity(geometryForSize(3 * MiB + 512)));
     expect(header.maxTableEntries).toBe(Math.ceil(coverage / 4096));
+  });
+
+  it('by default rounds 1 GiB up to 2081/16/63 (1,073,995,776 bytes) and 10 MiB to 302/4/17, with a BAT for that size', async () => {
+    for (const [asked, size, geometry] of [
+      [GiB, 1_073_995_776, { cylinders: 2081, heads: 16, sectorsPerTrack: 63 }],
+      [10 * MiB, 10_514_432, { cylinders: 302, heads: 4, sectorsPerTrack: 17 }],
+    ] as const) {
+      const f = memoryFile();
+      await createDynamic(f, { sizeBytes: asked });
+      const footer = decodeFooter(f.bytes().subarray(0, 512));
+      expect(footer).toMatchObject({ currentSize: size, geometry });
+      expect(qemuVirtualSize(footer)).toBe(size);
+      const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
+      expect(header.maxTableEntries).toBe(Math.ceil(size / (2 * MiB)));
+      expect((await openImage(f, { strict: true })).virtualSize).toBe(size);
+    }
+  });
+
+  it('with exactSize keeps the size asked, which QEMU shows as its smaller CHS capacity', async () => {
+    const f = memoryFile();
+    await createDynamic(f, { sizeBytes: GiB, exactSize: true });
+    const footer = decodeFooter(f.bytes().subarray(0, 512));
+    expect(footer.currentSize).toBe(GiB);
+    expect(footer.geometry).toEqual(geometryForSize(GiB));
+    expect(qemuVirtualSize(footer)).toBe(GiB - 262_144);
+  });
+
+  it('keeps sizes past the CHS range as asked, with the maximum geometry', async () => {
+    for (const exactSize of [false, true]) {
+      const f = memoryFile();
+      await createDynamic(f, { sizeBytes: 200 * GiB + 512, exactSize });
+      const footer = decodeFooter(f.bytes().subarray(0, 512));
+      expect(footer.currentSize).toBe(200 * GiB + 512);
+      expect(footer.geometry).toEqual(MAX_GEOMETRY);
+      expect(roundUpToChs(200 * GiB + 512).sizeBytes).toBe(200 * GiB + 512);
+    }
   });
 
   it('creates an empty 2040 GiB image whose BAT holds 1044480 entries', async () => {
@@ -239,16 +307,18 @@ describe('createDifferencing', () => {
     const p = memoryFile();
     await createDynamic(p, {
       sizeBytes: 64 * MiB,
+      exactSize: true,
       blockSizeBytes: 512 * 1024,
       ...deterministic(9),
     });
     return decodeFooter(p.bytes().subarray(0, 512));
   };
 
-  it('holds exactly what SEMANTICS.md lists', async () => {
+  it('holds exactly what SEMANTICS.md lists, given keepParentGeometry as vs-api gives it', async () => {
     const parent = await parentFooter();
     const f = memoryFile();
     await createDifferencing(f, {
+      keepParentGeometry: true,
       creatorApplication: 'vs  ',
       creatorVersion: 0x00010000,
       creatorHostOs: 'Wi2k',
@@ -390,15 +460,100 @@ describe('createDifferencing', () => {
     );
   });
 
-  it('stores the parent size when it differs from its CHS capacity', async () => {
+  it('stores the parent size when it differs from its CHS capacity; a kept geometry that addresses more sizes the BAT', async () => {
     const parent = await parentFooter();
-    const f = memoryFile();
     const odd = { ...parent, geometry: { cylinders: 2000, heads: 16, sectorsPerTrack: 63 } };
-    await createDifferencing(f, {
+    const kept = memoryFile();
+    await createDifferencing(kept, {
+      keepParentGeometry: true,
       parent: { footer: odd, modified: new Date(), unicodeName: 'p' },
     });
-    const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
+    const header = decodeDynamicHeader(kept.bytes().subarray(512, 1536));
     expect(header.maxTableEntries).toBe(Math.ceil((2000 * 16 * 63 * 512) / (2 * MiB)));
-    expect(viewOf(f.bytes()).getUint16(56)).toBe(2000);
+    expect(viewOf(kept.bytes()).getUint16(56)).toBe(2000);
+    expect(decodeFooter(kept.bytes().subarray(0, 512)).currentSize).toBe(64 * MiB);
+    // By default the child takes the maximum geometry instead, and a BAT for its size alone.
+    const fresh = memoryFile();
+    await createDifferencing(fresh, {
+      parent: { footer: odd, modified: new Date(), unicodeName: 'p' },
+    });
+    const footer = decodeFooter(fresh.bytes().subarray(0, 512));
+    expect(footer.geometry).toEqual(MAX_GEOMETRY);
+    expect(footer.currentSize).toBe(64 * MiB);
+    expect(decodeDynamicHeader(fresh.bytes().subarray(512, 1536)).maxTableEntries).toBe(32);
+  });
+
+  it('a child keeps a parent geometry that addresses exactly the parent size (qemu-img, Virtual PC, ours by default)', async () => {
+    const p = memoryFile();
+    await createDynamic(p, { sizeBytes: 10 * MiB });
+    const parent = decodeFooter(p.bytes().subarray(0, 512));
+    expect(chsCapacity(parent.geometry)).toBe(parent.currentSize);
+    const f = memoryFile();
+    await createDifferencing(f, {
+      parent: { footer: parent, modified: new Date(), unicodeName: 'p' },
+    });
+    const footer = decodeFooter(f.bytes().subarray(0, 512));
+    expect(footer.geometry).toEqual(parent.geometry);
+    expect(qemuVirtualSize(footer)).toBe(parent.currentSize);
+  });
+
+  it('a child of a Hyper-V parent of 127 GiB (win, size not a CHS capacity) takes the maximum geometry, so QEMU shows it at the parent size', async () => {
+    const hyperV = {
+      ...(await parentFooter()),
+      creatorApplication: 'win ',
+      currentSize: 127 * GiB,
+      originalSize: 127 * GiB,
+      geometry: geometryForSize(127 * GiB),
+    };
+    expect(qemuVirtualSize(hyperV)).toBe(127 * GiB);
+    expect(chsCapacity(hyperV.geometry)).toBe(127 * GiB - 2_080_768);
+    const unit = { footer: hyperV, modified: new Date(), unicodeName: 'p' };
+    const f = memoryFile();
+    await createDifferencing(f, { parent: unit });
+    const footer = decodeFooter(f.bytes().subarray(0, 512));
+    expect(footer).toMatchObject({ creatorApplication: 'vsk ', currentSize: 127 * GiB });
+    expect(footer.geometry).toEqual(MAX_GEOMETRY);
+    expect(qemuVirtualSize(footer)).toBe(127 * GiB);
+    // Virtual Server's way: the parent's geometry, and QEMU shows the child 2,080,768 bytes short.
+    const kept = memoryFile();
+    await createDifferencing(kept, { parent: unit, keepParentGeometry: true });
+    const keptFooter = decodeFooter(kept.bytes().subarray(0, 512));
+    expect(keptFooter.geometry).toEqual(hyperV.geometry);
+    expect(qemuVirtualSize(keptFooter)).toBe(127 * GiB - 2_080_768);
+  });
+
+  it('a 4 KiB-block child of a parent with the maximum geometry sizes its BAT by the parent size, not 65535/16/255', async () => {
+    // Disk2vhd and qemu-img's force_size write 65535/16/255 on disks of any size. Sizing the
+    // BAT from its CHS capacity (127.5 GiB) needed 33 million 4 KiB entries: SIZE_TOO_LARGE.
+    const disk2vhd = {
+      ...(await parentFooter()),
+      creatorApplication: 'd2v ',
+      currentSize: 10 * MiB,
+      geometry: { ...MAX_GEOMETRY },
+    };
+    for (const keepParentGeometry of [false, true]) {
+      const f = memoryFile();
+      await createDifferencing(f, {
+        keepParentGeometry,
+        parent: { footer: disk2vhd, blockSizeBytes: 4096, modified: new Date(), unicodeName: 'p' },
+      });
+      const footer = decodeFooter(f.bytes().subarray(0, 512));
+      expect(footer.geometry).toEqual(MAX_GEOMETRY);
+      const header = decodeDynamicHeader(f.bytes().subarray(512, 1536));
+      expect(header.maxTableEntries).toBe((10 * MiB) / 4096);
+      const image = await openImage(f, { strict: true });
+      expect(image.virtualSize).toBe(10 * MiB);
+    }
+  });
+
+  it('refuses a keepParentGeometry that is not a boolean', async () => {
+    const parent = await parentFooter();
+    await rejectsWith(
+      createDifferencing(memoryFile(), {
+        keepParentGeometry: 'yes' as unknown as boolean,
+        parent: { footer: parent, modified: new Date(), unicodeName: 'p' },
+      }),
+      'INVALID_ARGUMENT',
+    );
   });
 });

@@ -186,7 +186,7 @@ describe('openImage', () => {
   it('the virtual size is the current size, not the BAT coverage (pitfall 14)', async () => {
     // 3 MiB + 512 bytes in 2 MiB blocks: the BAT covers 4 MiB.
     const f = memoryFile();
-    await createDynamic(f, { sizeBytes: 3 * MiB + 512, ...deterministic(1) });
+    await createDynamic(f, { sizeBytes: 3 * MiB + 512, exactSize: true, ...deterministic(1) });
     const image = await openImage(shared(f));
     expect(image.header!.maxTableEntries * image.header!.blockSize).toBe(4 * MiB);
     expect(image.virtualSize).toBe(3 * MiB + 512);
@@ -286,7 +286,7 @@ describe('openImage', () => {
 
   it('rejects a fixed image shorter than its size', async () => {
     const f = memoryFile();
-    await createFixed(f, { sizeBytes: MiB, ...deterministic(1) });
+    await createFixed(f, { sizeBytes: MiB, exactSize: true, ...deterministic(1) });
     const bytes = f.bytes();
     const cut = new Uint8Array(MiB);
     cut.set(bytes.subarray(0, MiB - 512));

@@ -17,7 +17,7 @@ import {
   SECTOR_SIZE,
 } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import type { Geometry } from '../geometry.js';
+import { type Geometry, geometryForSize, roundUpToChs, type SizedGeometry } from '../geometry.js';
 import type { Footer } from '../structs/footer.js';
 
 /** What every create function accepts besides its size or parent. */
@@ -69,6 +69,34 @@ export function checkVirtualSize(sizeBytes: number, field = 'sizeBytes'): number
     });
   }
   return sizeBytes;
+}
+
+/** The size of a new fixed or dynamic disk. */
+export interface DiskSizeOptions {
+  /** Virtual size asked for, in bytes (a multiple of 512, at most 2040 GiB). */
+  sizeBytes: number;
+  /**
+   * `false` (default): the size is rounded up as qemu-img and Virtual PC round it
+   * ({@link roundUpToChs}), so QEMU, Virtual PC, Hyper-V, libvhdi and vhd-lib all see the disk at
+   * the same size (1 GiB becomes 1,073,995,776 bytes, 2081/16/63; sizes above about 127.5 GiB
+   * stay as asked, with the maximum geometry). `true`: exactly `sizeBytes`, with the spec's
+   * geometry for it; QEMU then shows the CHS capacity (`qemuVirtualSize`), up to a few hundred
+   * KiB less, since it sizes images of creators it does not know (`vsk `, `vs  `) by CHS.
+   */
+  exactSize?: boolean;
+}
+
+/** The checked size and the geometry of a new fixed or dynamic disk, per {@link DiskSizeOptions}. */
+export function newDiskSize(o: DiskSizeOptions): SizedGeometry {
+  const asked = checkVirtualSize(o.sizeBytes);
+  if (o.exactSize !== undefined && typeof o.exactSize !== 'boolean') {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'exactSize must be a boolean', {
+      field: 'exactSize',
+      value: o.exactSize,
+    });
+  }
+  if (o.exactSize) return { sizeBytes: asked, geometry: geometryForSize(asked) };
+  return roundUpToChs(asked);
 }
 
 /** The footer of a new disk, before its type-specific fields are set. */

@@ -53,7 +53,7 @@ export class MemoryImages {
   }
 }
 
-/** Creates a base image (`dynamic` or `fixed`) in memory. */
+/** Creates a base image (`dynamic` or `fixed`) of exactly `sizeBytes` in memory. */
 export async function baseImage(
   type: 'dynamic' | 'fixed',
   sizeBytes: number,
@@ -61,8 +61,9 @@ export async function baseImage(
   seed = 1,
 ): Promise<ReturnType<typeof memoryFile>> {
   const file = memoryFile();
-  if (type === 'fixed') await createFixed(file, { sizeBytes, ...deterministic(seed) });
-  else await createDynamic(file, { sizeBytes, blockSizeBytes, ...deterministic(seed) });
+  const size = { sizeBytes, exactSize: true };
+  if (type === 'fixed') await createFixed(file, { ...size, ...deterministic(seed) });
+  else await createDynamic(file, { ...size, blockSizeBytes, ...deterministic(seed) });
   return file;
 }
 

@@ -16,12 +16,16 @@ import {
 } from '../../index.js';
 import type { Write } from './content.js';
 
-/** What to create: a fixed or dynamic image of a size, with optional creator and block size. */
+/**
+ * What to create: a fixed or dynamic image of a size, with optional creator and block size.
+ * The image is exactly `sizeBytes` unless `roundUpToChs` asks for the library's default rounding.
+ */
 export interface BaseImageSpec {
   readonly type: 'fixed' | 'dynamic';
   readonly sizeBytes: number;
   readonly blockSizeBytes?: number;
   readonly creatorApplication?: string;
+  readonly roundUpToChs?: boolean;
 }
 
 /** Creates a fixed or dynamic image at `path` (a new file). */
@@ -32,7 +36,7 @@ export async function createBaseImage(
 ): Promise<void> {
   const file = await openNodeFile(path, 'createNew');
   try {
-    const common = { ...options, sizeBytes: spec.sizeBytes };
+    const common = { ...options, sizeBytes: spec.sizeBytes, exactSize: !spec.roundUpToChs };
     if (spec.creatorApplication !== undefined) common.creatorApplication = spec.creatorApplication;
     if (spec.type === 'fixed') await createFixed(file, common);
     else
