@@ -72,7 +72,8 @@ export function counting(length: number, start = 1): Uint8Array {
 }
 
 /**
- * Writes a VHD at `path` (its folder made first) with vhd-format directly. A fixed image may
+ * Writes a VHD of exactly `sizeBytes` at `path` (its folder made first) with vhd-format directly.
+ * A fixed image may
  * carry data patterns (its data starts at offset 0).
  */
 export async function writeVhd(
@@ -85,11 +86,12 @@ export async function writeVhd(
   await host.mkdir(windowsPath.format(windowsPath.dirname(parsed)), { recursive: true });
   const file = await host.open(path, 'createNew');
   const uniqueId = host.randomBytes(16);
+  const exact = { sizeBytes: o.sizeBytes, exactSize: true };
   if (o.type === 'fixed') {
-    await createFixed(file, { sizeBytes: o.sizeBytes, uniqueId, timestamp: host.now() });
+    await createFixed(file, { ...exact, uniqueId, timestamp: host.now() });
     for (const p of o.patterns ?? []) await file.write(p.bytes, p.offset);
   } else {
-    await createDynamic(file, { sizeBytes: o.sizeBytes, uniqueId, timestamp: host.now() });
+    await createDynamic(file, { ...exact, uniqueId, timestamp: host.now() });
   }
   await file.close();
   return readFooter(host, path);

@@ -9,6 +9,7 @@ import {
   decodeDynamicHeader,
   decodeFooter,
   expandedFileSize,
+  qemuVirtualSize,
   vhdTimestamp,
 } from '@vskit/vhd-format';
 import fc from 'fast-check';
@@ -504,6 +505,7 @@ describe('CreateDifferencingVirtualHardDisk return codes (one row per condition)
     const file = await host.open('C:\\p512.vhd', 'createNew');
     await createDynamic(file, {
       sizeBytes: 64 * MiB,
+      exactSize: true,
       blockSizeBytes: 512 * 1024,
       uniqueId: host.randomBytes(16),
     });
@@ -530,6 +532,31 @@ describe('CreateDifferencingVirtualHardDisk return codes (one row per condition)
     expect(decodeFooter(bytes.subarray(bytes.length - 512)).timestamp).toBe(
       vhdTimestamp(clock.now),
     );
+  });
+
+  it("S_OK: the child keeps the parent's geometry even where it does not address the parent's size, as Virtual Server does", async () => {
+    // A Hyper-V parent: creator 'win ', 127 GiB, the spec geometry (2,080,768 bytes less).
+    const { host } = testHost();
+    const file = await host.open('C:\\hyperv.vhd', 'createNew');
+    await createDynamic(file, {
+      sizeBytes: 127 * GiB,
+      exactSize: true,
+      creatorApplication: 'win ',
+      uniqueId: host.randomBytes(16),
+    });
+    await file.close();
+    const task = await new VirtualServer(host).createDifferencingVirtualHardDisk(
+      'C:\\c.vhd',
+      'C:\\hyperv.vhd',
+    );
+    await task.waitForCompletion(-1);
+    const parent = decodeFooter((await host.readFile('C:\\hyperv.vhd')).subarray(0, 512));
+    const child = decodeFooter((await host.readFile('C:\\c.vhd')).subarray(0, 512));
+    expect(child).toMatchObject({ creatorApplication: 'vs  ', currentSize: 127 * GiB });
+    expect(child.geometry).toEqual(parent.geometry);
+    // What SEMANTICS.md writes down: QEMU shows such a child at the CHS capacity.
+    expect(qemuVirtualSize(parent)).toBe(127 * GiB);
+    expect(qemuVirtualSize(child)).toBe(127 * GiB - 2_080_768);
   });
 
   for (const condition of CONDITIONS) {

@@ -131,6 +131,7 @@ export async function createDifferencingVirtualHardDisk(
         write: (file, options) =>
           createDifferencing(file, {
             ...creationOptions(host.now(), uniqueId, options),
+            keepParentGeometry: true,
             parent: {
               footer: facts.footer,
               ...blockSize,

@@ -11,12 +11,13 @@ import { createSizedImage, type SizedImageKind } from './sized-image.js';
 const DYNAMIC: SizedImageKind = {
   type: 'dynamic',
   label: 'dynamically expanding',
-  write: createDynamic,
+  write: (file, o) => createDynamic(file, { ...o, exactSize: true }),
 };
 
 /**
  * Checks every argument in SEMANTICS.md's order and returns the task that writes a dynamically
- * expanding image of `sizeMB` MB (2 MiB blocks, nothing allocated).
+ * expanding image of exactly `sizeMB` MB, not rounded to a CHS capacity (SEMANTICS.md,
+ * *(decision)*), with 2 MiB blocks and nothing allocated.
  */
 export function createDynamicVirtualHardDisk(
   context: ServerContext,
