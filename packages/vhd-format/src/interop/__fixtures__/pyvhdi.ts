@@ -57,3 +57,45 @@ export async function pyvhdiReadChain(
     bytes: new Uint8Array(await readFile(rawPath)),
   };
 }
+
+/**
+ * Links the layers as {@link READ_CHAIN} does, then prints the top layer's media size and the hex
+ * of `length` bytes at `offset` (for images too large to copy whole).
+ */
+const READ_AT = `
+import sys, pyvhdi
+offset, length, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+layers = []
+for path in paths:
+    f = pyvhdi.file()
+    f.open(path)
+    layers.append(f)
+for i in range(len(layers) - 2, -1, -1):
+    layers[i].set_parent(layers[i + 1])
+top = layers[0]
+print(top.get_media_size())
+print(top.read_buffer_at_offset(length, offset).hex())
+`;
+
+/**
+ * The media size pyvhdi reports for the chain `paths` (top layer first, base last) and the
+ * `length` bytes it reads at `offset`.
+ */
+export async function pyvhdiReadAt(
+  paths: readonly string[],
+  offset: number,
+  length: number,
+): Promise<PyvhdiRead> {
+  const out = await runChecked(findPeers().python, [
+    '-c',
+    READ_AT,
+    String(offset),
+    String(length),
+    ...paths,
+  ]);
+  const [size = '', hex = ''] = out.trim().split('\n');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return { mediaSize: Number(size), bytes };
+}
