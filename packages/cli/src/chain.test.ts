@@ -24,7 +24,7 @@ async function buildChain(root: string): Promise<Uint8Array> {
   const parentData = pattern(3 * MiB, 1);
   const childData = pattern(MiB + 1024, 2);
   await writeFile(join(root, 'parent-data.bin'), parentData);
-  await vskitOk(['create', 'dynamic', join(root, 'base', 'p.vhd'), '8MiB']);
+  await vskitOk(['create', 'dynamic', join(root, 'base', 'p.vhd'), '8MiB', '--exact']);
   await vskitOk([
     'write',
     join(root, 'base', 'p.vhd'),

@@ -23,7 +23,7 @@ describe.each(['fixed', 'dynamic'])('cat and write on a %s image', (kind) => {
 
   beforeAll(async () => {
     file = join(tmp.dir, `${kind}.vhd`);
-    await vskitOk(['create', kind, file, '6MiB']);
+    await vskitOk(['create', kind, file, '6MiB', '--exact']);
   });
 
   it('reads a new image as zeros', async () => {

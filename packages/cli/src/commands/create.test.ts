@@ -20,22 +20,85 @@ async function createJson(args: string[]) {
 }
 
 describe('vskit create', () => {
-  it('creates a fixed image of exactly the size asked, its file one footer longer', async () => {
+  it('creates a fixed image of the size asked rounded up to a CHS capacity, its file one footer longer', async () => {
     const file = join(tmp.dir, 'fixed.vhd');
     const report = await createJson(['fixed', file, '4MiB']);
+    // 4 MiB is 8192 sectors; 121/4/17 is the first geometry that reaches them (as qemu-img).
+    const size = 121 * 4 * 17 * 512;
     expect(report).toMatchObject({
       file,
       type: 'fixed',
+      virtualSize: size,
+      requestedSize: 4 * MiB,
+      geometry: { cylinders: 121, heads: 4, sectorsPerTrack: 17 },
+      qemuVirtualSize: size,
+      fileSize: size + 512,
+    });
+    expect((await stat(file)).size).toBe(size + 512);
+  });
+
+  it('--exact keeps the size asked and reports the smaller size qemu shows', async () => {
+    const file = join(tmp.dir, 'exact.vhd');
+    const report = await createJson(['fixed', file, '4MiB', '--exact']);
+    expect(report).toMatchObject({
       virtualSize: 4 * MiB,
+      requestedSize: 4 * MiB,
+      geometry: { cylinders: 120, heads: 4, sectorsPerTrack: 17 },
+      qemuVirtualSize: 120 * 4 * 17 * 512,
       fileSize: 4 * MiB + 512,
     });
-    expect((await stat(file)).size).toBe(4 * MiB + 512);
+    const human = await vskit([
+      'create',
+      'dynamic',
+      join(tmp.dir, 'exact-1g.vhd'),
+      '1GiB',
+      '--exact',
+    ]);
+    expect(human.code).toBe(0);
+    const text = human.stdout.toString();
+    expect(text).toContain('virtual size  1 GiB (1073741824 bytes)');
+    expect(text).toContain(
+      'note: qemu-img shows 1023.75 MiB (1073479680 bytes), 262144 bytes less: it sizes this image by its geometry, 2080/16/63',
+    );
+    expect(text).not.toContain('rounded up    from');
+  });
+
+  it('--exact applies to fixed and dynamic images only', async () => {
+    const result = await vskit([
+      'create',
+      'diff',
+      join(tmp.dir, 'exact-child.vhd'),
+      join(tmp.dir, 'no-parent-needed.vhd'),
+      '--exact',
+    ]);
+    expect(result.code).toBe(2);
+    expect(errorCode(result.stderr)).toBe('USAGE');
+    await expect(stat(join(tmp.dir, 'exact-child.vhd'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it("a child of an exact-size parent takes the maximum geometry, so qemu shows it at the parent's size", async () => {
+    const parent = join(tmp.dir, 'exact-parent.vhd');
+    await createJson(['dynamic', parent, '4MiB', '--exact']);
+    const child = join(tmp.dir, 'exact-parent-child.vhd');
+    const report = await createJson(['diff', child, parent]);
+    expect(report).toMatchObject({
+      virtualSize: 4 * MiB,
+      geometry: { cylinders: 65535, heads: 16, sectorsPerTrack: 255 },
+      qemuVirtualSize: 4 * MiB,
+    });
+    expect(report.requestedSize).toBeUndefined();
   });
 
   it('creates a dynamic image with 2 MiB blocks by default, nothing allocated', async () => {
     const file = join(tmp.dir, 'dynamic.vhd');
     const report = await createJson(['dynamic', file, '512MB']);
-    expect(report).toMatchObject({ type: 'dynamic', virtualSize: 512 * MiB, blockSize: 2 * MiB });
+    expect(report).toMatchObject({
+      type: 'dynamic',
+      virtualSize: 1041 * 16 * 63 * 512,
+      requestedSize: 512 * MiB,
+      qemuVirtualSize: 1041 * 16 * 63 * 512,
+      blockSize: 2 * MiB,
+    });
     expect((await stat(file)).size).toBeLessThan(64 * 1024);
     expect(report.uniqueId).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
@@ -60,7 +123,9 @@ describe('vskit create', () => {
     const report = await createJson(['diff', child, parent]);
     expect(report).toMatchObject({
       type: 'differencing',
-      virtualSize: 8 * MiB,
+      virtualSize: 241 * 4 * 17 * 512,
+      geometry: { cylinders: 241, heads: 4, sectorsPerTrack: 17 },
+      qemuVirtualSize: 241 * 4 * 17 * 512,
       parent: {
         path: parent,
         unicodeName: 'parent.vhd',
@@ -75,7 +140,11 @@ describe('vskit create', () => {
     expect(result.code).toBe(0);
     const text = result.stdout.toString();
     expect(text).toMatch(/^created dynamic \//);
-    expect(text).toContain('virtual size  3 MiB (3145728 bytes)');
+    expect(text).toContain('virtual size  3.02 MiB (3168256 bytes)');
+    expect(text).toContain(
+      'rounded up    from 3145728 bytes to CHS 91/4/17: every reader shows one size',
+    );
+    expect(text).not.toContain('note:');
   });
 
   it('refuses to overwrite an existing file and leaves it untouched', async () => {

@@ -15,7 +15,7 @@ async function infoJson(file: string) {
 describe('vskit info', () => {
   it('describes a fixed image: every byte allocated, no blocks', async () => {
     const file = join(tmp.dir, 'fixed.vhd');
-    expect((await vskit(['create', 'fixed', file, '3MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'fixed', file, '3MiB', '--exact'])).code).toBe(0);
     const info = await infoJson(file);
     expect(info).toMatchObject({ file, virtualSize: 3 * MiB, warnings: [] });
     expect(info.layers).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('vskit info', () => {
 
   it('counts the blocks a dynamic image has allocated', async () => {
     const file = join(tmp.dir, 'dynamic.vhd');
-    expect((await vskit(['create', 'dynamic', file, '8MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'dynamic', file, '8MiB', '--exact'])).code).toBe(0);
     expect((await infoJson(file)).layers[0].allocation).toEqual({
       blockSize: 2 * MiB,
       blocksTotal: 4,
@@ -62,7 +62,7 @@ describe('vskit info', () => {
   it('shows each layer in text, with sizes, allocation and locators', async () => {
     const parent = join(tmp.dir, 'p.vhd');
     const child = join(tmp.dir, 'c.vhd');
-    expect((await vskit(['create', 'dynamic', parent, '4MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'dynamic', parent, '4MiB', '--exact'])).code).toBe(0);
     expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
     const result = await vskit(['info', child]);
     expect(result.code).toBe(0);
@@ -80,7 +80,7 @@ describe('vskit info', () => {
   it('shows what a lenient open tolerated once, and a parent modified since as a chain warning', async () => {
     const parent = join(tmp.dir, 'warned-p.vhd');
     const child = join(tmp.dir, 'warned-c.vhd');
-    expect((await vskit(['create', 'dynamic', parent, '4MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'dynamic', parent, '4MiB', '--exact'])).code).toBe(0);
     expect((await vskit(['create', 'diff', child, parent])).code).toBe(0);
     // Damage the child's last footer (its checksum): the copy at offset 0 is used instead.
     const size = (await stat(child)).size;
@@ -103,7 +103,7 @@ describe('vskit info', () => {
 
   it('reads an image whose footers carry a stale checksum, showing the warning', async () => {
     const file = join(tmp.dir, 'stale.vhd');
-    expect((await vskit(['create', 'dynamic', file, '4MiB'])).code).toBe(0);
+    expect((await vskit(['create', 'dynamic', file, '4MiB', '--exact'])).code).toBe(0);
     await staleFooterChecksums(file);
     const info = await infoJson(file);
     expect(info.layers[0].creatorVersion).toBe('1.66');

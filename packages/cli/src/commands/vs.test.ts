@@ -89,7 +89,9 @@ describe('vskit vs', () => {
     const root = join(tmp.dir, 'cli-made');
     await mkdir(join(root, 'base'), { recursive: true });
     await mkdir(join(root, 'vms'), { recursive: true });
-    expect((await vskit(['create', 'dynamic', join(root, 'base', 'p.vhd'), '16MiB'])).code).toBe(0);
+    expect(
+      (await vskit(['create', 'dynamic', join(root, 'base', 'p.vhd'), '16MiB', '--exact'])).code,
+    ).toBe(0);
     expect(
       (await vskit(['create', 'diff', join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd')]))
         .code,
