@@ -1,6 +1,6 @@
 /**
  * Images we create with the default options (creator `vsk `, sizes rounded up to a CHS capacity,
- * a child's geometry per `childGeometry`) as qemu and pyvhdi see them: the same virtual size as
+ * a child's geometry per `childGeometry`) as qemu, pyvhdi and vhd-lib see them: the same virtual size as
  * ours, and the last sector readable. qemu 7.2 sizes `vsk ` images by CHS (VHD.md 21), so before
  * the rounding qemu showed 1 GiB 262,144 bytes short and could not read the last sectors. The
  * sizes and geometries also equal what `qemu-img create` writes (VHD.md 22), and a child of a
@@ -23,6 +23,7 @@ import { createBaseImage, createChildImage, writeImage } from './__fixtures__/im
 import { pyvhdiReadAt } from './__fixtures__/pyvhdi.js';
 import { qemuCreate, qemuInfo, qemuIo } from './__fixtures__/qemu.js';
 import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
+import { vhdLibReadAll, vhdLibReadChain } from './__fixtures__/vhd-lib.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -236,4 +237,25 @@ describeWithPeer('pyvhdi', 'pyvhdi sees the images we create at our size', () =>
     expect(read.mediaSize).toBe(size);
     expect(read.bytes.every((b) => b === BASE_MARK)).toBe(true);
   });
+});
+
+describeWithPeer('vhd-lib', 'vhd-lib sees the images we create at our size', () => {
+  const dir = suiteTempDir('same-size-vhd-lib');
+
+  // vhd-lib 0.7.2 reads dynamic images and chains of them, whole, so only the small sizes.
+  for (const kind of ['dynamic', 'differencing'] as const) {
+    SIZES.slice(0, 3).forEach(({ name, asked }, index) => {
+      it(`${kind} ${name}: vhd-lib's content is our virtual size, with the last sectors`, async () => {
+        const made = await make(dir, kind, asked, `${kind}-${index}`);
+        const bytes =
+          kind === 'dynamic'
+            ? await vhdLibReadAll(made.paths[0] as string)
+            : await vhdLibReadChain(made.paths, dir.file(`${kind}-${index}-merged.vhd`));
+        expect(bytes.length).toBe(made.virtualSize);
+        const tail = bytes.subarray(made.virtualSize - 1024);
+        expect(tail.subarray(0, 512).every((b) => b === BASE_MARK)).toBe(true);
+        expect(tail.subarray(512).every((b) => b === TOP_MARK)).toBe(true);
+      });
+    });
+  }
 });
