@@ -54,6 +54,8 @@ export const VHD_FORMAT_ERROR_CODES = [
   'BAD_LOCATOR',
   /** A field holds a value with no valid meaning (64-bit value above 2^53, ...). */
   'BAD_FIELD',
+  /** The operation needs a differencing disk and was given another kind. */
+  'NOT_DIFFERENCING',
   /** The operation was cancelled through its AbortSignal. */
   'ABORTED',
   /** The image or file was already closed. */

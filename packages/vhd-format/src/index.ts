@@ -51,6 +51,9 @@ export {
   locatorSpaceFor,
   TABLE_OFFSET,
 } from './layout.js';
+export type { OperationOptions } from './ops/options.js';
+export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
+export { rebase } from './ops/rebase.js';
 export type { QemuSizedFooter } from './qemu-size.js';
 export { QEMU_CURRENT_SIZE_CREATORS, qemuVirtualSize } from './qemu-size.js';
 export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';

@@ -93,21 +93,7 @@ export async function createDifferencing(
       value: size,
     });
   }
-  if (!(parent.modified instanceof Date) || Number.isNaN(parent.modified.getTime())) {
-    throw new VhdFormatError('INVALID_ARGUMENT', 'parent.modified must be a valid Date', {
-      field: 'parent.modified',
-    });
-  }
-  if (typeof parent.unicodeName !== 'string' || parent.unicodeName.length * 2 > PARENT_NAME_SIZE) {
-    throw new VhdFormatError(
-      'INVALID_ARGUMENT',
-      'parent.unicodeName must be at most 256 UTF-16 units',
-      {
-        field: 'parent.unicodeName',
-        value: parent.unicodeName,
-      },
-    );
-  }
+  checkParentFacts(parent);
   const blockSize = checkBlockSize(parent.blockSizeBytes ?? DEFAULT_BLOCK_SIZE);
   if (o.keepParentGeometry !== undefined && typeof o.keepParentGeometry !== 'boolean') {
     throw new VhdFormatError('INVALID_ARGUMENT', 'keepParentGeometry must be a boolean', {
@@ -129,6 +115,67 @@ export async function createDifferencing(
   header.parentTimestamp = vhdTimestamp(parent.modified);
   header.parentUnicodeName = parent.unicodeName;
 
+  const dataStart = TABLE_OFFSET + batByteSize(header.maxTableEntries);
+  const locators = parentLocatorData(parent);
+  const extra = new Uint8Array(locators.reduce((a, l) => a + l.space, 0));
+  let at = 0;
+  locators.forEach((l, i) => {
+    extra.set(l.data, at);
+    header.parentLocators[i] = {
+      platformCode: l.code,
+      platformDataSpace: l.space,
+      platformDataLength: l.data.length,
+      reserved: 0,
+      platformDataOffset: dataStart + at,
+    };
+    at += l.space;
+  });
+  await writeSparseImage(file, footer, header, extra, o);
+}
+
+/**
+ * Checks what a child records of its parent besides the locators: a valid `modified` date and a
+ * Unicode name of at most 256 UTF-16 units (`INVALID_ARGUMENT` naming the field). Shared by
+ * creation and rebase.
+ */
+export function checkParentFacts(
+  parent: Pick<ParentDescription, 'modified' | 'unicodeName'>,
+): void {
+  if (!(parent.modified instanceof Date) || Number.isNaN(parent.modified.getTime())) {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'parent.modified must be a valid Date', {
+      field: 'parent.modified',
+    });
+  }
+  if (typeof parent.unicodeName !== 'string' || parent.unicodeName.length * 2 > PARENT_NAME_SIZE) {
+    throw new VhdFormatError(
+      'INVALID_ARGUMENT',
+      'parent.unicodeName must be at most 256 UTF-16 units',
+      {
+        field: 'parent.unicodeName',
+        value: parent.unicodeName,
+      },
+    );
+  }
+}
+
+/** One locator a child records: its platform code, encoded data and the data space it gets. */
+export interface LocatorData {
+  /** `W2ku` or `W2ru`. */
+  code: number;
+  /** The path as the locator stores it (UTF-16LE). */
+  data: Uint8Array;
+  /** Bytes reserved for it: {@link locatorSpaceFor} of the path. */
+  space: number;
+}
+
+/**
+ * The locators a child records for `parent`, in the order they are written: W2ku (absolute
+ * path) then W2ru (relative path), each present when its path is given. Paths are strings of 1
+ * to `MAX_LOCATOR_PATH_UNITS` UTF-16 units (`INVALID_ARGUMENT`). Shared by creation and rebase.
+ */
+export function parentLocatorData(
+  parent: Pick<ParentDescription, 'absolutePath' | 'relativePath'>,
+): LocatorData[] {
   const paths: Array<[number, string]> = [];
   if (parent.absolutePath !== undefined) paths.push([PLATFORM_CODES.W2ku, parent.absolutePath]);
   if (parent.relativePath !== undefined) paths.push([PLATFORM_CODES.W2ru, parent.relativePath]);
@@ -144,21 +191,9 @@ export async function createDifferencing(
       );
     }
   }
-  const dataStart = TABLE_OFFSET + batByteSize(header.maxTableEntries);
-  const spaces = paths.map(([, path]) => locatorSpaceFor(path.length));
-  const extra = new Uint8Array(spaces.reduce((a, b) => a + b, 0));
-  let at = 0;
-  paths.forEach(([code, path], i) => {
-    const data = encodeLocatorPath(code, path);
-    extra.set(data, at);
-    header.parentLocators[i] = {
-      platformCode: code,
-      platformDataSpace: spaces[i]!,
-      platformDataLength: data.length,
-      reserved: 0,
-      platformDataOffset: dataStart + at,
-    };
-    at += spaces[i]!;
-  });
-  await writeSparseImage(file, footer, header, extra, o);
+  return paths.map(([code, path]) => ({
+    code,
+    data: encodeLocatorPath(code, path),
+    space: locatorSpaceFor(path.length),
+  }));
 }
