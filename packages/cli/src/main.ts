@@ -11,6 +11,7 @@ import { checkCommand } from './commands/check.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
+import { rebaseCommand } from './commands/rebase.js';
 import { vsCommand } from './commands/vs.js';
 import { writeCommand } from './commands/write.js';
 import {
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   catCommand,
   writeCommand,
+  rebaseCommand,
   conformanceCommand,
   vsCommand,
 ];
