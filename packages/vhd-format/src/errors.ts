@@ -56,6 +56,8 @@ export const VHD_FORMAT_ERROR_CODES = [
   'BAD_FIELD',
   /** The operation needs a differencing disk and was given another kind. */
   'NOT_DIFFERENCING',
+  /** The operation needs a dynamic or differencing disk and was given a fixed one. */
+  'NOT_SPARSE',
   /** The operation was cancelled through its AbortSignal. */
   'ABORTED',
   /** The image or file was already closed. */

@@ -51,6 +51,8 @@ export {
   locatorSpaceFor,
   TABLE_OFFSET,
 } from './layout.js';
+export type { CompactOptions, CompactResult } from './ops/compact.js';
+export { compact } from './ops/compact.js';
 export type { OperationOptions } from './ops/options.js';
 export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
 export { rebase } from './ops/rebase.js';

@@ -64,7 +64,7 @@ UUID: the child's sectors then lie over bytes they were not written over (as qem
 
 New locator data is written and synced before the header that points at it, so a crash leaves
 the child pointing at the old place or the new one. It goes into free space inside the file when
-there is some, else after the last block (the file grows by 1 KiB or so, once).
+there is some, else after the last block (the file grows by 1 KiB or so, the first time).
 
 Options:
   --unsafe   accept a parent whose UUID differs from the recorded one, and record it

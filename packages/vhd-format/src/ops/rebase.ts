@@ -7,7 +7,7 @@
 
 import { vhdTimestamp } from '../codec/timestamp.js';
 import { sameUuid } from '../codec/uuid.js';
-import { FOOTER_SIZE, HEADER_SIZE, PARENT_NAME_SIZE } from '../constants.js';
+import { FOOTER_SIZE, PARENT_NAME_SIZE, SECTOR_SIZE } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
 import {
   checkParentFacts,
@@ -19,15 +19,11 @@ import type { RandomAccessFile } from '../io.js';
 import { blockStride, roundUpToSector } from '../layout.js';
 import { type DynamicHeader, encodeDynamicHeader } from '../structs/dynamic-header.js';
 import { encodeFooter } from '../structs/footer.js';
-import {
-  decodeLocatorPath,
-  emptyLocatorEntry,
-  locatorDataSpaceBytes,
-  platformName,
-} from '../structs/parent-locator.js';
+import { decodeLocatorPath, emptyLocatorEntry, platformName } from '../structs/parent-locator.js';
 import { openSink } from '../validate/sinks.js';
 import { type SparseStructure, validateStructure } from '../validate/structure.js';
 import { advance, type OperationOptions } from './options.js';
+import { firstHole, metadataRanges } from './used-space.js';
 
 /** The new parent, as {@link createDifferencing} takes it (its block size plays no part). */
 export type RebaseParent = Omit<ParentDescription, 'blockSizeBytes'>;
@@ -81,9 +77,11 @@ export interface RebaseResult {
  * Order of writes, so that a power cut anywhere leaves the child opening and reading as before or
  * as after: (1) the new locator data, into space nothing references (a hole between the metadata
  * and the first block large enough, else after the last block: then the footer first goes to
- * the new end of the file and the data where the footer was); (2) sync; (3) the header, one
+ * the new end of the file and the data where the footer was), and the trailing footer again when
+ * a cut had left the end of the file as zeros; (2) sync; (3) the header, one
  * write of 1024 bytes; (4) sync. The old locator data is left where it was, unreferenced: the
- * next rebase reuses that space, so repeated rebases grow the file once at most.
+ * next rebase can reuse that space, so repeated rebases stop growing the file as soon as the
+ * old and the new locators fit side by side (after the first, for paths of similar length).
  *
  * @example
  * ```ts
@@ -145,8 +143,9 @@ export async function rebase(child: RandomAccessFile, o: RebaseOptions): Promise
       grownBy = end + FOOTER_SIZE - found.fileSize;
     }
     await child.write(locatorBlob(locators, need), at);
-    await child.sync();
   }
+  if (grownBy === 0) await restoreTrailingFooter(child, found);
+  await child.sync();
   advance(o, 1, 2);
   await child.write(
     encodeDynamicHeader(rebasedHeader(header, parent, locators, at)),
@@ -155,6 +154,22 @@ export async function rebase(child: RandomAccessFile, o: RebaseOptions): Promise
   await child.sync();
   advance(o, 2, 2);
   return { previous, uniqueIdChanged, locatorDataOffset: at, grownBy };
+}
+
+/**
+ * Writes the trailing footer again when its bytes are not the footer in use: after a cut that
+ * left the end of the file as zeros (read through the copy at 0), so the rebased image opens
+ * strictly again.
+ */
+async function restoreTrailingFooter(
+  child: RandomAccessFile,
+  found: SparseStructure,
+): Promise<void> {
+  const footer = encodeFooter(found.footer);
+  const trailing = new Uint8Array(FOOTER_SIZE);
+  const n = await child.read(trailing, found.footerPos);
+  if (n === FOOTER_SIZE && trailing.every((b, i) => b === footer[i])) return;
+  await child.write(footer, found.footerPos);
 }
 
 /** The header after the rebase: new parent facts, locators at `at` onward. */
@@ -199,37 +214,21 @@ function locatorBlob(locators: readonly LocatorData[], size: number): Uint8Array
 
 /**
  * The first sector-aligned hole of `need` bytes that nothing the child uses covers, below the
- * trailing footer: between the footer copy, the header, the BAT, the locator data in use and the
- * run of blocks (taken as one extent, from its first byte to its last). Undefined when none.
+ * trailing footer: between the metadata and the run of blocks (taken as one range, from its
+ * first byte to its last). Undefined when none.
  */
 async function findFreeSpace(found: SparseStructure, need: number): Promise<number | undefined> {
-  const { header, table } = found;
-  const used: Array<[number, number]> = [
-    [0, FOOTER_SIZE],
-    [found.footer.dataOffset, found.footer.dataOffset + HEADER_SIZE],
-    [header.tableOffset, header.tableOffset + roundUpToSector(header.maxTableEntries * 4)],
-  ];
-  for (const entry of header.parentLocators) {
-    if (entry.platformCode === 0) continue;
-    const space = Math.max(locatorDataSpaceBytes(entry), entry.platformDataLength);
-    used.push([entry.platformDataOffset, entry.platformDataOffset + space]);
-  }
-  const stride = blockStride(header.blockSize);
+  const stride = blockStride(found.header.blockSize);
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
-  await table.forEachAllocated((_, sector) => {
-    first = Math.min(first, sector * 512);
-    last = Math.max(last, sector * 512 + stride);
+  await found.table.forEachAllocated((_, sector) => {
+    first = Math.min(first, sector * SECTOR_SIZE);
+    last = Math.max(last, sector * SECTOR_SIZE + stride);
   });
+  const used = metadataRanges(found);
   if (last > 0) used.push([first, last]);
   used.sort((a, b) => a[0] - b[0]);
-  let cursor = 0;
-  for (const [start, end] of [...used, [found.footerPos, found.footerPos] as [number, number]]) {
-    const candidate = roundUpToSector(cursor);
-    if (start - candidate >= need) return candidate;
-    cursor = Math.max(cursor, end);
-  }
-  return undefined;
+  return firstHole(used, need, found.footerPos);
 }
 
 /** The parent as the child records it now, locators decoded where they can be read. */
