@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo, Command, ParsedArgs } from './command.js';
 import { catCommand } from './commands/cat.js';
 import { checkCommand } from './commands/check.js';
+import { compactCommand } from './commands/compact.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   catCommand,
   writeCommand,
   rebaseCommand,
+  compactCommand,
   conformanceCommand,
   vsCommand,
 ];

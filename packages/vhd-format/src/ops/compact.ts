@@ -48,8 +48,9 @@ const CHUNK = 1024 * 1024;
  * 3. **Truncate**: the footer after the last byte still in use, sync, the file cut after it.
  *
  * A power cut at any point leaves an image that opens and reads as before. A fixed image is
- * `NOT_SPARSE`; a damaged one is refused as a writable open refuses it. Progress counts blocks
- * checked plus blocks moved; an abort stops between steps, the image valid (maybe not yet
+ * `NOT_SPARSE`; a damaged one is refused as a writable open refuses it. Progress is in bytes of
+ * blocks: each block checked, then each block moved (the total grows by the moves once they are
+ * planned, after the check); an abort stops between steps, the image valid (maybe not yet
  * truncated).
  *
  * @example
@@ -82,7 +83,8 @@ export async function compact(
     n++;
   });
   const stride = bitmapByteSize(header.blockSize) + header.blockSize;
-  let total = n;
+  const unit = header.blockSize;
+  let total = n * unit;
   let done = 0;
   advance(o, done, total);
 
@@ -95,7 +97,8 @@ export async function compact(
       await table.set(indexes[k]!, BLOCK_UNUSED);
       removed++;
     }
-    advance(o, ++done, total);
+    done += unit;
+    advance(o, done, total);
   }
   if (removed > 0) await file.sync();
 
@@ -108,14 +111,15 @@ export async function compact(
     ...order.map((k): Range => [sectors[k]! * SECTOR_SIZE, sectors[k]! * SECTOR_SIZE + stride]),
   ].sort((a, b) => a[0] - b[0]);
   const moves = planMoves(used, order, sectors, stride);
-  total += moves.length;
+  total += moves.length * unit;
   for (const [k, to] of moves) {
     await copyBytes(file, sectors[k]! * SECTOR_SIZE, to, stride);
     await file.sync();
     await table.set(indexes[k]!, to / SECTOR_SIZE);
     await file.sync();
     sectors[k] = to / SECTOR_SIZE;
-    advance(o, ++done, total);
+    done += unit;
+    advance(o, done, total);
   }
 
   // 3. Cut the file after the last byte in use.
@@ -131,7 +135,7 @@ export async function compact(
     await file.sync();
     fileSize = end + SECTOR_SIZE;
   }
-  advance(o, total, total);
+  o.onProgress?.(total, total);
   return {
     blocksBefore: n,
     blocksRemoved: removed,
