@@ -13,6 +13,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
 import { rebaseCommand } from './commands/rebase.js';
+import { resizeCommand } from './commands/resize.js';
 import { vsCommand } from './commands/vs.js';
 import { writeCommand } from './commands/write.js';
 import {
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   writeCommand,
   rebaseCommand,
   compactCommand,
+  resizeCommand,
   conformanceCommand,
   vsCommand,
 ];

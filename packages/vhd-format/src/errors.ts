@@ -58,6 +58,8 @@ export const VHD_FORMAT_ERROR_CODES = [
   'NOT_DIFFERENCING',
   /** The operation needs a dynamic or differencing disk and was given a fixed one. */
   'NOT_SPARSE',
+  /** A shrink would cut off bytes that are not zeros; nothing was changed. */
+  'WOULD_LOSE_DATA',
   /** The operation was cancelled through its AbortSignal. */
   'ABORTED',
   /** The image or file was already closed. */

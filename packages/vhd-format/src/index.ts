@@ -56,6 +56,8 @@ export { compact } from './ops/compact.js';
 export type { OperationOptions } from './ops/options.js';
 export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
 export { rebase } from './ops/rebase.js';
+export type { ResizeOptions, ResizeResult } from './ops/resize.js';
+export { resize } from './ops/resize.js';
 export type { QemuSizedFooter } from './qemu-size.js';
 export { QEMU_CURRENT_SIZE_CREATORS, qemuVirtualSize } from './qemu-size.js';
 export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';

@@ -1,0 +1,293 @@
+/**
+ * Resize: a fixed or dynamic image grows, or shrinks when the part cut off holds only zeros
+ * (Hyper-V's Resize-VHD, `vhd-util resize`, `qemu-img resize`).
+ * @module
+ */
+import { BLOCK_UNUSED, FOOTER_SIZE, SECTOR_SIZE } from '../constants.js';
+import { VhdFormatError } from '../errors.js';
+import { geometryForSize } from '../geometry.js';
+import { checkVirtualSize } from '../image/options.js';
+import { type RandomAccessFile, readExactly } from '../io.js';
+import { batCoverage, batEntriesFor, roundUpToSector } from '../layout.js';
+import { encodeDynamicHeader } from '../structs/dynamic-header.js';
+import { encodeFooter, type Footer } from '../structs/footer.js';
+import { bitmapByteSize } from '../structs/sector-bitmap.js';
+import { openSink } from '../validate/sinks.js';
+import {
+  type FixedStructure,
+  type SparseStructure,
+  validateStructure,
+} from '../validate/structure.js';
+import { advance, type OperationOptions } from './options.js';
+import { metadataRanges } from './used-space.js';
+
+/** Options of {@link resize}. */
+export interface ResizeOptions extends OperationOptions {
+  /** The new virtual size: a positive multiple of 512, at most 2040 GiB. */
+  sizeBytes: number;
+}
+
+/** What {@link resize} did. */
+export interface ResizeResult {
+  /** The virtual size before. */
+  sizeBefore: number;
+  /** The virtual size after. */
+  sizeAfter: number;
+  /** Whether the BAT moved to the end of the file (it had no room for the new entries). */
+  tableMoved: boolean;
+}
+
+/** Bytes checked or written at a time. */
+const CHUNK = 1024 * 1024;
+
+/**
+ * Resizes the fixed or dynamic image in `file` to `o.sizeBytes`, its geometry and BAT as
+ * creation would make them for that size (`geometryForSize`, `batCoverage`). Growing: the new
+ * part reads as zeros. Shrinking: refused with `WOULD_LOSE_DATA`, nothing written, unless every
+ * byte cut off reads as zero. A differencing disk keeps its parent's size (`INVALID_ARGUMENT`);
+ * a damaged image is refused as a writable open refuses it. The UUID stays.
+ *
+ * Order of writes (each step leaves an image that reads as before or as after):
+ * - dynamic, growing: (1) zeros over the data of an allocated last block past the old size;
+ *   (2) the new BAT entries (unused) in the table's own space when they fit, else a copy of
+ *   the whole table with them after the last block, the footer moved first; (3) sync; (4) the
+ *   header (entries, table offset); (5) sync; (6) the trailing footer (new size, geometry);
+ *   (7) the copy at 0; (8) sync.
+ * - dynamic, shrinking: (1) the entries of blocks wholly past the new size cleared; (2) sync;
+ *   (3) the trailing footer; (4) the copy; (5) sync; (6) the header (fewer entries); (7) sync.
+ *   The blocks' space is given back by `compact`.
+ * - fixed, growing: (1) the old footer again at the new end (the file grows); (2) sync; (3)
+ *   zeros from the old size to the new one, over the old footer; (4) sync; (5) the new footer at
+ *   the new end; (6) sync. Window: a cut between (1) and (2) can leave the file's last sector
+ *   zeros (the file grew, its new end not durable), and a fixed image has no footer copy: it
+ *   does not open until the file is cut back to the old size plus 512 (the old footer is still
+ *   there, untouched).
+ * - fixed, shrinking: (1) the new footer at the new end; (2) sync; (3) truncate; (4) sync.
+ *   Window: between (1) and (3) the image still has its old size, and the first sector of the
+ *   part being cut off (zeros, as the check demanded) reads the new footer's bytes.
+ *
+ * @example
+ * ```ts
+ * const { sizeBefore, sizeAfter } = await resize(file, { sizeBytes: 20 * 2 ** 30 });
+ * ```
+ */
+export async function resize(file: RandomAccessFile, o: ResizeOptions): Promise<ResizeResult> {
+  const size = checkVirtualSize(o?.sizeBytes);
+  if (size === 0) {
+    throw new VhdFormatError('INVALID_ARGUMENT', 'sizeBytes must be positive', {
+      field: 'sizeBytes',
+      value: size,
+    });
+  }
+  const found = await validateStructure(
+    file,
+    openSink({ strict: false, writable: true, acceptLittleEndianParentName: true }, []),
+  );
+  if (found.type === 'differencing') {
+    throw new VhdFormatError(
+      'INVALID_ARGUMENT',
+      'a differencing disk has its parent’s size: resize the parent, then the children stay its size only if rebased onto copies made at that size',
+      { field: 'footer.diskType', value: found.footer.diskType },
+    );
+  }
+  const before = found.footer.currentSize;
+  const footer: Footer = {
+    ...found.footer,
+    currentSize: size,
+    geometry: geometryForSize(size),
+  };
+  let tableMoved = false;
+  advance(o, 0, 1);
+  if (size !== before) {
+    if (found.type === 'fixed') await resizeFixed(file, found, footer, o);
+    else tableMoved = await resizeDynamic(file, found, footer, o);
+  }
+  o.onProgress?.(1, 1);
+  return { sizeBefore: before, sizeAfter: size, tableMoved };
+}
+
+async function resizeFixed(
+  file: RandomAccessFile,
+  found: FixedStructure,
+  footer: Footer,
+  o: OperationOptions,
+): Promise<void> {
+  const before = found.footer.currentSize;
+  const size = footer.currentSize;
+  const old = encodeFooter(found.footer);
+  if (size < before) {
+    // The first sector cut off holds zeros, or the new footer already (a resize cut short).
+    const next = encodeFooter(footer);
+    const first = new Uint8Array(FOOTER_SIZE);
+    await readExactly(file, first, size, 'data');
+    const done = first.every((b, i) => b === next[i]);
+    await requireZeros(file, done ? size + FOOTER_SIZE : size, before, (at) => at);
+    advance(o, 0, 1);
+    await file.write(next, size);
+    await file.sync();
+    await file.truncate(size + FOOTER_SIZE);
+    await file.sync();
+    return;
+  }
+  // The new part must read zeros: from the old size up to the new one, the old footer and any
+  // ignored bytes before it included.
+  if (found.footerPos < size) {
+    await file.write(old, size);
+    await file.sync();
+  }
+  await writeZeros(file, before, size - before);
+  await file.sync();
+  await file.write(encodeFooter(footer), size);
+  await file.sync();
+  if (found.footerPos > size) {
+    await file.truncate(size + FOOTER_SIZE);
+    await file.sync();
+  }
+}
+
+async function resizeDynamic(
+  file: RandomAccessFile,
+  found: SparseStructure,
+  footer: Footer,
+  o: OperationOptions,
+): Promise<boolean> {
+  const { header, table } = found;
+  const before = found.footer.currentSize;
+  const size = footer.currentSize;
+  const blockSize = header.blockSize;
+  const bitmapBytes = bitmapByteSize(blockSize);
+  const entries = batEntriesFor(batCoverage(size, footer.geometry), blockSize);
+  const dataAt = async (index: number) => {
+    const sector = await table.get(index);
+    return sector === BLOCK_UNUSED ? undefined : sector * SECTOR_SIZE + bitmapBytes;
+  };
+  /** File position of virtual byte `v`, in an allocated block; undefined when unallocated. */
+  const positionOf = async (v: number) => {
+    const block = Math.floor(v / blockSize);
+    const at = await dataAt(block);
+    return at === undefined ? undefined : at + (v - block * blockSize);
+  };
+  const writeFooters = async () => {
+    const bytes = encodeFooter(footer);
+    await file.write(bytes, found.footerPos);
+    await file.write(bytes, 0);
+  };
+
+  if (size < before) {
+    await requireZeros(file, size, before, positionOf, blockSize);
+    advance(o, 0, 1);
+    const firstGone = Math.ceil(size / blockSize);
+    let cleared = 0;
+    for (let i = firstGone; i < header.maxTableEntries; i++) {
+      if ((await table.get(i)) !== BLOCK_UNUSED) {
+        await table.set(i, BLOCK_UNUSED);
+        cleared++;
+      }
+    }
+    if (cleared > 0) await file.sync();
+    await writeFooters();
+    await file.sync();
+    if (entries < header.maxTableEntries) {
+      await file.write(
+        encodeDynamicHeader({ ...header, maxTableEntries: entries }),
+        found.footer.dataOffset,
+      );
+      await file.sync();
+    }
+    return false;
+  }
+
+  // Growing: the bytes of the last block past the old size read as zeros from now on.
+  const tail = before % blockSize;
+  if (tail !== 0) {
+    const at = await positionOf(before);
+    if (at !== undefined) await writeZeros(file, at, blockSize - tail);
+  }
+  let tableOffset = header.tableOffset;
+  let tableMoved = false;
+  if (entries > header.maxTableEntries) {
+    const room = await tableRoom(found);
+    const extra = new Uint8Array((entries - header.maxTableEntries) * 4).fill(0xff);
+    if (entries * 4 <= room) {
+      await file.write(extra, header.tableOffset + header.maxTableEntries * 4);
+    } else {
+      // The table moves after the last block: the footer first goes to the new end.
+      const bytes = new Uint8Array(roundUpToSector(entries * 4)).fill(0xff);
+      await readExactly(
+        file,
+        bytes.subarray(0, header.maxTableEntries * 4),
+        header.tableOffset,
+        'BAT',
+      );
+      tableOffset = roundUpToSector(found.footerPos);
+      const end = tableOffset + bytes.length;
+      await file.write(encodeFooter(found.footer), end);
+      await file.write(bytes, tableOffset);
+      found = { ...found, footerPos: end };
+      tableMoved = true;
+    }
+  }
+  await file.sync();
+  if (entries > header.maxTableEntries) {
+    await file.write(
+      encodeDynamicHeader({ ...header, maxTableEntries: entries, tableOffset }),
+      found.footer.dataOffset,
+    );
+    await file.sync();
+  }
+  await writeFooters();
+  await file.sync();
+  return tableMoved;
+}
+
+/** Bytes the BAT may take at its offset without reaching the next structure or block. */
+async function tableRoom(found: SparseStructure): Promise<number> {
+  const start = found.header.tableOffset;
+  let limit = found.footerPos;
+  for (const [s] of metadataRanges(found)) if (s > start) limit = Math.min(limit, s);
+  await found.table.forEachAllocated((_, sector) => {
+    const at = sector * SECTOR_SIZE;
+    if (at >= start) limit = Math.min(limit, at);
+  });
+  return limit - start;
+}
+
+/**
+ * Refuses (`WOULD_LOSE_DATA`) unless the virtual bytes `[from, to)` all read as zero;
+ * `positionOf(v)` is where virtual byte `v` lies in the file (undefined: unallocated, zeros),
+ * constant within a `run` of bytes.
+ */
+async function requireZeros(
+  file: RandomAccessFile,
+  from: number,
+  to: number,
+  positionOf: (v: number) => number | undefined | Promise<number | undefined>,
+  run = CHUNK,
+): Promise<void> {
+  const buffer = new Uint8Array(CHUNK);
+  let v = from;
+  while (v < to) {
+    const n = Math.min(CHUNK, to - v, run - (v % run));
+    const at = await positionOf(v);
+    if (at !== undefined) {
+      const piece = buffer.subarray(0, n);
+      await readExactly(file, piece, at, 'data');
+      const bad = piece.findIndex((b) => b !== 0);
+      if (bad >= 0) {
+        throw new VhdFormatError(
+          'WOULD_LOSE_DATA',
+          `byte ${v + bad} of the disk is not zero; shrinking to ${from} bytes would lose it`,
+          { field: 'sizeBytes', offset: v + bad, value: from },
+        );
+      }
+    }
+    v += n;
+  }
+}
+
+async function writeZeros(file: RandomAccessFile, at: number, length: number): Promise<void> {
+  const zeros = new Uint8Array(Math.min(CHUNK, length));
+  for (let done = 0; done < length; done += zeros.length) {
+    await file.write(zeros.subarray(0, Math.min(zeros.length, length - done)), at + done);
+  }
+}
