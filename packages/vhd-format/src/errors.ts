@@ -60,6 +60,8 @@ export const VHD_FORMAT_ERROR_CODES = [
   'NOT_SPARSE',
   /** A shrink would cut off bytes that are not zeros; nothing was changed. */
   'WOULD_LOSE_DATA',
+  /** The image is damaged past what repair mends without guessing (no footer, no header). */
+  'UNREPAIRABLE',
   /** The operation was cancelled through its AbortSignal. */
   'ABORTED',
   /** The image or file was already closed. */

@@ -56,6 +56,13 @@ export { compact } from './ops/compact.js';
 export type { OperationOptions } from './ops/options.js';
 export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
 export { rebase } from './ops/rebase.js';
+export type {
+  RepairChange,
+  RepairChangeKind,
+  RepairOptions,
+  RepairResult,
+} from './ops/repair.js';
+export { repair } from './ops/repair.js';
 export type { ResizeOptions, ResizeResult } from './ops/resize.js';
 export { resize } from './ops/resize.js';
 export type { QemuSizedFooter } from './qemu-size.js';
