@@ -13,6 +13,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
 import { rebaseCommand } from './commands/rebase.js';
+import { repairCommand } from './commands/repair.js';
 import { resizeCommand } from './commands/resize.js';
 import { vsCommand } from './commands/vs.js';
 import { writeCommand } from './commands/write.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   rebaseCommand,
   compactCommand,
   resizeCommand,
+  repairCommand,
   conformanceCommand,
   vsCommand,
 ];

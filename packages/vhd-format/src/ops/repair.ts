@@ -14,12 +14,12 @@ import { VhdFormatError } from '../errors.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
 import { roundUpToSector } from '../layout.js';
 import { encodeDynamicHeader } from '../structs/dynamic-header.js';
-import { encodeFooter } from '../structs/footer.js';
+import { decodeFooter, encodeFooter } from '../structs/footer.js';
 import { bitmapByteSize } from '../structs/sector-bitmap.js';
 import { blockProblems, metadataExtents } from '../validate/extents.js';
 import type { CheckProblem } from '../validate/findings.js';
 import { checkSink } from '../validate/sinks.js';
-import { type Structure, validateStructure } from '../validate/structure.js';
+import { validateStructure } from '../validate/structure.js';
 import { advance, type OperationOptions } from './options.js';
 import { metadataRanges } from './used-space.js';
 
@@ -183,7 +183,7 @@ export async function repair(file: RandomAccessFile, o: RepairOptions = {}): Pro
     changes.push({
       kind: 'footer-rewritten',
       offset: found.footerPos,
-      detail: describeFooterFix(problems, 'footer', found),
+      detail: footerFix('footer', trailing.subarray(0, n), 'the copy at 0'),
     });
     await write(footerBytes, found.footerPos);
     await sync();
@@ -198,7 +198,7 @@ export async function repair(file: RandomAccessFile, o: RepairOptions = {}): Pro
       changes.push({
         kind: 'footer-copy-rewritten',
         offset: 0,
-        detail: describeFooterFix(problems, 'footer copy', found),
+        detail: footerFix('footer copy at 0', copy, 'the footer at the end'),
       });
       await write(footerBytes, 0);
       await sync();
@@ -221,20 +221,25 @@ export async function repair(file: RandomAccessFile, o: RepairOptions = {}): Pro
   return { changes, dryRun, remaining };
 }
 
-/** Why a footer (`what`: the trailing one or the copy) is rewritten, from the pass's findings. */
-function describeFooterFix(
-  problems: readonly CheckProblem[],
-  what: string,
-  found: Structure,
-): string {
-  const source = what === 'footer' ? 'the footer in use' : 'the trailing footer';
-  const mine = problems.find(
-    (p) =>
-      p.message.startsWith(what === 'footer' ? 'footer ' : 'footer copy') ||
-      (what === 'footer copy' && p.code === 'FOOTER_COPY_MISMATCH'),
-  );
-  const why = mine === undefined ? 'it differed' : `${mine.code}: ${mine.message}`;
-  return `${what} rewritten from ${source} (${found.type}, ${found.footer.currentSize} bytes); was: ${why}`;
+/**
+ * Why the footer bytes `stored` (`what`: the trailing footer or the copy) are rewritten as the
+ * footer in use: damaged past decoding (rebuilt from the other), a stale checksum only, or
+ * another footer than the one in use.
+ */
+function footerFix(what: string, stored: Uint8Array, other: string): string {
+  let why: string;
+  try {
+    decodeFooter(stored, { verifyChecksum: false });
+    try {
+      decodeFooter(stored);
+      why = `it differed from ${other}; made equal to it`;
+    } catch {
+      why = 'its checksum was stale; re-summed';
+    }
+  } catch (e) {
+    why = `${e instanceof Error ? e.message : String(e)}; rebuilt from ${other}`;
+  }
+  return `${what}: ${why}`;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

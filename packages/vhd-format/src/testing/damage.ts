@@ -60,7 +60,10 @@ export async function damage(file: RandomAccessFile, kind: DamageKind): Promise<
       await bump(file, FOOTER_SIZE + HEADER_OFFSETS.checksum);
       return true;
     case 'copy-damaged':
-      await file.write(new TextEncoder().encode('garbage!'), 0);
+      await file.write(
+        Uint8Array.from('garbage!', (c) => c.charCodeAt(0)),
+        0,
+      );
       return true;
     case 'bytes-before-footer': {
       const footer = await readAt(file, footerPos, FOOTER_SIZE);

@@ -1,0 +1,78 @@
+/**
+ * Repaired images as the peers read them: a dynamic image and a chain, damaged in every way
+ * repair mends and repaired, read the same through qemu-img and pyvhdi as before the damage.
+ */
+import { openNodeFile } from '@vskit/host-node';
+import { expect, it } from 'vitest';
+import { repair } from '../ops/repair.js';
+import { DAMAGE_KINDS, damage } from '../testing/damage.js';
+import { applyWrites, firstDifference, seededWrites } from './__fixtures__/content.js';
+import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
+import { createBaseImage, createChildImage, readImage, writeImage } from './__fixtures__/images.js';
+import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
+import { qemuReadAll } from './__fixtures__/qemu.js';
+import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
+
+const MiB = 2 ** 20;
+
+/** Damages the image at `path` in every way but one that leaves no footer, then repairs it. */
+async function damageAndRepair(path: string) {
+  const file = await openNodeFile(path, 'readWrite');
+  try {
+    for (const kind of DAMAGE_KINDS) if (kind !== 'copy-damaged') await damage(file, kind);
+    return await repair(file);
+  } finally {
+    await file.close();
+  }
+}
+
+describeWithPeer('qemu', 'qemu-img reads repaired images', () => {
+  const dir = suiteTempDir('qemu-repair');
+
+  it('a dynamic image, damaged and repaired: the same bytes through qemu-img as before', async () => {
+    const size = 10 * MiB;
+    const path = dir.file('d.vhd');
+    await createBaseImage(path, { type: 'dynamic', sizeBytes: size });
+    await writeImage(path, seededWrites({ seed: 81, size, count: 6, maxLength: 300_000 }));
+    const before = await qemuReadAll(path, dir.file('before.raw'));
+    const result = await damageAndRepair(path);
+    expect(result.changes.map((c) => c.kind)).toEqual([
+      'bat-entry-cleared',
+      'header-checksum-fixed',
+      'trailing-bytes-truncated',
+    ]);
+    expect(result.remaining).toEqual([]);
+    expect(firstDifference(await qemuReadAll(path, dir.file('after.raw')), before)).toBeUndefined();
+  });
+});
+
+describeWithPeer('pyvhdi', 'pyvhdi reads repaired chains', () => {
+  const dir = suiteTempDir('pyvhdi-repair');
+
+  it('a depth-2 chain, every layer damaged and repaired: the same bytes through pyvhdi', async () => {
+    const size = 8 * MiB;
+    const paths = [dir.file('l0.vhd')];
+    await createBaseImage(paths[0]!, { type: 'dynamic', sizeBytes: size });
+    const model = new Uint8Array(size);
+    for (let k = 0; k <= 2; k++) {
+      if (k > 0) {
+        const layer = dir.file(`l${k}.vhd`);
+        await createChildImage(layer, paths[0]!);
+        paths.unshift(layer);
+      }
+      const writes = seededWrites({
+        seed: 90 + k,
+        size,
+        count: 5,
+        maxLength: 200_000,
+        endAlign: 4096,
+      });
+      await writeImage(paths[0]!, writes);
+      applyWrites(model, writes);
+    }
+    for (const path of paths) expect((await damageAndRepair(path)).remaining).toEqual([]);
+    expect(firstDifference(await readImage(paths[0]!), model)).toBeUndefined();
+    const theirs = await pyvhdiReadChain(paths, dir.file('chain.raw'));
+    expect(firstDifference(theirs.bytes, model)).toBeUndefined();
+  });
+});
