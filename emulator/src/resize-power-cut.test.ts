@@ -49,7 +49,7 @@ async function prepare(c: Case): Promise<EmulatedHost> {
   if (c.type === 'dynamic') host = await prepareChain('dynamic', BLOCK, c.from / BLOCK);
   else {
     host = newHost();
-    await createOn(host, TOP, (f) => createFixed(f, { sizeBytes: c.from }));
+    await createOn(host, TOP, (f) => createFixed(f, { sizeBytes: c.from, exactSize: true }));
   }
   // Data up to 36 KiB (what a shrink keeps), and zeros written after it.
   await writeTop(host, [
@@ -81,7 +81,7 @@ describe('a power cut at any write, sync or truncate of resize', () => {
       const windows: string[] = [];
       await atEveryCut(
         prior,
-        (host) => onTop(host, (file) => resize(file, { sizeBytes: c.to })),
+        (host) => onTop(host, (file) => resize(file, { sizeBytes: c.to, exactSize: true })),
         async (cut, label) => {
           if (await lostFixedEnd(cut, c)) {
             windows.push(label);
@@ -110,7 +110,7 @@ describe('a power cut at any write, sync or truncate of resize', () => {
           const same = firstDifference(bytes, expected);
           expect(same, `${label}: ${bytes.length} bytes`).toBe(-1);
           // Resizing again from what the cut left ends at the new size, strictly.
-          await onTop(cut, (file) => resize(file, { sizeBytes: c.to }));
+          await onTop(cut, (file) => resize(file, { sizeBytes: c.to, exactSize: true }));
           expect(firstDifference(await readTop(cut, { strict: true }), after), label).toBe(-1);
           const top = await cut.open(TOP, 'read');
           expect((await check(top)).ok, label).toBe(true);
@@ -125,7 +125,7 @@ describe('a power cut at any write, sync or truncate of resize', () => {
         expect(windows).toEqual(['truncate 1 of 1 writes, 2 syncs']);
       } else expect(windows).toEqual([]);
       const done = prior.reopenAfterPowerCut();
-      await onTop(done, (file) => resize(file, { sizeBytes: c.to }));
+      await onTop(done, (file) => resize(file, { sizeBytes: c.to, exactSize: true }));
       const chain = await openTop(done, { strict: true });
       expect(chain.virtualSize).toBe(c.to);
       await chain.close();

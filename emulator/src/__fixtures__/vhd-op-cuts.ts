@@ -94,10 +94,14 @@ export async function prepareChain(
   const host = newHost();
   const sizeBytes = block * blocks;
   if (kind === 'dynamic') {
-    await createOn(host, TOP, (f) => createDynamic(f, { sizeBytes, blockSizeBytes: block }));
+    await createOn(host, TOP, (f) =>
+      createDynamic(f, { sizeBytes, blockSizeBytes: block, exactSize: true }),
+    );
     return host;
   }
-  await createOn(host, PARENT, (f) => createDynamic(f, { sizeBytes, blockSizeBytes: block }));
+  await createOn(host, PARENT, (f) =>
+    createDynamic(f, { sizeBytes, blockSizeBytes: block, exactSize: true }),
+  );
   const p = await host.open(PARENT, 'readWrite');
   const parentChain = await openChain(p, { openParent: async () => undefined, writable: true });
   await parentChain.write(pattern(sizeBytes, 99), 0);

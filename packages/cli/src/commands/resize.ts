@@ -21,14 +21,15 @@ export interface ResizeReport {
 export const resizeCommand: Command = {
   name: 'resize',
   summary: 'grow a fixed or dynamic image, or shrink it when the part cut off is all zeros',
-  usage: ['resize <file> <size> [--json]'],
+  usage: ['resize <file> <size> [--exact] [--json]'],
   help: `Sets the virtual size of a fixed or dynamic image to <size>. Growing, the new part reads as
 zeros. Shrinking is refused (WOULD_LOSE_DATA, nothing changed) unless every byte cut off reads as
 zero; the space of blocks cut off comes back with 'vskit compact'. The geometry is the one
 'create' gives that size. A differencing image keeps its parent's size (INVALID_ARGUMENT). The
 image is held exclusively while it changes (a second writer: LOCKED).
 
-Sizes as for create: 64MiB, 10GiB, 512MB (= MiB) or bytes; a positive multiple of 512 bytes.
+Sizes as for create: 64MiB, 10GiB, 512MB (= MiB) or bytes; a positive multiple of 512 bytes,
+rounded up as create rounds it (so every reader shows the disk at one size) unless --exact.
 
 Every step is crash-safe for a dynamic image (the table, when it must grow past its room, is
 copied after the last block before the header points at it). A fixed image has no second footer,
@@ -36,14 +37,15 @@ so growing one has a moment, until the first sync, where a crash leaves the file
 cut the file back to the old size plus 512 bytes (truncate -s) and the old image is whole.
 
 Options:
+  --exact    keep the size exactly as given; qemu then shows a little less (see create)
   --json     print the result as JSON
 
 Examples:
-  $ vskit resize base.vhd 20GiB
+  $ vskit resize base.vhd 20GiB --exact
   resized /srv/base.vhd
     virtual size  10 GiB (10737418240 bytes) -> 20 GiB (21474836480 bytes)
 `,
-  options: { json: { type: 'boolean' } },
+  options: { exact: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(args, io) {
     const [text, sizeText] = positionals(args.positionals, ['file', 'size']) as [string, string];
     const sizeBytes = parseSize(sizeText, 'size');
@@ -59,9 +61,11 @@ Examples:
     const progress = createProgress(io.stderr, `resizing ${basename(path)}`, undefined);
     let report: ResizeReport;
     try {
-      const result = await resize(file, { sizeBytes }).catch(async (error: unknown) => {
-        throw await explainNotVhd(error, file, path);
-      });
+      const result = await resize(file, { sizeBytes, exactSize: flag(args, 'exact') }).catch(
+        async (error: unknown) => {
+          throw await explainNotVhd(error, file, path);
+        },
+      );
       report = { file: path, ...result };
     } finally {
       progress.finish();

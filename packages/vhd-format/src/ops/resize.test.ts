@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
 import { isVhdFormatError } from '../errors.js';
-import { geometryForSize } from '../geometry.js';
+import { geometryForSize, roundUpToChs } from '../geometry.js';
 import { openChain } from '../image/chain.js';
 import type { memoryFile } from '../io.js';
 import { arbWrite } from '../testing/arbitraries.js';
@@ -39,7 +39,7 @@ describe('resize', () => {
       const image = await baseImage(type, 64 * KiB, 4 * KiB, 1);
       const model = new Uint8Array(64 * KiB);
       await writeAll(image, [{ offset: 60 * KiB, data: new Uint8Array(4 * KiB).fill(7) }], model);
-      const result = await resize(image, { sizeBytes: 1024 * KiB });
+      const result = await resize(image, { sizeBytes: 1024 * KiB, exactSize: true });
       expect(result).toMatchObject({ sizeBefore: 64 * KiB, sizeAfter: 1024 * KiB });
       const chain = await openAlone(image);
       const bytes = await readWhole(chain);
@@ -64,11 +64,11 @@ describe('resize', () => {
         model,
       );
       const bytes = image.bytes();
-      await expect(resize(image, { sizeBytes: 48 * KiB })).rejects.toSatisfy(
+      await expect(resize(image, { sizeBytes: 48 * KiB, exactSize: true })).rejects.toSatisfy(
         (e) => isVhdFormatError(e, 'WOULD_LOSE_DATA') && e.offset === 50 * KiB,
       );
       expect(firstDifference(image.bytes(), bytes)).toBe(-1);
-      await resize(image, { sizeBytes: 52 * KiB });
+      await resize(image, { sizeBytes: 52 * KiB, exactSize: true });
       const chain = await openAlone(image);
       expect(firstDifference(await readWhole(chain), model.subarray(0, 52 * KiB))).toBe(-1);
       await chain.close();
@@ -76,11 +76,23 @@ describe('resize', () => {
     });
   }
 
+  it('rounds the new size up as creation does unless exactSize, with the geometry that goes with it', async () => {
+    const image = await baseImage('dynamic', 64 * KiB, 4 * KiB, 1);
+    const rounded = roundUpToChs(1000 * KiB);
+    expect(rounded.sizeBytes).toBeGreaterThan(1000 * KiB);
+    const result = await resize(image, { sizeBytes: 1000 * KiB });
+    expect(result.sizeAfter).toBe(rounded.sizeBytes);
+    const chain = await openAlone(image);
+    expect(chain.layers[0]!.footer.geometry).toEqual(rounded.geometry);
+    expect(chain.virtualSize).toBe(rounded.sizeBytes);
+    await chain.close();
+  });
+
   it('moves the BAT after the last block when the new entries do not fit where it is', async () => {
     const image = await baseImage('dynamic', 64 * KiB, 4 * KiB, 1);
     const model = new Uint8Array(64 * KiB);
     await writeAll(image, [{ offset: 0, data: new Uint8Array(64 * KiB).fill(9) }], model);
-    const result = await resize(image, { sizeBytes: 8 * 1024 * KiB });
+    const result = await resize(image, { sizeBytes: 8 * 1024 * KiB, exactSize: true });
     expect(result.tableMoved).toBe(true);
     const chain = await openAlone(image);
     const bytes = await readWhole(chain);
@@ -105,7 +117,7 @@ describe('resize', () => {
   it('refuses a differencing image and sizes that are not positive multiples of 512', async () => {
     const base = await baseImage('dynamic', 64 * KiB, 4 * KiB, 1);
     const child = await childImage(base, 2);
-    await expect(resize(child, { sizeBytes: 128 * KiB })).rejects.toSatisfy((e) =>
+    await expect(resize(child, { sizeBytes: 128 * KiB, exactSize: true })).rejects.toSatisfy((e) =>
       isVhdFormatError(e, 'INVALID_ARGUMENT'),
     );
     for (const sizeBytes of [0, 1000, -512]) {
@@ -130,7 +142,7 @@ describe('resize', () => {
           let last = model.length;
           for (let i = model.length - 1; i >= 0 && model[i] === 0; i--) last = i;
           try {
-            await resize(image, { sizeBytes: target });
+            await resize(image, { sizeBytes: target, exactSize: true });
             expect(target >= last).toBe(true);
           } catch (e) {
             expect(isVhdFormatError(e, 'WOULD_LOSE_DATA')).toBe(true);
@@ -144,7 +156,7 @@ describe('resize', () => {
           await chain.close();
           expect((await check(shared(image))).ok).toBe(true);
           // And back to the first size: the part that comes back reads zeros.
-          await resize(image, { sizeBytes: 64 * KiB });
+          await resize(image, { sizeBytes: 64 * KiB, exactSize: true });
           const back = new Uint8Array(64 * KiB);
           back.set(want.subarray(0, Math.min(target, back.length)));
           const again = await openAlone(image);

@@ -5,8 +5,7 @@
  */
 import { BLOCK_UNUSED, FOOTER_SIZE, SECTOR_SIZE } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import { geometryForSize } from '../geometry.js';
-import { checkVirtualSize } from '../image/options.js';
+import { checkVirtualSize, type DiskSizeOptions, newDiskSize } from '../image/options.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
 import { batCoverage, batEntriesFor, roundUpToSector } from '../layout.js';
 import { encodeDynamicHeader } from '../structs/dynamic-header.js';
@@ -21,11 +20,11 @@ import {
 import { advance, type OperationOptions } from './options.js';
 import { metadataRanges } from './used-space.js';
 
-/** Options of {@link resize}. */
-export interface ResizeOptions extends OperationOptions {
-  /** The new virtual size: a positive multiple of 512, at most 2040 GiB. */
-  sizeBytes: number;
-}
+/**
+ * Options of {@link resize}: the new size as creation takes it (`sizeBytes`, a positive multiple
+ * of 512 at most 2040 GiB, rounded up as creation rounds it unless `exactSize`).
+ */
+export interface ResizeOptions extends OperationOptions, DiskSizeOptions {}
 
 /** What {@link resize} did. */
 export interface ResizeResult {
@@ -41,8 +40,9 @@ export interface ResizeResult {
 const CHUNK = 1024 * 1024;
 
 /**
- * Resizes the fixed or dynamic image in `file` to `o.sizeBytes`, its geometry and BAT as
- * creation would make them for that size (`geometryForSize`, `batCoverage`). Growing: the new
+ * Resizes the fixed or dynamic image in `file` to `o.sizeBytes`, its size, geometry and BAT as
+ * creation makes them for that size (`newDiskSize`: rounded up to a size every reader agrees on
+ * unless `exactSize`; `batCoverage`). Growing: the new
  * part reads as zeros. Shrinking: refused with `WOULD_LOSE_DATA`, nothing written, unless every
  * byte cut off reads as zero. A differencing disk keeps its parent's size (`INVALID_ARGUMENT`);
  * a damaged image is refused as a writable open refuses it. The UUID stays.
@@ -72,13 +72,14 @@ const CHUNK = 1024 * 1024;
  * ```
  */
 export async function resize(file: RandomAccessFile, o: ResizeOptions): Promise<ResizeResult> {
-  const size = checkVirtualSize(o?.sizeBytes);
-  if (size === 0) {
+  const asked = checkVirtualSize(o?.sizeBytes);
+  if (asked === 0) {
     throw new VhdFormatError('INVALID_ARGUMENT', 'sizeBytes must be positive', {
       field: 'sizeBytes',
-      value: size,
+      value: asked,
     });
   }
+  const { sizeBytes: size, geometry } = newDiskSize(o);
   const found = await validateStructure(
     file,
     openSink({ strict: false, writable: true, acceptLittleEndianParentName: true }, []),
@@ -94,7 +95,7 @@ export async function resize(file: RandomAccessFile, o: ResizeOptions): Promise<
   const footer: Footer = {
     ...found.footer,
     currentSize: size,
-    geometry: geometryForSize(size),
+    geometry,
   };
   let tableMoved = false;
   advance(o, 0, 1);
