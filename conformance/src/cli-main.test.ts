@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { elements, parseXml } from './__fixtures__/xml-tree.js';
 import { main } from './cli-main.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,7 +59,7 @@ describe('main', () => {
     try {
       const c = capture();
       const status = await main(
-        ['--filter', 'codec', '--runs', '5', '--seed', '1', '--json', 'r.json'],
+        ['--filter', 'codec', '--runs', '5', '--seed', '1', '--json', 'r.json', '--junit', 'j.xml'],
         { ...c.io, cwd: dir },
       );
       expect(status).toBe(0);
@@ -66,6 +67,10 @@ describe('main', () => {
       const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
       expect(json.ok).toBe(true);
       expect(json.seed).toBe(1);
+      const junit = parseXml(await readFile(join(dir, 'j.xml'), 'utf8'));
+      expect(elements(junit, 'testcase').map((t) => t.attributes.name)).toEqual(
+        json.requirements.map((r: { id: string }) => r.id),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

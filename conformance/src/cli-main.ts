@@ -8,6 +8,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveSuiteForSubjects } from './_internal/subject-resolution.js';
+import { renderJunit } from './junit.js';
 import {
   type ConformanceArgs,
   ConformanceUsageError,
@@ -64,19 +65,27 @@ export async function loadSubject(spec: string | undefined, cwd: string): Promis
   return module.default;
 }
 
+/** The report files the arguments ask for, by option: `[['json', 'r.json'], ...]`. */
+function reportFiles(args: ConformanceArgs): Array<[option: string, file: string]> {
+  return (['json', 'junit'] as const).flatMap((option) => {
+    const file = args[option];
+    return file === undefined ? [] : [[option, file] as [string, string]];
+  });
+}
+
 /** Why the arguments cannot run, before anything is loaded; `undefined` when they can. */
 async function refusal(args: ConformanceArgs, cwd: string): Promise<string | undefined> {
   if (selectProperties(args.filter).length === 0) {
     return `--filter '${args.filter}' matches no property and no requirement id`;
   }
-  if (args.json !== undefined) {
+  for (const [option, file] of reportFiles(args)) {
     // refuse a report that cannot be written before spending the run on it
-    const folder = dirname(resolve(cwd, args.json));
+    const folder = dirname(resolve(cwd, file));
     const isFolder = await stat(folder).then(
       (info) => info.isDirectory(),
       () => false,
     );
-    if (!isFolder) return `--json: no folder ${folder} to write the report in`;
+    if (!isFolder) return `--${option}: no folder ${folder} to write the report in`;
   }
   return undefined;
 }
@@ -131,9 +140,13 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     ...(args.quickTimeoutMs === undefined ? {} : { quickTimeoutMs: args.quickTimeoutMs }),
   });
   const color = io?.stdout === undefined && process.stdout.isTTY === true;
-  out.stdout(renderReport(report, { color, command: io?.command ?? 'pnpm conformance' }));
+  const command = io?.command ?? 'pnpm conformance';
+  out.stdout(renderReport(report, { color, command }));
   if (args.json !== undefined) {
     await writeFile(resolve(cwd, args.json), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (args.junit !== undefined) {
+    await writeFile(resolve(cwd, args.junit), renderJunit(report, { command }));
   }
   return report.ok ? 0 : 1;
 }

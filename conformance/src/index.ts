@@ -17,6 +17,8 @@ export type { CliIo } from './cli-main.js';
 export { loadSubject, main } from './cli-main.js';
 // writing a subject
 export { asHresult, describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresults.js';
+export type { JunitOptions } from './junit.js';
+export { renderJunit } from './junit.js';
 export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
 export type { ConformanceArgs, ConformanceOptionSpec } from './options.js';

@@ -21,6 +21,7 @@ export const CONFORMANCE_OPTIONS = {
   filter: { type: 'string' },
   aim: { type: 'string' },
   json: { type: 'string' },
+  junit: { type: 'string' },
   'case-timeout': { type: 'string' },
   'quick-timeout': { type: 'string' },
 } as const satisfies Readonly<Record<string, ConformanceOptionSpec>>;
@@ -35,6 +36,7 @@ export const OPTIONS_HELP = `  --subject MODULE   a module whose default export 
   --filter PREFIX    only properties whose name or requirement ids start with PREFIX
   --aim ID           replay a case aimed at one requirement (the report prints it with --path)
   --json FILE        also write the report as JSON
+  --junit FILE       also write the report as JUnit XML (one testcase per requirement id)
   --case-timeout S   seconds a call that does real work may take (default 30)
   --quick-timeout S  seconds a call that answers at once may take (default 2)
 `;
@@ -48,6 +50,7 @@ export interface ConformanceArgs {
   readonly filter?: string;
   readonly aim?: string;
   readonly json?: string;
+  readonly junit?: string;
   /** `--case-timeout`, in milliseconds. */
   readonly caseTimeoutMs?: number;
   /** `--quick-timeout`, in milliseconds. */
@@ -103,7 +106,7 @@ function milliseconds(values: Readonly<Record<string, unknown>>, name: string) {
  * @throws ConformanceUsageError for a value that makes no sense, or `--path` without `--filter`.
  */
 function readConformanceArgs(values: Readonly<Record<string, unknown>>): ConformanceArgs {
-  const strings = ['subject', 'path', 'filter', 'aim', 'json'] as const;
+  const strings = ['subject', 'path', 'filter', 'aim', 'json', 'junit'] as const;
   const given = Object.fromEntries(
     strings.flatMap((name) => {
       const value = text(values, name);

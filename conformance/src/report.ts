@@ -5,6 +5,7 @@
  * @module
  */
 import { describeValue } from './_internal/describe-value.js';
+import { replayCommand } from './_internal/replay.js';
 import type { ConformanceReport } from './runner.js';
 
 /** Options of {@link renderReport}. */
@@ -52,7 +53,7 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
       `  counterexample (${ce.property}):`,
     );
     for (const line of describeValue(ce.value)) lines.push(`    ${line}`);
-    lines.push(`  replay: ${command} ${subjectArg(report)}${ce.replay}`);
+    lines.push(`  replay: ${replayCommand(report, ce, command)}`);
   }
   const idle = report.requirements.filter((r) => r.status === 'pass' && !r.exercised);
   const inapplicable = idle.filter((r) => r.applicable === false).length;
@@ -66,8 +67,4 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     `${passed}/${report.requirements.length} requirements pass, ${failed.length} fail${notRun}; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s)`,
   );
   return `${lines.join('\n')}\n`;
-}
-
-function subjectArg(report: ConformanceReport): string {
-  return report.subjectModule === undefined ? '' : `--subject ${report.subjectModule} `;
 }

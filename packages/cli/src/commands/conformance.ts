@@ -13,7 +13,7 @@ export const conformanceCommand: Command = {
   name: 'conformance',
   summary: 'run the Virtual Server conformance suite against a subject',
   usage: [
-    'conformance [--runs N] [--seed S] [--json F] [--subject MODULE]',
+    'conformance [--runs N] [--seed S] [--json F] [--junit F] [--subject MODULE]',
     'conformance [--filter PREFIX] [--path P] [--aim ID] [--case-timeout S] [--quick-timeout S]',
   ],
   help: `Runs @vskit/conformance's property-based suite (every requirement of SEMANTICS.md) against a
@@ -32,6 +32,7 @@ Options (those of the suite's own command line, read by its parser):
   --filter PREFIX    only properties whose name or requirement ids start with PREFIX
   --aim ID           replay a case aimed at one requirement (the report prints it with --path)
   --json F           also write the report as JSON to file F
+  --junit F          also write the report as JUnit XML to file F (one testcase per requirement)
   --case-timeout S   seconds a call that does real work may take (default 30)
   --quick-timeout S  seconds a call that answers at once may take (default 2)
 
@@ -68,13 +69,15 @@ Example:
     if (suite.selectProperties(given.filter).length === 0) {
       throw usageError(`--filter '${given.filter}' matches no property and no requirement id`);
     }
-    if (given.json !== undefined) {
-      const folder = dirname(resolve(cwd, given.json));
+    for (const option of ['json', 'junit'] as const) {
+      const file = given[option];
+      if (file === undefined) continue;
+      const folder = dirname(resolve(cwd, file));
       const isFolder = await stat(folder).then(
         (info) => info.isDirectory(),
         () => false,
       );
-      if (!isFolder) throw usageError(`--json: no folder ${folder} to write the report in`);
+      if (!isFolder) throw usageError(`--${option}: no folder ${folder} to write the report in`);
     }
     return suite.main(args.positionals, {
       stdout: (text) => io.stdout.write(text),
