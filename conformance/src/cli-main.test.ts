@@ -87,6 +87,47 @@ describe('main', () => {
   });
 });
 
+describe('main merge-reports', () => {
+  it('joins shard reports written by --shard --json, and exits 2 when a shard is missing or given twice', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vskit-cli-'));
+    try {
+      const run = ['--filter', 'codec', '--runs', '2', '--seed', '3'];
+      for (const k of [1, 2]) {
+        const c = capture();
+        expect(
+          await main([...run, '--shard', `${k}/2`, '--json', `s${k}.json`], { ...c.io, cwd: dir }),
+        ).toBe(0);
+        expect(c.out.join('')).toContain(`shard ${k}/2`);
+      }
+      const merged = capture();
+      expect(
+        await main(['merge-reports', 's1.json', 's2.json', '--json', 'all.json'], {
+          ...merged.io,
+          cwd: dir,
+        }),
+      ).toBe(0);
+      expect(merged.out.join('')).toContain('2 shards merged');
+      const whole = capture();
+      expect(await main([...run, '--json', 'whole.json'], { ...whole.io, cwd: dir })).toBe(0);
+      const ids = async (file: string) =>
+        JSON.parse(await readFile(join(dir, file), 'utf8')).requirements.map(
+          (r: { id: string; status: string }) => `${r.id} ${r.status}`,
+        );
+      expect(await ids('all.json')).toEqual(await ids('whole.json'));
+      for (const files of [['s1.json'], ['s1.json', 's1.json', 's2.json']]) {
+        const c = capture();
+        expect(await main(['merge-reports', ...files], { ...c.io, cwd: dir })).toBe(2);
+        expect(c.err.join('')).toMatch(/shard 2\/2 missing|shard 1\/2 is given twice/);
+      }
+      const none = capture();
+      expect(await main(['merge-reports', 'nope.json'], { ...none.io, cwd: dir })).toBe(2);
+      expect(none.err.join('')).toContain('cannot read nope.json');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('main, as a user meets it', () => {
   it('exits 2 with a message when --filter matches nothing, before running', async () => {
     const c = capture();

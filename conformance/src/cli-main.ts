@@ -4,7 +4,7 @@
  * runs, prints the report, writes JSON.
  * @module
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveSuiteForSubjects } from './_internal/subject-resolution.js';
@@ -12,11 +12,13 @@ import { renderJunit } from './junit.js';
 import {
   type ConformanceArgs,
   ConformanceUsageError,
+  MERGE_HELP,
   OPTIONS_HELP,
   parseConformanceArgs,
 } from './options.js';
 import { renderReport } from './report.js';
-import { runConformance, selectProperties } from './runner.js';
+import { type ConformanceReport, runConformance, selectProperties } from './runner.js';
+import { MergeReportsError, mergeReports } from './shard.js';
 import { isSubject, type Subject } from './subject.js';
 import { emulatedSubject } from './subjects/emulated.js';
 import { nodeSubject } from './subjects/node.js';
@@ -40,11 +42,12 @@ export interface CliIo {
 
 /** The usage text. */
 export const USAGE = `usage: conformance [options]
+       conformance merge-reports A.json B.json ... [--json FILE] [--junit FILE]
 
 Runs the vskit conformance suite against a subject (default: vs-api on emulated volumes) and
 prints one line per requirement. Exit status 0 when every requirement passes, 1 when any fails,
 2 on bad usage.
-${OPTIONS_HELP}`;
+${OPTIONS_HELP}${MERGE_HELP}`;
 
 /**
  * Loads a subject: `emulated`, `node`, or a module whose default export is a subject. The module
@@ -90,6 +93,51 @@ async function refusal(args: ConformanceArgs, cwd: string): Promise<string | und
   return undefined;
 }
 
+/** Prints a report and writes the report files the arguments ask for; the exit status. */
+async function deliver(
+  report: ConformanceReport,
+  args: ConformanceArgs,
+  out: { stdout: (text: string) => void },
+  io: CliIo | undefined,
+  cwd: string,
+): Promise<number> {
+  const color = io?.stdout === undefined && process.stdout.isTTY === true;
+  const command = io?.command ?? 'pnpm conformance';
+  out.stdout(renderReport(report, { color, command }));
+  if (args.json !== undefined) {
+    await writeFile(resolve(cwd, args.json), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (args.junit !== undefined) {
+    await writeFile(resolve(cwd, args.junit), renderJunit(report, { command }));
+  }
+  return report.ok ? 0 : 1;
+}
+
+/** Reads the shard reports `files` and joins them; a message (exit 2) when they cannot be. */
+async function mergedReport(
+  files: readonly string[],
+  cwd: string,
+): Promise<ConformanceReport | string> {
+  const reports: ConformanceReport[] = [];
+  for (const file of files) {
+    try {
+      reports.push(JSON.parse(await readFile(resolve(cwd, file), 'utf8')) as ConformanceReport);
+    } catch (error) {
+      return `merge-reports: cannot read ${file}: ${(error as Error).message}`;
+    }
+    const report = reports.at(-1);
+    if (typeof report !== 'object' || report === null || !Array.isArray(report.requirements)) {
+      return `merge-reports: ${file} is not a conformance report (--json)`;
+    }
+  }
+  try {
+    return mergeReports(reports);
+  } catch (error) {
+    if (!(error instanceof MergeReportsError)) throw error;
+    return `merge-reports: ${error.message}`;
+  }
+}
+
 /** Progress on stderr, for a terminal. */
 function progress(name: string, done: number, total: number): void {
   process.stderr.write(
@@ -104,7 +152,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     stderr: io?.stderr ?? ((text: string) => process.stderr.write(text)),
   };
   const cwd = io?.cwd ?? process.cwd();
-  let args: ConformanceArgs & { help: boolean };
+  let args: ReturnType<typeof parseConformanceArgs>;
   try {
     args = parseConformanceArgs(argv);
   } catch (error) {
@@ -115,6 +163,15 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
   if (args.help) {
     out.stdout(USAGE);
     return 0;
+  }
+  if (args.mergeReports !== undefined) {
+    const refused = await refusal(args, cwd);
+    const merged = refused ?? (await mergedReport(args.mergeReports, cwd));
+    if (typeof merged === 'string') {
+      out.stderr(`conformance: ${merged}\n`);
+      return 2;
+    }
+    return deliver(merged, args, out, io, cwd);
   }
   let subject: Subject;
   try {
@@ -136,17 +193,9 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     ...(args.filter === undefined ? {} : { filter: args.filter }),
     ...(args.aim === undefined ? {} : { aim: args.aim }),
     ...(args.subject === undefined ? {} : { subjectModule: args.subject }),
+    ...(args.shard === undefined ? {} : { shard: args.shard }),
     ...(args.caseTimeoutMs === undefined ? {} : { caseTimeoutMs: args.caseTimeoutMs }),
     ...(args.quickTimeoutMs === undefined ? {} : { quickTimeoutMs: args.quickTimeoutMs }),
   });
-  const color = io?.stdout === undefined && process.stdout.isTTY === true;
-  const command = io?.command ?? 'pnpm conformance';
-  out.stdout(renderReport(report, { color, command }));
-  if (args.json !== undefined) {
-    await writeFile(resolve(cwd, args.json), `${JSON.stringify(report, null, 2)}\n`);
-  }
-  if (args.junit !== undefined) {
-    await writeFile(resolve(cwd, args.junit), renderJunit(report, { command }));
-  }
-  return report.ok ? 0 : 1;
+  return deliver(report, args, out, io, cwd);
 }

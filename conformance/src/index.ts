@@ -21,10 +21,11 @@ export type { JunitOptions } from './junit.js';
 export { renderJunit } from './junit.js';
 export type { HostFacts, Prediction } from './model.js';
 export { predict } from './model.js';
-export type { ConformanceArgs, ConformanceOptionSpec } from './options.js';
+export type { ConformanceArgs, ConformanceOptionSpec, Shard } from './options.js';
 export {
   CONFORMANCE_OPTIONS,
   ConformanceUsageError,
+  MERGE_HELP,
   OPTIONS_HELP,
   parseConformanceArgs,
 } from './options.js';
@@ -40,6 +41,7 @@ export type {
   RunOptions,
 } from './runner.js';
 export { EXACT_FREE_SPACE_IDS, runConformance, selectProperties } from './runner.js';
+export { assignShards, MergeReportsError, mergeReports } from './shard.js';
 export type { CreateCall, DiskSpec, EntrySpec, HostState, VolumeSpec } from './state.js';
 export type {
   ComHardDisk,

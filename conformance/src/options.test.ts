@@ -71,6 +71,33 @@ describe('parseConformanceArgs', () => {
   });
 });
 
+describe('parseConformanceArgs for a split run', () => {
+  it('reads --shard K/N and refuses K outside 1..N, a malformed value, and a shard of a replay', () => {
+    expect(parseConformanceArgs(['--shard', '2/3']).shard).toEqual({ index: 2, count: 3 });
+    for (const bad of ['0/3', '4/3', '1', 'a/b', '1/0', '-1/2']) {
+      expect(() => parseConformanceArgs([`--shard=${bad}`])).toThrow(/--shard must be K\/N/);
+    }
+    expect(() =>
+      parseConformanceArgs(['--shard', '1/2', '--filter', 'codec', '--path', '0']),
+    ).toThrow(/replay/);
+  });
+  it('reads merge-reports with its files and report options, and refuses a run option or no file', () => {
+    expect(parseConformanceArgs(['merge-reports', 'a.json', 'b.json', '--junit', 'j.xml'])).toEqual(
+      {
+        runs: 100,
+        help: false,
+        junit: 'j.xml',
+        mergeReports: ['a.json', 'b.json'],
+      },
+    );
+    expect(() => parseConformanceArgs(['merge-reports', 'a.json', '--seed', '1'])).toThrow(
+      /--seed belongs to a run/,
+    );
+    expect(() => parseConformanceArgs(['merge-reports'])).toThrow(/needs the --json report/);
+    expect(() => parseConformanceArgs(['a.json'])).toThrow(ConformanceUsageError);
+  });
+});
+
 describe('OPTIONS_HELP', () => {
   it('names every option', () => {
     for (const name of Object.keys(CONFORMANCE_OPTIONS))

@@ -22,6 +22,7 @@ export const CONFORMANCE_OPTIONS = {
   aim: { type: 'string' },
   json: { type: 'string' },
   junit: { type: 'string' },
+  shard: { type: 'string' },
   'case-timeout': { type: 'string' },
   'quick-timeout': { type: 'string' },
 } as const satisfies Readonly<Record<string, ConformanceOptionSpec>>;
@@ -37,6 +38,8 @@ export const OPTIONS_HELP = `  --subject MODULE   a module whose default export 
   --aim ID           replay a case aimed at one requirement (the report prints it with --path)
   --json FILE        also write the report as JSON
   --junit FILE       also write the report as JUnit XML (one testcase per requirement id)
+  --shard K/N        run only the K-th of N deterministic parts of the work (1 <= K <= N),
+                     for a CI matrix; join the parts' --json reports with merge-reports
   --case-timeout S   seconds a call that does real work may take (default 30)
   --quick-timeout S  seconds a call that answers at once may take (default 2)
 `;
@@ -51,11 +54,28 @@ export interface ConformanceArgs {
   readonly aim?: string;
   readonly json?: string;
   readonly junit?: string;
+  /** `--shard K/N`: run the `index`-th (from 1) of `count` parts of the work. */
+  readonly shard?: Shard;
   /** `--case-timeout`, in milliseconds. */
   readonly caseTimeoutMs?: number;
   /** `--quick-timeout`, in milliseconds. */
   readonly quickTimeoutMs?: number;
 }
+
+/** One part of the work of a run split across machines: the `index`-th (1 to `count`) of `count`. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The line of the help text for `merge-reports`. */
+export const MERGE_HELP = `  merge-reports A.json B.json ... [--json FILE] [--junit FILE]
+                     join the --json reports of every shard of one sharded run into the report
+                     one run would give (exit 2 when a shard is missing or given twice)
+`;
+
+/** The options `merge-reports` takes: where to write the joined report. */
+const MERGE_OPTIONS: readonly string[] = ['json', 'junit'];
 
 /** A command line that cannot be understood; its message names the option. */
 export class ConformanceUsageError extends Error {
@@ -101,6 +121,21 @@ function milliseconds(values: Readonly<Record<string, unknown>>, name: string) {
   return Math.round(seconds * 1000);
 }
 
+function shard(values: Readonly<Record<string, unknown>>): Shard | undefined {
+  const given = text(values, 'shard');
+  if (given === undefined) return undefined;
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(given);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || !Number.isSafeInteger(count) || index < 1 || index > count) {
+    throw new ConformanceUsageError(
+      `--shard must be K/N with whole numbers 1 <= K <= N, got '${given}'`,
+      'INVALID_NUMBER',
+    );
+  }
+  return { index, count };
+}
+
 /**
  * Reads parsed option values (`parseArgs(...).values`, keyed as in {@link CONFORMANCE_OPTIONS}).
  * @throws ConformanceUsageError for a value that makes no sense, or `--path` without `--filter`.
@@ -118,6 +153,10 @@ function readConformanceArgs(values: Readonly<Record<string, unknown>>): Conform
       '--path replays one property: give --filter too, as the report prints it',
     );
   }
+  const part = shard(values);
+  if (part !== undefined && (given.path !== undefined || given.aim !== undefined)) {
+    throw new ConformanceUsageError('--shard splits a run: a replay (--path, --aim) runs whole');
+  }
   const seed = whole(values, 'seed', -(2 ** 31));
   const caseTimeoutMs = milliseconds(values, 'case-timeout');
   const quickTimeoutMs = milliseconds(values, 'quick-timeout');
@@ -125,6 +164,7 @@ function readConformanceArgs(values: Readonly<Record<string, unknown>>): Conform
     ...given,
     runs: whole(values, 'runs', 1) ?? 100,
     ...(seed === undefined ? {} : { seed }),
+    ...(part === undefined ? {} : { shard: part }),
     ...(caseTimeoutMs === undefined ? {} : { caseTimeoutMs }),
     ...(quickTimeoutMs === undefined ? {} : { quickTimeoutMs }),
   };
@@ -132,23 +172,40 @@ function readConformanceArgs(values: Readonly<Record<string, unknown>>): Conform
 
 /**
  * Parses a command line (without the node and script names): every option of
- * {@link CONFORMANCE_OPTIONS}, `--help`/`-h`, no positional argument.
+ * {@link CONFORMANCE_OPTIONS}, `--help`/`-h`, no positional argument; or
+ * `merge-reports FILE... [--json FILE] [--junit FILE]`, which gives `mergeReports` (the files, at
+ * least one) and takes no option of a run.
  * @throws ConformanceUsageError naming the option that cannot be understood.
  */
 export function parseConformanceArgs(
   argv: readonly string[],
-): ConformanceArgs & { readonly help: boolean } {
+): ConformanceArgs & { readonly help: boolean; readonly mergeReports?: readonly string[] } {
+  const merging = argv[0] === 'merge-reports';
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
+    ({ values, positionals } = parseArgs({
+      args: merging ? argv.slice(1) : [...argv],
       options: { ...CONFORMANCE_OPTIONS, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
+      allowPositionals: merging,
       strict: true,
     }));
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     throw new ConformanceUsageError(message);
   }
-  return { ...readConformanceArgs(values), help: values.help === true };
+  const args = { ...readConformanceArgs(values), help: values.help === true };
+  if (!merging) return args;
+  const runOption = Object.keys(values).find(
+    (name) => name !== 'help' && !MERGE_OPTIONS.includes(name),
+  );
+  if (runOption !== undefined) {
+    throw new ConformanceUsageError(
+      `merge-reports joins reports and runs nothing: --${runOption} belongs to a run`,
+    );
+  }
+  if (positionals.length === 0 && !args.help) {
+    throw new ConformanceUsageError('merge-reports needs the --json report of every shard');
+  }
+  return { ...args, mergeReports: positionals };
 }

@@ -23,7 +23,7 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     options.color ? `\x1b[${code}m${text}\x1b[0m` : text;
   const width = Math.max(...report.requirements.map((r) => r.id.length), 10);
   const lines: string[] = [
-    `Conformance of ${report.subject} (seed ${report.seed}, ${report.runs} runs per property)`,
+    `Conformance of ${report.subject} (seed ${report.seed}, ${report.runs} runs per property${part(report)})`,
     '',
   ];
   for (const r of report.requirements) {
@@ -67,4 +67,11 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     `${passed}/${report.requirements.length} requirements pass, ${failed.length} fail${notRun}; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s)`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Which part of a split run the report covers, for its first line. */
+function part(report: ConformanceReport): string {
+  if (report.shard !== undefined) return `, shard ${report.shard.index}/${report.shard.count}`;
+  if (report.mergedShards !== undefined) return `, ${report.mergedShards} shards merged`;
+  return '';
 }

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { Hang, HangWatch, Inconclusive, seconds } from './_internal/hangs.js';
 import { CATALOGUE, requirement } from './catalogue.js';
+import type { Shard } from './options.js';
 import { ALL_PROPERTIES } from './properties/index.js';
 import {
   type CaseContext,
@@ -15,6 +16,7 @@ import {
   type PropertyDefinition,
   Violation,
 } from './property.js';
+import { assignShards, ownedIds } from './shard.js';
 import { isSubject, type Subject } from './subject.js';
 
 /** Options of a run. */
@@ -32,6 +34,11 @@ export interface RunOptions {
    * targeted case prints it; with `path`.
    */
   readonly aim?: string;
+  /**
+   * Runs only this part of the selected properties (`assignShards`); the report carries it, for
+   * `mergeReports`. Not with `path` or `aim`.
+   */
+  readonly shard?: Shard;
   /** The properties to run (default: all of the suite). */
   readonly properties?: readonly PropertyDefinition<unknown>[];
   /** Called after each property. */
@@ -116,6 +123,12 @@ export interface ConformanceReport {
   readonly durationMs: number;
   readonly seed: number;
   readonly runs: number;
+  /** The `filter` of the run, when it had one. */
+  readonly filter?: string;
+  /** The part of the work this report covers, for a run split with `shard`. */
+  readonly shard?: Shard;
+  /** For a report joined by `mergeReports`: how many shard reports it joins. */
+  readonly mergedShards?: number;
 }
 
 const MAX_PASSES = 12;
@@ -241,6 +254,21 @@ function checkedArguments(
     throw new RangeError(
       `runConformance: runs must be a whole number of at least 1, got ${String(runs)}`,
     );
+  }
+  const shard = options.shard;
+  if (
+    shard !== undefined &&
+    (!Number.isSafeInteger(shard.count) ||
+      !Number.isSafeInteger(shard.index) ||
+      shard.index < 1 ||
+      shard.index > shard.count)
+  ) {
+    throw new RangeError(
+      `runConformance: shard must be { index, count } with whole numbers 1 <= index <= count, got ${JSON.stringify(shard)}`,
+    );
+  }
+  if (shard !== undefined && (options.path !== undefined || options.aim !== undefined)) {
+    throw new RangeError('runConformance: a replay (path, aim) runs whole, not as a shard');
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new RangeError(
@@ -463,8 +491,10 @@ async function aimAtUnexercised(
   subject: Subject,
   properties: readonly PropertyDefinition<unknown>[],
   seed: number,
+  owned: ReadonlySet<string> | undefined,
 ): Promise<void> {
   for (const id of tally.covered) {
+    if (owned !== undefined && !owned.has(id)) continue;
     const owners = properties.filter((property) => property.covers.includes(id));
     const live = owners.filter((property) => !tally.abandoned.has(property));
     const aiming = live.filter((property) => property.aimAt?.(id, subject) !== undefined);
@@ -515,18 +545,22 @@ export async function runConformance(
   options: RunOptions = {},
 ): Promise<ConformanceReport> {
   const { runs, seed, workMs, quickMs } = checkedArguments(subject, options);
-  const properties = selectProperties(options.filter, options.properties);
-  if (properties.length === 0) {
+  const selected = selectProperties(options.filter, options.properties);
+  if (selected.length === 0) {
     throw new RangeError(
       `runConformance: filter '${options.filter}' matches no property and no requirement id`,
     );
   }
+  const { shard } = options;
+  const properties =
+    shard === undefined ? selected : (assignShards(selected, shard.count)[shard.index - 1] ?? []);
+  const owned = shard === undefined ? undefined : ownedIds(selected, properties);
   const started = performance.now();
   const tally = new Tally(new HangWatch({ workMs, quickMs }));
   await runEachProperty(tally, subject, properties, runs, seed, options);
   // a replay (`path`, `aim`) runs only what it replays
   if (options.path === undefined && options.aim === undefined) {
-    await aimAtUnexercised(tally, subject, properties, seed);
+    await aimAtUnexercised(tally, subject, properties, seed, owned);
   }
   const durationMs = performance.now() - started;
   const requirements = requirementResults(tally, subject);
@@ -548,5 +582,7 @@ export async function runConformance(
     durationMs: Math.round(durationMs),
     seed,
     runs,
+    ...(options.filter === undefined || options.filter === '' ? {} : { filter: options.filter }),
+    ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count } }),
   };
 }

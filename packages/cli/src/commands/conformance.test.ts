@@ -97,4 +97,25 @@ export default {
     expect(result.code).toBe(2);
     expect(errorCode(result.stderr)).toBe('INVALID_NUMBER');
   });
+
+  it('runs shards with --shard K/N and joins them with merge-reports; a missing shard exits 2', async () => {
+    const run = ['conformance', '--filter', 'codec', '--runs', '2', '--seed', '5'];
+    for (const k of [1, 2]) {
+      const part = await vskit([
+        ...run,
+        '--shard',
+        `${k}/2`,
+        '--json',
+        join(tmp.dir, `s${k}.json`),
+      ]);
+      expect(part.code).toBe(0);
+    }
+    const files = [join(tmp.dir, 's1.json'), join(tmp.dir, 's2.json')];
+    const merged = await vskit(['conformance', 'merge-reports', ...files]);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout.toString()).toMatch(/2 shards merged[\s\S]*requirements pass, 0 fail/);
+    const missing = await vskit(['conformance', 'merge-reports', files[0] as string]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.toString()).toContain('shard 2/2 missing');
+  });
 });

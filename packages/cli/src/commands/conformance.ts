@@ -15,6 +15,8 @@ export const conformanceCommand: Command = {
   usage: [
     'conformance [--runs N] [--seed S] [--json F] [--junit F] [--subject MODULE]',
     'conformance [--filter PREFIX] [--path P] [--aim ID] [--case-timeout S] [--quick-timeout S]',
+    'conformance [--shard K/N] [--junit F]',
+    'conformance merge-reports A.json B.json ... [--json F] [--junit F]',
   ],
   help: `Runs @vskit/conformance's property-based suite (every requirement of SEMANTICS.md) against a
 subject and prints one line per requirement. Exit status 0 when every requirement passes, 1 when
@@ -35,9 +37,15 @@ Options (those of the suite's own command line, read by its parser):
   --junit F          also write the report as JUnit XML to file F (one testcase per requirement)
   --case-timeout S   seconds a call that does real work may take (default 30)
   --quick-timeout S  seconds a call that answers at once may take (default 2)
+  --shard K/N        run only the K-th of N deterministic parts of the work (a CI matrix)
+
+merge-reports A.json B.json ... [--json F] [--junit F]: joins the --json reports of every shard
+of one sharded run into the report one run gives (status 2 when a shard is missing or given twice).
 
 Example:
   $ vskit conformance --runs 50 --seed 42 --json report.json
+  $ vskit conformance --seed 42 --shard 2/3 --json shard2.json
+  $ vskit conformance merge-reports shard1.json shard2.json shard3.json --junit all.xml
 `,
   options: {},
   ownArguments: true,
@@ -57,7 +65,8 @@ Example:
     }
     const cwd = process.cwd();
     try {
-      await suite.loadSubject(given.subject, cwd);
+      // merge-reports loads no subject: it joins reports
+      if (given.mergeReports === undefined) await suite.loadSubject(given.subject, cwd);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new CliError(
