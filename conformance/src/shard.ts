@@ -7,7 +7,6 @@
  * @module
  */
 import { CATALOGUE } from './catalogue.js';
-import type { Shard } from './options.js';
 import { ALL_PROPERTIES } from './properties/index.js';
 import type { PropertyDefinition } from './property.js';
 import type { ConformanceReport, RequirementResult } from './runner.js';
