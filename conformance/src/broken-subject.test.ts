@@ -80,3 +80,42 @@ describe('a subject whose task methods return nothing', () => {
     expect(failed.has('TASK.wait.bounded')).toBe(true);
   });
 });
+
+describe('a report that points at the cause', () => {
+  const load = async (name: string) =>
+    (await import(new URL(`../examples/${name}`, import.meta.url).href)).default as Subject;
+
+  it('reports a subject that refuses a relative imagePath first and mainly under CDVHD.remark.relative-image', async () => {
+    const report = await runConformance(await load('relative-image-refused.mjs'), {
+      runs: 10,
+      seed: 1,
+    });
+    const remark = report.requirements.find((r) => r.id === 'CDVHD.remark.relative-image');
+    expect(remark?.status).toBe('fail');
+    expect(remark?.counterexample?.suspected).toMatch(/relative imagePath/);
+    const first = report.causes?.[0];
+    expect(first?.cause).toBe('CDVHD.remark.relative-image');
+    const charged = report.requirements.filter(
+      (r) => r.chargedTo === 'CDVHD.remark.relative-image',
+    );
+    // the unrelated ids the failures showed up under are charged to the cause, not failed
+    expect(charged.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['CDVHD.S_OK', 'TASK.success']),
+    );
+    expect(charged.every((r) => r.status === 'pass')).toBe(true);
+    expect(first?.ids.length).toBeGreaterThan(failing(report).size);
+    expect(report.ok).toBe(false);
+  });
+
+  it('keeps a subject that answers E_FILE_NOT_FOUND for E_PATH_NOT_FOUND at exactly its E_PATH_NOT_FOUND failures, none charged elsewhere', async () => {
+    const report = await runConformance(await load('file-for-path-not-found.mjs'), {
+      runs: 10,
+      seed: 1,
+    });
+    const failed = [...failing(report)];
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.filter((id) => !/\.E_PATH_NOT_FOUND(\.|$)/.test(id))).toEqual([]);
+    expect(report.requirements.filter((r) => r.chargedTo !== undefined)).toEqual([]);
+    expect(report.causes?.map((g) => g.cause).sort()).toEqual(failed.sort());
+  });
+});

@@ -37,10 +37,16 @@ export { renderReport } from './report.js';
 export type {
   ConformanceReport,
   Counterexample,
+  FailureGroup,
   RequirementResult,
   RunOptions,
 } from './runner.js';
-export { EXACT_FREE_SPACE_IDS, runConformance, selectProperties } from './runner.js';
+export {
+  EXACT_FREE_SPACE_IDS,
+  groupFailures,
+  runConformance,
+  selectProperties,
+} from './runner.js';
 export { assignShards, MergeReportsError, mergeReports } from './shard.js';
 export type { CreateCall, DiskSpec, EntrySpec, HostState, VolumeSpec } from './state.js';
 export type {

@@ -25,6 +25,9 @@ export function requirementGroup(id: string): string {
 
 /** Why a requirement that nothing failed is not shown to hold, or `undefined` when it is. */
 export function skipReason(r: RequirementResult): string | undefined {
+  if (r.chargedTo !== undefined) {
+    return `its failures are charged to their cause, ${r.chargedTo}: not shown to hold`;
+  }
   if (r.status !== 'pass' || r.exercised) return undefined;
   return r.applicable === false
     ? "not applicable: this subject's host cannot bring free space to an exact edge"
@@ -43,6 +46,7 @@ function testcase(report: ConformanceReport, r: RequirementResult, command: stri
   if (r.status === 'fail' && ce !== undefined) {
     const detail = [
       r.text,
+      ...(ce.suspected === undefined ? [] : [`suspected rule: ${ce.suspected}`]),
       ce.message,
       `counterexample (${ce.property}):`,
       ...describeValue(ce.value).map((line) => `  ${line}`),

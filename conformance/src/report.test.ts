@@ -47,3 +47,56 @@ describe('renderReport on a requirement no case exercised', () => {
     );
   });
 });
+
+describe('renderReport by cause', () => {
+  const failure = SAMPLE_REPORT.requirements[1]?.counterexample;
+  if (failure === undefined) throw new Error('the sample has a failure');
+  const traced: ConformanceReport = {
+    ...SAMPLE_REPORT,
+    requirements: [
+      {
+        id: 'CDVHD.S_OK',
+        text: 'success',
+        status: 'pass',
+        cases: 12,
+        exercised: true,
+        chargedTo: 'CDVHD.remark.relative-image',
+      },
+      {
+        id: 'CDVHD.E_DISK_FULL',
+        text: 'Less than 8 MB free gives E_DISK_FULL.',
+        status: 'fail',
+        cases: 3,
+        exercised: true,
+        counterexample: { ...failure, value: { a: 'a much longer minimal input than the other' } },
+      },
+      {
+        id: 'CDVHD.remark.relative-image',
+        text: 'relative image',
+        status: 'fail',
+        cases: 2,
+        exercised: true,
+        counterexample: {
+          ...failure,
+          value: { a: 1 },
+          suspected: 'a relative imagePath is the same call',
+        },
+      },
+    ],
+  };
+  it('prints the groups smallest input first, with the suspected rule and the ids charged to it', () => {
+    const text = renderReport(traced);
+    expect(text).toContain('2 failing requirements in 2 groups by cause');
+    const first = text.indexOf('1. FAIL CDVHD.remark.relative-image');
+    expect(first).toBeGreaterThan(0);
+    expect(text.indexOf('2. FAIL CDVHD.E_DISK_FULL')).toBeGreaterThan(first);
+    expect(text).toContain('suspected rule: a relative imagePath is the same call');
+    expect(text).toContain('also failed through it (1): CDVHD.S_OK');
+    expect(text).toMatch(
+      /^n\/a\s+CDVHD\.S_OK\s+12 cases \(its failures are charged to their cause, CDVHD\.remark\.relative-image/m,
+    );
+    expect(text.trim().split('\n').at(-1)).toMatch(
+      /^0\/3 requirements pass, 2 fail, 1 charged to a cause;/,
+    );
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { describeValue } from './_internal/describe-value.js';
 import { replayCommand } from './_internal/replay.js';
-import type { ConformanceReport } from './runner.js';
+import { type ConformanceReport, groupFailures } from './runner.js';
 
 /** Options of {@link renderReport}. */
 export interface RenderOptions {
@@ -30,36 +30,56 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
     const status =
       r.status === 'fail'
         ? paint('31', 'FAIL')
-        : r.exercised
-          ? paint('32', 'pass')
-          : paint('33', 'n/a ');
+        : r.chargedTo !== undefined
+          ? paint('33', 'n/a ')
+          : r.exercised
+            ? paint('32', 'pass')
+            : paint('33', 'n/a ');
     const note =
-      r.status !== 'pass' || r.exercised
-        ? ''
-        : r.applicable === false
-          ? " (not applicable: this subject's host cannot bring free space to an exact edge)"
-          : ' (not exercised: not shown to hold)';
+      r.chargedTo !== undefined
+        ? ` (its failures are charged to their cause, ${r.chargedTo}: not shown to hold)`
+        : r.status !== 'pass' || r.exercised
+          ? ''
+          : r.applicable === false
+            ? " (not applicable: this subject's host cannot bring free space to an exact edge)"
+            : ' (not exercised: not shown to hold)';
     lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases${note}`);
   }
   const failed = report.requirements.filter((r) => r.status === 'fail');
-  for (const r of failed) {
-    const ce = r.counterexample;
-    if (ce === undefined) continue;
+  const groups = report.causes ?? groupFailures(report.requirements);
+  if (groups.length > 0) {
     lines.push(
       '',
-      paint('31', `FAIL ${r.id}`),
-      `  ${r.text}`,
+      `${failed.length} failing requirement${failed.length === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'} by cause, the smallest counterexample first:`,
+    );
+  }
+  for (const [n, group] of groups.entries()) {
+    const r = report.requirements.find((x) => x.id === group.cause);
+    const ce = r?.counterexample;
+    if (r === undefined || ce === undefined) continue;
+    const others = group.ids.filter((id) => id !== group.cause);
+    lines.push(
+      '',
+      paint('31', `${n + 1}. FAIL ${r.id}`),
+      `  suspected rule: ${group.rule}`,
+      ...(others.length === 0
+        ? []
+        : [`  also failed through it (${others.length}): ${others.join(', ')}`]),
       `  ${ce.message}`,
       `  counterexample (${ce.property}):`,
     );
     for (const line of describeValue(ce.value)) lines.push(`    ${line}`);
     lines.push(`  replay: ${replayCommand(report, ce, command)}`);
   }
-  const idle = report.requirements.filter((r) => r.status === 'pass' && !r.exercised);
+  const charged = report.requirements.filter((r) => r.chargedTo !== undefined).length;
+  const idle = report.requirements.filter(
+    (r) => r.status === 'pass' && !r.exercised && r.chargedTo === undefined,
+  );
   const inapplicable = idle.filter((r) => r.applicable === false).length;
   const unexercised = idle.length - inapplicable;
-  const passed = report.requirements.length - failed.length - idle.length;
+  const passed = report.requirements.length - failed.length - idle.length - charged;
   const notRun =
+    (charged === 0 ? '' : `, ${charged} charged to a cause`) +
     (unexercised === 0 ? '' : `, ${unexercised} not exercised`) +
     (inapplicable === 0 ? '' : `, ${inapplicable} not applicable`);
   lines.push(

@@ -6,6 +6,7 @@
  * @module
  */
 import fc from 'fast-check';
+import { CAUSE_PROBES, probedSubject } from './_internal/cause-probes.js';
 import { Hang, HangWatch, Inconclusive, seconds } from './_internal/hangs.js';
 import { CATALOGUE, requirement } from './catalogue.js';
 import type { Shard } from './options.js';
@@ -69,6 +70,11 @@ export interface Counterexample {
   readonly path: string;
   /** The command that replays it. */
   readonly replay: string;
+  /**
+   * For a failure traced to the rule of this requirement (a case that fails as given and passes
+   * once written in the form the rule says is the same call): the rule, in one sentence.
+   */
+  readonly suspected?: string;
 }
 
 /** One line of the report. */
@@ -91,6 +97,24 @@ export interface RequirementResult {
    */
   readonly applicable?: false;
   readonly counterexample?: Counterexample;
+  /**
+   * The requirement its failures were charged to: every case that failed it passes once written
+   * in the form that requirement's rule says is the same call, so the cause is that rule. Not
+   * shown to hold (its status stays `'pass'`: nothing is charged to it).
+   */
+  readonly chargedTo?: string;
+}
+
+/** Failures that share one cause: charged to one rule, or shrunk to the same minimal input. */
+export interface FailureGroup {
+  /** The requirement the group is charged to (its counterexample is the group's). */
+  readonly cause: string;
+  /** The suspected rule, in one sentence. */
+  readonly rule: string;
+  /** Every requirement of the group: the cause first, then those charged to it. */
+  readonly ids: readonly string[];
+  /** Length of the minimal input as JSON: groups are listed smallest first. */
+  readonly size: number;
 }
 
 /**
@@ -129,6 +153,8 @@ export interface ConformanceReport {
   readonly shard?: Shard;
   /** For a report joined by `mergeReports`: how many shard reports it joins. */
   readonly mergedShards?: number;
+  /** The failures grouped by cause, smallest minimal input first ({@link groupFailures}). */
+  readonly causes?: readonly FailureGroup[];
 }
 
 const MAX_PASSES = 12;
@@ -168,6 +194,10 @@ class Tally {
   generated = 0;
   /** The calls that hung, and the budgets. */
   readonly watch: HangWatch;
+  /** The shrunk input (as drawn) and property of each failure, to trace its cause. */
+  readonly raw = new Map<string, { property: PropertyDefinition<unknown>; value: unknown }>();
+  /** Requirements whose failures were charged to the rule that caused them. */
+  readonly chargedTo = new Map<string, string>();
   /** Properties a case of which hung outside any timed call: not run again. */
   readonly abandoned = new Set<PropertyDefinition<unknown>>();
   private readonly ignoredBy = new Map<PropertyDefinition<unknown>, Set<string>>();
@@ -412,6 +442,7 @@ function recordFailure(
     ? details.counterexample[0]
     : details.counterexample;
   const path = details.counterexamplePath ?? '';
+  tally.raw.set(id, { property, value });
   tally.failures.set(id, {
     property: property.name,
     message: error instanceof Error ? error.message : String(error),
@@ -512,9 +543,99 @@ async function aimAtUnexercised(
   }
 }
 
+/** Whether `value` passes `property` against `subject` (any failure, hang or drop: no). */
+async function passes(
+  subject: Subject,
+  property: PropertyDefinition<unknown>,
+  value: unknown,
+  watch: HangWatch,
+): Promise<boolean> {
+  try {
+    const ctx = caseContext(new Map(), new Set(), watch);
+    await withinCase(
+      property.check(subject, value, ctx),
+      2 * watch.budgets.workMs,
+      property.primary,
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Size of a counterexample's input, to order groups and pick the smallest. */
+const inputSize = (ce: Counterexample): number => JSON.stringify(ce.value ?? null).length;
+
+/**
+ * Traces each failure to its cause: a failing case that passes once a cause probe writes it in
+ * the form its rule says is the same call failed because of that rule, and is charged to the
+ * rule's requirement (which then fails with the smallest such counterexample).
+ */
+async function traceCauses(tally: Tally, subject: Subject): Promise<void> {
+  const probeIds = new Set(CAUSE_PROBES.map((probe) => probe.id));
+  const traced = new Map<string, string[]>();
+  for (const id of tally.failures.keys()) {
+    const raw = tally.raw.get(id);
+    if (raw === undefined || probeIds.has(id) || tally.abandoned.has(raw.property)) continue;
+    for (const probe of CAUSE_PROBES) {
+      const probed = probedSubject(subject, probe);
+      if (!(await passes(probed.subject, raw.property, raw.value, tally.watch))) continue;
+      if (!probed.rewritten()) continue;
+      traced.set(probe.id, [...(traced.get(probe.id) ?? []), id]);
+      break;
+    }
+  }
+  for (const probe of CAUSE_PROBES) {
+    const members = traced.get(probe.id);
+    if (members === undefined) continue;
+    const smallest = members
+      .map((id) => tally.failures.get(id) as Counterexample)
+      .reduce((a, b) => (inputSize(b) < inputSize(a) ? b : a));
+    const own = tally.failures.get(probe.id);
+    tally.failures.set(probe.id, { ...(own ?? smallest), suspected: probe.rule });
+    for (const id of members) {
+      tally.failures.delete(id);
+      tally.chargedTo.set(id, probe.id);
+    }
+  }
+}
+
+/**
+ * The failures of `requirements` grouped by cause: each failing requirement with those charged
+ * to it (`chargedTo`), and failures whose minimal inputs are the same (same property, same
+ * shrunk value) as one group; the group with the smallest minimal input first.
+ */
+export function groupFailures(requirements: readonly RequirementResult[]): FailureGroup[] {
+  const groups = new Map<string, { cause: RequirementResult; ids: string[] }>();
+  for (const r of requirements) {
+    const ce = r.counterexample;
+    if (r.status !== 'fail' || ce === undefined) continue;
+    const key = `${ce.property}\0${JSON.stringify(ce.value ?? null)}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { cause: r, ids: [r.id] });
+    else group.ids.push(r.id);
+  }
+  const byCause = new Map([...groups.values()].flatMap((g) => g.ids.map((id) => [id, g])));
+  for (const r of requirements) {
+    if (r.chargedTo !== undefined) byCause.get(r.chargedTo)?.ids.push(r.id);
+  }
+  return [...groups.values()]
+    .map(({ cause, ids }) => {
+      const ce = cause.counterexample as Counterexample;
+      return {
+        cause: cause.id,
+        rule: ce.suspected ?? cause.text,
+        ids,
+        size: inputSize(ce),
+      };
+    })
+    .sort((a, b) => a.size - b.size);
+}
+
 /** One line of the report per covered requirement, in catalogue order. */
 function requirementResults(tally: Tally, subject: Subject): RequirementResult[] {
-  return CATALOGUE.filter((requirement) => tally.covered.has(requirement.id)).map((requirement) => {
+  const listed = (id: string) => tally.covered.has(id) || tally.failures.has(id);
+  return CATALOGUE.filter((requirement) => listed(requirement.id)).map((requirement) => {
     const counterexample = tally.failures.get(requirement.id);
     const n = tally.cases.get(requirement.id) ?? 0;
     const exercised = n > 0 || counterexample !== undefined;
@@ -530,6 +651,9 @@ function requirementResults(tally: Tally, subject: Subject): RequirementResult[]
       exercised,
       ...(inapplicable ? { applicable: false as const } : {}),
       ...(counterexample === undefined ? {} : { counterexample }),
+      ...(tally.chargedTo.has(requirement.id)
+        ? { chargedTo: tally.chargedTo.get(requirement.id) as string }
+        : {}),
     };
   });
 }
@@ -562,6 +686,7 @@ export async function runConformance(
   if (options.path === undefined && options.aim === undefined) {
     await aimAtUnexercised(tally, subject, properties, seed, owned);
   }
+  await traceCauses(tally, subject);
   const durationMs = performance.now() - started;
   const requirements = requirementResults(tally, subject);
   const unexercised = requirements.filter(
@@ -584,5 +709,6 @@ export async function runConformance(
     runs,
     ...(options.filter === undefined || options.filter === '' ? {} : { filter: options.filter }),
     ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count } }),
+    causes: groupFailures(requirements),
   };
 }

@@ -9,7 +9,7 @@
 import { CATALOGUE } from './catalogue.js';
 import { ALL_PROPERTIES } from './properties/index.js';
 import type { PropertyDefinition } from './property.js';
-import type { ConformanceReport, RequirementResult } from './runner.js';
+import { type ConformanceReport, groupFailures, type RequirementResult } from './runner.js';
 
 /** Splits `properties` into `count` parts (each in the order given), the same way every time. */
 export function assignShards<P extends Pick<PropertyDefinition<unknown>, 'runsFactor'>>(
@@ -79,14 +79,17 @@ function mergeRequirement(parts: readonly RequirementResult[]): RequirementResul
   const exercised = parts.some((r) => r.exercised);
   const inapplicable = !exercised && parts.every((r) => r.applicable === false);
   const counterexample = failures[0]?.counterexample;
+  const chargedTo = parts.find((r) => r.chargedTo !== undefined)?.chargedTo;
+  const failed = parts.some((r) => r.status === 'fail');
   return {
     id: first.id,
     text: first.text,
-    status: parts.some((r) => r.status === 'fail') ? 'fail' : 'pass',
+    status: failed ? 'fail' : 'pass',
     cases,
     exercised,
     ...(inapplicable ? { applicable: false as const } : {}),
     ...(counterexample === undefined ? {} : { counterexample }),
+    ...(failed || chargedTo === undefined ? {} : { chargedTo }),
   };
 }
 
@@ -167,5 +170,6 @@ export function mergeReports(reports: readonly ConformanceReport[]): Conformance
     seed: first.seed,
     runs: first.runs,
     mergedShards: shards.length,
+    causes: groupFailures(requirements),
   };
 }
