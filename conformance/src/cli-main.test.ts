@@ -59,7 +59,20 @@ describe('main', () => {
     try {
       const c = capture();
       const status = await main(
-        ['--filter', 'codec', '--runs', '5', '--seed', '1', '--json', 'r.json', '--junit', 'j.xml'],
+        [
+          '--filter',
+          'codec',
+          '--runs',
+          '5',
+          '--seed',
+          '1',
+          '--json',
+          'r.json',
+          '--junit',
+          'j.xml',
+          '--html',
+          'r.html',
+        ],
         { ...c.io, cwd: dir },
       );
       expect(status).toBe(0);
@@ -71,6 +84,9 @@ describe('main', () => {
       expect(elements(junit, 'testcase').map((t) => t.attributes.name)).toEqual(
         json.requirements.map((r: { id: string }) => r.id),
       );
+      const html = await readFile(join(dir, 'r.html'), 'utf8');
+      expect(html).toMatch(/^<!doctype html>/);
+      expect(html).toContain('data-id="CODEC.footer.round-trip" data-status="pass"');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveSuiteForSubjects } from './_internal/subject-resolution.js';
+import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import {
   type ConformanceArgs,
@@ -42,7 +43,7 @@ export interface CliIo {
 
 /** The usage text. */
 export const USAGE = `usage: conformance [options]
-       conformance merge-reports A.json B.json ... [--json FILE] [--junit FILE]
+       conformance merge-reports A.json B.json ... [--json FILE] [--junit FILE] [--html FILE]
 
 Runs the vskit conformance suite against a subject (default: vs-api on emulated volumes) and
 prints one line per requirement. Exit status 0 when every requirement passes, 1 when any fails,
@@ -70,7 +71,7 @@ export async function loadSubject(spec: string | undefined, cwd: string): Promis
 
 /** The report files the arguments ask for, by option: `[['json', 'r.json'], ...]`. */
 function reportFiles(args: ConformanceArgs): Array<[option: string, file: string]> {
-  return (['json', 'junit'] as const).flatMap((option) => {
+  return (['json', 'junit', 'html'] as const).flatMap((option) => {
     const file = args[option];
     return file === undefined ? [] : [[option, file] as [string, string]];
   });
@@ -109,6 +110,9 @@ async function deliver(
   }
   if (args.junit !== undefined) {
     await writeFile(resolve(cwd, args.junit), renderJunit(report, { command }));
+  }
+  if (args.html !== undefined) {
+    await writeFile(resolve(cwd, args.html), renderHtml(report, { command }));
   }
   return report.ok ? 0 : 1;
 }

@@ -17,6 +17,8 @@ export type { CliIo } from './cli-main.js';
 export { loadSubject, main } from './cli-main.js';
 // writing a subject
 export { asHresult, describeHr, HARD_DISK_TYPE, HR, TASK_RESULT } from './hresults.js';
+export type { HtmlOptions } from './html.js';
+export { renderHtml } from './html.js';
 export type { JunitOptions } from './junit.js';
 export { renderJunit } from './junit.js';
 export type { HostFacts, Prediction } from './model.js';

@@ -22,6 +22,7 @@ export const CONFORMANCE_OPTIONS = {
   aim: { type: 'string' },
   json: { type: 'string' },
   junit: { type: 'string' },
+  html: { type: 'string' },
   shard: { type: 'string' },
   'case-timeout': { type: 'string' },
   'quick-timeout': { type: 'string' },
@@ -38,6 +39,7 @@ export const OPTIONS_HELP = `  --subject MODULE   a module whose default export 
   --aim ID           replay a case aimed at one requirement (the report prints it with --path)
   --json FILE        also write the report as JSON
   --junit FILE       also write the report as JUnit XML (one testcase per requirement id)
+  --html FILE        also write the report as one HTML page (groups, failures, replay commands)
   --shard K/N        run only the K-th of N deterministic parts of the work (1 <= K <= N),
                      for a CI matrix; join the parts' --json reports with merge-reports
   --case-timeout S   seconds a call that does real work may take (default 30)
@@ -54,6 +56,7 @@ export interface ConformanceArgs {
   readonly aim?: string;
   readonly json?: string;
   readonly junit?: string;
+  readonly html?: string;
   /** `--shard K/N`: run the `index`-th (from 1) of `count` parts of the work. */
   readonly shard?: Shard;
   /** `--case-timeout`, in milliseconds. */
@@ -69,13 +72,13 @@ export interface Shard {
 }
 
 /** The line of the help text for `merge-reports`. */
-export const MERGE_HELP = `  merge-reports A.json B.json ... [--json FILE] [--junit FILE]
+export const MERGE_HELP = `  merge-reports A.json B.json ... [--json FILE] [--junit FILE] [--html FILE]
                      join the --json reports of every shard of one sharded run into the report
                      one run would give (exit 2 when a shard is missing or given twice)
 `;
 
 /** The options `merge-reports` takes: where to write the joined report. */
-const MERGE_OPTIONS: readonly string[] = ['json', 'junit'];
+const MERGE_OPTIONS: readonly string[] = ['json', 'junit', 'html'];
 
 /** A command line that cannot be understood; its message names the option. */
 export class ConformanceUsageError extends Error {
@@ -141,7 +144,7 @@ function shard(values: Readonly<Record<string, unknown>>): Shard | undefined {
  * @throws ConformanceUsageError for a value that makes no sense, or `--path` without `--filter`.
  */
 function readConformanceArgs(values: Readonly<Record<string, unknown>>): ConformanceArgs {
-  const strings = ['subject', 'path', 'filter', 'aim', 'json', 'junit'] as const;
+  const strings = ['subject', 'path', 'filter', 'aim', 'json', 'junit', 'html'] as const;
   const given = Object.fromEntries(
     strings.flatMap((name) => {
       const value = text(values, name);

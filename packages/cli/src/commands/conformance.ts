@@ -15,8 +15,8 @@ export const conformanceCommand: Command = {
   usage: [
     'conformance [--runs N] [--seed S] [--json F] [--junit F] [--subject MODULE]',
     'conformance [--filter PREFIX] [--path P] [--aim ID] [--case-timeout S] [--quick-timeout S]',
-    'conformance [--shard K/N] [--junit F]',
-    'conformance merge-reports A.json B.json ... [--json F] [--junit F]',
+    'conformance [--shard K/N] [--junit F] [--html F]',
+    'conformance merge-reports A.json B.json ... [--json F] [--junit F] [--html F]',
   ],
   help: `Runs @vskit/conformance's property-based suite (every requirement of SEMANTICS.md) against a
 subject and prints one line per requirement. Exit status 0 when every requirement passes, 1 when
@@ -35,11 +35,12 @@ Options (those of the suite's own command line, read by its parser):
   --aim ID           replay a case aimed at one requirement (the report prints it with --path)
   --json F           also write the report as JSON to file F
   --junit F          also write the report as JUnit XML to file F (one testcase per requirement)
+  --html F           also write the report as one HTML page to file F (groups, failures, replay)
   --case-timeout S   seconds a call that does real work may take (default 30)
   --quick-timeout S  seconds a call that answers at once may take (default 2)
   --shard K/N        run only the K-th of N deterministic parts of the work (a CI matrix)
 
-merge-reports A.json B.json ... [--json F] [--junit F]: joins the --json reports of every shard
+merge-reports A.json B.json ... [--json F] [--junit F] [--html F]: joins the --json reports of every shard
 of one sharded run into the report one run gives (status 2 when a shard is missing or given twice).
 
 Example:
@@ -78,7 +79,7 @@ Example:
     if (suite.selectProperties(given.filter).length === 0) {
       throw usageError(`--filter '${given.filter}' matches no property and no requirement id`);
     }
-    for (const option of ['json', 'junit'] as const) {
+    for (const option of ['json', 'junit', 'html'] as const) {
       const file = given[option];
       if (file === undefined) continue;
       const folder = dirname(resolve(cwd, file));
