@@ -7,7 +7,7 @@
  */
 import { describeValue } from './_internal/describe-value.js';
 import { replayCommand } from './_internal/replay.js';
-import { escapeXml as escape } from './_internal/xml.js';
+import { escapeXml as text } from './_internal/xml.js';
 import { requirementGroup, skipReason } from './junit.js';
 import { type ConformanceReport, groupFailures, type RequirementResult } from './runner.js';
 
@@ -55,7 +55,7 @@ function counts(rs: readonly RequirementResult[]): Counts {
 }
 
 function groupRow(name: string, c: Counts): string {
-  return `<tr data-group="${escape(name)}"><td>${escape(name)}</td><td class="pass">${c.pass}</td><td class="fail">${c.fail}</td><td class="na">${c.na}</td></tr>`;
+  return `<tr data-group="${text(name)}"><td>${text(name)}</td><td class="pass">${c.pass}</td><td class="fail">${c.fail}</td><td class="na">${c.na}</td></tr>`;
 }
 
 function causeSection(report: ConformanceReport, command: string): string[] {
@@ -68,17 +68,17 @@ function causeSection(report: ConformanceReport, command: string): string[] {
     if (r === undefined || ce === undefined) continue;
     const others = group.ids.filter((id) => id !== group.cause);
     out.push(
-      `<section class="cause" data-cause="${escape(r.id)}">`,
-      `<h3>${n + 1}. <span class="fail">FAIL</span> ${escape(r.id)}</h3>`,
-      `<p class="rule">Suspected rule: ${escape(group.rule)}</p>`,
+      `<section class="cause" data-cause="${text(r.id)}">`,
+      `<h3>${n + 1}. <span class="fail">FAIL</span> ${text(r.id)}</h3>`,
+      `<p class="rule">Suspected rule: ${text(group.rule)}</p>`,
       others.length === 0
         ? ''
-        : `<p class="also">Also failed through it (${others.length}): ${others.map(escape).join(', ')}</p>`,
-      `<p class="message">${escape(ce.message)}</p>`,
-      `<p>Counterexample (${escape(ce.property)}):</p>`,
-      `<pre class="counterexample">${escape(describeValue(ce.value).join('\n'))}</pre>`,
+        : `<p class="also">Also failed through it (${others.length}): ${others.map(text).join(', ')}</p>`,
+      `<p class="message">${text(ce.message)}</p>`,
+      `<p>Counterexample (${text(ce.property)}):</p>`,
+      `<pre class="counterexample">${text(describeValue(ce.value).join('\n'))}</pre>`,
       '<p>Replay:</p>',
-      `<pre class="replay">${escape(replayCommand(report, ce, command))}</pre>`,
+      `<pre class="replay">${text(replayCommand(report, ce, command))}</pre>`,
       '</section>',
     );
   }
@@ -90,10 +90,10 @@ function requirementList(name: string, rs: readonly RequirementResult[]): string
     const s = pageStatus(r);
     const cls = s === 'n/a' ? 'na' : s;
     const why = skipReason(r);
-    return `<li data-id="${escape(r.id)}" data-status="${s}"><span class="${cls}">${s === 'n/a' ? 'n/a ' : s === 'fail' ? 'FAIL' : 'pass'}</span> ${escape(r.id)} <small>${r.cases} cases${why === undefined ? '' : `; ${escape(why)}`}</small><br><small>${escape(r.text)}</small></li>`;
+    return `<li data-id="${text(r.id)}" data-status="${s}"><span class="${cls}">${s === 'n/a' ? 'n/a ' : s === 'fail' ? 'FAIL' : 'pass'}</span> ${text(r.id)} <small>${r.cases} cases${why === undefined ? '' : `; ${text(why)}`}</small><br><small>${text(r.text)}</small></li>`;
   });
   const open = rs.some((r) => r.status === 'fail') ? ' open' : '';
-  return `<details${open}><summary>${escape(name)}</summary><ul class="reqs">${items.join('')}</ul></details>`;
+  return `<details${open}><summary>${text(name)}</summary><ul class="reqs">${items.join('')}</ul></details>`;
 }
 
 /** The report as a self-contained HTML page. */
@@ -111,11 +111,11 @@ export function renderHtml(report: ConformanceReport, options: HtmlOptions = {})
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${text(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>${escape(title)}</h1>
+<h1>${text(title)}</h1>
 <p class="verdict ${report.ok ? 'ok' : 'notok'}">${report.ok ? 'Every requirement passes' : `${total.fail} failing, ${total.na} not shown to hold`}</p>
 <p class="summary">${total.pass}/${report.requirements.length} requirements pass, ${total.fail} fail, ${total.na} n/a; ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s (${report.casesPerSecond} cases/s); seed ${report.seed}, ${report.runs} runs per property${report.shard === undefined ? '' : `, shard ${report.shard.index}/${report.shard.count}`}</p>
 <h2>Requirement groups</h2>
