@@ -131,3 +131,26 @@ describe('SparseContent', () => {
     expect(out.subarray(10).every((b) => b === 0)).toBe(true);
   });
 });
+
+describe('SparseContent digest', () => {
+  it('is computed again after every change of the bytes or the size, and equals the digest of the same bytes written afresh', () => {
+    const content = new SparseContent();
+    const first = content.digest();
+    content.write(Uint8Array.of(1, 2, 3), 10);
+    const written = content.digest();
+    expect(written).not.toBe(first);
+    expect(content.digest()).toBe(written);
+    const same = new SparseContent();
+    same.write(Uint8Array.of(1, 2, 3), 10);
+    expect(same.digest()).toBe(written);
+    content.write(Uint8Array.of(9), 0);
+    expect(content.digest()).not.toBe(written);
+    content.truncate(5);
+    const cut = new SparseContent();
+    cut.write(Uint8Array.of(9, 0, 0, 0, 0), 0);
+    expect(content.digest()).toBe(cut.digest());
+    content.size = 7;
+    cut.truncate(7);
+    expect(content.digest()).toBe(cut.digest());
+  });
+});

@@ -18,6 +18,9 @@ export class SparseContent {
   readonly #chunks: Map<number, Uint8Array>;
   /** The synced version of every chunk written since the last sync (`null`: it was a hole). */
   readonly #saved = new Map<number, Uint8Array | null>();
+  /** Bumped by every change of the bytes, so an unchanged file's digest is computed once. */
+  #version = 0;
+  #digest: { readonly version: number; readonly size: number; readonly value: string } | undefined;
 
   constructor(size = 0, chunks: Map<number, Uint8Array> = new Map()) {
     this.size = size;
@@ -44,6 +47,7 @@ export class SparseContent {
 
   /** Writes all of `buffer` at `position`, growing the size if needed. The caller checks space. */
   write(buffer: Uint8Array, position: number): void {
+    this.#version++;
     const count = buffer.length;
     for (const { index, offset, n, done } of chunkSpans(position, count)) {
       const piece = buffer.subarray(done, done + n);
@@ -80,6 +84,7 @@ export class SparseContent {
    * durable at once, like the file system's metadata.
    */
   truncate(length: number): void {
+    this.#version++;
     if (length < this.size) {
       cut(this.#chunks, length);
       for (const [index, chunk] of this.#saved) {
@@ -116,8 +121,21 @@ export class SparseContent {
     return new SparseContent(this.size, chunks);
   }
 
-  /** Digest of the bytes (see `contentDigest`): equal bytes, equal digests. */
+  /**
+   * Digest of the bytes (see `contentDigest`): equal bytes, equal digests. Computed once per
+   * version of the bytes: snapshots of a file nothing wrote since take the cached one.
+   */
   digest(): string {
+    const cached = this.#digest;
+    if (cached !== undefined && cached.version === this.#version && cached.size === this.size) {
+      return cached.value;
+    }
+    const value = this.#computeDigest();
+    this.#digest = { version: this.#version, size: this.size, value };
+    return value;
+  }
+
+  #computeDigest(): string {
     const indexes = [...this.#chunks.keys()].sort((a, b) => a - b);
     const size = this.size;
     const chunks = this.#chunks;
