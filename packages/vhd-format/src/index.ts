@@ -53,6 +53,8 @@ export {
 } from './layout.js';
 export type { CompactOptions, CompactResult } from './ops/compact.js';
 export { compact } from './ops/compact.js';
+export type { BlockHolding, MapBlocksOptions, MapOptions, MapRun } from './ops/map.js';
+export { mapBlocks, mapChain, mapUnit } from './ops/map.js';
 export type { OperationOptions } from './ops/options.js';
 export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
 export { rebase } from './ops/rebase.js';

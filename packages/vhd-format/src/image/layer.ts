@@ -11,7 +11,7 @@ import { BitmapCache } from '../engine/bitmap-cache.js';
 import type { BlockTable } from '../engine/block-table.js';
 import { writeDifferencing } from '../engine/differencing-write.js';
 import { type LowerReader, readLower } from '../engine/lower-reader.js';
-import { directPiece, type PlanSource, planRead } from '../engine/read-plan.js';
+import { directPiece, type PlanSource, planRead, type ReadPiece } from '../engine/read-plan.js';
 import { VhdFormatError } from '../errors.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
 import type { DiskType } from '../layout.js';
@@ -137,6 +137,21 @@ export class VhdLayer implements VhdImage {
   /** The sector bitmap of allocated block `index` (cached). */
   bitmap(index: number, entry: number): Promise<Uint8Array> {
     return this.bitmaps.get(index, entry);
+  }
+
+  /**
+   * Calls `emit` with each piece of `[offset, end)` in order, as a read takes it: from this
+   * layer's file (at `filePos`) or from below (the parent for a differencing layer, else zeros).
+   * A fixed layer holds every byte at the same offset of its file. No data is read.
+   */
+  async plan(offset: number, end: number, emit: (piece: ReadPiece) => void): Promise<void> {
+    this.#ensureOpen();
+    if (end <= offset) return;
+    if (this.type === 'fixed') {
+      emit({ source: 'file', start: offset, end, filePos: offset });
+      return;
+    }
+    await planRead(this.#plan, offset, end, emit);
   }
 
   /**
