@@ -55,6 +55,18 @@ export type { CompactOptions, CompactResult } from './ops/compact.js';
 export { compact } from './ops/compact.js';
 export type { BlockHolding, MapBlocksOptions, MapOptions, MapRun } from './ops/map.js';
 export { mapBlocks, mapChain, mapUnit } from './ops/map.js';
+export type { MapPicture, MapPictureLayer, MapPictureOptions } from './ops/map-picture.js';
+export {
+  escapeMarkup,
+  MAP_EMPTY_COLOUR,
+  MAP_LAYER_COLOURS,
+  MAP_PICTURE_CELLS,
+  MAP_ZERO_COLOUR,
+  mapPicture,
+  mapRowColour,
+  renderMapHtml,
+  renderMapSvg,
+} from './ops/map-picture.js';
 export type { OperationOptions } from './ops/options.js';
 export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
 export { rebase } from './ops/rebase.js';
