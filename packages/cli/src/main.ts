@@ -12,6 +12,7 @@ import { compactCommand } from './commands/compact.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
+import { mapCommand } from './commands/map.js';
 import { rebaseCommand } from './commands/rebase.js';
 import { repairCommand } from './commands/repair.js';
 import { resizeCommand } from './commands/resize.js';
@@ -31,6 +32,7 @@ import { writeJson } from './output.js';
 export const COMMANDS: readonly Command[] = [
   createCommand,
   infoCommand,
+  mapCommand,
   checkCommand,
   catCommand,
   writeCommand,
