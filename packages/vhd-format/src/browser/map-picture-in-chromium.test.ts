@@ -165,114 +165,119 @@ function expectedColours(state: string, row: number, layers: number): [string, s
   return [MAP_EMPTY_COLOUR, MAP_EMPTY_COLOUR];
 }
 
-describeInChromium('the block map picture in headless Chromium', () => {
-  const dir = suiteTempDir('map-picture');
-  let server: StaticServer | undefined;
-  let browser: Browser | undefined;
-  let picture: MapPicture;
-  const problems: string[] = [];
-  const dialogs: string[] = [];
+describeInChromium(
+  'the block map picture in headless Chromium',
+  () => {
+    const dir = suiteTempDir('map-picture');
+    let server: StaticServer | undefined;
+    let browser: Browser | undefined;
+    let picture: MapPicture;
+    const problems: string[] = [];
+    const dialogs: string[] = [];
 
-  beforeAll(async () => {
-    const chain = await chainWithWrites();
-    picture = await mapPicture(chain, { labels: LABELS });
-    await chain.close();
-    await writeFile(dir.file('map.html'), renderMapHtml(picture));
-    await writeFile(dir.file('map.svg'), renderMapSvg(picture));
-    // An empty icon: a browser asks for /favicon.ico when it shows a bare SVG document.
-    await writeFile(dir.file('favicon.ico'), new Uint8Array(0));
-    const files = ['/map.html', '/map.svg', '/favicon.ico'];
-    server = await startStaticServer((path) =>
-      files.includes(path) ? dir.file(path.slice(1)) : undefined,
-    );
-    browser = await launchChromium();
-  }, 600_000);
+    beforeAll(async () => {
+      const chain = await chainWithWrites();
+      picture = await mapPicture(chain, { labels: LABELS });
+      await chain.close();
+      await writeFile(dir.file('map.html'), renderMapHtml(picture));
+      await writeFile(dir.file('map.svg'), renderMapSvg(picture));
+      // An empty icon: a browser asks for /favicon.ico when it shows a bare SVG document.
+      await writeFile(dir.file('favicon.ico'), new Uint8Array(0));
+      const files = ['/map.html', '/map.svg', '/favicon.ico'];
+      server = await startStaticServer((path) =>
+        files.includes(path) ? dir.file(path.slice(1)) : undefined,
+      );
+      browser = await launchChromium();
+    }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  }, BROWSER_TIMEOUT_MS);
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    }, BROWSER_TIMEOUT_MS);
 
-  async function open(name: string): Promise<Page> {
-    const page = await (browser as Browser).context.newPage();
-    page.on('pageerror', (error) => problems.push(`${name}: page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') {
-        problems.push(`${name}: console ${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.setViewportSize({ width: 1100, height: 800 });
-    await page.goto(`${server?.origin}/${name}`);
-    return page;
-  }
-
-  it.each(['map.html', 'map.svg'])(
-    '%s: a band per layer and for zeros, cells coloured by who supplies them, on screen',
-    async (name) => {
-      const page = await open(name);
-      const cells = EXPECTED.map((e) => e.cell);
-      const view = await viewOf(page, cells);
-      const layers = LABELS.length;
-      expect(view.bands.map((b) => b.row)).toEqual([0, 1, 2, 3]);
-      expect(view.bands[1]?.heading).toContain('layer 1: middle.vhd');
-      expect(view.bands[2]?.heading).toContain('layer 2: base.vhd — dynamic');
-      expect(view.bands[3]?.heading).toContain('zeros');
-      expect(view.text).toContain(`virtual size 96 MiB (${SIZE} bytes), 3 layers, 48 cells`);
-
-      const png = await page.screenshot();
-      const shots = process.env.VSKIT_MAP_SCREENSHOTS;
-      if (shots) await writeFile(`${shots}/${name}.png`, png);
-      const points: Array<{ x: number; y: number }> = [];
-      for (const { cell, states } of EXPECTED) {
-        for (const [row, state] of states.entries()) {
-          const v = view.views.find((x) => x.row === row && x.cell === cell) as CellView;
-          expect(v.state, `${name} band ${row} cell ${cell}`).toBe(state);
-          const [topColour] = expectedColours(state, row, layers);
-          expect(v.fill).toBe(topColour);
-          points.push(
-            { x: v.box.x + v.box.width / 2, y: v.box.y + 1.5 },
-            { x: v.box.x + v.box.width / 2, y: v.box.y + v.box.height - 1.5 },
-          );
+    async function open(name: string): Promise<Page> {
+      const page = await (browser as Browser).context.newPage();
+      page.on('pageerror', (error) => problems.push(`${name}: page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') {
+          problems.push(`${name}: console ${message.type()}: ${message.text()}`);
         }
-      }
-      const seen = await pixels(browser as Browser, png, points);
-      let k = 0;
-      for (const { cell, states } of EXPECTED) {
-        for (const [row, state] of states.entries()) {
-          const [top, bottom] = expectedColours(state, row, layers).map(rgb);
-          for (const want of [top, bottom]) {
-            const got = seen[k++] as [number, number, number];
-            const close = got.every((c, i) => Math.abs(c - (want as number[])[i]!) <= 3);
-            expect(close, `${name} band ${row} cell ${cell}: ${got} vs ${want}`).toBe(true);
+      });
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.setViewportSize({ width: 1100, height: 800 });
+      await page.goto(`${server?.origin}/${name}`);
+      return page;
+    }
+
+    it.each(['map.html', 'map.svg'])(
+      '%s: a band per layer and for zeros, cells coloured by who supplies them, on screen',
+      async (name) => {
+        const page = await open(name);
+        const cells = EXPECTED.map((e) => e.cell);
+        const view = await viewOf(page, cells);
+        const layers = LABELS.length;
+        expect(view.bands.map((b) => b.row)).toEqual([0, 1, 2, 3]);
+        expect(view.bands[1]?.heading).toContain('layer 1: middle.vhd');
+        expect(view.bands[2]?.heading).toContain('layer 2: base.vhd — dynamic');
+        expect(view.bands[3]?.heading).toContain('zeros');
+        expect(view.text).toContain(`virtual size 96 MiB (${SIZE} bytes), 3 layers, 48 cells`);
+
+        const png = await page.screenshot();
+        const shots = process.env.VSKIT_MAP_SCREENSHOTS;
+        if (shots) await writeFile(`${shots}/${name}.png`, png);
+        const points: Array<{ x: number; y: number }> = [];
+        for (const { cell, states } of EXPECTED) {
+          for (const [row, state] of states.entries()) {
+            const v = view.views.find((x) => x.row === row && x.cell === cell) as CellView;
+            expect(v.state, `${name} band ${row} cell ${cell}`).toBe(state);
+            const [topColour] = expectedColours(state, row, layers);
+            expect(v.fill).toBe(topColour);
+            points.push(
+              { x: v.box.x + v.box.width / 2, y: v.box.y + 1.5 },
+              { x: v.box.x + v.box.width / 2, y: v.box.y + v.box.height - 1.5 },
+            );
           }
         }
-      }
-      expect(rgb(MAP_ZERO_COLOUR)).not.toEqual(rgb(MAP_EMPTY_COLOUR));
-      await page.close();
-    },
-  );
+        const seen = await pixels(browser as Browser, png, points);
+        let k = 0;
+        for (const { cell, states } of EXPECTED) {
+          for (const [row, state] of states.entries()) {
+            const [top, bottom] = expectedColours(state, row, layers).map(rgb);
+            for (const want of [top, bottom]) {
+              const got = seen[k++] as [number, number, number];
+              const close = got.every((c, i) => Math.abs(c - (want as number[])[i]!) <= 3);
+              expect(close, `${name} band ${row} cell ${cell}: ${got} vs ${want}`).toBe(true);
+            }
+          }
+        }
+        expect(rgb(MAP_ZERO_COLOUR)).not.toEqual(rgb(MAP_EMPTY_COLOUR));
+        await page.close();
+      },
+    );
 
-  it.each(['map.html', 'map.svg'])(
-    '%s: the hostile file name shows as text, escaped, and runs nothing',
-    async (name) => {
-      const page = await open(name);
-      const view = await viewOf(page, []);
-      const shown = HOSTILE.replace('\u0001', '\ufffd');
-      expect(view.bands[0]?.label).toBe(shown);
-      expect(view.bands[0]?.heading).toContain(`layer 0 (top): ${shown}`);
-      expect(view.elements).toBe(0);
-      expect(dialogs).toEqual([]);
-      await page.close();
-    },
-  );
+    it.each(['map.html', 'map.svg'])(
+      '%s: the hostile file name shows as text, escaped, and runs nothing',
+      async (name) => {
+        const page = await open(name);
+        const view = await viewOf(page, []);
+        const shown = HOSTILE.replace('\u0001', '\ufffd');
+        expect(view.bands[0]?.label).toBe(shown);
+        expect(view.bands[0]?.heading).toContain(`layer 0 (top): ${shown}`);
+        expect(view.elements).toBe(0);
+        expect(dialogs).toEqual([]);
+        await page.close();
+      },
+    );
 
-  it('logs no page error or console message of either page', () => {
-    expect(problems).toEqual([]);
-    expect(server?.served).toEqual(expect.arrayContaining(['/map.html', '/map.svg']));
-    expect(server?.notFound).toEqual([]);
-  });
-});
+    it('logs no page error or console message of either page', () => {
+      expect(problems).toEqual([]);
+      expect(server?.served).toEqual(expect.arrayContaining(['/map.html', '/map.svg']));
+      expect(server?.notFound).toEqual([]);
+    });
+  },
+  // The picture needs no qemu: only the browser.
+  { qemu: false },
+);

@@ -44,7 +44,7 @@ async function buildChain(
 }
 
 describe('mapChain', () => {
-  it('runs cover the disk once, in order, and each reads from its layer as the chain reads', async () => {
+  it('runs cover the disk once, in order, each reads from its layer as the chain reads, and blocks sum them', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc
@@ -90,6 +90,21 @@ describe('mapChain', () => {
             at += run.length;
           }
           expect(at).toBe(size);
+          // Per block: what each layer supplies, as the runs say, adding up to the block.
+          const unit = setup.blockSize * 2;
+          const blocks = await collect(mapBlocks(chain, { unit, window: setup.window }));
+          expect(blocks).toHaveLength(Math.ceil(size / unit));
+          for (const [i, block] of blocks.entries()) {
+            expect([block.index, block.start]).toEqual([i, i * unit]);
+            const want = new Array<number>(files.length + 1).fill(0);
+            for (const r of runs) {
+              const lo = Math.max(r.start, block.start);
+              const hi = Math.min(r.start + r.length, block.start + block.length);
+              if (hi > lo) want[r.depth]! += hi - lo;
+            }
+            expect(block.bytes).toEqual(want);
+            expect(want.reduce((a, b) => a + b, 0)).toBe(block.length);
+          }
           await chain.close();
         },
       ),
@@ -159,9 +174,7 @@ describe('mapChain', () => {
     await createDynamic(file, { sizeBytes: 2040 * 2 ** 30, blockSizeBytes: 2 * MiB });
     const chain = await openChain(file, { openParent: async () => undefined });
     let progress = 0;
-    const runs = await collect(
-      mapChain(chain, { window: 2 ** 40, onProgress: (done) => (progress = done) }),
-    );
+    const runs = await collect(mapChain(chain, { onProgress: (done) => (progress = done) }));
     expect(runs).toEqual([{ start: 0, length: 2040 * 2 ** 30, depth: 1 }]);
     expect(progress).toBe(2040 * 2 ** 30);
     await chain.close();
