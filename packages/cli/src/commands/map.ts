@@ -196,8 +196,8 @@ tables and sector bitmaps are read, a window at a time, so any disk maps in boun
 --html FILE or --svg FILE draws the block map instead: one band per layer, top first, and one
 for zeros; each cell is a block (or, on large disks, a group of blocks: the picture says how
 many), solid where that layer supplies all of it when the disk is read through the chain, pale
-with a bar as high as its share where it supplies part. FILE is created whole or not at all and
-never replaced.
+with a bar as high as its share where it supplies part, a dot where its file holds bytes a layer
+above hides. FILE is created whole or not at all and never replaced.
 
 Options:
   --json              one JSON document: file, virtualSize, layers (depth, path, type,

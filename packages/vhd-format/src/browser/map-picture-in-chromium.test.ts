@@ -54,9 +54,9 @@ const WRITES: ReadonlyArray<ReadonlyArray<{ offset: number; length: number }>> =
 const EXPECTED: ReadonlyArray<{ cell: number; states: readonly string[] }> = [
   // Base only.
   { cell: 0, states: ['none', 'none', 'full', 'none'] },
-  // Middle over base, the top over a quarter of it.
-  { cell: 6, states: ['partial', 'partial', 'none', 'none'] },
-  { cell: 7, states: ['none', 'full', 'none', 'none'] },
+  // Middle over base, the top over a quarter of it; the base's block hidden under both.
+  { cell: 6, states: ['partial', 'partial', 'hidden', 'none'] },
+  { cell: 7, states: ['none', 'full', 'hidden', 'none'] },
   // Half from the middle, half zeros.
   { cell: 20, states: ['none', 'partial', 'none', 'partial'] },
   { cell: 30, states: ['full', 'none', 'none', 'none'] },
@@ -157,12 +157,19 @@ function rgb(hex: string): [number, number, number] {
   return [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 }
 
-/** The colours a cell of `state` in band `row` shows at its top and at its bottom. */
-function expectedColours(state: string, row: number, layers: number): [string, string] {
+/** The colours a cell of `state` in band `row` shows at its top, middle and bottom. */
+function expectedColours(
+  state: string,
+  row: number,
+  layers: number,
+  share: number,
+): [string, string, string] {
   const colour = mapRowColour(row, layers);
-  if (state === 'full') return [colour, colour];
-  if (state === 'partial') return [tint(colour), colour];
-  return [MAP_EMPTY_COLOUR, MAP_EMPTY_COLOUR];
+  if (state === 'full') return [colour, colour, colour];
+  // A bar from the bottom, as high as the share: over the middle from half up.
+  if (state === 'partial') return [tint(colour), share >= 0.5 ? colour : tint(colour), colour];
+  if (state === 'hidden') return [MAP_EMPTY_COLOUR, colour, MAP_EMPTY_COLOUR];
+  return [MAP_EMPTY_COLOUR, MAP_EMPTY_COLOUR, MAP_EMPTY_COLOUR];
 }
 
 describeInChromium(
@@ -233,11 +240,18 @@ describeInChromium(
           for (const [row, state] of states.entries()) {
             const v = view.views.find((x) => x.row === row && x.cell === cell) as CellView;
             expect(v.state, `${name} band ${row} cell ${cell}`).toBe(state);
-            const [topColour] = expectedColours(state, row, layers);
+            const [topColour] = expectedColours(
+              state,
+              row,
+              layers,
+              (picture.rows[row]?.[cell] ?? 0) / BLOCK,
+            );
             expect(v.fill).toBe(topColour);
+            const x = v.box.x + v.box.width / 2;
             points.push(
-              { x: v.box.x + v.box.width / 2, y: v.box.y + 1.5 },
-              { x: v.box.x + v.box.width / 2, y: v.box.y + v.box.height - 1.5 },
+              { x, y: v.box.y + 1.5 },
+              { x, y: v.box.y + v.box.height / 2 },
+              { x, y: v.box.y + v.box.height - 1.5 },
             );
           }
         }
@@ -245,8 +259,12 @@ describeInChromium(
         let k = 0;
         for (const { cell, states } of EXPECTED) {
           for (const [row, state] of states.entries()) {
-            const [top, bottom] = expectedColours(state, row, layers).map(rgb);
-            for (const want of [top, bottom]) {
+            for (const want of expectedColours(
+              state,
+              row,
+              layers,
+              (picture.rows[row]?.[cell] ?? 0) / BLOCK,
+            ).map(rgb)) {
               const got = seen[k++] as [number, number, number];
               const close = got.every((c, i) => Math.abs(c - (want as number[])[i]!) <= 3);
               expect(close, `${name} band ${row} cell ${cell}: ${got} vs ${want}`).toBe(true);

@@ -68,11 +68,12 @@ describe('mapPicture and its renderings', () => {
   });
 
   it('names cell states and sizes', () => {
-    expect([cellState(0, 10), cellState(3, 10), cellState(10, 10)]).toEqual([
-      'none',
-      'partial',
-      'full',
-    ]);
+    expect([
+      cellState(0, 10),
+      cellState(0, 10, 4),
+      cellState(3, 10, 10),
+      cellState(10, 10),
+    ]).toEqual(['none', 'hidden', 'partial', 'full']);
     expect([0, 512, 1024, 1536, 4 * 2 ** 20, 2040 * GiB].map(formatBytes)).toEqual([
       '0',
       '512 bytes',

@@ -1,9 +1,9 @@
 /**
  * A picture of a chain's block map, read at a glance: one band per layer (and one for the zeros
  * no layer holds), each cell coloured by how much of its blocks that layer supplies when the
- * disk is read through the chain. {@link mapPicture} gathers the facts (a bounded number of
- * cells, however large the disk); {@link renderMapSvg} and {@link renderMapHtml} are pure
- * functions of them. Text that comes from files (names) is escaped, never markup.
+ * disk is read through the chain (and a dot where its file holds bytes a layer above hides).
+ * {@link mapPicture} gathers the facts (a bounded number of cells, however large the disk);
+ * {@link renderMapSvg} and {@link renderMapHtml} are pure functions of them. Text that comes from files (names) is escaped, never markup.
  * @module
  */
 import { VhdFormatError } from '../errors.js';
@@ -41,6 +41,8 @@ export interface MapPicture {
    * `layers.length` counts zeros no layer holds. Every row has one entry per cell.
    */
   readonly rows: readonly (readonly number[])[];
+  /** `stored[d][c]`: bytes of cell `c` layer `d`'s own file holds, hidden by a layer above or not. */
+  readonly stored: readonly (readonly number[])[];
 }
 
 /** Options of {@link mapPicture}. */
@@ -79,12 +81,15 @@ export async function mapPicture(chain: VhdChain, o: MapPictureOptions = {}): Pr
   const blocks = Math.ceil(chain.virtualSize / blockSize);
   const blocksPerCell = Math.max(1, Math.ceil(blocks / maxCells));
   const cells = Math.ceil(blocks / blocksPerCell);
-  const rows = Array.from({ length: chain.layers.length + 1 }, () =>
-    new Array<number>(cells).fill(0),
-  );
+  const grid = (n: number) => Array.from({ length: n }, () => new Array<number>(cells).fill(0));
+  const rows = grid(chain.layers.length + 1);
+  const stored = grid(chain.layers.length);
   for await (const cell of mapBlocks(chain, { ...o, unit: blockSize * blocksPerCell })) {
     cell.bytes.forEach((n, d) => {
       rows[d]![cell.index] = n;
+    });
+    cell.stored.forEach((n, d) => {
+      stored[d]![cell.index] = n;
     });
   }
   const layers: MapPictureLayer[] = [];
@@ -103,6 +108,7 @@ export async function mapPicture(chain: VhdChain, o: MapPictureOptions = {}): Pr
     blocksPerCell,
     layers,
     rows,
+    stored,
   };
 }
 
@@ -194,16 +200,24 @@ function cellAt(c: number, top: number): { x: number; y: number } {
   };
 }
 
-/** How fully a cell of `held` bytes out of `size` is held: the band's word for it. */
-export function cellState(held: number, size: number): 'full' | 'partial' | 'none' {
-  return held <= 0 ? 'none' : held >= size ? 'full' : 'partial';
+/** What a cell of a band shows. */
+export type CellState = 'full' | 'partial' | 'hidden' | 'none';
+
+/**
+ * How a band's layer holds a cell of `size` bytes: supplies all of it (`full`), part of it
+ * (`partial`), none of it though its file holds some (`hidden` by a layer above), or nothing.
+ */
+export function cellState(held: number, size: number, stored = 0): CellState {
+  if (held <= 0) return stored > 0 ? 'hidden' : 'none';
+  return held >= size ? 'full' : 'partial';
 }
 
 /**
  * The picture as a standalone SVG document: a heading (title, virtual size, layer count, the
  * scale of a cell), a key, then one band per layer, top first, and one for zeros. A cell the
  * band's layer supplies whole is its colour; partly, a pale ground with a bar of the colour as
- * high as the share supplied; not at all, light grey. Each cell carries `data-row`, `data-cell`
+ * high as the share supplied; not at all, light grey, with a dot of the colour when the layer's
+ * file holds bytes there that a layer above hides. Each cell carries `data-row`, `data-cell`
  * and `data-state` for tools, and a tooltip with its range.
  *
  * @example
@@ -216,7 +230,7 @@ export function renderMapSvg(p: MapPicture): string {
   const perLine = Math.max(1, Math.min(LINE_CELLS, cells));
   const lines = Math.max(1, Math.ceil(cells / LINE_CELLS));
   const cellBytes = p.blockSize * p.blocksPerCell;
-  const width = Math.max(640, MARGIN * 2 + GUTTER + perLine * PITCH);
+  const width = Math.max(820, MARGIN * 2 + GUTTER + perLine * PITCH);
   const out: string[] = [];
   const text = (x: number, y: number, body: string, attrs = '') =>
     out.push(`<text x="${x}" y="${y}"${attrs}>${body}</text>`);
@@ -241,6 +255,7 @@ export function renderMapSvg(p: MapPicture): string {
   const key: Array<[string, string]> = [
     ['supplied whole', 'full'],
     ['supplied in part (bar: the share)', 'partial'],
+    ['held, hidden by a layer above', 'hidden'],
     ['supplied by another layer', 'none'],
   ];
   let kx = MARGIN;
@@ -287,10 +302,14 @@ export function renderMapSvg(p: MapPicture): string {
       );
     }
     const values = p.rows[row] ?? [];
+    const kept = p.stored[row] ?? [];
     for (let c = 0; c < cells; c++) {
       const start = c * cellBytes;
       const size = Math.min(cellBytes, p.virtualSize - start);
-      out.push(cellSvg(cellAt(c, top), row, c, values[c] ?? 0, size, colour, start));
+      const state = cellState(values[c] ?? 0, size, kept[c] ?? 0);
+      out.push(
+        cellSvg(cellAt(c, top), { row, c, state, held: values[c] ?? 0, size, colour, start }),
+      );
     }
     out.push('</g>');
     y = top + lines * PITCH + 6;
@@ -320,27 +339,47 @@ function keyCell(x: number, y: number, state: string): string {
   if (state === 'none') {
     return `<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" fill="${MAP_EMPTY_COLOUR}"/>`;
   }
+  if (state === 'hidden') {
+    return `<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" fill="${MAP_EMPTY_COLOUR}"/>${dot(x, y, neutral)}`;
+  }
   const bar = CELL / 2;
   return `<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" fill="${tint(neutral)}"/><rect x="${x}" y="${y + CELL - bar}" width="${CELL}" height="${bar}" fill="${neutral}"/>`;
 }
 
-/** One cell: its ground, a bar for a partial share, its tooltip. */
-function cellSvg(
-  at: { x: number; y: number },
-  row: number,
-  c: number,
-  held: number,
-  size: number,
-  colour: string,
-  start: number,
-): string {
-  const state = cellState(held, size);
+/** The dot a `hidden` cell carries in its middle. */
+function dot(x: number, y: number, colour: string): string {
+  const inset = (CELL - DOT) / 2;
+  return `<rect x="${x + inset}" y="${y + inset}" width="${DOT}" height="${DOT}" rx="1" fill="${colour}" data-part="dot"/>`;
+}
+
+/** Side of the dot of a `hidden` cell. */
+const DOT = 4;
+
+/** One cell to draw. */
+interface Cell {
+  readonly row: number;
+  readonly c: number;
+  readonly state: CellState;
+  readonly held: number;
+  readonly size: number;
+  readonly colour: string;
+  readonly start: number;
+}
+
+/** One cell: its ground, a bar for a partial share or a dot for hidden bytes, its tooltip. */
+function cellSvg(at: { x: number; y: number }, k: Cell): string {
+  const { state, colour } = k;
   const ground = state === 'full' ? colour : state === 'partial' ? tint(colour) : MAP_EMPTY_COLOUR;
-  const data = `data-row="${row}" data-cell="${c}" data-state="${state}"`;
+  const data = `data-row="${k.row}" data-cell="${k.c}" data-state="${state}"`;
   const rect = `<rect x="${at.x}" y="${at.y}" width="${CELL}" height="${CELL}" fill="${ground}" ${data}`;
   if (state === 'none') return `${rect}/>`;
-  const share = held / size;
-  const tip = `<title>${formatBytes(start)} to ${formatBytes(start + size)}: ${
+  const range = `${formatBytes(k.start)} to ${formatBytes(k.start + k.size)}`;
+  if (state === 'hidden') {
+    const tip = `<title>${range}: held here, hidden by a layer above</title>`;
+    return `<g ${data}>${rect}>${tip}</rect>${dot(at.x, at.y, colour)}</g>`;
+  }
+  const share = k.held / k.size;
+  const tip = `<title>${range}: ${
     state === 'full' ? 'all' : `${(share * 100).toFixed(share < 0.01 ? 2 : 0)}%`
   }</title>`;
   if (state === 'full') return `${rect}>${tip}</rect>`;

@@ -103,6 +103,10 @@ describe('mapChain', () => {
               if (hi > lo) want[r.depth]! += hi - lo;
             }
             expect(block.bytes).toEqual(want);
+            // A layer stores at least what it supplies; the top supplies all it stores.
+            expect(block.stored).toHaveLength(files.length);
+            expect(block.stored[0]).toBe(block.bytes[0]);
+            for (const [d, n] of block.stored.entries()) expect(n).toBeGreaterThanOrEqual(want[d]!);
             expect(want.reduce((a, b) => a + b, 0)).toBe(block.length);
           }
           await chain.close();
@@ -210,7 +214,7 @@ describe('mapChain', () => {
 });
 
 describe('mapBlocks', () => {
-  it('sums each block from the runs: full, partial and zero blocks of a two-layer chain', async () => {
+  it('sums each block from the runs (full, partial, zero) and what each layer stores, hidden or not', async () => {
     const { images, files } = await buildChain('dynamic', 4 * 4096 + 1024, 4096, [
       [{ offset: 0, data: patterned(4096, 1, 1) }],
       [
@@ -220,18 +224,19 @@ describe('mapBlocks', () => {
     ]);
     const chain = await images.open(files[0]!, false);
     const blocks = await collect(mapBlocks(chain));
-    const shape = (b: BlockHolding) => [b.index, b.start, b.length, ...b.bytes];
+    const shape = (b: BlockHolding) => [b.index, b.start, b.length, ...b.bytes, '|', ...b.stored];
     expect(blocks.map(shape)).toEqual([
-      [0, 0, 4096, 1024, 3072, 0],
-      [1, 4096, 4096, 0, 0, 4096],
-      [2, 8192, 4096, 4096, 0, 0],
-      [3, 12288, 4096, 0, 0, 4096],
-      [4, 16384, 1024, 0, 0, 1024],
+      // The base's block 0 is whole, 1024 bytes of it hidden by the child.
+      [0, 0, 4096, 1024, 3072, 0, '|', 1024, 4096],
+      [1, 4096, 4096, 0, 0, 4096, '|', 0, 0],
+      [2, 8192, 4096, 4096, 0, 0, '|', 4096, 0],
+      [3, 12288, 4096, 0, 0, 4096, '|', 0, 0],
+      [4, 16384, 1024, 0, 0, 1024, '|', 0, 0],
     ]);
     const grouped = await collect(mapBlocks(chain, { unit: 3 * 4096 }));
     expect(grouped.map(shape)).toEqual([
-      [0, 0, 3 * 4096, 1024 + 4096, 3072, 4096],
-      [1, 3 * 4096, 4096 + 1024, 0, 0, 4096 + 1024],
+      [0, 0, 3 * 4096, 1024 + 4096, 3072, 4096, '|', 1024 + 4096, 4096],
+      [1, 3 * 4096, 4096 + 1024, 0, 0, 4096 + 1024, '|', 0, 0],
     ]);
     await chain.close();
   });

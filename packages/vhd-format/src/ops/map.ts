@@ -145,6 +145,12 @@ export interface BlockHolding {
    * when between.
    */
   readonly bytes: readonly number[];
+  /**
+   * Bytes of the block each layer's own file holds, by depth (0 = top), whether or not a layer
+   * above hides them: at least `bytes[depth]`; more where a layer above holds the same sectors
+   * (what a merge would overwrite).
+   */
+  readonly stored: readonly number[];
 }
 
 /** Options of {@link mapBlocks}. */
@@ -187,13 +193,21 @@ export async function* mapBlocks(
       value: unit,
     });
   }
-  const depths = chain.layers.length + 1;
+  const layers = engineLayers(chain);
+  const depths = layers.length + 1;
   const total = chain.virtualSize;
   let index = 0;
   let bytes = new Array<number>(depths).fill(0);
-  const blockOf = (i: number): BlockHolding => {
+  const blockOf = async (i: number): Promise<BlockHolding> => {
     const start = i * unit;
-    return { index: i, start, length: Math.min(unit, total - start), bytes };
+    const length = Math.min(unit, total - start);
+    return {
+      index: i,
+      start,
+      length,
+      bytes,
+      stored: await storedBytes(layers, start, start + length),
+    };
   };
   for await (const run of mapChain(chain, o)) {
     let at = run.start;
@@ -201,7 +215,7 @@ export async function* mapBlocks(
     while (at < end) {
       const i = Math.floor(at / unit);
       while (index < i) {
-        yield blockOf(index++);
+        yield await blockOf(index++);
         bytes = new Array<number>(depths).fill(0);
       }
       const upTo = Math.min(end, (i + 1) * unit);
@@ -209,5 +223,25 @@ export async function* mapBlocks(
       at = upTo;
     }
   }
-  if (total > 0) yield blockOf(index);
+  if (total > 0) yield await blockOf(index);
+}
+
+/** Bytes of `[start, end)` each layer's own file holds (nothing is read but tables and bitmaps). */
+async function storedBytes(
+  layers: readonly VhdLayer[],
+  start: number,
+  end: number,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (const layer of layers) {
+    let held = 0;
+    const stop = Math.min(end, layer.virtualSize);
+    if (stop > start) {
+      await layer.plan(start, stop, (p) => {
+        if (p.source === 'file') held += p.end - p.start;
+      });
+    }
+    out.push(held);
+  }
+  return out;
 }
