@@ -16,7 +16,7 @@ const tmp = builtCliAndTempFolder();
 async function chain(name: string): Promise<{ base: string; child: string }> {
   const base = join(tmp.dir, `${name}-base.vhd`);
   const child = join(tmp.dir, `${name}-child.vhd`);
-  await vskitOk(['create', 'dynamic', base, '6MiB']);
+  await vskitOk(['create', 'dynamic', base, '6MiB', '--exact']);
   await vskitOk(['write', base, '--offset', '0'], pattern(2 * MiB, 1));
   await vskitOk(['create', 'diff', child, base]);
   await vskitOk(['write', child, '--offset', '2MiB'], pattern(512, 2));
