@@ -246,3 +246,16 @@ describe('createEmulatedHost space', () => {
     await expect(b.truncate(2 ** 44 - 65535)).rejects.toSatisfy(code('EFBIG'));
   });
 });
+
+describe('createEmulatedHost host drives', () => {
+  it('reports the host drives it was given, also after a power cut, and none by default', () => {
+    const hostDrives = [{ id: 'PhysicalDrive1', sizeBytes: 8 * 2 ** 30, mounted: false }];
+    const host = createEmulatedHost({
+      volumes: [{ drive: 'C', fileSystem: 'NTFS' }],
+      hostDrives,
+    });
+    expect(host.hostDrives?.()).toEqual(hostDrives);
+    expect(host.reopenAfterPowerCut().hostDrives?.()).toEqual(hostDrives);
+    expect(ntfs().hostDrives?.()).toEqual([]);
+  });
+});

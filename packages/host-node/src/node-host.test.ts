@@ -170,3 +170,15 @@ describe('isWithin (the confinement test of the node host)', () => {
     expect(isWithin('/', '/srv/vms/a')).toBe(true);
   });
 });
+
+describe('createNodeHost host drives', () => {
+  it('reports none unless configured, and the configured ones otherwise', () => {
+    expect(host.hostDrives?.()).toEqual([]);
+    const hostDrives = [{ id: 'PhysicalDrive2', sizeBytes: 2 ** 30, mounted: true }];
+    const configured = createNodeHost({
+      volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }],
+      hostDrives,
+    });
+    expect(configured.hostDrives?.()).toEqual(hostDrives);
+  });
+});

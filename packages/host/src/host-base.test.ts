@@ -68,3 +68,36 @@ describe('HostBase', () => {
     expect(host.isShuttingDown()).toBe(true);
   });
 });
+
+describe('HostBase host drives', () => {
+  it('reports none by default, and copies of the configured ones in their order', () => {
+    expect(new OneFileHost({ volumes: [] }).hostDrives()).toEqual([]);
+    const drives = [
+      { id: 'PhysicalDrive1', sizeBytes: 8 * 2 ** 30, mounted: false },
+      { id: 'PhysicalDrive0', sizeBytes: 2 ** 30, mounted: true },
+    ];
+    const host = new OneFileHost({ volumes: [], hostDrives: drives });
+    const reported = host.hostDrives();
+    expect(reported).toEqual(drives);
+    (reported[0] as { sizeBytes: number }).sizeBytes = 1;
+    expect(host.hostDrives()[0]?.sizeBytes).toBe(8 * 2 ** 30);
+  });
+
+  it.each([
+    ['no id', [{ id: '', sizeBytes: 1, mounted: false }]],
+    ['a fractional size', [{ id: 'A', sizeBytes: 1.5, mounted: false }]],
+    ['a negative size', [{ id: 'A', sizeBytes: -1, mounted: false }]],
+    ['mounted not a boolean', [{ id: 'A', sizeBytes: 1, mounted: 1 }]],
+    [
+      'one id twice in another case',
+      [
+        { id: 'Drive', sizeBytes: 1, mounted: false },
+        { id: 'DRIVE', sizeBytes: 1, mounted: false },
+      ],
+    ],
+  ])('refuses host drives with %s (EINVAL)', (_, hostDrives) => {
+    const make = () =>
+      new OneFileHost({ volumes: [], hostDrives: hostDrives as HostBaseOptions['hostDrives'] });
+    expect(make).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+});

@@ -1,5 +1,5 @@
 import { HostError } from './errors.js';
-import type { HostFile, OpenMode, OpenOptions } from './host.js';
+import type { HostDriveInfo, HostFile, OpenMode, OpenOptions } from './host.js';
 import { withFile } from './with-file.js';
 
 /** What every host built on {@link HostBase} takes besides its volumes. */
@@ -8,6 +8,8 @@ export interface HostBaseOptions {
   readonly now?: () => Date;
   /** Source of random bytes; default the platform's `crypto.getRandomValues`. */
   readonly random?: (length: number) => Uint8Array;
+  /** The physical drives {@link HostBase.hostDrives} reports; default none. */
+  readonly hostDrives?: readonly HostDriveInfo[];
 }
 
 /** The largest file `readFile` reads whole (the largest `Uint8Array` it allocates). */
@@ -34,6 +36,25 @@ function platformRandom(length: number): Uint8Array {
   return bytes;
 }
 
+/** `drives` as frozen copies, or `EINVAL` for a malformed entry or an identifier given twice. */
+function checkHostDrives(drives: unknown): readonly HostDriveInfo[] {
+  const bad = (detail: string) => new HostError('EINVAL', 'createHost', undefined, detail);
+  if (!Array.isArray(drives)) throw bad('options.hostDrives must be an array');
+  const seen = new Set<string>();
+  return drives.map((drive: Partial<HostDriveInfo> | null) => {
+    const { id, sizeBytes, mounted } = drive ?? {};
+    if (typeof id !== 'string' || id.length === 0) throw bad('a host drive needs an id');
+    if (!Number.isSafeInteger(sizeBytes) || (sizeBytes as number) < 0) {
+      throw bad(`host drive ${id}: sizeBytes must be a whole number of bytes`);
+    }
+    if (typeof mounted !== 'boolean') throw bad(`host drive ${id}: mounted must be a boolean`);
+    const key = id.toUpperCase();
+    if (seen.has(key)) throw bad(`host drive ${id}: twice`);
+    seen.add(key);
+    return Object.freeze({ id, sizeBytes: sizeBytes as number, mounted });
+  });
+}
+
 /**
  * What hosts do alike: the shutdown flag, the clock, checked random bytes and `readFile` over
  * `open`. A subclass supplies `open` and the rest of `Host`. The emulated host and the node host
@@ -53,11 +74,13 @@ function platformRandom(length: number): Uint8Array {
 export abstract class HostBase {
   readonly #clock: () => Date;
   readonly #random: (length: number) => Uint8Array;
+  readonly #hostDrives: readonly HostDriveInfo[];
   #shuttingDown = false;
 
   /**
    * Checks that `options` is an object with a `volumes` array (`EINVAL` otherwise) and takes its
-   * clock and random source.
+   * clock, random source and host drives (`EINVAL` for a drive without a non-empty `id`, a safe
+   * whole `sizeBytes` of 0 or more and a boolean `mounted`, or for one `id` twice in any case).
    */
   constructor(options: HostBaseOptions & { readonly volumes: readonly unknown[] }) {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.volumes)) {
@@ -65,6 +88,12 @@ export abstract class HostBase {
     }
     this.#clock = options.now ?? (() => new Date());
     this.#random = options.random ?? platformRandom;
+    this.#hostDrives = checkHostDrives(options.hostDrives ?? []);
+  }
+
+  /** The host drives given at construction, as copies, in their order. */
+  hostDrives(): HostDriveInfo[] {
+    return this.#hostDrives.map((drive) => ({ ...drive }));
   }
 
   /** Opens a file; what `readFile` reads through. */

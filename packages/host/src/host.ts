@@ -120,6 +120,19 @@ export interface HostSnapshot {
   }>;
 }
 
+/**
+ * A physical drive of the host that a host-drive image (IVMVirtualServer's
+ * CreateHostDriveVirtualHardDisk) can be linked to, as IVMHostInfo.HostDrives lists it.
+ */
+export interface HostDriveInfo {
+  /** The drive's identifier, as a caller passes it: `'PhysicalDrive1'`. Compared case-insensitively. */
+  readonly id: string;
+  /** The drive's size in bytes. */
+  readonly sizeBytes: number;
+  /** Whether the host has a volume of the drive mounted (a linked image is then read-only). */
+  readonly mounted: boolean;
+}
+
 /** A host: the volumes, files and lifecycle that vs-api runs on. */
 export interface Host {
   /** Every volume, in drive-letter order. */
@@ -164,6 +177,11 @@ export interface Host {
   syncFolder(path: string): Promise<void>;
   /** Sets or clears the read-only attribute of a file (`EISDIR` for a folder). */
   setReadOnly(path: string, readOnly: boolean): Promise<void>;
+  /**
+   * The host's physical drives a host-drive image can be linked to, in the order configured.
+   * Optional: a host without this method has none.
+   */
+  hostDrives?(): HostDriveInfo[];
   /** Whether the host application has begun shutting down. */
   isShuttingDown(): boolean;
   /** The host application begins shutting down; new disk operations are refused from now on. */

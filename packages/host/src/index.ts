@@ -11,6 +11,7 @@ export { FILE_SYSTEM_KINDS, FILE_SYSTEM_LIMITS, occupiedBytes } from './file-sys
 export type {
   FileSystemKind,
   Host,
+  HostDriveInfo,
   HostFile,
   HostSnapshot,
   HostStat,
