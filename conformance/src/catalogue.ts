@@ -685,7 +685,7 @@ const GET_HARD_DISK: readonly Requirement[] = [
   ),
   r(
     'GHD.parent.differencing',
-    "GetHardDisk on a differencing disk: Parent is the parent's absolute path and get_Parent answers S_OK with it.",
+    "GetHardDisk on a differencing disk: Parent is the parent's absolute path and get_Parent answers S_OK with the parent's IVMHardDisk, whose File is that path (a subject handing the path itself passes too).",
   ),
   r(
     'GHD.parent.none',

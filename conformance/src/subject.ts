@@ -43,7 +43,10 @@ export interface ComHardDisk {
   readonly HostFreeDiskSpace: number;
   /** The parent's path, or `null` for a disk without a parent. */
   readonly Parent: string | null;
-  /** S_OK and the parent's path, or S_FALSE and `null` for a disk without a parent. */
+  /**
+   * S_OK and the parent's IVMHardDisk (the suite reads its `File`) or path, or S_FALSE and `null`
+   * for a disk without a parent.
+   */
   get_Parent(parent: OutParam<string> | null): Promise<number> | number;
 }
 

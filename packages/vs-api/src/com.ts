@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { VMHardDisk } from './commands/get-hard-disk.js';
 import { hresultOf } from './errors.js';
+import type { VMHardDisk } from './hard-disk.js';
 import { HRESULT, type HResult, type VMHardDiskType, type VMTaskResult } from './hresult.js';
 import type { PathArgument } from './paths.js';
 import type { VMTask } from './task.js';
@@ -45,23 +45,39 @@ export interface ComVMTask {
 
 /** IVMHardDisk as COM sees it. */
 export interface ComVMHardDisk {
-  /** IVMHardDisk.File. */
+  /** IVMHardDisk.File, as GetHardDisk read it. */
   readonly File: string;
-  /** IVMHardDisk.Type. */
+  /** IVMHardDisk.Type, as GetHardDisk read it. */
   readonly Type: VMHardDiskType;
-  /** IVMHardDisk.SizeInGuest, bytes. */
+  /** IVMHardDisk.SizeInGuest in bytes, as GetHardDisk read it. */
   readonly SizeInGuest: number;
-  /** IVMHardDisk.SizeOnHost, bytes. */
+  /** IVMHardDisk.SizeOnHost in bytes, as GetHardDisk read it. */
   readonly SizeOnHost: number;
-  /** IVMHardDisk.HostFreeDiskSpace, bytes. */
+  /** IVMHardDisk.HostFreeDiskSpace in bytes, as GetHardDisk read it. */
   readonly HostFreeDiskSpace: number;
-  /** The parent's path, or `null` for a disk without a parent. */
+  /** Where GetHardDisk found the parent, or `null` for a disk without a parent. */
   readonly Parent: string | null;
+  /** IVMHardDisk.File: S_OK and the path. */
+  get_File(file: OutParam<string> | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.Type, read from the file now. */
+  get_Type(type: OutParam<VMHardDiskType> | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.SizeInGuest, read from the file now. */
+  get_SizeInGuest(size: OutParam<number> | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.SizeOnHost, read from the host now. */
+  get_SizeOnHost(size: OutParam<number> | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.HostFreeDiskSpace, read from the host now. */
+  get_HostFreeDiskSpace(freeBytes: OutParam<number> | null | undefined): Promise<HResult>;
   /**
-   * The `Parent` property accessor with its HRESULT: S_OK and the parent's path, or S_FALSE and
-   * `null` for a disk without a parent; E_POINTER for a null out-parameter.
+   * IVMHardDisk.HostDriveIdentifier: S_OK and the identifier for a host-drive image, S_FALSE
+   * and `null` for any other disk.
    */
-  get_Parent(parent: OutParam<string> | null | undefined): Promise<HResult>;
+  get_HostDriveIdentifier(id: OutParam<string> | null | undefined): Promise<HResult>;
+  /**
+   * IVMHardDisk.Parent: S_OK and the parent's `ComVMHardDisk`, or S_FALSE and `null` for a disk
+   * without a parent; read from the files now. Every `get_X` answers E_POINTER for a null
+   * out-parameter before looking at anything.
+   */
+  get_Parent(parent: OutParam<ComVMHardDisk> | null | undefined): Promise<HResult>;
   /** The promise-face disk behind this object. */
   readonly disk: VMHardDisk;
 }
@@ -193,6 +209,35 @@ export function comTask(task: VMTask): ComVMTask {
   };
 }
 
+/**
+ * A property read: E_POINTER for an unusable out-parameter; else S_OK with the value in `out`
+ * (S_FALSE when `isFalse` says the value means "none"), or the VsError's HRESULT with `out`
+ * untouched.
+ */
+async function property<T, C>(
+  out: OutParam<C> | null | undefined,
+  read: () => Promise<T>,
+  wrap: (value: T) => C,
+  isFalse: (value: T) => boolean = () => false,
+): Promise<HResult> {
+  if (!isOutParam(out)) return HRESULT.E_POINTER;
+  let value: T;
+  try {
+    value = await read();
+  } catch (error) {
+    return hresultOf(error);
+  }
+  try {
+    out.value = wrap(value);
+  } catch (error) {
+    return hresultOf(error);
+  }
+  return isFalse(value) ? HRESULT.S_FALSE : HRESULT.S_OK;
+}
+
+const same = <T>(value: T): T => value;
+const isNull = (value: unknown): boolean => value === null;
+
 /** The COM face of a promise-face disk. */
 export function comHardDisk(disk: VMHardDisk): ComVMHardDisk {
   return {
@@ -202,11 +247,20 @@ export function comHardDisk(disk: VMHardDisk): ComVMHardDisk {
     SizeOnHost: disk.sizeOnHost,
     HostFreeDiskSpace: disk.hostFreeDiskSpace,
     Parent: disk.parent,
-    async get_Parent(parent) {
-      if (!isOutParam(parent)) return HRESULT.E_POINTER;
-      parent.value = disk.parent;
-      return disk.parent === null ? HRESULT.S_FALSE : HRESULT.S_OK;
-    },
+    get_File: (out) => property(out, () => disk.getFile(), same),
+    get_Type: (out) => property(out, () => disk.getType(), same),
+    get_SizeInGuest: (out) => property(out, () => disk.getSizeInGuest(), same),
+    get_SizeOnHost: (out) => property(out, () => disk.getSizeOnHost(), same),
+    get_HostFreeDiskSpace: (out) => property(out, () => disk.getHostFreeDiskSpace(), same),
+    get_HostDriveIdentifier: (out) =>
+      property(out, () => disk.getHostDriveIdentifier(), same, isNull),
+    get_Parent: (out) =>
+      property(
+        out,
+        () => disk.getParent(),
+        (parent) => (parent === null ? null : comHardDisk(parent)),
+        isNull,
+      ),
     disk,
   };
 }

@@ -6,6 +6,7 @@
 import { type HostError, isHostError } from '@vskit/host';
 import { isVhdFormatError } from '@vskit/vhd-format';
 import { VsError } from './errors.js';
+import { HostDriveImageError } from './host-drive-image.js';
 import { HRESULT, VMTaskResult } from './hresult.js';
 import type { TaskFailure } from './task.js';
 
@@ -24,8 +25,8 @@ export function hostErrorIn(error: unknown): HostError | undefined {
  * - PARENT_ID_MISMATCH -> VM_E_PARENT_CHILD_ID_MISMATCH;
  * - PARENT_NOT_FOUND -> VM_E_PARENT_PATH_NOT_FOUND;
  * - a host failure (can't open, can't read) -> VM_E_HD_IMAGE_OPEN_FAIL;
- * - any other VhdFormatError (cookie, checksum, header, truncated, chain too deep, cycle)
- *   -> VM_E_INVALID_HD_FILE;
+ * - any other VhdFormatError (cookie, checksum, header, truncated, chain too deep, cycle), or a
+ *   damaged host-drive image -> VM_E_INVALID_HD_FILE;
  * - a VsError stays as it is; anything else -> VM_E_HD_IMAGE_OPEN_FAIL.
  */
 export function imageFailure(error: unknown, argument: string): VsError {
@@ -40,7 +41,7 @@ export function imageFailure(error: unknown, argument: string): VsError {
   if (host !== undefined) {
     return new VsError('VM_E_HD_IMAGE_OPEN_FAIL', argument, host.message, { cause: error });
   }
-  if (isVhdFormatError(error)) {
+  if (isVhdFormatError(error) || error instanceof HostDriveImageError) {
     return new VsError('VM_E_INVALID_HD_FILE', argument, error.message, { cause: error });
   }
   return new VsError('VM_E_HD_IMAGE_OPEN_FAIL', argument, String(error), { cause: error });

@@ -8,8 +8,8 @@
 
 export type { ComVirtualServer, ComVMHardDisk, ComVMTask, OutParam } from './com.js';
 export { asCom, comHardDisk, comTask } from './com.js';
-export type { VMHardDisk } from './commands/get-hard-disk.js';
 export { isVsError, VsError } from './errors.js';
+export type { VMHardDisk } from './hard-disk.js';
 export type { HResult, HResultName } from './hresult.js';
 export {
   formatHresult,

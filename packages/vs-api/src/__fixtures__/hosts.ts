@@ -28,6 +28,8 @@ export interface TestClock {
 export interface TestHostOptions {
   /** Volumes; default C: NTFS 64 GiB and D: NTFS 64 GiB. */
   volumes?: Parameters<typeof createEmulatedHost>[0]['volumes'];
+  /** Host drives; default none. */
+  hostDrives?: Parameters<typeof createEmulatedHost>[0]['hostDrives'];
 }
 
 /** An emulated host, its clock and a counter of random bytes drawn. */
@@ -39,6 +41,7 @@ export function testHost(options: TestHostOptions = {}): { host: EmulatedHost; c
       { drive: 'C', fileSystem: 'NTFS', capacityBytes: 64 * 2 ** 30 },
       { drive: 'D', fileSystem: 'NTFS', capacityBytes: 64 * 2 ** 30 },
     ],
+    ...(options.hostDrives === undefined ? {} : { hostDrives: options.hostDrives }),
     now: () => clock.now,
     random: (length) =>
       Uint8Array.from({ length }, () => {

@@ -100,7 +100,7 @@ describe('getHardDisk', () => {
     });
     const out: OutParam<ComVMHardDisk> = { value: undefined };
     expect(await asCom(vs).GetHardDisk('C:\\d\\dyn.vhd', out)).toBe(HRESULT.S_OK);
-    const parent: OutParam<string> = { value: 'x' };
+    const parent: OutParam<ComVMHardDisk> = { value: undefined };
     expect(await out.value?.get_Parent(parent)).toBe(HRESULT.S_FALSE);
     expect(parent.value).toBeNull();
     expect(out.value?.Type).toBe(VMHardDiskType.Dynamic);
@@ -125,9 +125,10 @@ describe('getHardDisk', () => {
     expect(disk.parent).toBe('C:\\base\\parent.vhd');
     const out: OutParam<ComVMHardDisk> = { value: undefined };
     expect(await asCom(vs).GetHardDisk('C:\\vms\\child.vhd', out)).toBe(HRESULT.S_OK);
-    const parent: OutParam<string> = { value: undefined };
+    const parent: OutParam<ComVMHardDisk> = { value: undefined };
     expect(await out.value?.get_Parent(parent)).toBe(HRESULT.S_OK);
-    expect(parent.value).toBe('C:\\base\\parent.vhd');
+    expect(parent.value?.File).toBe('C:\\base\\parent.vhd');
+    expect(parent.value?.Type).toBe(VMHardDiskType.Dynamic);
   });
 
   it('finds a moved pair through W2ru (relative to the child folder)', async () => {
