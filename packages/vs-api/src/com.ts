@@ -7,7 +7,13 @@
 
 import { hresultOf } from './errors.js';
 import type { VMHardDisk } from './hard-disk.js';
-import { HRESULT, type HResult, type VMHardDiskType, type VMTaskResult } from './hresult.js';
+import {
+  HRESULT,
+  type HResult,
+  type VMFloppyDiskImageType,
+  type VMHardDiskType,
+  type VMTaskResult,
+} from './hresult.js';
 import type { PathArgument } from './paths.js';
 import type { VMTask } from './task.js';
 import type { VirtualServer } from './virtual-server.js';
@@ -107,6 +113,16 @@ export interface ComVirtualServer {
     path: PathArgument,
     hardDisk: OutParam<ComVMHardDisk> | null | undefined,
   ): Promise<HResult>;
+  /** IVMVirtualServer.CreateFloppyDiskImage: S_OK once the image is written (no task). */
+  CreateFloppyDiskImage(
+    imagePath: PathArgument,
+    imageType: VMFloppyDiskImageType,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.GetFloppyDiskImageType. */
+  GetFloppyDiskImageType(
+    imagePath: PathArgument,
+    imageType: OutParam<VMFloppyDiskImageType> | null | undefined,
+  ): Promise<HResult>;
   /** The promise-face server behind this object. */
   readonly server: VirtualServer;
 }
@@ -152,6 +168,16 @@ async function call<T, C>(
     return HRESULT.S_OK;
   } catch (error) {
     if (undo !== undefined) await undo(value);
+    return hresultOf(error);
+  }
+}
+
+/** Runs a promise-face call without out-parameters: S_OK, or the VsError's HRESULT. */
+async function status(run: () => Promise<unknown>): Promise<HResult> {
+  try {
+    await run();
+    return HRESULT.S_OK;
+  } catch (error) {
     return hresultOf(error);
   }
 }
@@ -289,6 +315,10 @@ export function asCom(server: VirtualServer): ComVirtualServer {
     CreateFixedVirtualHardDisk: (imagePath, sizeMB, diskTask) =>
       call(diskTask, () => server.createFixedVirtualHardDisk(imagePath, sizeMB), comTask, abandon),
     GetHardDisk: (path, hardDisk) => call(hardDisk, () => server.getHardDisk(path), comHardDisk),
+    CreateFloppyDiskImage: (imagePath, imageType) =>
+      status(() => server.createFloppyDiskImage(imagePath, imageType)),
+    GetFloppyDiskImageType: (imagePath, imageType) =>
+      call(imageType, () => server.getFloppyDiskImageType(imagePath), same),
     server,
   };
 }

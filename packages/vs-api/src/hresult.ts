@@ -189,3 +189,25 @@ export const VMHardDiskType = {
 
 /** One value of {@link VMHardDiskType}. */
 export type VMHardDiskType = (typeof VMHardDiskType)[keyof typeof VMHardDiskType];
+
+/** `VMFloppyDiskImageType`: the kind of a floppy image (only 1 and 2 can be created). */
+export const VMFloppyDiskImageType = {
+  /** Not known. */
+  Unknown: 0,
+  /** 720 KB. */
+  LowDensity: 1,
+  /** 1.44 MB. */
+  HighDensity: 2,
+  /** 1.68 MB, Distribution Media Format. */
+  DMF: 3,
+  /** Single-sided low density (360 KB). */
+  LowDensitySingleSided: 4,
+  /** 1.2 MB. */
+  MediumDensity: 5,
+  /** High density with multiple sector sizes (XDF). */
+  HighDensityMSS: 6,
+} as const;
+
+/** One value of {@link VMFloppyDiskImageType}. */
+export type VMFloppyDiskImageType =
+  (typeof VMFloppyDiskImageType)[keyof typeof VMFloppyDiskImageType];

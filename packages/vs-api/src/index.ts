@@ -19,6 +19,7 @@ export {
   hresultName,
   isHresultValue,
   succeeded,
+  VMFloppyDiskImageType,
   VMHardDiskType,
   VMTaskResult,
 } from './hresult.js';

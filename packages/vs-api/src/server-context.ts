@@ -5,9 +5,9 @@
 import { type Host, type WindowsPath, windowsPath } from '@vskit/host';
 import { type CreationPlan, runCreation } from './creation.js';
 import { VsError } from './errors.js';
-import { checkFailure, creationFailure } from './failures.js';
+import { checkFailure, creationFailure, hostErrorIn } from './failures.js';
 import { PathReservations } from './reservations.js';
-import { formatGuid, VMTask } from './task.js';
+import { formatGuid, type TaskContext, VMTask } from './task.js';
 
 /** The state commands share. */
 export interface ServerContext {
@@ -86,5 +86,48 @@ export async function startCreation(
   } catch (error) {
     reservations.release(key);
     throw checkFailure(error);
+  }
+}
+
+/** The context of a creation that runs without a task: never cancelled, progress unseen. */
+const WITHOUT_TASK: TaskContext = {
+  cancelRequested: false,
+  signal: { aborted: false, addEventListener() {}, removeEventListener() {} },
+  progress() {},
+  throwIfCancelled() {},
+  commit() {},
+};
+
+/**
+ * A creation without a task (CreateFloppyDiskImage): `checks` run under the path's lock (given
+ * whether a creation of the path is under way), the path stays reserved while `runCreation`
+ * writes the file, and a failed write rejects with the VsError `creationFailure` names
+ * (E_DISK_FULL, E_ALREADY_EXISTS, DISP_E_EXCEPTION), having removed what it wrote. Resolves once
+ * the file is whole and durable under its name.
+ */
+export async function createWithoutTask(
+  context: ServerContext,
+  image: WindowsPath,
+  checks: (reserved: boolean) => Promise<Omit<CreationPlan, 'image'>>,
+): Promise<void> {
+  const { host, reservations } = context;
+  const key = windowsPath.pathKey(image);
+  const unlock = await reservations.lock(key);
+  let plan: CreationPlan;
+  try {
+    plan = { image, ...(await checks(reservations.isReserved(key))) };
+    reservations.reserve(key);
+  } catch (error) {
+    throw checkFailure(error);
+  } finally {
+    unlock();
+  }
+  try {
+    await runCreation(host, plan, WITHOUT_TASK);
+  } catch (error) {
+    const failure = creationFailure(error);
+    throw new VsError(failure.hresult, 'imagePath', hostErrorIn(error)?.message, { cause: error });
+  } finally {
+    reservations.release(key);
   }
 }

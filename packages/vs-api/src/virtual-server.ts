@@ -8,9 +8,12 @@ import type { Host } from '@vskit/host';
 import { createDifferencingVirtualHardDisk } from './commands/create-differencing.js';
 import { createDynamicVirtualHardDisk } from './commands/create-dynamic.js';
 import { createFixedVirtualHardDisk } from './commands/create-fixed.js';
+import { createFloppyDiskImage } from './commands/create-floppy-disk-image.js';
+import { getFloppyDiskImageType } from './commands/get-floppy-disk-image-type.js';
 import { getHardDisk } from './commands/get-hard-disk.js';
 import { checkFailure } from './failures.js';
 import type { VMHardDisk } from './hard-disk.js';
+import type { VMFloppyDiskImageType } from './hresult.js';
 import type { PathArgument } from './paths.js';
 import { createServerContext, type ServerContext } from './server-context.js';
 import type { VMTask } from './task.js';
@@ -59,6 +62,20 @@ export class VirtualServer {
   /** IVMVirtualServer.GetHardDisk: the facts of the image at the absolute `path`. */
   getHardDisk(path: PathArgument): Promise<VMHardDisk> {
     return guard(() => getHardDisk(this.#context, path));
+  }
+
+  /**
+   * IVMVirtualServer.CreateFloppyDiskImage: an empty FAT12-formatted floppy image of
+   * `imageType` (LowDensity 720 KB or HighDensity 1.44 MB) at the absolute `imagePath`. No
+   * task: resolves once the image is whole and durable.
+   */
+  createFloppyDiskImage(imagePath: PathArgument, imageType: VMFloppyDiskImageType): Promise<void> {
+    return guard(() => createFloppyDiskImage(this.#context, imagePath, imageType));
+  }
+
+  /** IVMVirtualServer.GetFloppyDiskImageType: the type of the floppy image at `imagePath`, by its size. */
+  getFloppyDiskImageType(imagePath: PathArgument): Promise<VMFloppyDiskImageType> {
+    return guard(() => getFloppyDiskImageType(this.#context, imagePath));
   }
 }
 
