@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { VMHostInfo } from './commands/get-host-info.js';
 import { hresultOf } from './errors.js';
 import type { VMHardDisk } from './hard-disk.js';
 import {
@@ -123,8 +124,38 @@ export interface ComVirtualServer {
     imagePath: PathArgument,
     imageType: OutParam<VMFloppyDiskImageType> | null | undefined,
   ): Promise<HResult>;
+  /** IVMVirtualServer.CreateHostDriveVirtualHardDisk. */
+  CreateHostDriveVirtualHardDisk(
+    imagePath: PathArgument,
+    hostDriveIdentifier: PathArgument,
+    mountReadOnly: boolean,
+    diskTask: OutParam<ComVMTask> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.HostInfo (get). */
+  get_HostInfo(hostInfo: OutParam<ComVMHostInfo> | null | undefined): Promise<HResult>;
   /** The promise-face server behind this object. */
   readonly server: VirtualServer;
+}
+
+/** IVMHostInfo as COM sees it (the disk-related part). */
+export interface ComVMHostInfo {
+  /** IVMHostInfo.HostDrives: identifiers of the host's physical drives, read when asked. */
+  readonly HostDrives: string[];
+  /** IVMHostInfo.HostDrives with its HRESULT: S_OK, or E_POINTER for a null out-parameter. */
+  get_HostDrives(hostDrives: OutParam<string[]> | null | undefined): Promise<HResult>;
+  /** The promise-face host information behind this object. */
+  readonly hostInfo: VMHostInfo;
+}
+
+/** The COM face of a promise-face host information. */
+export function comHostInfo(hostInfo: VMHostInfo): ComVMHostInfo {
+  return {
+    get HostDrives() {
+      return hostInfo.hostDrives;
+    },
+    get_HostDrives: (out) => property(out, async () => hostInfo.hostDrives, same),
+    hostInfo,
+  };
 }
 
 /**
@@ -317,6 +348,14 @@ export function asCom(server: VirtualServer): ComVirtualServer {
     GetHardDisk: (path, hardDisk) => call(hardDisk, () => server.getHardDisk(path), comHardDisk),
     CreateFloppyDiskImage: (imagePath, imageType) =>
       status(() => server.createFloppyDiskImage(imagePath, imageType)),
+    CreateHostDriveVirtualHardDisk: (imagePath, hostDriveIdentifier, mountReadOnly, diskTask) =>
+      call(
+        diskTask,
+        () => server.createHostDriveVirtualHardDisk(imagePath, hostDriveIdentifier, mountReadOnly),
+        comTask,
+        abandon,
+      ),
+    get_HostInfo: (hostInfo) => call(hostInfo, () => server.getHostInfo(), comHostInfo),
     GetFloppyDiskImageType: (imagePath, imageType) =>
       call(imageType, () => server.getFloppyDiskImageType(imagePath), same),
     server,

@@ -6,8 +6,15 @@
  * @packageDocumentation
  */
 
-export type { ComVirtualServer, ComVMHardDisk, ComVMTask, OutParam } from './com.js';
-export { asCom, comHardDisk, comTask } from './com.js';
+export type {
+  ComVirtualServer,
+  ComVMHardDisk,
+  ComVMHostInfo,
+  ComVMTask,
+  OutParam,
+} from './com.js';
+export { asCom, comHardDisk, comHostInfo, comTask } from './com.js';
+export type { VMHostInfo } from './commands/get-host-info.js';
 export { isVsError, VsError } from './errors.js';
 export type { VMHardDisk } from './hard-disk.js';
 export type { HResult, HResultName } from './hresult.js';

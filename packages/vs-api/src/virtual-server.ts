@@ -9,8 +9,10 @@ import { createDifferencingVirtualHardDisk } from './commands/create-differencin
 import { createDynamicVirtualHardDisk } from './commands/create-dynamic.js';
 import { createFixedVirtualHardDisk } from './commands/create-fixed.js';
 import { createFloppyDiskImage } from './commands/create-floppy-disk-image.js';
+import { createHostDriveVirtualHardDisk } from './commands/create-host-drive.js';
 import { getFloppyDiskImageType } from './commands/get-floppy-disk-image-type.js';
 import { getHardDisk } from './commands/get-hard-disk.js';
+import { getHostInfo, type VMHostInfo } from './commands/get-host-info.js';
 import { checkFailure } from './failures.js';
 import type { VMHardDisk } from './hard-disk.js';
 import type { VMFloppyDiskImageType } from './hresult.js';
@@ -71,6 +73,26 @@ export class VirtualServer {
    */
   createFloppyDiskImage(imagePath: PathArgument, imageType: VMFloppyDiskImageType): Promise<void> {
     return guard(() => createFloppyDiskImage(this.#context, imagePath, imageType));
+  }
+
+  /**
+   * IVMVirtualServer.CreateHostDriveVirtualHardDisk: an image at the absolute `imagePath` linked
+   * to the host drive `hostDriveIdentifier` (one of `getHostInfo().hostDrives`), read-only when
+   * `mountReadOnly` or when the host has the drive mounted.
+   */
+  createHostDriveVirtualHardDisk(
+    imagePath: PathArgument,
+    hostDriveIdentifier: PathArgument,
+    mountReadOnly: boolean,
+  ): Promise<VMTask> {
+    return guard(() =>
+      createHostDriveVirtualHardDisk(this.#context, imagePath, hostDriveIdentifier, mountReadOnly),
+    );
+  }
+
+  /** IVMVirtualServer.HostInfo: IVMHostInfo, whose `hostDrives` reads the host when asked. */
+  async getHostInfo(): Promise<VMHostInfo> {
+    return getHostInfo(this.host);
   }
 
   /** IVMVirtualServer.GetFloppyDiskImageType: the type of the floppy image at `imagePath`, by its size. */
