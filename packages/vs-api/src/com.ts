@@ -131,6 +131,29 @@ export interface ComVirtualServer {
     mountReadOnly: boolean,
     diskTask: OutParam<ComVMTask> | null | undefined,
   ): Promise<HResult>;
+  /** IVMVirtualServer.GetHardDiskFiles: `out.value` is the sorted list of `.vhd` paths. */
+  GetHardDiskFiles(
+    additionalSearchPaths: readonly string[] | null | undefined,
+    files: OutParam<string[]> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.GetFloppyDiskFiles (`.vfd`). */
+  GetFloppyDiskFiles(
+    additionalSearchPaths: readonly string[] | null | undefined,
+    files: OutParam<string[]> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.GetDVDFiles (`.iso`). */
+  GetDVDFiles(
+    additionalSearchPaths: readonly string[] | null | undefined,
+    files: OutParam<string[]> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMVirtualServer.SearchPaths (get). */
+  get_SearchPaths(searchPaths: OutParam<string[]> | null | undefined): Promise<HResult>;
+  /** IVMVirtualServer.SearchPaths (put). */
+  put_SearchPaths(searchPaths: readonly string[]): Promise<HResult>;
+  /** IVMVirtualServer.DefaultVMConfigurationPath (get). */
+  get_DefaultVMConfigurationPath(path: OutParam<string> | null | undefined): Promise<HResult>;
+  /** IVMVirtualServer.DefaultVMConfigurationPath (put). */
+  put_DefaultVMConfigurationPath(path: PathArgument): Promise<HResult>;
   /** IVMVirtualServer.HostInfo (get). */
   get_HostInfo(hostInfo: OutParam<ComVMHostInfo> | null | undefined): Promise<HResult>;
   /** The promise-face server behind this object. */
@@ -355,6 +378,17 @@ export function asCom(server: VirtualServer): ComVirtualServer {
         comTask,
         abandon,
       ),
+    GetHardDiskFiles: (additional, files) =>
+      call(files, () => server.getHardDiskFiles(additional), same),
+    GetFloppyDiskFiles: (additional, files) =>
+      call(files, () => server.getFloppyDiskFiles(additional), same),
+    GetDVDFiles: (additional, files) => call(files, () => server.getDVDFiles(additional), same),
+    get_SearchPaths: (searchPaths) => call(searchPaths, () => server.getSearchPaths(), same),
+    put_SearchPaths: (searchPaths) => status(() => server.putSearchPaths(searchPaths)),
+    get_DefaultVMConfigurationPath: (path) =>
+      call(path, () => server.getDefaultVMConfigurationPath(), same),
+    put_DefaultVMConfigurationPath: (path) =>
+      status(() => server.putDefaultVMConfigurationPath(path)),
     get_HostInfo: (hostInfo) => call(hostInfo, () => server.getHostInfo(), comHostInfo),
     GetFloppyDiskImageType: (imagePath, imageType) =>
       call(imageType, () => server.getFloppyDiskImageType(imagePath), same),

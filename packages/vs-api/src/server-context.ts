@@ -9,16 +9,36 @@ import { checkFailure, creationFailure, hostErrorIn } from './failures.js';
 import { PathReservations } from './reservations.js';
 import { formatGuid, type TaskContext, VMTask } from './task.js';
 
+/**
+ * The server's preferences: SearchPaths and DefaultVMConfigurationPath. Kept in memory for the
+ * host object, shared by every server on it, never written to a volume *(decision)*.
+ */
+export interface ServerSettings {
+  /** IVMVirtualServer.SearchPaths, normalised, no two naming one folder. */
+  searchPaths: readonly string[];
+  /** IVMVirtualServer.DefaultVMConfigurationPath, normalised, with a trailing backslash. */
+  defaultVMConfigurationPath: string;
+}
+
+/** DefaultVMConfigurationPath before any put: `%ALLUSERSPROFILE%` as Windows Server 2003 sets it. */
+export const DEFAULT_VM_CONFIGURATION_PATH =
+  'C:\\Documents and Settings\\All Users\\Documents\\Shared Virtual Machines\\';
+
 /** The state commands share. */
 export interface ServerContext {
   /** The host the server runs on. */
   readonly host: Host;
   /** In-process exclusivity for image paths. */
   readonly reservations: PathReservations;
+  /** The server's preferences. */
+  readonly settings: ServerSettings;
 }
 
 /** The reservations of each host, shared by every server on it (one machine, one lock per path). */
 const reservationsByHost = new WeakMap<Host, PathReservations>();
+
+/** The preferences of each host's server (one machine, one Virtual Server). */
+const settingsByHost = new WeakMap<Host, ServerSettings>();
 
 /**
  * A context for `host`. Path reservations belong to the host, so two `VirtualServer`s on one host
@@ -30,7 +50,12 @@ export function createServerContext(host: Host): ServerContext {
     reservations = new PathReservations();
     reservationsByHost.set(host, reservations);
   }
-  return { host, reservations };
+  let settings = settingsByHost.get(host);
+  if (settings === undefined) {
+    settings = { searchPaths: [], defaultVMConfigurationPath: DEFAULT_VM_CONFIGURATION_PATH };
+    settingsByHost.set(host, settings);
+  }
+  return { host, reservations, settings };
 }
 
 /** VM_E_APP_SHUTTING_DOWN once the host application has begun shutting down. */

@@ -10,9 +10,15 @@ import { createDynamicVirtualHardDisk } from './commands/create-dynamic.js';
 import { createFixedVirtualHardDisk } from './commands/create-fixed.js';
 import { createFloppyDiskImage } from './commands/create-floppy-disk-image.js';
 import { createHostDriveVirtualHardDisk } from './commands/create-host-drive.js';
+import {
+  getDefaultVMConfigurationPath,
+  putDefaultVMConfigurationPath,
+} from './commands/default-vm-configuration-path.js';
+import { getDVDFiles, getFloppyDiskFiles, getHardDiskFiles } from './commands/get-files.js';
 import { getFloppyDiskImageType } from './commands/get-floppy-disk-image-type.js';
 import { getHardDisk } from './commands/get-hard-disk.js';
 import { getHostInfo, type VMHostInfo } from './commands/get-host-info.js';
+import { getSearchPaths, putSearchPaths } from './commands/search-paths.js';
 import { checkFailure } from './failures.js';
 import type { VMHardDisk } from './hard-disk.js';
 import type { VMFloppyDiskImageType } from './hresult.js';
@@ -93,6 +99,44 @@ export class VirtualServer {
   /** IVMVirtualServer.HostInfo: IVMHostInfo, whose `hostDrives` reads the host when asked. */
   async getHostInfo(): Promise<VMHostInfo> {
     return getHostInfo(this.host);
+  }
+
+  /**
+   * IVMVirtualServer.GetHardDiskFiles: every `.vhd` file in SearchPaths and
+   * `additionalSearchPaths` and their subfolders, sorted by path (case-insensitively).
+   */
+  getHardDiskFiles(additionalSearchPaths?: readonly string[] | null): Promise<string[]> {
+    return guard(() => getHardDiskFiles(this.#context, additionalSearchPaths));
+  }
+
+  /** IVMVirtualServer.GetFloppyDiskFiles: every `.vfd` file, as `getHardDiskFiles` finds disks. */
+  getFloppyDiskFiles(additionalSearchPaths?: readonly string[] | null): Promise<string[]> {
+    return guard(() => getFloppyDiskFiles(this.#context, additionalSearchPaths));
+  }
+
+  /** IVMVirtualServer.GetDVDFiles: every `.iso` file, as `getHardDiskFiles` finds disks. */
+  getDVDFiles(additionalSearchPaths?: readonly string[] | null): Promise<string[]> {
+    return guard(() => getDVDFiles(this.#context, additionalSearchPaths));
+  }
+
+  /** IVMVirtualServer.SearchPaths (get): the folders searched, normalised. */
+  async getSearchPaths(): Promise<string[]> {
+    return getSearchPaths(this.#context);
+  }
+
+  /** IVMVirtualServer.SearchPaths (put): each must be an existing folder; all or nothing. */
+  putSearchPaths(searchPaths: readonly string[]): Promise<void> {
+    return guard(() => putSearchPaths(this.#context, searchPaths));
+  }
+
+  /** IVMVirtualServer.DefaultVMConfigurationPath (get), ending in a backslash. */
+  async getDefaultVMConfigurationPath(): Promise<string> {
+    return getDefaultVMConfigurationPath(this.#context);
+  }
+
+  /** IVMVirtualServer.DefaultVMConfigurationPath (put): an existing folder. */
+  putDefaultVMConfigurationPath(configurationPath: PathArgument): Promise<void> {
+    return guard(() => putDefaultVMConfigurationPath(this.#context, configurationPath));
   }
 
   /** IVMVirtualServer.GetFloppyDiskImageType: the type of the floppy image at `imagePath`, by its size. */
