@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMPORARY_NAME_PATTERN } from '@vskit/host';
 import { describe, expect, it } from 'vitest';
@@ -206,5 +206,79 @@ describe('vskit vs', () => {
     const noVolume = await vskit(['vs', 'GetHardDisk', 'C:\\x.vhd']);
     expect(noVolume.code).toBe(2);
     expect(errorCode(noVolume.stderr)).toBe('USAGE');
+  });
+
+  it('reads the members of the disk GetHardDisk returns: vskit vs disk <path> <Member>', async () => {
+    expect((await vs('CreateDynamicVirtualHardDisk', ['C:\\dm\\p.vhd', '8'])).code).toBe(0);
+    expect(
+      (await vs('CreateDifferencingVirtualHardDisk', ['C:\\dm\\c.vhd', 'C:\\dm\\p.vhd'])).code,
+    ).toBe(0);
+    const type = await vskit(['vs', 'disk', 'C:\\dm\\c.vhd', 'Type', '--volume', `C=${tmp.dir}`]);
+    expect(type.code).toBe(0);
+    expect(type.stdout.toString()).toBe('S_OK (0x00000000)\n  Type  Differencing (2)\n');
+    const parent = await vskit([
+      'vs',
+      'disk',
+      'C:\\dm\\c.vhd',
+      'get_Parent',
+      '--volume',
+      `C=${tmp.dir}`,
+      '--json',
+    ]);
+    expect(JSON.parse(parent.stdout.toString())).toMatchObject({
+      method: 'disk',
+      member: 'Parent',
+      hresult: 0,
+      value: 'C:\\dm\\p.vhd',
+    });
+    // S_FALSE is a success: exit 0
+    const none = await vskit(['vs', 'disk', 'C:\\dm\\p.vhd', 'Parent', '--volume', `C=${tmp.dir}`]);
+    expect(none.code).toBe(0);
+    expect(none.stdout.toString()).toBe('S_FALSE (0x00000001)\n  Parent  (none)\n');
+    await rm(join(tmp.dir, 'dm', 'p.vhd'));
+    const gone = await vskit(['vs', 'disk', 'C:\\dm\\c.vhd', 'Parent', '--volume', `C=${tmp.dir}`]);
+    // each run calls GetHardDisk first, so a chain that no longer opens fails there
+    expect(gone.code).toBe(1);
+    expect(errorCode(gone.stderr)).toBe('VM_E_PARENT_PATH_NOT_FOUND');
+    const bad = await vskit(['vs', 'disk', 'C:\\dm\\c.vhd', 'Merge', '--volume', `C=${tmp.dir}`]);
+    expect(bad.code).toBe(2);
+    expect(errorCode(bad.stderr)).toBe('USAGE');
+  });
+
+  it('creates floppy and host-drive images, lists files and host drives', async () => {
+    const drive = ['--host-drive', 'PhysicalDrive1=8GiB'];
+    const floppy = await vs('CreateFloppyDiskImage', ['C:\\fd\\a.vfd', 'HighDensity']);
+    expect(floppy.code).toBe(0);
+    expect((await stat(join(tmp.dir, 'fd', 'a.vfd'))).size).toBe(1_474_560);
+    const type = await vs('GetFloppyDiskImageType', ['C:\\fd\\a.vfd'], { json: true });
+    expect(JSON.parse(type.stdout.toString())).toMatchObject({ hresult: 0, value: 2 });
+    const files = await vs('GetFloppyDiskFiles', ['C:\\fd'], { json: true });
+    expect(JSON.parse(files.stdout.toString()).value).toEqual(['C:\\fd\\a.vfd']);
+    const info = await vskit(['vs', 'get_HostInfo', '--volume', `C=${tmp.dir}`, ...drive]);
+    expect(info.stdout.toString()).toBe('S_OK (0x00000000)\n  HostDrives  PhysicalDrive1\n');
+    const link = await vskit([
+      'vs',
+      'CreateHostDriveVirtualHardDisk',
+      'C:\\fd\\hd.vhd',
+      'PhysicalDrive1',
+      'true',
+      '--volume',
+      `C=${tmp.dir}`,
+      ...drive,
+    ]);
+    expect(link.code).toBe(0);
+    const id = await vskit([
+      'vs',
+      'disk',
+      'C:\\fd\\hd.vhd',
+      'HostDriveIdentifier',
+      '--volume',
+      `C=${tmp.dir}`,
+      ...drive,
+    ]);
+    expect(id.stdout.toString()).toBe('S_OK (0x00000000)\n  HostDriveIdentifier  PhysicalDrive1\n');
+    const put = await vs('put_SearchPaths', ['C:\\fd', 'C:\\missing']);
+    expect(put.code).toBe(1);
+    expect(errorCode(put.stderr)).toBe('E_FILE_NOT_FOUND');
   });
 });

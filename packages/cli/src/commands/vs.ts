@@ -10,39 +10,144 @@ import {
 import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
+import { parseSize } from '../sizes.js';
 import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
 
-/** The IVMVirtualServer methods `vskit vs` can call, with their argument names. */
-export const VS_METHODS = {
+/**
+ * What a method returns: a task (waited for), a disk (its properties printed), nothing, or a
+ * value (printed).
+ */
+type Returns = 'task' | 'hardDisk' | 'none' | 'value';
+
+/** The IVMVirtualServer members `vskit vs` can call, with their argument names. */
+export const VS_METHODS: Readonly<
+  Record<
+    string,
+    { readonly args: readonly string[]; readonly rest?: string; readonly returns: Returns }
+  >
+> = {
   CreateDifferencingVirtualHardDisk: { args: ['imagePath', 'parentPath'], returns: 'task' },
   CreateDynamicVirtualHardDisk: { args: ['imagePath', 'sizeMB'], returns: 'task' },
   CreateFixedVirtualHardDisk: { args: ['imagePath', 'sizeMB'], returns: 'task' },
+  CreateHostDriveVirtualHardDisk: {
+    args: ['imagePath', 'hostDriveIdentifier', 'mountReadOnly'],
+    returns: 'task',
+  },
   GetHardDisk: { args: ['path'], returns: 'hardDisk' },
-} as const;
+  CreateFloppyDiskImage: { args: ['imagePath', 'imageType'], returns: 'none' },
+  GetFloppyDiskImageType: { args: ['imagePath'], returns: 'value' },
+  GetHardDiskFiles: { args: [], rest: 'additionalSearchPath', returns: 'value' },
+  GetFloppyDiskFiles: { args: [], rest: 'additionalSearchPath', returns: 'value' },
+  GetDVDFiles: { args: [], rest: 'additionalSearchPath', returns: 'value' },
+  get_SearchPaths: { args: [], returns: 'value' },
+  put_SearchPaths: { args: [], rest: 'searchPath', returns: 'none' },
+  get_DefaultVMConfigurationPath: { args: [], returns: 'value' },
+  put_DefaultVMConfigurationPath: { args: ['configurationPath'], returns: 'none' },
+  get_HostInfo: { args: [], returns: 'value' },
+};
 
 /** One method name of {@link VS_METHODS}. */
-export type VsMethod = keyof typeof VS_METHODS;
+export type VsMethod = string;
+
+/**
+ * The IVMHardDisk members `vskit vs disk <path> <Member>` reads, on the disk GetHardDisk
+ * returns for `<path>` (its methods will join them: `vskit vs disk <path> Merge`).
+ */
+export const DISK_MEMBERS = [
+  'File',
+  'Type',
+  'SizeInGuest',
+  'SizeOnHost',
+  'HostFreeDiskSpace',
+  'HostDriveIdentifier',
+  'Parent',
+] as const;
+
+/** One member of {@link DISK_MEMBERS}. */
+export type DiskMember = (typeof DISK_MEMBERS)[number];
 
 /** The method named `name` (case-insensitive), or `undefined`. */
 export function findVsMethod(name: string): VsMethod | undefined {
-  return (Object.keys(VS_METHODS) as VsMethod[]).find(
-    (m) => m.toLowerCase() === name.toLowerCase(),
-  );
+  return Object.keys(VS_METHODS).find((m) => m.toLowerCase() === name.toLowerCase());
 }
 
-/** Turns the command-line words into the method's arguments (`sizeMB` a whole number). */
-export function vsArguments(method: VsMethod, words: readonly string[]): Array<string | number> {
-  const names = VS_METHODS[method].args;
-  if (words.length !== names.length) {
-    throw usageError(`${method} takes ${names.map((n) => `<${n}>`).join(' ')}`);
-  }
-  return words.map((word, i) => {
-    if (names[i] !== 'sizeMB') return word;
+/** The disk member named `name` (case-insensitive, `get_` allowed), or `undefined`. */
+export function findDiskMember(name: string): DiskMember | undefined {
+  const bare = name.replace(/^get_/i, '').toLowerCase();
+  return DISK_MEMBERS.find((m) => m.toLowerCase() === bare);
+}
+
+/** Floppy image types by name, for `CreateFloppyDiskImage <imagePath> <imageType>`. */
+const FLOPPY_TYPES: Readonly<Record<string, number>> = {
+  lowdensity: 1,
+  highdensity: 2,
+};
+
+/** One command-line word as the argument `name` takes it. */
+function convert(name: string, word: string): string | number | boolean {
+  if (name === 'sizeMB') {
     if (!/^-?\d+$/.test(word) || !Number.isSafeInteger(Number(word))) {
       throw new CliError('INVALID_NUMBER', `sizeMB '${word}' is not a whole number of MB`, 2);
     }
     return Number(word);
-  });
+  }
+  if (name === 'imageType') {
+    const named = FLOPPY_TYPES[word.toLowerCase()];
+    if (named !== undefined) return named;
+    if (!/^-?\d+$/.test(word) || !Number.isSafeInteger(Number(word))) {
+      throw new CliError(
+        'INVALID_NUMBER',
+        `imageType '${word}' is not LowDensity, HighDensity or a whole number`,
+        2,
+      );
+    }
+    return Number(word);
+  }
+  if (name === 'mountReadOnly') {
+    const lower = word.toLowerCase();
+    if (lower === 'true' || lower === '1') return true;
+    if (lower === 'false' || lower === '0') return false;
+    throw usageError(`mountReadOnly '${word}' is not true or false`);
+  }
+  return word;
+}
+
+/**
+ * Turns the command-line words into the method's arguments: `sizeMB` a whole number,
+ * `imageType` a number or LowDensity / HighDensity, `mountReadOnly` true or false; a method
+ * with a `rest` argument takes any number of words, as one array.
+ */
+export function vsArguments(
+  method: VsMethod,
+  words: readonly string[],
+): Array<string | number | boolean | string[]> {
+  const spec = VS_METHODS[method];
+  if (spec === undefined) throw usageError(`unknown method '${method}'`);
+  const names = spec.args;
+  const usage = [...names.map((n) => `<${n}>`), ...(spec.rest ? [`[<${spec.rest}>...]`] : [])];
+  if (spec.rest ? words.length < names.length : words.length !== names.length) {
+    throw usageError(
+      usage.length === 0 ? `${method} takes no arguments` : `${method} takes ${usage.join(' ')}`,
+    );
+  }
+  const fixed = names.map((name, i) => convert(name, words[i] as string));
+  return spec.rest ? [...fixed, words.slice(names.length)] : fixed;
+}
+
+/**
+ * `--host-drive ID=SIZE[:mounted]` (the node host's drives for CreateHostDriveVirtualHardDisk
+ * and HostInfo): `PhysicalDrive1=8GiB`, `PhysicalDrive0=500GB:mounted`.
+ */
+export function parseHostDrive(text: string): { id: string; sizeBytes: number; mounted: boolean } {
+  const match = /^([^=]+)=([^:]+)(?::(mounted))?$/i.exec(text);
+  if (match === null) {
+    throw usageError(`--host-drive '${text}' is not ID=SIZE or ID=SIZE:mounted`);
+  }
+  return {
+    id: match[1] as string,
+    sizeBytes: parseSize(match[2] as string, '--host-drive'),
+    mounted: match[3] !== undefined,
+  };
 }
 
 /** Why a method (or its task) failed. */
@@ -54,12 +159,90 @@ interface Failure {
   readonly reason: string | undefined;
 }
 
-/** What one call gave: its HRESULT, vs-api's reason for a failure, the task or the disk. */
+/** What one call gave: its HRESULT, vs-api's reason for a failure, the task, disk or value. */
 interface MethodOutcome {
   readonly hresult: number;
   readonly reason?: string;
   readonly task?: ComVMTask;
   readonly disk?: ComVMHardDisk;
+  readonly value?: VsValue;
+}
+
+/** A value a member answered, and how to print it. */
+export interface VsValue {
+  /** The label of its human line: the member's name (`Type`, `files`, `HostDrives`, ...). */
+  readonly label: string;
+  /** What JSON carries. */
+  readonly value: unknown;
+  /** Its human text: one line, or one line per item. */
+  readonly text: string | readonly string[];
+}
+
+type VsApi = typeof import('@vskit/vs-api');
+type Server = import('@vskit/vs-api').VirtualServer;
+
+/** The HRESULT and reason of a rejection, as `asCom` would answer it. */
+function failed(vsApi: VsApi, error: unknown): MethodOutcome {
+  const hresult = vsApi.isVsError(error) ? error.hresult : vsApi.HRESULT.DISP_E_EXCEPTION;
+  return { hresult, reason: describeError(error).message };
+}
+
+function nameOf(table: Readonly<Record<string, number>>, value: number): string {
+  return Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
+}
+
+/** The call of one `returns: 'value' | 'none'` method, as a value. */
+async function valueOf(
+  vsApi: VsApi,
+  server: Server,
+  method: VsMethod,
+  args: ReadonlyArray<string | number | boolean | string[]>,
+): Promise<VsValue | undefined> {
+  const [first, second] = args;
+  const list = (label: string, paths: string[]): VsValue => ({
+    label,
+    value: paths,
+    text: paths.length === 0 ? '(none)' : paths,
+  });
+  switch (method) {
+    case 'CreateFloppyDiskImage':
+      await server.createFloppyDiskImage(String(first), Number(second) as never);
+      return undefined;
+    case 'GetFloppyDiskImageType': {
+      const type = await server.getFloppyDiskImageType(String(first));
+      return {
+        label: 'imageType',
+        value: type,
+        text: `${nameOf(vsApi.VMFloppyDiskImageType, type)} (${type})`,
+      };
+    }
+    case 'GetHardDiskFiles':
+      return list('files', await server.getHardDiskFiles(first as string[]));
+    case 'GetFloppyDiskFiles':
+      return list('files', await server.getFloppyDiskFiles(first as string[]));
+    case 'GetDVDFiles':
+      return list('files', await server.getDVDFiles(first as string[]));
+    case 'get_SearchPaths':
+      return list('SearchPaths', await server.getSearchPaths());
+    case 'put_SearchPaths':
+      await server.putSearchPaths(first as string[]);
+      return undefined;
+    case 'get_DefaultVMConfigurationPath': {
+      const path = await server.getDefaultVMConfigurationPath();
+      return { label: 'DefaultVMConfigurationPath', value: path, text: path };
+    }
+    case 'put_DefaultVMConfigurationPath':
+      await server.putDefaultVMConfigurationPath(String(first));
+      return undefined;
+    default: {
+      const drives = (await server.getHostInfo()).hostDrives;
+      return {
+        label: 'HostDrives',
+        value: { HostDrives: drives },
+        text: drives.length === 0 ? '(none)' : drives,
+      };
+    }
+  }
 }
 
 /**
@@ -69,36 +252,88 @@ interface MethodOutcome {
  * DISP_E_EXCEPTION for anything else.
  */
 async function callMethod(
-  vsApi: typeof import('@vskit/vs-api'),
-  server: import('@vskit/vs-api').VirtualServer,
+  vsApi: VsApi,
+  server: Server,
   method: VsMethod,
-  methodArgs: ReadonlyArray<string | number>,
+  methodArgs: ReadonlyArray<string | number | boolean | string[]>,
 ): Promise<MethodOutcome> {
-  const [first, second] = methodArgs;
+  const [first, second, third] = methodArgs;
+  const ok = vsApi.HRESULT.S_OK;
   try {
+    const returns = VS_METHODS[method]?.returns;
     if (method === 'GetHardDisk') {
-      return {
-        hresult: vsApi.HRESULT.S_OK,
-        disk: vsApi.comHardDisk(await server.getHardDisk(String(first))),
-      };
+      return { hresult: ok, disk: vsApi.comHardDisk(await server.getHardDisk(String(first))) };
+    }
+    if (returns === 'value' || returns === 'none') {
+      const value = await valueOf(vsApi, server, method, methodArgs);
+      return value === undefined ? { hresult: ok } : { hresult: ok, value };
     }
     const task =
       method === 'CreateDifferencingVirtualHardDisk'
         ? await server.createDifferencingVirtualHardDisk(String(first), String(second))
         : method === 'CreateDynamicVirtualHardDisk'
           ? await server.createDynamicVirtualHardDisk(String(first), Number(second))
-          : await server.createFixedVirtualHardDisk(String(first), Number(second));
-    return { hresult: vsApi.HRESULT.S_OK, task: vsApi.comTask(task) };
+          : method === 'CreateHostDriveVirtualHardDisk'
+            ? await server.createHostDriveVirtualHardDisk(
+                String(first),
+                String(second),
+                third === true,
+              )
+            : await server.createFixedVirtualHardDisk(String(first), Number(second));
+    return { hresult: ok, task: vsApi.comTask(task) };
   } catch (error) {
-    const hresult = vsApi.isVsError(error) ? error.hresult : vsApi.HRESULT.DISP_E_EXCEPTION;
-    return { hresult, reason: describeError(error).message };
+    return failed(vsApi, error);
   }
+}
+
+/**
+ * `vskit vs disk <path> <Member>`: GetHardDisk on `path` (its failure is the answer), then the
+ * member read through the promise face (`getType()`, ...), whose VsError carries the reason; the
+ * HRESULT is the one the COM face's `get_X(out)` returns: S_FALSE for a `null` Parent or
+ * HostDriveIdentifier. A disk value (Parent) is shown as its File.
+ */
+async function callDiskMember(
+  vsApi: VsApi,
+  server: Server,
+  path: string,
+  member: DiskMember,
+): Promise<MethodOutcome> {
+  let answer: unknown;
+  try {
+    const disk = await server.getHardDisk(path);
+    answer = await disk[`get${member}`]();
+  } catch (error) {
+    return failed(vsApi, error);
+  }
+  const hresult = answer === null ? vsApi.HRESULT.S_FALSE : vsApi.HRESULT.S_OK;
+  const label = member;
+  if (member === 'Parent') {
+    const file = (answer as import('@vskit/vs-api').VMHardDisk | null)?.file ?? null;
+    return { hresult, value: { label, value: file, text: file ?? '(none)' } };
+  }
+  if (member === 'Type') {
+    const type = answer as number;
+    return {
+      hresult,
+      value: { label, value: type, text: `${nameOf(vsApi.VMHardDiskType, type)} (${type})` },
+    };
+  }
+  if (typeof answer === 'number') {
+    return { hresult, value: { label, value: answer, text: sizeWithBytes(answer) } };
+  }
+  return {
+    hresult,
+    value: { label, value: answer, text: answer === null ? '(none)' : String(answer) },
+  };
 }
 
 /** What `vs --json` prints. */
 export interface VsReport {
+  /** The IVMVirtualServer method, or `disk` for a member of the disk GetHardDisk returns. */
   readonly method: VsMethod;
-  readonly arguments: ReadonlyArray<string | number>;
+  /** For `disk`: the IVMHardDisk member read. */
+  readonly member?: DiskMember;
+  readonly arguments: ReadonlyArray<string | number | boolean | string[]>;
   readonly volumes: readonly VolumeSpec[];
   /** The method's own HRESULT. */
   readonly hresult: number;
@@ -128,6 +363,8 @@ export interface VsReport {
     readonly HostFreeDiskSpace: number;
     readonly Parent: string | null;
   };
+  /** What a value-returning member answered (a disk member, a file list, a path, ...). */
+  readonly value?: unknown;
 }
 
 /**
@@ -155,14 +392,11 @@ async function waitForTask(task: ComVMTask, io: CliIo, label: string): Promise<v
   }
 }
 
-function nameOf(table: Readonly<Record<string, number>>, value: number): string {
-  return Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
-}
-
 /** The human text of `vskit vs`. */
-export function renderVs(report: VsReport): string {
+export function renderVs(report: VsReport, value?: VsValue): string {
   const lines = [report.hresultText];
   const rows: Row[] = [];
+  if (value !== undefined) rows.push([value.label, value.text]);
   if (report.task !== undefined) {
     rows.push(
       ['task result', `${report.task.resultName} (${report.task.result})`],
@@ -188,21 +422,40 @@ export function renderVs(report: VsReport): string {
 export const vsCommand: Command = {
   name: 'vs',
   summary: 'call a Virtual Server disk method on real folders; prints the HRESULT',
-  usage: ['vs <Method> <args...> --volume C=/some/dir[:NTFS|FAT32|FAT16] ... [--json]'],
+  usage: [
+    'vs <Method> <args...> --volume C=/some/dir[:NTFS|FAT32|FAT16] ... [--host-drive ID=SIZE[:mounted] ...] [--json]',
+    'vs disk <path> <Member> --volume C=/some/dir ... [--json]',
+  ],
   help: `Runs one IVMVirtualServer method with Virtual Server 2005's semantics (checks, their order,
 HRESULTs, what the files hold) on real folders standing for Windows drives. Paths are Windows
 paths on those drives. The method's HRESULT is printed as NAME (0xXXXXXXXX); for a method that
 returns a task, vskit waits for it and prints its Result and Error.
 
-Methods:
+Methods (IVMVirtualServer):
   CreateDifferencingVirtualHardDisk <imagePath> <parentPath>
   CreateDynamicVirtualHardDisk <imagePath> <sizeMB>
   CreateFixedVirtualHardDisk <imagePath> <sizeMB>
+  CreateHostDriveVirtualHardDisk <imagePath> <hostDriveIdentifier> <mountReadOnly: true|false>
   GetHardDisk <path>
+  CreateFloppyDiskImage <imagePath> <LowDensity|HighDensity|number>
+  GetFloppyDiskImageType <imagePath>
+  GetHardDiskFiles|GetFloppyDiskFiles|GetDVDFiles [<additionalSearchPath>...]
+  get_SearchPaths, put_SearchPaths [<searchPath>...]
+  get_DefaultVMConfigurationPath, put_DefaultVMConfigurationPath <configurationPath>
+  get_HostInfo                       prints IVMHostInfo.HostDrives
+
+Members of the IVMHardDisk that GetHardDisk returns for <path>:
+  disk <path> File|Type|SizeInGuest|SizeOnHost|HostFreeDiskSpace|HostDriveIdentifier|Parent
+  (get_Type is accepted for Type; S_FALSE, for a disk without parent or host drive, exits 0)
+
+Each run is a new server: what put_SearchPaths and put_DefaultVMConfigurationPath set lasts for
+that run only (they check their paths and print the HRESULT).
 
 Options:
   --volume X=/dir[:FS]   a drive: letter X stands for folder /dir with file system FS
                          (NTFS by default; FAT32 and FAT16 bring their file-size limits)
+  --host-drive ID=SIZE[:mounted]
+                         a physical host drive (none by default): PhysicalDrive1=8GiB
   --json                 print one JSON document
 
 Exit status 0 when the method returns S_OK (and its task ends with S_OK), 1 otherwise (the
@@ -220,18 +473,38 @@ Examples:
   E_ALREADY_EXISTS (0x800700B7)
   vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk failed: imagePath: ...
 `,
-  options: { volume: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  options: {
+    volume: { type: 'string', multiple: true },
+    'host-drive': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
   async run(args, io) {
     const [methodWord, ...words] = args.positionals;
-    if (methodWord === undefined)
-      throw usageError(`missing <Method>: one of ${Object.keys(VS_METHODS).join(', ')}`);
-    const method = findVsMethod(methodWord);
-    if (method === undefined) {
-      throw usageError(
-        `unknown method '${methodWord}': one of ${Object.keys(VS_METHODS).join(', ')}`,
-      );
+    const methods = Object.keys(VS_METHODS).join(', ');
+    if (methodWord === undefined) throw usageError(`missing <Method>: one of ${methods}, disk`);
+    let method: VsMethod;
+    let member: DiskMember | undefined;
+    let methodArgs: Array<string | number | boolean | string[]>;
+    if (methodWord.toLowerCase() === 'disk') {
+      const [path, memberWord, ...more] = words;
+      if (path === undefined || memberWord === undefined || more.length > 0) {
+        throw usageError(`disk takes <path> <Member>: one of ${DISK_MEMBERS.join(', ')}`);
+      }
+      member = findDiskMember(memberWord);
+      if (member === undefined) {
+        throw usageError(`unknown disk member '${memberWord}': one of ${DISK_MEMBERS.join(', ')}`);
+      }
+      method = 'disk';
+      methodArgs = [path, member];
+    } else {
+      const found = findVsMethod(methodWord);
+      if (found === undefined) {
+        throw usageError(`unknown method '${methodWord}': one of ${methods}, disk`);
+      }
+      method = found;
+      methodArgs = vsArguments(method, words);
     }
-    const methodArgs = vsArguments(method, words);
+    const hostDrives = stringOptions(args, 'host-drive').map(parseHostDrive);
     const volumes = parseVolumes(stringOptions(args, 'volume'));
     if (volumes.length === 0) throw usageError('give at least one --volume X=/folder');
     await checkVolumeFolders(volumes);
@@ -242,20 +515,29 @@ Examples:
     ]);
     const host = createNodeHost({
       volumes: volumes.map((v) => ({ drive: v.drive, root: v.root, fileSystem: v.fileSystem })),
+      hostDrives,
     });
-    const outcome = await callMethod(vsApi, new vsApi.VirtualServer(host), method, methodArgs);
+    const server = new vsApi.VirtualServer(host);
+    const outcome =
+      member === undefined
+        ? await callMethod(vsApi, server, method, methodArgs)
+        : await callDiskMember(vsApi, server, String(methodArgs[0]), member);
     const { hresult } = outcome;
     let report: VsReport = {
       method,
+      ...(member === undefined ? {} : { member }),
       arguments: methodArgs,
       volumes,
       hresult,
       hresultText: vsApi.formatHresult(hresult),
     };
-    let failure: Failure | undefined =
-      hresult === vsApi.HRESULT.S_OK
-        ? undefined
-        : { hresult, what: `${method} failed`, reason: outcome.reason };
+    const what = member === undefined ? method : `disk ${member}`;
+    let failure: Failure | undefined = vsApi.succeeded(hresult)
+      ? undefined
+      : { hresult, what: `${what} failed`, reason: outcome.reason };
+    if (failure === undefined && outcome.value !== undefined) {
+      report = { ...report, value: outcome.value.value };
+    }
     const comTask = outcome.task;
     const comDisk = outcome.disk;
     if (failure === undefined && comTask) {
@@ -319,7 +601,7 @@ Examples:
       };
     }
     if (flag(args, 'json')) await writeJson(io.stdout, report);
-    else await writeText(io.stdout, renderVs(report));
+    else await writeText(io.stdout, renderVs(report, outcome.value));
     if (report.error !== undefined) {
       const hex =
         report.error.hresult === undefined
