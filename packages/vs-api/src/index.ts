@@ -1,6 +1,7 @@
 /**
- * `@vskit/vs-api`: IVMVirtualServer's disk methods (CreateDifferencingVirtualHardDisk,
- * CreateDynamicVirtualHardDisk, CreateFixedVirtualHardDisk, GetHardDisk) and IVMTask, with
+ * `@vskit/vs-api`: IVMVirtualServer's disk members (the Create*VirtualHardDisk methods,
+ * GetHardDisk, floppy images, host drives, the file search, SearchPaths,
+ * DefaultVMConfigurationPath, HostInfo), IVMHardDisk's properties and IVMTask, with
  * Virtual Server 2005's exact HRESULT semantics, on an injected host. Two faces of one
  * implementation: promises that reject with {@link VsError}, and {@link asCom}'s COM shape.
  * @packageDocumentation
