@@ -2,7 +2,7 @@
  * The same implementation on real folders (`createNodeHost`): a differencing chain is created,
  * read back through getHardDisk, and failures leave the folders untouched.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeHost } from '@vskit/host-node';
@@ -51,5 +51,23 @@ describe('VirtualServer on real folders', () => {
       .catch((e: unknown) => e);
     expect(isVsError(refused, 'E_ALREADY_EXISTS')).toBe(true);
     expect((await readdir(root, { recursive: true })).sort()).toEqual(before);
+  });
+});
+
+describe('the file search and floppy images on real folders', () => {
+  it('finds .vhd files in any case through subfolders, ends at a link cycle, and reads a new floppy', async () => {
+    const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
+    await mkdir(join(root, 'lib', 'Sub'), { recursive: true });
+    await writeFile(join(root, 'lib', 'A.VHD'), 'x');
+    await writeFile(join(root, 'lib', 'Sub', 'b.vhd'), 'x');
+    await writeFile(join(root, 'lib', 'c.txt'), 'x');
+    await symlink(join(root, 'lib'), join(root, 'lib', 'Sub', 'loop'));
+    const vs = new VirtualServer(host);
+    const found = await vs.getHardDiskFiles(['C:\\lib']);
+    expect(found.slice(0, 2)).toEqual(['C:\\lib\\A.VHD', 'C:\\lib\\Sub\\b.vhd']);
+    // the loop is followed only while paths stay shorter than 260 characters
+    expect(found.every((p) => p.length < 260 && /\.vhd$/i.test(p))).toBe(true);
+    await vs.createFloppyDiskImage('C:\\lib\\f.vfd', 1);
+    expect(await vs.getFloppyDiskImageType('C:\\lib\\f.vfd')).toBe(1);
   });
 });
