@@ -192,7 +192,7 @@ function nameOf(table: Readonly<Record<string, number>>, value: number): string 
 }
 
 /** The call of one `returns: 'value' | 'none'` method, as a value. */
-async function valueOf(
+async function answerOf(
   vsApi: VsApi,
   server: Server,
   method: VsMethod,
@@ -265,7 +265,7 @@ async function callMethod(
       return { hresult: ok, disk: vsApi.comHardDisk(await server.getHardDisk(String(first))) };
     }
     if (returns === 'value' || returns === 'none') {
-      const value = await valueOf(vsApi, server, method, methodArgs);
+      const value = await answerOf(vsApi, server, method, methodArgs);
       return value === undefined ? { hresult: ok } : { hresult: ok, value };
     }
     const task =
