@@ -1,5 +1,6 @@
 /**
- * A power cut at every host operation of every creation method: afterwards the image's path holds
+ * A power cut at every host operation of every creation method (CreateFloppyDiskImage's too,
+ * which has no task): afterwards the image's path holds
  * nothing or the whole image (byte for byte the image an uninterrupted run writes), the parent is
  * unchanged, and what is left besides (folders the call made, its temporary file) is cleared by
  * the next creation of the path, which ends in exactly the state of an uninterrupted run.
@@ -19,7 +20,15 @@ const PARENT = 'C:\\base\\parent.vhd';
 interface Method {
   readonly name: string;
   readonly image: string;
-  readonly create: (vs: VirtualServer, image: string) => Promise<VMTask>;
+  /** Starts the creation: its task, or nothing for one that is done when it resolves. */
+  readonly create: (vs: VirtualServer, image: string) => Promise<VMTask | undefined>;
+  /** Throws unless the file at `image` is a whole image of its kind (default: a strict VHD). */
+  readonly check?: (host: EmulatedHost, image: string) => Promise<void>;
+}
+
+/** A whole VHD: it opens strictly. */
+async function checkVhd(host: EmulatedHost, image: string): Promise<void> {
+  await (await openImage(await host.open(image, 'read'), { strict: true })).close();
 }
 
 const methods: Method[] = [
@@ -37,6 +46,19 @@ const methods: Method[] = [
     name: 'CreateDifferencingVirtualHardDisk',
     image: 'C:\\vms\\child.vhd',
     create: (vs, image) => vs.createDifferencingVirtualHardDisk(image, PARENT),
+  },
+  {
+    name: 'CreateFloppyDiskImage',
+    image: 'C:\\vms\\boot.vfd',
+    create: async (vs, image) => {
+      await vs.createFloppyDiskImage(image, 2);
+      return undefined;
+    },
+    check: async (host, image) => {
+      const bytes = await host.readFile(image);
+      expect(bytes.length).toBe(1_474_560);
+      expect([...bytes.subarray(510, 512)]).toEqual([0x55, 0xaa]);
+    },
   },
 ];
 
@@ -126,8 +148,7 @@ describe('a power cut at every operation of a creation', () => {
             else {
               present++;
               expect(there, label).toEqual(whole);
-              const file = await after.open(image, 'read');
-              await (await openImage(file, { strict: true })).close();
+              await (method.check ?? checkVhd)(after, image);
             }
             // Anything else new is a folder the call made or its temporary file.
             for (const e of entries) {
@@ -152,7 +173,7 @@ describe('a power cut at every operation of a creation', () => {
             const again = await attempt(after, method, image);
             expect(again, label).toBe(there === undefined ? 'S_OK' : 'E_ALREADY_EXISTS');
             expect(shape(await after.snapshot()), label).toEqual(shape(done));
-            await (await openImage(await after.open(image, 'read'), { strict: true })).close();
+            await (method.check ?? checkVhd)(after, image);
           }
         }
         expect(absent).toBeGreaterThan(0);
