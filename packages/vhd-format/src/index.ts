@@ -67,6 +67,8 @@ export {
   renderMapHtml,
   renderMapSvg,
 } from './ops/map-picture.js';
+export type { MergeOptions, MergeResult } from './ops/merge.js';
+export { merge } from './ops/merge.js';
 export type { OperationOptions } from './ops/options.js';
 export type { RebaseOptions, RebaseParent, RebaseResult, RecordedParent } from './ops/rebase.js';
 export { rebase } from './ops/rebase.js';
