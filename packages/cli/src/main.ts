@@ -13,6 +13,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
 import { mapCommand } from './commands/map.js';
+import { mergeCommand } from './commands/merge.js';
 import { rebaseCommand } from './commands/rebase.js';
 import { repairCommand } from './commands/repair.js';
 import { resizeCommand } from './commands/resize.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   catCommand,
   writeCommand,
+  mergeCommand,
   rebaseCommand,
   compactCommand,
   resizeCommand,

@@ -260,4 +260,35 @@ describe('merge', () => {
     expect(progress.at(-1)).toEqual([result.movedBytes, result.movedBytes]);
     expect(firstDifference(await readChain(images, files[0]!), model)).toBe(-1);
   });
+
+  it('records the parent times it is given in the merged layers, so the chain opens without a warning', async () => {
+    const { images, files } = await build(
+      'dynamic',
+      32 * 1024,
+      [4096, 4096, 4096],
+      [
+        [],
+        [{ offset: 0, data: new Uint8Array(512).fill(1) }],
+        [{ offset: 512, data: new Uint8Array(512).fill(2) }],
+      ],
+    );
+    const modified = new Date('2027-05-06T07:08:09Z');
+    const asked: number[] = [];
+    await merge(shared(files[0]!), shared(files[2]!), {
+      openParent: writable(images),
+      parentModified: async (depth) => {
+        asked.push(depth);
+        return modified;
+      },
+    });
+    expect(asked).toEqual([2, 1]);
+    const chain = await openChain(shared(files[0]!), {
+      openParent: async (ref) => {
+        const file = await images.openParent(ref);
+        return file && { file, modified };
+      },
+    });
+    expect(chain.warnings).toEqual([]);
+    await chain.close();
+  });
 });

@@ -10,7 +10,8 @@
  *    moved sector, so the chain read from the child is the same throughout;
  * 2. for each merged layer, the one just above the target first and the child last: its BAT
  *    entries cleared (one write per BAT sector), a sync, its footer written where its first block
- *    began, a sync, the file truncated after that footer, a sync.
+ *    began, a sync, the file truncated after that footer, a sync; then, when the caller gives
+ *    the parent's modification time, the header's first sector with that time, a sync.
  * @module
  */
 
@@ -24,6 +25,7 @@ import { type RandomAccessFile, readExactly } from '../io.js';
 import { emptyLayer } from './empty-layer.js';
 import { planMergeWindow } from './merge-plan.js';
 import { advance, type OperationOptions } from './options.js';
+import { recordParentTime } from './parent-time.js';
 
 /** Options of {@link merge}. */
 export interface MergeOptions extends OperationOptions {
@@ -37,6 +39,13 @@ export interface MergeOptions extends OperationOptions {
   maxDepth?: number;
   /** Open every layer strictly (see `OpenImageOptions.strict`). */
   strict?: boolean;
+  /**
+   * The modification time of the merged layer's parent at `depth` (1: the child's parent), asked
+   * once that parent's last write is durable; a differing time is recorded in the layer's header
+   * (a recorded 0, "not recorded", stays), so opening the chain does not warn of a modified
+   * parent. Without it the recorded times stay as they were.
+   */
+  parentModified?: (depth: number) => Promise<Date | undefined>;
 }
 
 /** What {@link merge} did. */
@@ -236,9 +245,12 @@ async function copySectors(chain: MergeChain, o: OperationOptions): Promise<numb
 }
 
 /** Step 2: the merged layers emptied, the one above the target first, each made durable. */
-async function emptyMerged(chain: MergeChain, o: OperationOptions, moved: number): Promise<void> {
+async function emptyMerged(chain: MergeChain, o: MergeOptions, moved: number): Promise<void> {
   for (let i = chain.merged.length - 1; i >= 0; i--) {
     advance(o, moved, moved);
-    await emptyLayer(chain.merged[i]!);
+    const layer = chain.merged[i]!;
+    await emptyLayer(layer);
+    const modified = await o.parentModified?.(i + 1);
+    if (modified !== undefined) await recordParentTime(layer, modified);
   }
 }
