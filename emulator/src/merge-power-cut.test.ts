@@ -1,0 +1,193 @@
+/**
+ * `@vskit/vhd-format`'s merge, on this host, with the power cut (or the write in flight torn) at
+ * every write, sync and truncate it makes: the chain read from the child reads exactly as before
+ * (which is also how it reads after), the layers below the target are unchanged, and running
+ * merge again finishes it: every merged layer empty, every file opening strictly, the child and
+ * the target alone reading as the child did (the order of writes is in vhd-format's README,
+ * "Merge"). It lives here because vhd-format's tests cannot depend on this package.
+ */
+import {
+  createDifferencing,
+  createDynamic,
+  createFixed,
+  merge,
+  openChain,
+  openImage,
+} from '@vskit/vhd-format';
+import { describe, expect, it } from 'vitest';
+import { createEmulatedHost, type EmulatedHost } from './emulated-host.js';
+
+const KiB = 1024;
+const BLOCK = 16 * KiB;
+const SIZE = 8 * BLOCK;
+
+/** Deterministic bytes, different for each `seed`. */
+const pattern = (n: number, seed: number) =>
+  Uint8Array.from({ length: n }, (_, i) => ((i * 31 + seed * 97 + (i >> 9)) & 0xff) | 1);
+
+/** A chain, bottom first: the base's type, then each layer's writes. */
+interface Case {
+  readonly name: string;
+  readonly base: 'fixed' | 'dynamic';
+  /** Writes per layer, the base first. */
+  readonly layers: ReadonlyArray<ReadonlyArray<readonly [number, Uint8Array]>>;
+  /** Index (bottom first) of the layer merged into. */
+  readonly target: number;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'a child with partly written blocks into its dynamic parent',
+    base: 'dynamic',
+    layers: [
+      [[0, pattern(3 * BLOCK, 1)]],
+      [
+        [BLOCK + 1000, pattern(3000, 2)],
+        [3 * BLOCK - 512, pattern(2 * BLOCK, 3)],
+        [6 * BLOCK + 512, new Uint8Array(1024)],
+      ],
+    ],
+    target: 0,
+  },
+  {
+    name: 'two layers into a fixed base',
+    base: 'fixed',
+    layers: [
+      [[0, pattern(SIZE, 4)]],
+      [[2 * BLOCK, pattern(BLOCK + 4096, 5)]],
+      [
+        [2 * BLOCK + 1024, pattern(2048, 6)],
+        [5 * BLOCK, pattern(700, 7)],
+      ],
+    ],
+    target: 0,
+  },
+  {
+    name: 'a child into a differencing parent, allocating its blocks',
+    base: 'dynamic',
+    layers: [
+      [[0, pattern(SIZE, 8)]],
+      [[BLOCK, pattern(512, 9)]],
+      [
+        [BLOCK + 2048, pattern(1536, 10)],
+        [4 * BLOCK + 512, pattern(BLOCK, 11)],
+      ],
+    ],
+    target: 1,
+  },
+];
+
+const path = (i: number) => `C:\\layer${i}.vhd`;
+
+async function prepare(c: Case): Promise<EmulatedHost> {
+  const host = createEmulatedHost({ volumes: [{ drive: 'C', fileSystem: 'NTFS' }] });
+  for (let i = 0; i < c.layers.length; i++) {
+    const f = await host.open(path(i), 'createNew');
+    if (i === 0 && c.base === 'fixed') await createFixed(f, { sizeBytes: SIZE });
+    else if (i === 0) await createDynamic(f, { sizeBytes: SIZE, blockSizeBytes: BLOCK });
+    else {
+      const pf = await host.open(path(i - 1), 'read');
+      const parent = await openImage(pf);
+      await createDifferencing(f, {
+        parent: {
+          footer: parent.footer,
+          blockSizeBytes: BLOCK,
+          modified: new Date('2026-01-01T00:00:00Z'),
+          unicodeName: `layer${i - 1}.vhd`,
+        },
+      });
+      await parent.close();
+    }
+    await f.sync();
+    await f.close();
+    const chain = await open(host, i, true);
+    for (const [at, bytes] of c.layers[i]!) await chain.write(bytes, at);
+    await chain.sync();
+    await chain.close();
+  }
+  return host;
+}
+
+async function open(host: EmulatedHost, i: number, writable = false, strict = false) {
+  const top = await host.open(path(i), writable ? 'readWrite' : 'read');
+  return openChain(top, {
+    writable,
+    strict,
+    openParent: async (ref) => host.open(`C:\\${ref.unicodeName}`, 'read'),
+  });
+}
+
+async function readAll(host: EmulatedHost, i: number, strict = false): Promise<Uint8Array> {
+  const chain = await open(host, i, false, strict);
+  const out = new Uint8Array(chain.virtualSize);
+  await chain.read(out, 0);
+  await chain.close();
+  return out;
+}
+
+async function runMerge(host: EmulatedHost, c: Case): Promise<void> {
+  const top = c.layers.length - 1;
+  await merge(
+    await host.open(path(top), 'readWrite'),
+    await host.open(path(c.target), 'readWrite'),
+    {
+      openParent: async (ref) => host.open(`C:\\${ref.unicodeName}`, 'readWrite'),
+    },
+  );
+}
+
+/** After a cut: the child reads as before, the layers below the target unchanged; merge again finishes. */
+async function verify(
+  host: EmulatedHost,
+  c: Case,
+  model: Uint8Array,
+  below: Uint8Array[],
+  label: string,
+) {
+  const top = c.layers.length - 1;
+  expect(Buffer.compare(await readAll(host, top), model), label).toBe(0);
+  for (let i = 0; i < c.target; i++) {
+    expect(Buffer.compare(await host.readFile(path(i)), below[i]!), `${label}: layer ${i}`).toBe(0);
+  }
+  await runMerge(host, c);
+  expect(Buffer.compare(await readAll(host, top, true), model), `${label}: resumed`).toBe(0);
+  expect(Buffer.compare(await readAll(host, c.target, true), model), `${label}: target`).toBe(0);
+  for (let i = c.target + 1; i <= top; i++) {
+    const image = await openImage(await host.open(path(i), 'read'), { strict: true });
+    expect(image.allocatedBlockCount, `${label}: layer ${i} emptied`).toBe(0);
+    await image.close();
+  }
+}
+
+describe('a power cut or a torn write at any write, sync or truncate of a merge', () => {
+  for (const c of CASES) {
+    it(`${c.name}: the child reads as before, merging again finishes it`, async () => {
+      const prior = await prepare(c);
+      const top = c.layers.length - 1;
+      const model = await readAll(prior, top);
+      const below = await Promise.all(
+        Array.from({ length: c.target }, (_, i) => prior.readFile(path(i))),
+      );
+      const dry = prior.reopenAfterPowerCut();
+      dry.faults.reset();
+      await runMerge(dry, c);
+      const counts = dry.faults.counts();
+      expect(counts.write).toBeGreaterThan(0);
+      expect(counts.truncate).toBeGreaterThan(0);
+      await verify(dry.reopenAfterPowerCut(), c, model, below, 'no cut');
+      const cuts = [
+        ...Array.from({ length: counts.write }, (_, i) => ['write', i + 1, false] as const),
+        ...Array.from({ length: counts.write }, (_, i) => ['write', i + 1, true] as const),
+        ...Array.from({ length: counts.sync }, (_, i) => ['sync', i + 1, false] as const),
+        ...Array.from({ length: counts.truncate }, (_, i) => ['truncate', i + 1, false] as const),
+      ];
+      for (const [op, n, torn] of cuts) {
+        const host = prior.reopenAfterPowerCut();
+        host.faults.powerCutAt(op, n, { torn });
+        await expect(runMerge(host, c)).rejects.toThrow();
+        const label = `${op} ${n}${torn ? ' torn' : ''} of ${counts[op]}`;
+        await verify(host.reopenAfterPowerCut(), c, model, below, label);
+      }
+    });
+  }
+});
