@@ -7,7 +7,9 @@
  *
  * `VSKIT_BENCH_MIB` sets the virtual size of the read workload (default 1024).
  * `VSKIT_BENCH_ONLY=bat` runs only the long-chain case (chains of 2^24-entry tables, see
- * `bat-chain.ts`) and prints its table without rewriting RESULTS.md.
+ * `bat-chain.ts`) and prints its table without rewriting RESULTS.md; `VSKIT_BENCH_ONLY=merge`
+ * likewise runs only the merge case (`merge.ts`: a merge against raw reads and writes of the
+ * moved bytes).
  */
 import { execFileSync } from 'node:child_process';
 import { unlink } from 'node:fs/promises';
@@ -23,6 +25,7 @@ import { measureBatChain } from './bat-chain.js';
 import { measureCreate } from './create.js';
 import { describeMachine, type Machine } from './machine.js';
 import { measureMemory } from './memory.js';
+import { measureMerge } from './merge.js';
 import { chainRead, chainWrite, type Io, prepareWriteTarget, verifyChain } from './ours.js';
 import { rawRead, rawReadSync, rawWrite, rawWriteSync } from './raw.js';
 import { type Goal, goalsTable, type Row, rowsTable, writeResults } from './report.js';
@@ -57,8 +60,21 @@ async function batOnly(): Promise<void> {
   }
 }
 
+/** Only the merge case: its rows and goals, printed. */
+async function mergeOnly(): Promise<void> {
+  const dir = await makeTempDir('bench');
+  try {
+    const { rows, goals } = await measureMerge(dir);
+    console.log(rowsTable(rows));
+    console.log(`\n${goalsTable(goals)}\n`);
+  } finally {
+    await dir.remove();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.VSKIT_BENCH_ONLY === 'bat') return batOnly();
+  if (process.env.VSKIT_BENCH_ONLY === 'merge') return mergeOnly();
   const machine: Machine = describeMachine();
   const virtualSize = Number(process.env.VSKIT_BENCH_MIB ?? 1024) * MiB;
   const writeSize = virtualSize / 2;
@@ -212,6 +228,10 @@ async function main(): Promise<void> {
     const bat = await measureBatChain(dir);
     rows.push(...bat.rows);
 
+    log('timing a merge');
+    const merged = await measureMerge(dir);
+    rows.push(...merged.rows);
+
     // Goals are judged against the stricter raw baseline, readSync (writeSync), with the
     // engine's files on io: 'sync' (the same blocking primitive); the default non-blocking
     // figures are shown beside them.
@@ -232,7 +252,7 @@ async function main(): Promise<void> {
       measured: `${writeSync.toFixed(2)}x writeSync with io: 'sync'; default I/O ${(rawWriteSyncMs / writeMs('async')).toFixed(2)}x writeSync (${(rawWriteMs / writeMs('async')).toFixed(2)}x FileHandle.write)`,
       pass: writeSync >= 0.5,
     });
-    goals.push(...create.goals, memory.goal, ...bat.goals);
+    goals.push(...create.goals, memory.goal, ...bat.goals, ...merged.goals);
 
     const setup = [
       `- Read workload: ${virtualSize / MiB} MiB virtual, 2 MiB blocks. Dynamic: every other block written (half allocated).`,

@@ -18,8 +18,9 @@ const UNUSED_WORD = 0xffffffff;
  *    write per sector (a sector reaches the disk whole or not at all, and each cleared entry
  *    alone leaves the layer valid), then a sync;
  * 2. when no metadata lies past the first block: the footer written where that block began, a
- *    sync, the file truncated just after it, a sync. Until the truncation the old trailing footer
- *    is still the file's last 512 bytes, so the file opens at every step.
+ *    sync, the file truncated just after it. Until the truncation the old trailing footer is
+ *    still the file's last 512 bytes, so the file opens at every step; a truncation the disk
+ *    loses leaves the file long, still ending in a valid footer (no sync is needed after it).
  *
  * Returns the number of entries cleared. The layer's caches are stale afterwards: close it.
  */
@@ -59,7 +60,6 @@ export async function emptyLayer(layer: VhdLayer): Promise<number> {
     await file.write(encodeFooter(layer.footer), firstBlock);
     await file.sync();
     await file.truncate(firstBlock + FOOTER_SIZE);
-    await file.sync();
   }
   return cleared;
 }

@@ -10,7 +10,7 @@
  *    moved sector, so the chain read from the child is the same throughout;
  * 2. for each merged layer, the one just above the target first and the child last: its BAT
  *    entries cleared (one write per BAT sector), a sync, its footer written where its first block
- *    began, a sync, the file truncated after that footer, a sync; then, when the caller gives
+ *    began, a sync, the file truncated after that footer; then, when the caller gives
  *    the parent's modification time, the header's first sector with that time, a sync.
  * @module
  */
