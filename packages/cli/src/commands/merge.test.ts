@@ -1,5 +1,6 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writerLockPath } from '@vskit/host-node';
 import { describe, expect, it } from 'vitest';
 import {
   builtCliAndTempFolder,
@@ -87,5 +88,25 @@ describe('vskit merge', () => {
     const plain = await vskit(['merge', base]);
     expect(plain.code).toBe(1);
     expect(errorCode(plain.stderr)).toBe('NOT_DIFFERENCING');
+  });
+
+  it('refuses with LOCKED while another writer holds the parent, changing nothing', async () => {
+    const base = join(tmp.dir, 'l-base.vhd');
+    const child = join(tmp.dir, 'l-child.vhd');
+    await vskitOk(['create', 'dynamic', base, '4MiB', '--json']);
+    await vskitOk(['create', 'diff', child, base, '--json']);
+    await put(child, 0, pattern(4096, 8));
+    const before = [await readFile(base), await readFile(child)];
+    // A fresh lock folder is another writer's lock (see @vskit/host-node).
+    await mkdir(writerLockPath(base));
+    try {
+      const locked = await vskit(['merge', child]);
+      expect(locked.code).toBe(1);
+      expect(errorCode(locked.stderr)).toBe('LOCKED');
+    } finally {
+      await rmdir(writerLockPath(base));
+    }
+    expect(Buffer.compare(await readFile(base), before[0]!)).toBe(0);
+    expect(Buffer.compare(await readFile(child), before[1]!)).toBe(0);
   });
 });

@@ -123,14 +123,18 @@ Examples:
     const controller = new AbortController();
     const onInterrupt = () => controller.abort();
     process.on('SIGINT', onInterrupt);
-    const progress = createProgress(io.stderr, 'merging', undefined);
+    // The total (bytes to move) is known once merge has looked at the bitmaps: its first report.
+    let progress: ReturnType<typeof createProgress> | undefined;
     let result: MergeResult;
     try {
       const child = await openWritable(childPath);
       const target = await openWritable(targetPath);
       result = await merge(child, target, {
         signal: controller.signal,
-        onProgress: (done) => progress.update(done),
+        onProgress: (done, total) => {
+          progress ??= createProgress(io.stderr, 'merging', total);
+          progress.update(done);
+        },
         parentModified: async (depth) =>
           (await stat(paths[depth] ?? targetPath).catch(() => undefined))?.mtime,
         openParent: async (ref) => {
@@ -149,7 +153,7 @@ Examples:
       }
       throw error;
     } finally {
-      progress.finish();
+      progress?.finish();
       process.off('SIGINT', onInterrupt);
       await Promise.all(opened.map((f) => f.close().catch(() => undefined)));
     }
