@@ -40,8 +40,6 @@ export const VHD_FORMAT_ERROR_CODES = [
   'CHAIN_CYCLE',
   /** A merge target is not an ancestor of the image merged (no layer of its chain has its UUID). */
   'NOT_AN_ANCESTOR',
-  /** An operation that needs a differencing image (merge) was given a fixed or dynamic one. */
-  'NOT_DIFFERENCING',
   /** The virtual size is larger than allowed. */
   'SIZE_TOO_LARGE',
   /** An argument passed by the caller is invalid. */
