@@ -53,6 +53,8 @@ export {
 } from './layout.js';
 export type { CompactOptions, CompactResult } from './ops/compact.js';
 export { compact } from './ops/compact.js';
+export type { ConvertOptions, ConvertResult, ConvertTargetType } from './ops/convert.js';
+export { convertDisk } from './ops/convert.js';
 export type { BlockHolding, MapBlocksOptions, MapOptions, MapRun } from './ops/map.js';
 export { mapBlocks, mapChain, mapUnit } from './ops/map.js';
 export type { MapPicture, MapPictureLayer, MapPictureOptions } from './ops/map-picture.js';
@@ -81,6 +83,15 @@ export type {
 export { repair } from './ops/repair.js';
 export type { ResizeOptions, ResizeResult } from './ops/resize.js';
 export { resize } from './ops/resize.js';
+export type {
+  ByteStream,
+  DiskChunksOptions,
+  ReadableStreamLike,
+  WriteFromStreamOptions,
+} from './ops/stream.js';
+export { diskChunks, writeDynamicFromStream } from './ops/stream.js';
+export type { VirtualDisk } from './ops/virtual-disk.js';
+export { rawDisk } from './ops/virtual-disk.js';
 export type { QemuSizedFooter } from './qemu-size.js';
 export { QEMU_CURRENT_SIZE_CREATORS, qemuVirtualSize } from './qemu-size.js';
 export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';
