@@ -10,6 +10,7 @@ import { catCommand } from './commands/cat.js';
 import { checkCommand } from './commands/check.js';
 import { compactCommand } from './commands/compact.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { convertCommand } from './commands/convert.js';
 import { createCommand } from './commands/create.js';
 import { infoCommand } from './commands/info.js';
 import { mapCommand } from './commands/map.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   catCommand,
   writeCommand,
   mergeCommand,
+  convertCommand,
   rebaseCommand,
   compactCommand,
   resizeCommand,
