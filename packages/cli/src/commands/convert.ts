@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
-import { createFileAtomically, NODE_CREATION_STEPS, openNodeFile } from '@vskit/host-node';
+import { createFileAtomically, openNodeFile } from '@vskit/host-node';
 import {
   type ConvertResult,
   type ConvertTargetType,
@@ -83,12 +83,6 @@ export async function looksLikeVhd(file: HostFile): Promise<boolean> {
   return cookieAt(head, 0) || cookieAt(tail, 0) || cookieAt(tail, 1);
 }
 
-/** Creation of a new file on real paths whose I/O blocks (a CLI owns its thread). */
-const SYNC_STEPS = {
-  ...NODE_CREATION_STEPS,
-  createNew: (path: string) => openNodeFile(path, 'createNew', { share: 'none', io: 'sync' }),
-};
-
 /**
  * Writes `path` whole or not at all through `createFileAtomically` (never replacing anything
  * there); Ctrl-C stops the copy, removes the temporary file and ends with `CANCELLED`.
@@ -107,7 +101,7 @@ async function createTarget<T>(
       async (file) => {
         result = await fill(file, controller.signal);
       },
-      { signal: controller.signal, steps: SYNC_STEPS },
+      { signal: controller.signal },
     );
   } catch (error) {
     if (controller.signal.aborted) {
@@ -146,7 +140,9 @@ async function openSource(
       `${path} is ${facts.isDirectory() ? 'a folder' : 'not a regular file'}`,
     );
   }
-  const file = await openNodeFile(path, 'read', { io: 'sync' });
+  // Default (thread-pool) I/O: convertDisk keeps reads ahead and a write under way, and they
+  // overlap only off the main thread (measured faster than blocking calls: see the README).
+  const file = await openNodeFile(path, 'read');
   let vhd: boolean;
   try {
     vhd = await looksLikeVhd(file);

@@ -109,6 +109,69 @@ export async function convertDisk(
   return { type: o.type, virtualSize: size, fileSize, dataBytes, allocatedBlocks: 0 };
 }
 
+/** Chunks a copy reads ahead of the one it is writing (each in a buffer of its own). */
+export const READ_AHEAD = 3;
+
+/**
+ * Reads the chunks of a disk in order, ahead of the caller: while chunk `k` is checked and
+ * written, the reads of the next chunks are under way (with a file whose I/O runs on other
+ * threads, reads and writes overlap). Chunk `k` is read into `buffers[k % buffers.length]`; a
+ * chunk no layer holds is not read. Taking chunk `k` starts reads up to `k + buffers.length - 2`,
+ * into the buffers of chunks before `k - 1`: the caller may still be writing chunk `k - 1` from
+ * its buffer, and must be done with chunk `k - 2`.
+ */
+class ChunkReader {
+  readonly #disk: VirtualDisk;
+  readonly #chunk: number;
+  readonly #buffers: readonly Uint8Array[];
+  readonly #loads = new Map<number, Promise<boolean>>();
+
+  /** `buffers` are views of at least `chunk` bytes each. */
+  constructor(disk: VirtualDisk, chunk: number, buffers: readonly Uint8Array[]) {
+    this.#disk = disk;
+    this.#chunk = chunk;
+    this.#buffers = buffers;
+  }
+
+  /** Whether chunk `index` may hold data; when it may, its bytes are in {@link view}(index). */
+  take(index: number): Promise<boolean> {
+    const current = this.#loads.get(index) ?? this.#load(index);
+    this.#loads.delete(index);
+    // The buffers of chunks before `index` are free again: start the reads that use them.
+    for (let k = index + 1; k < index + this.#buffers.length - 1; k++) {
+      if (k * this.#chunk >= this.#disk.virtualSize || this.#loads.has(k)) continue;
+      const load = this.#load(k);
+      // A failure is reported when the chunk is taken; until then it must not go unhandled.
+      load.catch(() => undefined);
+      this.#loads.set(k, load);
+    }
+    return current;
+  }
+
+  /** The bytes of chunk `index` (the last may be shorter). */
+  view(index: number): Uint8Array {
+    const n = Math.min(this.#chunk, this.#disk.virtualSize - index * this.#chunk);
+    return this.#buffers[index % this.#buffers.length]!.subarray(0, n);
+  }
+
+  /** Waits for reads still under way (before the buffers are given up). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.#loads.values());
+    this.#loads.clear();
+  }
+
+  async #load(index: number): Promise<boolean> {
+    const offset = index * this.#chunk;
+    const view = this.view(index);
+    const disk = this.#disk;
+    if (disk.mayHoldData !== undefined && !(await disk.mayHoldData(offset, view.length))) {
+      return false;
+    }
+    await disk.read(view, offset);
+    return true;
+  }
+}
+
 /** Copies the disk's non-zero pages to the same offsets of `target`; returns the bytes written. */
 async function copySparse(
   disk: VirtualDisk,
@@ -116,30 +179,51 @@ async function copySparse(
   o: OperationOptions,
 ): Promise<number> {
   const size = disk.virtualSize;
-  const buffer = new Uint8Array(Math.min(COPY_CHUNK, size));
+  const length = Math.min(COPY_CHUNK, size);
+  const buffers = Array.from({ length: READ_AHEAD + 2 }, () => new Uint8Array(length));
+  const reader = new ChunkReader(disk, COPY_CHUNK, buffers);
   let written = 0;
-  for (let offset = 0; offset < size; offset += COPY_CHUNK) {
-    advance(o, offset, size);
-    const n = Math.min(COPY_CHUNK, size - offset);
-    if (disk.mayHoldData !== undefined && !(await disk.mayHoldData(offset, n))) continue;
-    const view = n === buffer.length ? buffer : buffer.subarray(0, n);
-    await disk.read(view, offset);
-    // Runs of pages holding data, each one write.
-    let run = -1;
-    for (let at = 0; at <= n; at += HOLE_GRAIN) {
-      const end = Math.min(n, at + HOLE_GRAIN);
-      const data = at < n && !isAllZero(view, at, end);
-      if (data && run < 0) run = at;
-      if (!data && run >= 0) {
-        await target.write(view.subarray(run, at), offset + run);
-        written += at - run;
-        run = -1;
+  // The writes of one chunk run while the next chunk is taken and checked.
+  let writing: Promise<void> = Promise.resolve();
+  let writingIndex = -1;
+  const writeRuns = async (view: Uint8Array, offset: number, runs: readonly number[]) => {
+    for (let r = 0; r < runs.length; r += 2) {
+      await target.write(view.subarray(runs[r]!, runs[r + 1]!), offset + runs[r]!);
+    }
+  };
+  try {
+    for (let index = 0; index * COPY_CHUNK < size; index++) {
+      const offset = index * COPY_CHUNK;
+      advance(o, offset, size);
+      // Taking chunk `index` reuses the buffer of chunk `index - 2`: its writes must be done.
+      if (writingIndex < index - 1) await writing;
+      if (!(await reader.take(index))) continue;
+      const view = reader.view(index);
+      const n = view.length;
+      // Runs of pages holding data, each one write: [start, end, start, end, ...].
+      const runs: number[] = [];
+      let run = -1;
+      for (let at = 0; at < n; at += HOLE_GRAIN) {
+        const data = !isAllZero(view, at, Math.min(n, at + HOLE_GRAIN));
+        if (data && run < 0) run = at;
+        if (!data && run >= 0) {
+          runs.push(run, at);
+          written += at - run;
+          run = -1;
+        }
       }
+      if (run >= 0) {
+        runs.push(run, n);
+        written += n - run;
+      }
+      await writing;
+      writing = writeRuns(view, offset, runs);
+      writingIndex = index;
     }
-    if (run >= 0) {
-      await target.write(view.subarray(run, n), offset + run);
-      written += n - run;
-    }
+    await writing;
+  } finally {
+    await writing.catch(() => undefined);
+    await reader.settle();
   }
   return written;
 }
@@ -159,18 +243,34 @@ async function toDynamic(
     o,
   );
   const blockSize = writer.blockSize;
-  const stored = writer.blockBuffer();
-  const data = stored.subarray(writer.bitmapBytes);
-  for (let block = 0; block < writer.blockCount; block++) {
-    const offset = block * blockSize;
-    advance(o, offset, size);
-    const n = Math.min(blockSize, size - offset);
-    if (disk.mayHoldData !== undefined && !(await disk.mayHoldData(offset, n))) continue;
-    const view = n === blockSize ? data : data.subarray(0, n);
-    if (n < blockSize) data.fill(0, n);
-    await disk.read(view, offset);
-    if (isAllZero(view)) continue;
-    await writer.putBlock(block, stored);
+  const stored = Array.from({ length: READ_AHEAD + 2 }, () => writer.blockBuffer());
+  const reader = new ChunkReader(
+    disk,
+    blockSize,
+    stored.map((b) => b.subarray(writer.bitmapBytes)),
+  );
+  // The write of one block runs while the next block is taken and checked.
+  let writing: Promise<void> = Promise.resolve();
+  let writingIndex = -1;
+  try {
+    for (let block = 0; block < writer.blockCount; block++) {
+      advance(o, block * blockSize, size);
+      // Taking `block` reuses the buffer of block `block - 2`: its write must be done.
+      if (writingIndex < block - 1) await writing;
+      if (!(await reader.take(block))) continue;
+      const view = reader.view(block);
+      if (isAllZero(view)) continue;
+      // A last, partial block is stored with zeros after the disk's end.
+      const out = stored[block % stored.length]!;
+      if (view.length < blockSize) out.fill(0, writer.bitmapBytes + view.length);
+      await writing;
+      writing = writer.putBlock(block, out);
+      writingIndex = block;
+    }
+    await writing;
+  } finally {
+    await writing.catch(() => undefined);
+    await reader.settle();
   }
   const fileSize = await writer.finish();
   advance(o, size, size);

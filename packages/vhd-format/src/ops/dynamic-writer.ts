@@ -83,13 +83,16 @@ export class DynamicImageWriter {
     return buffer;
   }
 
-  /** Writes block `index` (`stored` as {@link blockBuffer} lays it out) after the last one. */
-  async putBlock(index: number, stored: Uint8Array): Promise<void> {
+  /**
+   * Writes block `index` (`stored` as {@link blockBuffer} lays it out) after the last one. Its
+   * place is taken at once, so several writes may be under way; `finish` after they all ended.
+   */
+  putBlock(index: number, stored: Uint8Array): Promise<void> {
     const at = this.#next;
-    await this.#file.write(stored, at);
-    this.#bat[index] = at / SECTOR_SIZE;
     this.#next = at + stored.length;
+    this.#bat[index] = at / SECTOR_SIZE;
     this.#allocated++;
+    return this.#file.write(stored, at);
   }
 
   /** Writes the BAT, the footer copy and header, and the trailing footer; the image is whole. */
