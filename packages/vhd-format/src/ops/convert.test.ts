@@ -5,8 +5,8 @@ import { isVhdFormatError } from '../errors.js';
 import { openChain } from '../image/chain.js';
 import type { VhdLayer } from '../image/layer.js';
 import { openImage } from '../image/open.js';
-import { memoryFile } from '../io.js';
-import { arbWrite } from '../testing/arbitraries.js';
+import { memoryFile, type RandomAccessFile } from '../io.js';
+import { arbWrite, patterned } from '../testing/arbitraries.js';
 import { baseImage, childImage, firstDifference, MemoryImages, shared } from '../testing/images.js';
 import { type RecordedCall, recording } from '../testing/recording.js';
 import { convertDisk } from './convert.js';
@@ -86,7 +86,57 @@ function writesOnlyData(calls: readonly RecordedCall[], model: Uint8Array): void
   }
 }
 
+/** `file` whose reads and writes finish after random short delays, so they end out of order. */
+function jittery(file: RandomAccessFile, seed: number): RandomAccessFile {
+  let x = seed;
+  const later = () => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return new Promise<void>((resolve) => setTimeout(resolve, (x >>> 24) % 3));
+  };
+  return {
+    read: async (b, p) => {
+      await later();
+      return file.read(b, p);
+    },
+    write: async (b, p) => {
+      await later();
+      return file.write(b, p);
+    },
+    size: () => file.size(),
+    truncate: (n) => file.truncate(n),
+    sync: () => file.sync(),
+    close: () => file.close(),
+  };
+}
+
 describe('convertDisk', () => {
+  it('reads ahead and writes behind correctly when I/O ends out of order', async () => {
+    const MiB = 2 ** 20;
+    const size = 20 * MiB;
+    const model = new Uint8Array(size);
+    for (let k = 0; k < 60; k++) {
+      const at = ((k * 2654435761) >>> 0) % (size - 70_000);
+      model.set(patterned(5000 + k * 1000, k, k * 2 + 1), at);
+    }
+    for (const [type, blockSizeBytes] of [
+      ['raw', undefined],
+      ['fixed', undefined],
+      ['dynamic', 64 * 1024],
+      ['dynamic', 4096],
+    ] as const) {
+      const out = memoryFile();
+      await convertDisk(await rawDisk(jittery(memoryFile(model), 7)), jittery(out, 11), {
+        type,
+        ...(blockSizeBytes === undefined ? {} : { blockSizeBytes }),
+      });
+      const back = type === 'raw' ? out.bytes() : await readImage(out, size);
+      expect(firstDifference(back, model)).toBe(-1);
+      if (type === 'dynamic') {
+        expect(await allocated(out)).toEqual(dataBlocks(model, blockSizeBytes));
+      }
+    }
+  });
+
   it('a chain of depth 1..4 converts to fixed, dynamic and raw that read like the byte model; the source is unchanged', async () => {
     await fc.assert(
       fc.asyncProperty(

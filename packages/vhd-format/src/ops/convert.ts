@@ -109,16 +109,45 @@ export async function convertDisk(
   return { type: o.type, virtualSize: size, fileSize, dataBytes, allocatedBlocks: 0 };
 }
 
-/** Chunks a copy reads ahead of the one it is writing (each in a buffer of its own). */
-export const READ_AHEAD = 3;
+/** Chunks a copy reads ahead of the one it is checking. */
+export const READ_AHEAD = 4;
+/** Chunks whose writes may still be under way while the next is checked. */
+export const WRITES_UNDER_WAY = 2;
+/** Buffers a copy holds: one per chunk being read, checked or written. */
+const BUFFERS = READ_AHEAD + WRITES_UNDER_WAY + 1;
+
+/** The writes under way, by chunk, oldest first. */
+class Writes {
+  #queue: Array<{ index: number; done: Promise<void> }> = [];
+
+  /** Adds the write(s) of chunk `index`. */
+  add(index: number, done: Promise<void>): void {
+    // A failure is reported when it is waited for; until then it must not go unhandled.
+    done.catch(() => undefined);
+    this.#queue.push({ index, done });
+  }
+
+  /** Waits for the writes of chunks up to `index`. */
+  async through(index: number): Promise<void> {
+    while (this.#queue.length > 0 && this.#queue[0]!.index <= index) {
+      await this.#queue.shift()!.done;
+    }
+  }
+
+  /** Waits for every write, failures ignored (before the buffers are given up). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.#queue.map((w) => w.done));
+    this.#queue = [];
+  }
+}
 
 /**
  * Reads the chunks of a disk in order, ahead of the caller: while chunk `k` is checked and
  * written, the reads of the next chunks are under way (with a file whose I/O runs on other
  * threads, reads and writes overlap). Chunk `k` is read into `buffers[k % buffers.length]`; a
- * chunk no layer holds is not read. Taking chunk `k` starts reads up to `k + buffers.length - 2`,
- * into the buffers of chunks before `k - 1`: the caller may still be writing chunk `k - 1` from
- * its buffer, and must be done with chunk `k - 2`.
+ * chunk no layer holds is not read. Taking chunk `k` starts the reads of chunks up to
+ * `k + READ_AHEAD`, into the buffers of chunks up to `k - WRITES_UNDER_WAY - 1`: the caller must
+ * be done with those.
  */
 class ChunkReader {
   readonly #disk: VirtualDisk;
@@ -138,7 +167,7 @@ class ChunkReader {
     const current = this.#loads.get(index) ?? this.#load(index);
     this.#loads.delete(index);
     // The buffers of chunks before `index` are free again: start the reads that use them.
-    for (let k = index + 1; k < index + this.#buffers.length - 1; k++) {
+    for (let k = index + 1; k <= index + READ_AHEAD; k++) {
       if (k * this.#chunk >= this.#disk.virtualSize || this.#loads.has(k)) continue;
       const load = this.#load(k);
       // A failure is reported when the chunk is taken; until then it must not go unhandled.
@@ -180,12 +209,11 @@ async function copySparse(
 ): Promise<number> {
   const size = disk.virtualSize;
   const length = Math.min(COPY_CHUNK, size);
-  const buffers = Array.from({ length: READ_AHEAD + 2 }, () => new Uint8Array(length));
+  const buffers = Array.from({ length: BUFFERS }, () => new Uint8Array(length));
   const reader = new ChunkReader(disk, COPY_CHUNK, buffers);
   let written = 0;
   // The writes of one chunk run while the next chunk is taken and checked.
-  let writing: Promise<void> = Promise.resolve();
-  let writingIndex = -1;
+  const writes = new Writes();
   const writeRuns = async (view: Uint8Array, offset: number, runs: readonly number[]) => {
     for (let r = 0; r < runs.length; r += 2) {
       await target.write(view.subarray(runs[r]!, runs[r + 1]!), offset + runs[r]!);
@@ -195,8 +223,8 @@ async function copySparse(
     for (let index = 0; index * COPY_CHUNK < size; index++) {
       const offset = index * COPY_CHUNK;
       advance(o, offset, size);
-      // Taking chunk `index` reuses the buffer of chunk `index - 2`: its writes must be done.
-      if (writingIndex < index - 1) await writing;
+      // Taking chunk `index` reuses the buffers of earlier chunks: their writes must be done.
+      await writes.through(index - WRITES_UNDER_WAY - 1);
       if (!(await reader.take(index))) continue;
       const view = reader.view(index);
       const n = view.length;
@@ -216,13 +244,11 @@ async function copySparse(
         runs.push(run, n);
         written += n - run;
       }
-      await writing;
-      writing = writeRuns(view, offset, runs);
-      writingIndex = index;
+      if (runs.length > 0) writes.add(index, writeRuns(view, offset, runs));
     }
-    await writing;
+    await writes.through(Number.POSITIVE_INFINITY);
   } finally {
-    await writing.catch(() => undefined);
+    await writes.settle();
     await reader.settle();
   }
   return written;
@@ -243,33 +269,30 @@ async function toDynamic(
     o,
   );
   const blockSize = writer.blockSize;
-  const stored = Array.from({ length: READ_AHEAD + 2 }, () => writer.blockBuffer());
+  const stored = Array.from({ length: BUFFERS }, () => writer.blockBuffer());
   const reader = new ChunkReader(
     disk,
     blockSize,
     stored.map((b) => b.subarray(writer.bitmapBytes)),
   );
-  // The write of one block runs while the next block is taken and checked.
-  let writing: Promise<void> = Promise.resolve();
-  let writingIndex = -1;
+  // Writes run while the next blocks are taken and checked.
+  const writes = new Writes();
   try {
     for (let block = 0; block < writer.blockCount; block++) {
       advance(o, block * blockSize, size);
-      // Taking `block` reuses the buffer of block `block - 2`: its write must be done.
-      if (writingIndex < block - 1) await writing;
+      // Taking `block` reuses the buffers of earlier blocks: their writes must be done.
+      await writes.through(block - WRITES_UNDER_WAY - 1);
       if (!(await reader.take(block))) continue;
       const view = reader.view(block);
       if (isAllZero(view)) continue;
       // A last, partial block is stored with zeros after the disk's end.
       const out = stored[block % stored.length]!;
       if (view.length < blockSize) out.fill(0, writer.bitmapBytes + view.length);
-      await writing;
-      writing = writer.putBlock(block, out);
-      writingIndex = block;
+      writes.add(block, writer.putBlock(block, out));
     }
-    await writing;
+    await writes.through(Number.POSITIVE_INFINITY);
   } finally {
-    await writing.catch(() => undefined);
+    await writes.settle();
     await reader.settle();
   }
   const fileSize = await writer.finish();
