@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  BIN,
   builtCliAndTempFolder,
   errorCode,
   pattern,
@@ -134,6 +136,32 @@ describe('vskit convert', () => {
       expect(errorCode(result.stderr)).toBe('USAGE');
     }
   });
+});
+
+describe('vskit convert interrupted (Ctrl-C)', () => {
+  const preload = pathToFileURL(
+    join(import.meta.dirname, '..', '__fixtures__', 'sigint-at.mjs'),
+  ).href;
+
+  it.each(['before-open', 'after-open', 'first-write'])(
+    'leaves no file when interrupted %s, exits 130 with CANCELLED, and a rerun works',
+    async (at) => {
+      const input = join(tmp.dir, `sigint-${at}.bin`);
+      await writeFile(input, pattern(6 * MiB, 8));
+      for (const type of ['dynamic', 'fixed', 'raw']) {
+        const out = join(tmp.dir, `sigint-${at}-${type}.out`);
+        const result = await run(
+          process.execPath,
+          ['--import', preload, BIN, 'convert', input, out, '--type', type],
+          { env: { VSKIT_TEST_SIGINT_AT: at, VSKIT_TEST_SIGINT_PATH: out } },
+        );
+        expect(result.stderr, `${type}: ${result.stderr}`).toMatch(/^vskit: CANCELLED: /);
+        expect(result.code, type).toBe(130);
+        await expect(stat(out), type).rejects.toMatchObject({ code: 'ENOENT' });
+        await vskitOk(['convert', input, out, '--type', type]);
+      }
+    },
+  );
 });
 
 describe('qemu-img and qemu-io read what vskit convert makes', () => {
