@@ -260,6 +260,15 @@ describe('convertDisk', () => {
     const a = await readImage(base, 3 * 2 ** 20);
     expect(firstDifference(await readImage(back, 3 * 2 ** 20), a)).toBe(-1);
     expect(await allocated(back)).toEqual(new Set([0])); // 2 MiB blocks by default
+    // The disk keeps its size and geometry through both conversions.
+    const images2 = [base, fixed, back].map((f) => openImage(shared(f)));
+    const [a0, f0, b0] = await Promise.all(images2);
+    for (const image of [f0!, b0!]) {
+      expect(image.virtualSize).toBe(a0!.virtualSize);
+      expect(image.footer.geometry).toEqual(a0!.footer.geometry);
+      await image.close();
+    }
+    await a0!.close();
   });
 
   it('stops with ABORTED when the signal has fired, and refuses an unknown type', async () => {

@@ -98,7 +98,7 @@ export async function convertDisk(
       diskType: DISK_TYPE_CODES.fixed,
       dataOffset: ALL_ONES_64,
       sizeBytes: size,
-      geometry: geometryForSize(size),
+      geometry: disk.geometry ?? geometryForSize(size),
     });
     await target.write(encodeFooter(footer), size);
     fileSize += FOOTER_SIZE;
@@ -267,6 +267,7 @@ async function toDynamic(
     size,
     o.blockSizeBytes ?? DEFAULT_BLOCK_SIZE,
     o,
+    disk.geometry,
   );
   const blockSize = writer.blockSize;
   const stored = Array.from({ length: BUFFERS }, () => writer.blockBuffer());

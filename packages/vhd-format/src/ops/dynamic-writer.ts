@@ -5,7 +5,7 @@
  * @module
  */
 import { DISK_TYPE_CODES, FOOTER_SIZE, SECTOR_SIZE } from '../constants.js';
-import { geometryForSize } from '../geometry.js';
+import { type Geometry, geometryForSize } from '../geometry.js';
 import { checkBlockSize, newSparseMetadata } from '../image/create-dynamic.js';
 import { type CreateOptions, checkVirtualSize, emptyFile } from '../image/options.js';
 import type { RandomAccessFile } from '../io.js';
@@ -46,14 +46,16 @@ export class DynamicImageWriter {
   }
 
   /**
-   * Starts a dynamic image of `sizeBytes` with blocks of `blockSize` on `file`, emptying it
-   * first. `o` gives the footer's creator, time and UUID as for `createDynamic`.
+   * Starts a dynamic image of exactly `sizeBytes` with blocks of `blockSize` on `file`, emptying
+   * it first. `o` gives the footer's creator, time and UUID as for `createDynamic`; `geometry`
+   * the footer's CHS geometry (default: the spec's for the size).
    */
   static async start(
     file: RandomAccessFile,
     sizeBytes: number,
     blockSize: number,
     o: CreateOptions,
+    geometry?: Geometry,
   ): Promise<DynamicImageWriter> {
     const size = checkVirtualSize(sizeBytes);
     checkBlockSize(blockSize);
@@ -61,7 +63,7 @@ export class DynamicImageWriter {
       o,
       DISK_TYPE_CODES.dynamic,
       size,
-      geometryForSize(size),
+      geometry ?? geometryForSize(size),
       blockSize,
     );
     await emptyFile(file);

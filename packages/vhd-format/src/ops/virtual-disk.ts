@@ -4,6 +4,7 @@
  * @module
  */
 import { BLOCK_UNUSED } from '../constants.js';
+import type { Geometry } from '../geometry.js';
 import type { VhdChain } from '../image/chain.js';
 import type { VhdLayer } from '../image/layer.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
@@ -20,6 +21,8 @@ export interface VirtualDisk {
    * the range is skipped without a read; omitted, every range is read.
    */
   mayHoldData?(offset: number, length: number): Promise<boolean>;
+  /** The disk's CHS geometry, when it has one (a VHD's), kept by a VHD made of it. */
+  readonly geometry?: Geometry;
 }
 
 /**
@@ -30,6 +33,7 @@ export function chainDisk(chain: VhdChain): VirtualDisk {
   const layers = chain.layers as readonly VhdLayer[];
   return {
     virtualSize: chain.virtualSize,
+    geometry: layers[0]!.footer.geometry,
     read: (buffer, offset) => chain.read(buffer, offset),
     async mayHoldData(offset, length) {
       let end = offset + length;
