@@ -42,7 +42,7 @@ async function chain(name: string) {
   const base = join(dir, 'base.vhd');
   const mid = join(dir, 'mid.vhd');
   const top = join(dir, 'top.vhd');
-  await vskitOk(['create', 'dynamic', base, '12MiB']);
+  await vskitOk(['create', 'dynamic', base, '12MiB', '--exact']);
   await vskitOk(['write', base, '--offset', '0'], pattern(3 * MiB, 1));
   await vskitOk(['create', 'diff', mid, base]);
   await vskitOk(['write', mid, '--offset', '1MiB'], pattern(4096 + 512, 2));
