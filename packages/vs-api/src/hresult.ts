@@ -2,6 +2,14 @@
  * HRESULT values and the enumerations of Virtual Server 2005's COM interfaces, as published in
  * Microsoft's documentation and winerror.h. Every value is an unsigned 32-bit number
  * (`0..0xFFFFFFFF`), so `HRESULT.E_POINTER === 0x80004003`.
+ *
+ * Also the package's `@vskit/vs-api/hresult` entry point: it imports nothing, so a tool that only
+ * names or prints HRESULTs loads this module alone.
+ * @example
+ * ```ts
+ * import { formatHresultHex } from '@vskit/vs-api/hresult';
+ * formatHresultHex(0x800700b7); // '0x800700B7'
+ * ```
  * @module
  */
 
