@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openNodeFile } from '@vskit/host-node';
+import { openNodeFile } from '@vskit/host-node/file';
 import {
   isVhdFormatError,
   type OpenChainOptions,

@@ -4,7 +4,7 @@
  * `HostError.code`, Node's errno, a `VsError`'s HRESULT name); the CLI adds its own for bad usage.
  * @module
  */
-import { formatHresultHex } from '@vskit/vs-api';
+import { formatHresultHex } from '@vskit/vs-api/hresult';
 import { printable } from './printable.js';
 
 /** The codes of errors the CLI raises itself. */

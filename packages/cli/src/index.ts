@@ -6,5 +6,6 @@
 export type { CliIo, Command } from './command.js';
 export type { CliErrorCode, ErrorReport } from './errors.js';
 export { CliError, describeError, errorLine } from './errors.js';
+export type { CommandEntry } from './main.js';
 export { COMMANDS, main } from './main.js';
 export { formatSize, parseSize } from './sizes.js';

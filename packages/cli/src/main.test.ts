@@ -109,13 +109,13 @@ describe('--json when a command fails', () => {
 });
 
 describe('wantsJson', () => {
-  it('is true for --json on a command whose --json is a flag, before any --', () => {
-    expect(wantsJson(['info', 'x.vhd', '--json'])).toBe(true);
-    expect(wantsJson(['vs', 'GetHardDisk', '--json', '--', '-5'])).toBe(true);
-    expect(wantsJson(['vs', 'GetHardDisk', '--', '--json'])).toBe(false);
-    expect(wantsJson(['conformance', '--json', 'report.json'])).toBe(false);
-    expect(wantsJson(['cat', 'x.vhd', '--json'])).toBe(false);
-    expect(wantsJson(['frobnicate', '--json'])).toBe(false);
-    expect(wantsJson([])).toBe(false);
+  it('is true for --json on a command whose --json is a flag, before any --', async () => {
+    expect(await wantsJson(['info', 'x.vhd', '--json'])).toBe(true);
+    expect(await wantsJson(['vs', 'GetHardDisk', '--json', '--', '-5'])).toBe(true);
+    expect(await wantsJson(['vs', 'GetHardDisk', '--', '--json'])).toBe(false);
+    expect(await wantsJson(['conformance', '--json', 'report.json'])).toBe(false);
+    expect(await wantsJson(['cat', 'x.vhd', '--json'])).toBe(false);
+    expect(await wantsJson(['frobnicate', '--json'])).toBe(false);
+    expect(await wantsJson([])).toBe(false);
   });
 });

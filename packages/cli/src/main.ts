@@ -1,25 +1,11 @@
 /**
  * `vskit`: the command table, help texts, argument parsing and error printing. Each subcommand
- * lives in `commands/`; this module only dispatches.
+ * lives in `commands/` and is imported only when it runs; this module only dispatches.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliIo, Command, ParsedArgs } from './command.js';
-import { catCommand } from './commands/cat.js';
-import { checkCommand } from './commands/check.js';
-import { compactCommand } from './commands/compact.js';
-import { conformanceCommand } from './commands/conformance.js';
-import { convertCommand } from './commands/convert.js';
-import { createCommand } from './commands/create.js';
-import { infoCommand } from './commands/info.js';
-import { mapCommand } from './commands/map.js';
-import { mergeCommand } from './commands/merge.js';
-import { rebaseCommand } from './commands/rebase.js';
-import { repairCommand } from './commands/repair.js';
-import { resizeCommand } from './commands/resize.js';
-import { vsCommand } from './commands/vs.js';
-import { writeCommand } from './commands/write.js';
 import {
   describeError,
   EXIT_USAGE,
@@ -30,22 +16,37 @@ import {
 } from './errors.js';
 import { writeJson } from './output.js';
 
+/**
+ * A subcommand by name, and how to load it. A command's module (and the packages it needs) loads
+ * only when that command runs or its help is asked for, so `vskit info` never loads what
+ * `vskit vs` or `vskit create` need.
+ */
+export interface CommandEntry {
+  /** The word after `vskit`. */
+  readonly name: string;
+  /** Imports the command's module and returns the command. */
+  load(): Promise<Command>;
+}
+
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [
-  createCommand,
-  infoCommand,
-  mapCommand,
-  checkCommand,
-  catCommand,
-  writeCommand,
-  mergeCommand,
-  convertCommand,
-  rebaseCommand,
-  compactCommand,
-  resizeCommand,
-  repairCommand,
-  conformanceCommand,
-  vsCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'create', load: async () => (await import('./commands/create.js')).createCommand },
+  { name: 'info', load: async () => (await import('./commands/info.js')).infoCommand },
+  { name: 'map', load: async () => (await import('./commands/map.js')).mapCommand },
+  { name: 'check', load: async () => (await import('./commands/check.js')).checkCommand },
+  { name: 'cat', load: async () => (await import('./commands/cat.js')).catCommand },
+  { name: 'write', load: async () => (await import('./commands/write.js')).writeCommand },
+  { name: 'merge', load: async () => (await import('./commands/merge.js')).mergeCommand },
+  { name: 'convert', load: async () => (await import('./commands/convert.js')).convertCommand },
+  { name: 'rebase', load: async () => (await import('./commands/rebase.js')).rebaseCommand },
+  { name: 'compact', load: async () => (await import('./commands/compact.js')).compactCommand },
+  { name: 'resize', load: async () => (await import('./commands/resize.js')).resizeCommand },
+  { name: 'repair', load: async () => (await import('./commands/repair.js')).repairCommand },
+  {
+    name: 'conformance',
+    load: async () => (await import('./commands/conformance.js')).conformanceCommand,
+  },
+  { name: 'vs', load: async () => (await import('./commands/vs.js')).vsCommand },
 ];
 
 /** The version in this package's `package.json`. */
@@ -58,10 +59,11 @@ export function version(): string {
   }
 }
 
-/** The text of `vskit --help`. */
-export function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const table = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+/** The text of `vskit --help` (it loads every command, for their summaries). */
+export async function topHelp(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const table = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return [
     'vskit: Virtual Server 2005 disks (VHD) on real files',
     '',
@@ -94,7 +96,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return await dispatch(argv, io);
   } catch (error) {
     io.stderr.write(`${errorLine(error)}\n`);
-    if (wantsJson(argv)) await writeJson(io.stdout, errorJson(error)).catch(() => undefined);
+    if (await wantsJson(argv)) await writeJson(io.stdout, errorJson(error)).catch(() => undefined);
     const { expected } = describeError(error);
     if (!expected && io.env.VSKIT_DEBUG && error instanceof Error && error.stack) {
       io.stderr.write(`${error.stack}\n`);
@@ -106,11 +108,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
-    io.stderr.write(topHelp());
+    io.stderr.write(await topHelp());
     return EXIT_USAGE;
   }
   if (first === '--help' || first === '-h') {
-    io.stdout.write(topHelp());
+    io.stdout.write(await topHelp());
     return 0;
   }
   if (first === '--version' || first === '-V') {
@@ -122,13 +124,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     if (rest[0] !== undefined && named === undefined) {
       throw usageError(`unknown command '${rest[0]}' (run vskit --help)`);
     }
-    io.stdout.write(named === undefined ? topHelp() : commandHelp(named));
+    io.stdout.write(named === undefined ? await topHelp() : commandHelp(await named.load()));
     return 0;
   }
-  const command = findCommand(first);
-  if (command === undefined) {
+  const entry = findCommand(first);
+  if (entry === undefined) {
     throw usageError(`unknown command '${first}' (run vskit --help)`);
   }
+  const command = await entry.load();
   const args = command.ownArguments ? unparsed(rest) : parse(command, rest);
   if (args.values.help === true) {
     io.stdout.write(commandHelp(command));
@@ -141,15 +144,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
  * Whether the command line asks for JSON output: `--json` (before any `--`) on a command whose
  * `--json` is a flag (`conformance --json F` names a file instead).
  */
-export function wantsJson(argv: readonly string[]): boolean {
+export async function wantsJson(argv: readonly string[]): Promise<boolean> {
   const [first, ...rest] = argv;
-  const command = first === undefined ? undefined : findCommand(first);
+  const entry = first === undefined ? undefined : findCommand(first);
+  const command = await entry?.load().catch(() => undefined);
   if (command?.options.json?.type !== 'boolean') return false;
   const end = rest.indexOf('--');
   return (end === -1 ? rest : rest.slice(0, end)).includes('--json');
 }
 
-function findCommand(name: string): Command | undefined {
+function findCommand(name: string): CommandEntry | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
@@ -189,7 +193,17 @@ export function quietOnBrokenPipe(stream: NodeJS.WritableStream): void {
   });
 }
 
-/** The real process streams. */
+/**
+ * The real process streams. `stdin` is looked up only when a command reads it (Node builds the
+ * stream on first use, and only `write` needs it).
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
