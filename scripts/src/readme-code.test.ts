@@ -53,11 +53,11 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   await ensureBuilt();
   root = await realpath(await mkdtemp(join(tmpdir(), 'vskit-readme-')));
-  // `vskit` on PATH is the built bin.
+  // `vskit` on PATH is the built bin (the bundle, as installed).
   const bin = join(root, 'bin');
   await mkdir(bin);
   const vskit = join(bin, 'vskit');
-  const entry = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+  const entry = join(repoRoot, 'packages', 'cli', 'dist', 'vskit.js');
   await writeFile(vskit, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "${entry}" "$@"\n`);
   await chmod(vskit, 0o755);
   // Programs import the workspace packages by name, from their built dist.

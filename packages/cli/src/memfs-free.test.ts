@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  BIN,
   builtCliAndTempFolder,
   PACKAGE_DIR,
   REPO_DIR,
   run,
+  UNBUNDLED_BIN,
   vskitOk,
 } from './__fixtures__/cli-process.js';
 
@@ -119,7 +119,8 @@ describe('vskit info', () => {
   it('loads no memfs and no emulator: only the packages of real disks', async () => {
     const image = join(tmp.dir, 'disk.vhd');
     await vskitOk(['create', 'dynamic', image, '8MiB']);
-    const loaded = await loadedModules('info', [BIN, 'info', image]);
+    // Unbundled, so that each module shows under its package's folder.
+    const loaded = await loadedModules('info', [UNBUNDLED_BIN, 'info', image]);
     expect(loaded.some((url) => url.includes('/host-node/'))).toBe(true);
     expect(loaded.some((url) => url.includes('/vhd-format/'))).toBe(true);
     expect(loaded.filter(memfs)).toEqual([]);

@@ -14,12 +14,15 @@ import { afterAll, beforeAll, expect } from 'vitest';
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The monorepo root. */
 export const REPO_DIR = resolve(PACKAGE_DIR, '..', '..');
-/** The built CLI entry. */
-export const BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
+/** The built `vskit` bin: the bundle (`dist/vskit.js` and its chunks), as installed. */
+export const BIN = join(PACKAGE_DIR, 'dist', 'vskit.js');
+/** The same CLI unbundled, as `tsc` compiled it: one module per source file. */
+export const UNBUNDLED_BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
 
 /** Sources the built bin depends on: this package and every workspace package it imports. */
 const SOURCE_DIRS = [
   'packages/cli/src',
+  'packages/cli/scripts',
   'packages/host/src',
   'packages/host-node/src',
   'packages/vhd-format/src',
@@ -36,7 +39,7 @@ async function newestSource(folder: string): Promise<number> {
   for (const entry of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, await newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+    else if (/\.(ts|mjs)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
       newest = Math.max(newest, (await stat(path)).mtimeMs);
     }
   }
@@ -72,9 +75,9 @@ async function lock(path: string): Promise<boolean> {
 }
 
 /**
- * Builds packages/cli and the packages it references (`tsc -b`) unless a build made for the
- * tests is newer than every source. Type errors elsewhere in the workspace do not stop the
- * build from emitting; errors in packages/cli fail the tests.
+ * Builds packages/cli and the packages it references (`tsc -b`), then bundles the bin, unless a
+ * build made for the tests is newer than every source. Type errors elsewhere in the workspace do
+ * not stop the build from emitting; errors in packages/cli fail the tests.
  */
 export async function ensureBuilt(): Promise<void> {
   if (await isFresh()) return;
@@ -90,9 +93,11 @@ export async function ensureBuilt(): Promise<void> {
     const result = await run(process.execPath, [tsc, '-b', PACKAGE_DIR], { cwd: REPO_DIR });
     const output = result.stdout.toString() + result.stderr;
     const own = output.split('\n').filter((line) => line.startsWith('packages/cli/'));
-    if (own.length > 0 || (result.code !== 0 && !(await stat(BIN).catch(() => false)))) {
+    if (own.length > 0 || (result.code !== 0 && !(await stat(UNBUNDLED_BIN).catch(() => false)))) {
       throw new Error(`building the CLI failed:\n${output}`);
     }
+    const bundle = await run(process.execPath, [join(PACKAGE_DIR, 'scripts', 'bundle.mjs')]);
+    if (bundle.code !== 0) throw new Error(`bundling the CLI failed:\n${bundle.stderr}`);
     await writeFile(STAMP, started.toISOString());
     await utimes(STAMP, started, started);
   } finally {
