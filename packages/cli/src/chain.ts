@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openNodeFile } from '@vskit/host-node/file';
+import { type NodeFileOptions, openNodeFile } from '@vskit/host-node/file';
 import {
   isVhdFormatError,
   type OpenChainOptions,
@@ -63,6 +63,11 @@ export interface OpenChainAtOptions {
   readonly writable?: boolean;
   /** Windows drive letters mapped to folders, for absolute W2ku locators. */
   readonly drives?: DriveMap;
+  /**
+   * How every layer's file does its I/O (`openNodeFile`'s `io`): `'sync'` for a command that
+   * streams the disk and has nothing else to do meanwhile (`cat`, `write`); default `'async'`.
+   */
+  readonly io?: NodeFileOptions['io'];
 }
 
 /** Finds and opens the parents of one top file, recording each layer's source. */
@@ -85,6 +90,7 @@ export function parentOpener(
   topPath: string,
   top: RandomAccessFile,
   drives: DriveMap,
+  io: NodeFileOptions['io'] = 'async',
 ): ParentOpener {
   const sources: LayerSource[] = [{ path: topPath, file: top, attempts: [] }];
   let missing: ParentNotFoundError | undefined;
@@ -99,7 +105,7 @@ export function parentOpener(
         missing = new ParentNotFoundError(child.path, ref.unicodeName, attempts);
         return undefined;
       }
-      const file = await openNodeFile(hit.path, 'read');
+      const file = await openNodeFile(hit.path, 'read', { io });
       sources.push({ path: hit.path, file, attempts });
       const modified = await stat(hit.path).then(
         (s) => s.mtime,
@@ -120,8 +126,9 @@ export async function openChainAt(
 ): Promise<OpenedChain> {
   const writable = options.writable === true;
   const topPath = resolve(path);
-  const top = await openImageFile(topPath, writable ? 'readWrite' : 'read');
-  const opener = parentOpener(topPath, top, options.drives ?? DEFAULT_DRIVES);
+  const io = options.io ?? 'async';
+  const top = await openImageFile(topPath, writable ? 'readWrite' : 'read', { io });
+  const opener = parentOpener(topPath, top, options.drives ?? DEFAULT_DRIVES, io);
   try {
     const chain = await openChain(top, { writable, openParent: opener.openParent });
     return { chain, sources: opener.sources };

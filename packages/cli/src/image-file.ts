@@ -5,27 +5,32 @@
  */
 import { stat } from 'node:fs/promises';
 import { type HostFile, isHostError } from '@vskit/host';
-import { openNodeFile, writerLockPath } from '@vskit/host-node';
+import { type NodeFileOptions, openNodeFile, writerLockPath } from '@vskit/host-node';
 import { isVhdFormatError, type RandomAccessFile } from '@vskit/vhd-format';
 import { CliError } from './errors.js';
 import { IDENTIFY_BYTES, identifyFormat } from './formats.js';
 
 /**
- * Opens the existing image at `path` (`read` or `readWrite`). A writer holds the image
+ * Opens the existing image at `path` (`read` or `readWrite`), with `openNodeFile`'s `options`
+ * (`io: 'sync'` for a command that owns its thread). A writer holds the image
  * exclusively (`openNodeFile`'s share modes and writer lock): a second writer, in this process
  * or another, is refused; readers run beside a writer.
  * @throws CliError `NOT_A_FILE` for a folder, FIFO, socket or character device; `LOCKED` (exit
  * status 1) when another writer holds the image; the host error (`ENOENT`, `EACCES`, `EPERM`
  * for a read-only file, ...) otherwise.
  */
-export async function openImageFile(path: string, mode: 'read' | 'readWrite'): Promise<HostFile> {
+export async function openImageFile(
+  path: string,
+  mode: 'read' | 'readWrite',
+  options: NodeFileOptions = {},
+): Promise<HostFile> {
   const facts = await stat(path).catch(() => undefined);
   if (facts !== undefined && !facts.isFile() && !facts.isBlockDevice()) {
     const what = facts.isDirectory() ? 'a folder' : 'not a regular file';
     throw new CliError('NOT_A_FILE', `${path} is ${what}`);
   }
   try {
-    return await openNodeFile(path, mode);
+    return await openNodeFile(path, mode, options);
   } catch (error) {
     if (mode === 'readWrite' && isHostError(error, 'EBUSY')) {
       throw new CliError(
