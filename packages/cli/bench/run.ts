@@ -1,0 +1,378 @@
+/**
+ * `pnpm bench` for @vskit/cli: the commands users compare with qemu-img, timed as whole processes
+ * in the same run, on the same images, each writing its output as a user would (`> file`).
+ * Interleaved rounds (every command once per round, so drift and the neighbours' load hit all
+ * alike), medians, ratios; the goals; recorded with the machine, the load and the date in
+ * RESULTS.md beside this file.
+ *
+ * Rows are cases in {@link cases}: a command that joins the CLI (and its qemu-img counterpart)
+ * joins that list, and its goal the list in {@link goalsOf}.
+ *
+ * `VSKIT_BENCH_ROUNDS` sets the rounds (default 9); `VSKIT_BENCH_DIR` the scratch folder
+ * (default: under /dev/shm when there is one, so outputs land on tmpfs and inputs stay in memory).
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chsCapacity, geometryForSize } from '@vskit/vhd-format';
+import { canMeasureRss, peakRss, sh, timeScript } from './processes.js';
+import {
+  describeMachine,
+  type Goal,
+  goalsTable,
+  type Row,
+  rowsTable,
+  writeResults,
+} from './report.js';
+import { buildWorkload, type Workload, type Write } from './workload.js';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BIN = join(HERE, '..', 'dist', 'vskit.js');
+const ROUNDS = Number(process.env.VSKIT_BENCH_ROUNDS ?? 9);
+const RSS_RUNS = 3;
+
+/** One command line, timed whole. */
+interface Case {
+  readonly id: string;
+  readonly group: string;
+  readonly label: string;
+  /** A few words naming it in other rows' notes. */
+  readonly short: string;
+  readonly script: string;
+  /** The case this one's ratio is taken against. */
+  readonly versus?: string;
+  readonly needsQemu?: boolean;
+  /** Untimed, before every run: clear the output, lay a fresh target. */
+  readonly before?: () => void;
+}
+
+/** Where each case writes, and the fresh target `write` gets before each run. */
+interface Scratch {
+  readonly out: string;
+  readonly target: string;
+  readonly emptyTemplate: string;
+}
+
+const node = (args: string) => `exec ${sh(process.execPath)} ${args}`;
+const vskit = (args: string) => node(`${sh(BIN)} ${args}`);
+
+/** Every timed case. */
+function cases(w: Workload, s: Scratch): Case[] {
+  const clearOut = () => rmSync(s.out, { force: true });
+  const freshTarget = () => copyFileSync(s.emptyTemplate, s.target);
+  const out = sh(s.out);
+  return [
+    {
+      id: 'cat',
+      short: 'vskit cat',
+      group: 'cat 1 GiB',
+      label: 'vskit cat flat.vhd > out.raw',
+      script: `${vskit(`cat ${sh(w.flat)}`)} > ${out}`,
+      versus: 'qemu-S0',
+      before: clearOut,
+    },
+    {
+      id: 'qemu-S0',
+      short: 'qemu-img -S 0',
+      group: 'cat 1 GiB',
+      label: 'qemu-img convert -S 0 -f vpc -O raw flat.vhd out.raw',
+      script: `exec qemu-img convert -S 0 -f vpc -O raw ${sh(w.flat)} ${out}`,
+      needsQemu: true,
+      before: clearOut,
+    },
+    {
+      id: 'qemu-sparse',
+      short: 'qemu-img sparse',
+      group: 'cat 1 GiB',
+      label: 'qemu-img convert -f vpc -O raw flat.vhd out.raw (sparse output)',
+      script: `exec qemu-img convert -f vpc -O raw ${sh(w.flat)} ${out}`,
+      needsQemu: true,
+      before: clearOut,
+    },
+    {
+      id: 'cat8',
+      short: 'vskit cat depth 8',
+      group: 'cat 1 GiB',
+      label: 'vskit cat chain-8.vhd > out.raw (depth-8 chain)',
+      script: `${vskit(`cat ${sh(w.chain8)}`)} > ${out}`,
+      versus: 'cat',
+      before: clearOut,
+    },
+    {
+      id: 'write',
+      short: 'vskit write',
+      group: 'write 512 MiB',
+      label: 'vskit write empty.vhd --offset 0 --input input.bin',
+      script: vskit(`write ${sh(s.target)} --offset 0 --input ${sh(w.input)}`),
+      versus: 'qemu-io',
+      before: freshTarget,
+    },
+    {
+      id: 'qemu-io',
+      short: 'qemu-io write',
+      group: 'write 512 MiB',
+      label: "qemu-io -f vpc -c 'write -P 0x5a 0 512M' empty.vhd",
+      script: `exec qemu-io -f vpc -c 'write -P 0x5a 0 512M' ${sh(s.target)}`,
+      needsQemu: true,
+      before: freshTarget,
+    },
+    {
+      id: 'node',
+      short: 'node -e 0',
+      group: 'start-up',
+      label: 'node -e 0',
+      script: node('-e 0'),
+    },
+    {
+      id: 'info',
+      short: 'vskit info',
+      group: 'start-up',
+      label: 'vskit info small.vhd (8 MiB dynamic)',
+      script: vskit(`info ${sh(w.small)}`),
+      versus: 'node',
+    },
+    {
+      id: 'qemu-info',
+      short: 'qemu-img info',
+      group: 'start-up',
+      label: 'qemu-img info small.vhd',
+      script: `exec qemu-img info ${sh(w.small)}`,
+      needsQemu: true,
+    },
+  ];
+}
+
+/** Runs `script` once; throws with its stderr when it fails. */
+function runScript(script: string): void {
+  const result = spawnSync('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0) throw new Error(`${script}: ${result.stderr.toString().trim()}`);
+}
+
+/** Whether two files hold the same bytes (the first `bytes` of each, when given). */
+function sameBytes(a: string, b: string, bytes?: number): boolean {
+  const limit = bytes === undefined ? [] : ['-n', String(bytes)];
+  return spawnSync('cmp', ['-s', ...limit, a, b]).status === 0;
+}
+
+/** Writes `writes` into the raw file at `path` of `size` bytes, at their offsets, cut at its end. */
+function patchRaw(path: string, size: number, writes: readonly Write[]): void {
+  const fd = openSync(path, 'r+');
+  try {
+    for (const w of writes) {
+      const n = Math.min(w.bytes.length, size - w.offset);
+      if (n > 0) writeSync(fd, w.bytes, 0, n, w.offset);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Checks that every timed command does the work it is timed for: vskit's and qemu-img's raw
+ * outputs of `flat.vhd` agree byte for byte; vskit's of the depth-8 chain is that raw file with
+ * the layers' writes laid over it (qemu-img's vpc driver reads no parents, so it has no chain
+ * row); what `vskit write` wrote reads back. This pass also warms the page cache.
+ */
+function verify(w: Workload, s: Scratch, qemu: boolean): void {
+  const twin = `${s.out}.twin`;
+  runScript(`${vskit(`cat ${sh(w.flat)}`)} > ${sh(twin)}`);
+  if (qemu) {
+    runScript(`exec qemu-img convert -S 0 -f vpc -O raw ${sh(w.flat)} ${sh(s.out)}`);
+    if (!sameBytes(s.out, twin)) throw new Error('vskit cat and qemu-img differ on flat.vhd');
+  }
+  patchRaw(twin, w.virtualSize, w.chainWrites);
+  runScript(`${vskit(`cat ${sh(w.chain8)}`)} > ${sh(s.out)}`);
+  if (!sameBytes(s.out, twin)) throw new Error('vskit cat of the depth-8 chain is wrong');
+  rmSync(twin, { force: true });
+  copyFileSync(s.emptyTemplate, s.target);
+  runScript(vskit(`write ${sh(s.target)} --offset 0 --input ${sh(w.input)}`));
+  runScript(`${vskit(`cat ${sh(s.target)} --length ${w.inputBytes}`)} > ${sh(s.out)}`);
+  if (!sameBytes(s.out, w.input)) throw new Error('vskit write did not read back');
+  rmSync(s.out, { force: true });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function hasQemu(): boolean {
+  return ['qemu-img', 'qemu-io'].every(
+    (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0,
+  );
+}
+
+/** The scratch folder: under /dev/shm (tmpfs) when there is one. */
+function scratchRoot(): string {
+  const base = process.env.VSKIT_BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  return mkdtempSync(join(base, 'vskit-cli-bench-'));
+}
+
+/** The goals, from the medians by case id and the peak memory figures. */
+function goalsOf(ms: (id: string) => number | undefined, rss: Map<string, number>): Goal[] {
+  const goals: Goal[] = [];
+  const ratioGoal = (goal: string, id: string, versus: string, max: number) => {
+    const a = ms(id);
+    const b = ms(versus);
+    if (a === undefined || b === undefined) return;
+    goals.push({
+      goal,
+      measured: `${(a / b).toFixed(2)}x (${a.toFixed(0)} ms against ${b.toFixed(0)} ms)`,
+      pass: a / b <= max,
+    });
+  };
+  ratioGoal('`vskit cat > file` at most 1.0x `qemu-img convert -S 0 -O raw`', 'cat', 'qemu-S0', 1);
+  ratioGoal('`vskit cat` of a depth-8 chain at most 1.1x the flat read', 'cat8', 'cat', 1.1);
+  ratioGoal('`vskit write` of 512 MiB at most 1.0x `qemu-io -c write`', 'write', 'qemu-io', 1);
+  const info = ms('info');
+  const bare = ms('node');
+  if (info !== undefined && bare !== undefined) {
+    goals.push({
+      goal: '`vskit info` of a small image within 100 ms (whole process)',
+      measured: `${info.toFixed(0)} ms; \`node -e 0\` ${bare.toFixed(0)} ms (+${(info - bare).toFixed(0)} ms)`,
+      pass: info <= 100,
+    });
+  }
+  const flat = rss.get('cat');
+  const huge = rss.get('cat-huge');
+  if (flat !== undefined && huge !== undefined) {
+    goals.push({
+      goal: 'peak RSS of `vskit cat` at most 60 MiB, independent of the virtual size',
+      measured: `${(flat / MiB).toFixed(1)} MiB (1 GiB disk), ${(huge / MiB).toFixed(1)} MiB (1 GiB of a 2040 GiB disk)`,
+      pass: Math.max(flat, huge) <= 60 * MiB && Math.abs(huge - flat) <= 8 * MiB,
+    });
+  }
+  return goals;
+}
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  const qemu = hasQemu();
+  const dir = scratchRoot();
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+  try {
+    log(`building the workload in ${dir}`);
+    // 1 GiB as CHS rounds it (1,073,479,680 bytes): qemu-img shows such a disk at exactly its size.
+    const w = await buildWorkload(dir, BIN, chsCapacity(geometryForSize(GiB)));
+    const s: Scratch = {
+      out: join(dir, 'out.raw'),
+      target: join(dir, 'target.vhd'),
+      emptyTemplate: join(dir, 'empty.vhd'),
+    };
+    runScript(vskit(`create dynamic ${sh(s.emptyTemplate)} ${w.virtualSize}`));
+    verify(w, s, qemu);
+
+    const all = cases(w, s).filter((c) => qemu || !c.needsQemu);
+    const times = new Map<string, number[]>(all.map((c) => [c.id, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      log(`round ${round + 1} of ${ROUNDS}`);
+      for (const c of all) {
+        c.before?.();
+        times.get(c.id)!.push(timeScript(c.script));
+      }
+    }
+    rmSync(s.out, { force: true });
+    const ms = (id: string) => {
+      const list = times.get(id);
+      return list === undefined || list.length === 0 ? undefined : median(list);
+    };
+    const rows: Row[] = all.map((c) => {
+      const value = ms(c.id)!;
+      const versus = c.versus === undefined ? undefined : ms(c.versus);
+      return {
+        group: c.group,
+        operation: c.label,
+        value,
+        unit: 'ms',
+        ...(versus === undefined ? {} : { ratio: value / versus }),
+        note: `${versus === undefined ? '' : `ratio to ${all.find((x) => x.id === c.versus)?.short}; `}min ${Math.min(...times.get(c.id)!).toFixed(0)} ms`,
+      };
+    });
+
+    const rss = new Map<string, number>();
+    if (canMeasureRss) {
+      log('peak memory');
+      const out = sh(s.out);
+      const memoryCases: Array<[string, string, string]> = [
+        ['cat', 'vskit cat flat.vhd > out.raw (1 GiB)', `${vskit(`cat ${sh(w.flat)}`)} > ${out}`],
+        [
+          'cat-huge',
+          'vskit cat huge.vhd --length 1GiB > out.raw (2040 GiB disk)',
+          `${vskit(`cat ${sh(w.huge)} --length 1GiB`)} > ${out}`,
+        ],
+        ['node', 'node -e 0', node('-e 0')],
+        ...(qemu
+          ? [
+              [
+                'qemu-S0',
+                'qemu-img convert -S 0 -f vpc -O raw flat.vhd out.raw',
+                `exec qemu-img convert -S 0 -f vpc -O raw ${sh(w.flat)} ${out}`,
+              ] as [string, string, string],
+            ]
+          : []),
+      ];
+      for (const [id, label, script] of memoryCases) {
+        const peaks: number[] = [];
+        for (let i = 0; i < RSS_RUNS; i++) {
+          rmSync(s.out, { force: true });
+          peaks.push(peakRss(script, dir));
+        }
+        rss.set(id, median(peaks));
+        rows.push({
+          group: 'peak RSS',
+          operation: label,
+          value: median(peaks) / MiB,
+          unit: 'MiB',
+          note: `median of ${RSS_RUNS} (GNU time %M)`,
+        });
+      }
+    }
+    machine.load.end = loadavg()[0] ?? 0;
+    const goals = goalsOf(ms, rss);
+
+    const setup = [
+      '- Images made through vhd-format and `vskit create diff`: `flat.vhd`, a 1 GiB dynamic disk with every',
+      '  other 2 MiB block written (half allocated); `chain-8.vhd`, the top of eight differencing layers over',
+      '  it, each holding 1/32 of the blocks whole and 64 KiB of another 1/32 (most reads walk all eight);',
+      '  `huge.vhd`, a 2040 GiB dynamic disk holding its first and last blocks; `small.vhd`, an empty 8 MiB',
+      '  dynamic disk; `input.bin`, 512 MiB of seeded bytes with no zero byte.',
+      '- Every figure is a whole process started by `bash -c "exec ..."`, Node.js start-up included, output',
+      '  redirected to a file as a user would (`> out.raw`), removed before each run; `write` and `qemu-io`',
+      '  get a fresh empty 1 GiB dynamic disk before each run. Files on tmpfs (/dev/shm) when there is one:',
+      '  inputs in memory, outputs never written back to a disk.',
+      `- ${ROUNDS} interleaved rounds (every command once per round), medians; ratios are of medians.`,
+      '- Before timing, vskit cat and `qemu-img convert -S 0` outputs are compared byte for byte, and',
+      "  vskit write's result is read back: every timed run does the same work as its counterpart.",
+      '- `qemu-img convert -S 0` writes every byte (zeros included), as `vskit cat > file` does;',
+      "  qemu-img's default convert leaves holes for zeros (shown for reference).",
+      '- Peak RSS: GNU time `%M` of the process, median of 3.',
+      '- The machine is shared: the load averages above say how busy it was; absolute times move with',
+      '  it, ratios from interleaved rounds less.',
+    ].join('\n');
+    const resultsPath = join(HERE, 'RESULTS.md');
+    writeResults(resultsPath, { machine, date: new Date(), setup, rows, goals });
+    console.log(rowsTable(rows));
+    console.log(`\n${goalsTable(goals)}\n`);
+    console.log(`recorded in ${resultsPath}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
