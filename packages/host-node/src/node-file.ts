@@ -1,14 +1,3 @@
-/**
- * `openNodeFile`: a real file or block device as a `HostFile`. Also the package's
- * `@vskit/host-node/file` entry point, for tools that open files and need no node host: it loads
- * neither the host nor `node:crypto`.
- * @example
- * ```ts
- * import { openNodeFile } from '@vskit/host-node/file';
- * const file = await openNodeFile('disk.vhd', 'read', { io: 'sync' });
- * ```
- * @module
- */
 import {
   close,
   closeSync,

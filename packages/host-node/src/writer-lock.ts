@@ -8,10 +8,12 @@
  * folder has not been refreshed for {@link WRITER_LOCK_STALE_MS}, the next writer removes it
  * and takes the file. Until then every writer is refused (`EBUSY`), as if the dead one were
  * still writing. A process that exits normally, or on a signal, removes its locks.
+ *
+ * `proper-lockfile` is imported by the first lock taken, so a process that only reads never
+ * loads it.
  * @module
  */
 import { HostError } from '@vskit/host';
-import lockfile from 'proper-lockfile';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 
 /** A lock not refreshed for this long belongs to a dead process and may be taken over. */
@@ -40,6 +42,7 @@ export interface WriterLock {
 export async function acquireWriterLock(path: string): Promise<WriterLock> {
   let compromised = false;
   let release: () => Promise<void>;
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(path, {
       stale: WRITER_LOCK_STALE_MS,
