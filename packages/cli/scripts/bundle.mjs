@@ -4,7 +4,8 @@
  * Loading some 70 small ES modules cost `vskit info` more time than its work; one file for the
  * entry and one chunk per command keeps the commands lazy: `vskit info` loads its own chunk and
  * what it shares, never `vs`'s or `create`'s. The optional peer `@vskit/conformance` stays
- * outside (it loads from node_modules when `vskit conformance` runs).
+ * outside (it loads from node_modules when `vskit conformance` runs). CommonJS packages inside
+ * (the writer lock's) get a `require` made by `createRequire`.
  *
  * Run after `tsc -b`: `node scripts/bundle.mjs` (the package's `build` does both).
  */
@@ -28,5 +29,9 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['@vskit/conformance'],
+  // CommonJS dependencies (proper-lockfile and its own) call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as vskitCreateRequire } from 'node:module'; const require = vskitCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { type HostFile, isHostError } from '@vskit/host';
-import { type NodeFileOptions, openNodeFile, writerLockPath } from '@vskit/host-node';
+import { type NodeFileOptions, openNodeFile, writerLockPath } from '@vskit/host-node/file';
 import { isVhdFormatError, type RandomAccessFile } from '@vskit/vhd-format';
 import { CliError } from './errors.js';
 import { IDENTIFY_BYTES, identifyFormat } from './formats.js';

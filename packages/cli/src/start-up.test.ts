@@ -28,7 +28,7 @@ describe('vskit info, unbundled (one module per source file)', () => {
     expect(commands).toEqual(['info']);
   });
 
-  it("loads vs-api's HRESULT table alone, the file opener without the node host, no node:crypto", async () => {
+  it("loads vs-api's HRESULT table alone, the file opener without the node host, no node:crypto, no lock library", async () => {
     const loaded = await loadedModules(tmp.dir, 'info-packages', [UNBUNDLED_BIN, 'info', image]);
     expect(
       loaded.filter((url) => url.includes('/vs-api/')).map((url) => url.split('/').pop()),
@@ -36,6 +36,8 @@ describe('vskit info, unbundled (one module per source file)', () => {
     expect(loaded.some((url) => url.endsWith('/host-node/dist/node-file.js'))).toBe(true);
     expect(loaded.filter((url) => url.endsWith('/host-node/dist/node-host.js'))).toEqual([]);
     expect(loaded).not.toContain('node:crypto');
+    // A reader takes no writer lock, so the lock's library stays unloaded.
+    expect(loaded.filter((url) => url.includes('/proper-lockfile/'))).toEqual([]);
   });
 });
 
