@@ -7,7 +7,7 @@
 
 import { parentTimeDiffers, vhdTimestamp } from '../codec/timestamp.js';
 import { formatUuid, sameUuid } from '../codec/uuid.js';
-import { DEFAULT_MAX_CHAIN_DEPTH } from '../constants.js';
+import { BLOCK_UNUSED, DEFAULT_MAX_CHAIN_DEPTH } from '../constants.js';
 import { BatPageCache } from '../engine/bat-page-cache.js';
 import { VhdFormatError } from '../errors.js';
 import type { RandomAccessFile } from '../io.js';
@@ -59,6 +59,19 @@ export interface VhdChain {
   read(buffer: Uint8Array, offset: number): Promise<void>;
   /** Writes `buffer` at `offset` into the top layer. */
   write(buffer: Uint8Array, offset: number): Promise<void>;
+  /**
+   * Whether some layer stores data for a byte of `[offset, offset + length)`: a fixed layer
+   * always does; a dynamic or differencing layer where a block over the range is allocated in its
+   * BAT. `false` means the whole range reads as zeros without a data block being read, so a copy
+   * of the disk may skip it (leave a hole in a raw file, not write zeros over it). It answers from
+   * the BATs, a few entries per layer, never from the data: an allocated block may hold zeros.
+   * @throws VhdFormatError `OUT_OF_RANGE` when the range leaves the disk.
+   * @example
+   * ```ts
+   * if (!(await chain.isAllocated(offset, chunk.length))) skip(chunk.length);
+   * ```
+   */
+  isAllocated(offset: number, length: number): Promise<boolean>;
   /** Makes the top layer's writes durable. */
   sync(): Promise<void>;
   /** Closes every layer (and their files). */
@@ -228,6 +241,35 @@ class Chain implements VhdChain {
     if (!this.writable) throw new VhdFormatError('READ_ONLY', 'the chain was opened read-only');
     this.#checkRange(buffer, offset);
     await this.layers[0]!.write(buffer, offset, this.#below);
+  }
+
+  async isAllocated(offset: number, length: number): Promise<boolean> {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > this.virtualSize
+    ) {
+      throw new VhdFormatError(
+        'OUT_OF_RANGE',
+        `${length} bytes at ${offset} reach outside the ${this.virtualSize}-byte disk`,
+        { offset, value: length },
+      );
+    }
+    // Each layer answers within its own size; past it, reads are zeros and go no lower (as reads).
+    let end = offset + length;
+    for (const layer of this.layers) {
+      end = Math.min(end, layer.virtualSize);
+      if (end <= offset) return false;
+      if (layer.type === 'fixed') return true;
+      const blockSize = layer.blockSize as number;
+      for (let i = Math.floor(offset / blockSize); i * blockSize < end; i++) {
+        if ((await layer.entry(i)) !== BLOCK_UNUSED) return true;
+      }
+      if (layer.type !== 'differencing') return false;
+    }
+    return false;
   }
 
   async sync(): Promise<void> {
