@@ -47,6 +47,25 @@ describe('cat to a regular file', () => {
     expect(Buffer.compare(piped.stdout, Buffer.from(expected))).toBe(0);
   });
 
+  // Holes need Linux's /proc (see sparse-output.ts); elsewhere every byte is written.
+  it.runIf(process.platform === 'linux')(
+    'leaves holes where no layer holds data: the same bytes in less room (Linux)',
+    async () => {
+      const sparse = join(tmp.dir, 'sparse.vhd');
+      await vskitOk(['create', 'dynamic', sparse, '64MiB']);
+      await vskitOk(['write', sparse, '--offset', '10MiB'], pattern(4096, 5));
+      const out = join(tmp.dir, 'sparse.raw');
+      await bash(`node ${q(BIN)} cat ${q(sparse)} > ${q(out)}`);
+      const facts = await stat(out);
+      expect(facts.size).toBe(64 * MiB);
+      expect(facts.blocks * 512).toBeLessThanOrEqual(4 * MiB);
+      const bytes = await readFile(out);
+      const want = new Uint8Array(64 * MiB);
+      want.set(pattern(4096, 5), 10 * MiB);
+      expect(Buffer.compare(bytes, Buffer.from(want))).toBe(0);
+    },
+  );
+
   it("writes at the file's own offset: >> appends after what is there", async () => {
     const out = join(tmp.dir, 'appended.raw');
     await writeFile(out, 'head');
@@ -56,7 +75,7 @@ describe('cat to a regular file', () => {
     expect(Buffer.compare(bytes.subarray(4), Buffer.from(expected.subarray(MiB, 4 * MiB)))).toBe(0);
   });
 
-  it('leaves the offset after its bytes for the next command on the same open file', async () => {
+  it('writes every byte into a file the shell writes to afterwards, leaving the offset after them', async () => {
     const out = join(tmp.dir, 'grouped.raw');
     await bash(`{ printf head; node ${q(BIN)} cat ${q(image)}; printf tail; } > ${q(out)}`);
     const bytes = await readFile(out);

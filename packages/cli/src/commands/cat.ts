@@ -1,9 +1,10 @@
+import type { VhdChain } from '@vskit/vhd-format';
 import { openChainAt } from '../chain.js';
 import { type Command, positionals, sizeOption, stringOptions } from '../command.js';
 import { CliError } from '../errors.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
-import { outputSink } from '../stream-out.js';
+import { type ByteSink, outputSink } from '../stream-out.js';
 import { driveMap } from '../volumes.js';
 
 /** Bytes read through the chain per step: one block of a default dynamic disk. */
@@ -31,6 +32,42 @@ export function rangeWithin(size: number, offset: number, length: number | undef
   return count;
 }
 
+/**
+ * Copies `length` bytes of `chain` from `offset` into `sink`, in pieces that end on
+ * {@link CAT_CHUNK} boundaries of the disk (so each lines up with the blocks). A piece that no
+ * layer stores data for is not read: it goes to `sink.zeros` (a hole where the sink leaves
+ * holes, zeros from one shared buffer otherwise). Data is read into one buffer, used again for
+ * each piece when the sink allows it. Resolves to the bytes delivered: fewer than `length` when
+ * the reader went away.
+ */
+export async function copyOut(
+  chain: VhdChain,
+  offset: number,
+  length: number,
+  sink: ByteSink,
+  onProgress: (done: number) => void = () => undefined,
+): Promise<number> {
+  let buffer: Uint8Array | undefined;
+  for (let done = 0; done < length; ) {
+    const at = offset + done;
+    const n = Math.min(CAT_CHUNK - (at % CAT_CHUNK), length - done);
+    let delivered: boolean;
+    if (!(await chain.isAllocated(at, n))) delivered = await sink.zeros(n);
+    else {
+      if (buffer === undefined || !sink.reusesBuffers) {
+        buffer = new Uint8Array(sink.reusesBuffers ? Math.min(CAT_CHUNK, length) : n);
+      }
+      const bytes = buffer.subarray(0, n);
+      await chain.read(bytes, at);
+      delivered = await sink.write(bytes);
+    }
+    if (!delivered) return done;
+    done += n;
+    onProgress(done);
+  }
+  return length;
+}
+
 /** `vskit cat`: the virtual disk's bytes to stdout. */
 export const catCommand: Command = {
   name: 'cat',
@@ -41,6 +78,9 @@ writes the raw bytes to stdout: the whole disk, or --length bytes from --offset.
 shows on stderr when stderr is a terminal. When the reader stops early (| head), cat stops quietly.
 What the open had to tolerate (a stale checksum, a footer read from its copy at offset 0, ...)
 prints first on stderr, one \`vskit: warning: ...\` line each.
+Redirected to a file of its own (\`> disk.raw\`, on Linux), cat leaves holes where no layer
+holds data: the file reads the same and takes less room. Into a file other commands write to
+as well (\`{ vskit cat a.vhd; cat tail; } > f\`, or \`>>\`), every byte is written.
 
 Options:
   --offset N          first byte (default 0); sizes as 1MiB, 4096, 0x100000
@@ -66,21 +106,13 @@ Examples:
     // What the open repaired or tolerated (a stale checksum, a footer read from its copy...).
     for (const warning of chain.warnings)
       io.stderr.write(`vskit: warning: ${printable(warning)}\n`);
-    const sink = outputSink(io.stdout);
+    // Into a file of its own, what no layer stores becomes a hole (see sparse-output.ts).
+    const sink = outputSink(io.stdout, true);
     try {
       const length = rangeWithin(chain.virtualSize, offset, requested);
       const progress = createProgress(io.stderr, 'reading', length);
       try {
-        let buffer = new Uint8Array(Math.min(CAT_CHUNK, length));
-        for (let done = 0; done < length; ) {
-          if (!sink.reusesBuffers && done > 0) buffer = new Uint8Array(buffer.length);
-          const n = Math.min(CAT_CHUNK, length - done);
-          const bytes = n === buffer.length ? buffer : buffer.subarray(0, n);
-          await chain.read(bytes, offset + done);
-          if (!(await sink.write(bytes))) break;
-          done += n;
-          progress.update(done);
-        }
+        await copyOut(chain, offset, length, sink, (done) => progress.update(done));
       } finally {
         progress.finish();
       }

@@ -17,6 +17,7 @@ import { writeJson } from '../output.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
 import { driveMap } from '../volumes.js';
+import { isAllZero } from '../zero-bytes.js';
 import { rangeWithin } from './cat.js';
 
 /** Bytes gathered from the input before each write into the disk: one default block. */
@@ -132,7 +133,9 @@ export const writeCommand: Command = {
 Only the top layer changes: in a differencing child the written sectors are stored in the
 child and the parent stays as it was. Bytes that would reach past the end of the disk are
 refused (OUT_OF_RANGE); with --input naming a regular file the whole range is checked before
-anything is written. A progress bar shows on stderr when stderr is a terminal.
+anything is written. A 2 MiB piece of zeros over a range no layer holds is not written (it
+reads as zeros already), so writing a mostly empty raw disk allocates only what holds data.
+A progress bar shows on stderr when stderr is a terminal.
 
 Options:
   --offset N          where the first byte goes (required); sizes as 1MiB, 4096, 0x100000
@@ -168,8 +171,12 @@ Examples:
       const progress = createProgress(io.stderr, 'writing', input.size);
       try {
         for await (const piece of pieces) {
-          rangeWithin(chain.virtualSize, offset + written, piece.length);
-          await chain.write(piece, offset + written);
+          const at = offset + written;
+          rangeWithin(chain.virtualSize, at, piece.length);
+          // Zeros over a range no layer holds read as zeros already: writing them would only
+          // allocate blocks (an imported disk twice the size).
+          const skip = isAllZero(piece) && !(await chain.isAllocated(at, piece.length));
+          if (!skip) await chain.write(piece, at);
           written += piece.length;
           progress.update(written);
         }
