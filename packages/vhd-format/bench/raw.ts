@@ -36,22 +36,6 @@ export function rawReadSync(path: string, chunk: number): number {
   return position;
 }
 
-/**
- * Writes `total` bytes into a new file with `FileHandle.write`, `chunk.length` bytes at a time
- * (the same buffer each time).
- */
-export async function rawWrite(path: string, total: number, chunk: Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    for (let position = 0; position < total; position += chunk.length) {
-      const n = Math.min(chunk.length, total - position);
-      await handle.write(chunk, 0, n, position);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Writes `total` bytes into a new file with `writeSync`, `chunk.length` bytes at a time. */
 export function rawWriteSync(path: string, total: number, chunk: Uint8Array): void {
   const fd = openSync(path, 'wx');

@@ -1,6 +1,7 @@
 /**
- * The bench's images: a half-allocated dynamic base, a depth-1 child and a depth-8 chain over it,
- * each with a raw file holding the same virtual bytes (for the baseline and to verify reads).
+ * The bench's images: a fully allocated dynamic image, a half-allocated dynamic base, a depth-1
+ * child and a depth-8 chain over it, each with a raw file holding the same virtual bytes (for the
+ * baseline and to verify reads).
  */
 import { copyFile, open, readdir } from 'node:fs/promises';
 import { fillSeeded, type Write } from '../src/interop/__fixtures__/content.js';
@@ -25,6 +26,8 @@ export interface Scenario {
 /** All bench images. */
 export interface Workload {
   readonly virtualSize: number;
+  /** Every block written: the image holds every byte the raw file holds. */
+  readonly full: Scenario;
   readonly base: Scenario;
   readonly child: Scenario;
   readonly chain8: Scenario;
@@ -74,6 +77,8 @@ async function syncFolder(dir: TempDir): Promise<void> {
 
 /**
  * Builds the workload in `dir`:
+ * - full: dynamic, `virtualSize`, every block written (the same bytes as its raw twin, so reading
+ *   the two is the same work);
  * - base: dynamic, `virtualSize`, every even block written whole (half allocated);
  * - child: depth-1 differencing over base; whole blocks 1, 5, 9, ... and a 64 KiB write in
  *   blocks 2, 6, 10, ... (partly written child blocks over allocated parent blocks);
@@ -82,6 +87,19 @@ async function syncFolder(dir: TempDir): Promise<void> {
  */
 export async function buildWorkload(dir: TempDir, virtualSize: number): Promise<Workload> {
   const blocks = Math.ceil(virtualSize / BLOCK);
+  const full: Scenario = {
+    name: 'fully allocated dynamic',
+    image: dir.file('full.vhd'),
+    raw: dir.file('full.raw'),
+    depth: 0,
+  };
+  await createBaseImage(full.image, { type: 'dynamic', sizeBytes: virtualSize });
+  const fullWrites: Write[] = [];
+  for (let b = 0; b < blocks; b++) fullWrites.push(blockWrite(b, 0, BLOCK, 4000 + b));
+  await writeImage(full.image, fullWrites);
+  await zeroRaw(full.raw, virtualSize);
+  await writeRaw(full.raw, fullWrites);
+
   const base: Scenario = {
     name: 'dynamic',
     image: dir.file('base.vhd'),
@@ -126,5 +144,5 @@ export async function buildWorkload(dir: TempDir, virtualSize: number): Promise<
   }
   const chain8: Scenario = { name: 'depth-8 chain', image: parent, raw: chainRaw, depth: 8 };
   await syncFolder(dir);
-  return { virtualSize, base, child, chain8 };
+  return { virtualSize, full, base, child, chain8 };
 }
