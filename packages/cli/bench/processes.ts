@@ -3,26 +3,40 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** GNU time, which reports a child's CPU time and peak resident set size. */
+const GNU_TIME = '/usr/bin/time';
+
+/** Whether CPU time and peak memory can be measured here. */
+export const canMeasureRss = existsSync(GNU_TIME);
+
+/** What one run took: wall-clock ms, and CPU ms (user + system, all threads) when known. */
+export interface Timing {
+  readonly wall: number;
+  readonly cpu: number | undefined;
+}
+
 /**
- * Runs `script` with `bash -c` and returns its wall-clock time in ms. The script should `exec` its
- * command so that no shell stays between the bench and it (a `> file` redirection is then the
- * command's own, as when a user types it). Throws when the script fails.
+ * Runs `script` with `bash -c` and times it: the wall clock around the whole run, and the CPU
+ * time GNU time reports for it (when installed; its own start is outside that). The script should
+ * `exec` its command so that no shell stays between the bench and it (a `> file` redirection is
+ * then the command's own, as when a user types it). Throws when the script fails.
  */
-export function timeScript(script: string): number {
+export function timeScript(script: string, scratch: string): Timing {
+  const out = join(scratch, 'cpu.txt');
+  const command = canMeasureRss
+    ? [GNU_TIME, '-f', '%U %S', '-o', out, 'bash', '-c', script]
+    : ['bash', '-c', script];
   const start = performance.now();
-  const result = spawnSync('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = performance.now() - start;
+  const result = spawnSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const wall = performance.now() - start;
   if (result.status !== 0) {
     throw new Error(`${script}: exit ${result.status}: ${result.stderr.toString().trim()}`);
   }
-  return ms;
+  if (!canMeasureRss) return { wall, cpu: undefined };
+  const [user, system] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(out, { force: true });
+  return { wall, cpu: ((user ?? 0) + (system ?? 0)) * 1000 };
 }
-
-/** GNU time, which reports a child's peak resident set size. */
-const GNU_TIME = '/usr/bin/time';
-
-/** Whether peak memory can be measured here. */
-export const canMeasureRss = existsSync(GNU_TIME);
 
 /**
  * The peak resident set size of `script`'s command in bytes (GNU time's `%M`, the kernel's

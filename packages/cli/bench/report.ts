@@ -10,8 +10,12 @@ export interface Row {
   /** Median wall-clock ms, or a size in MiB for memory rows (see `unit`). */
   readonly value: number;
   readonly unit: 'ms' | 'MiB';
+  /** Median CPU ms (user + system) of a timed row. */
+  readonly cpu?: number;
   /** The value over the row it is compared with, when there is one. */
   readonly ratio?: number;
+  /** The CPU time over that row's. */
+  readonly cpuRatio?: number;
   readonly note?: string;
 }
 
@@ -74,15 +78,16 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** The rows as a Markdown table. */
 export function rowsTable(rows: readonly Row[]): string {
+  const ms = (v: number) => `${v.toFixed(v < 100 ? 1 : 0)} ms`;
   return table(
-    ['group', 'command', 'median', 'ratio', 'note'],
+    ['group', 'command', 'median', 'ratio', 'CPU', 'CPU ratio', 'note'],
     rows.map((r) => [
       r.group,
       r.operation,
-      r.unit === 'ms'
-        ? `${r.value.toFixed(r.value < 100 ? 1 : 0)} ms`
-        : `${r.value.toFixed(1)} MiB`,
+      r.unit === 'ms' ? ms(r.value) : `${r.value.toFixed(1)} MiB`,
       r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
+      r.cpu === undefined ? '' : ms(r.cpu),
+      r.cpuRatio === undefined ? '' : `${r.cpuRatio.toFixed(2)}x`,
       r.note ?? '',
     ]),
   );

@@ -102,12 +102,20 @@ function cases(w: Workload, s: Scratch): Case[] {
       before: clearOut,
     },
     {
+      id: 'cat8flat',
+      short: 'vskit cat, same bytes flat',
+      group: 'cat 1 GiB',
+      label: 'vskit cat chain-8-flat.vhd > out.raw (what chain-8.vhd reads, in one layer)',
+      script: `${vskit(`cat ${sh(w.chain8Flat)}`)} > ${out}`,
+      before: clearOut,
+    },
+    {
       id: 'cat8',
       short: 'vskit cat depth 8',
       group: 'cat 1 GiB',
       label: 'vskit cat chain-8.vhd > out.raw (depth-8 chain)',
       script: `${vskit(`cat ${sh(w.chain8)}`)} > ${out}`,
-      versus: 'cat',
+      versus: 'cat8flat',
       before: clearOut,
     },
     {
@@ -193,8 +201,10 @@ function verify(w: Workload, s: Scratch, qemu: boolean): void {
     if (!sameBytes(s.out, twin)) throw new Error('vskit cat and qemu-img differ on flat.vhd');
   }
   patchRaw(twin, w.virtualSize, w.chainWrites);
-  runScript(`${vskit(`cat ${sh(w.chain8)}`)} > ${sh(s.out)}`);
-  if (!sameBytes(s.out, twin)) throw new Error('vskit cat of the depth-8 chain is wrong');
+  for (const image of [w.chain8, w.chain8Flat]) {
+    runScript(`${vskit(`cat ${sh(image)}`)} > ${sh(s.out)}`);
+    if (!sameBytes(s.out, twin)) throw new Error(`vskit cat of ${image} is wrong`);
+  }
   rmSync(twin, { force: true });
   copyFileSync(s.emptyTemplate, s.target);
   runScript(vskit(`write ${sh(s.target)} --offset 0 --input ${sh(w.input)}`));
@@ -221,21 +231,36 @@ function scratchRoot(): string {
   return mkdtempSync(join(base, 'vskit-cli-bench-'));
 }
 
-/** The goals, from the medians by case id and the peak memory figures. */
-function goalsOf(ms: (id: string) => number | undefined, rss: Map<string, number>): Goal[] {
+/**
+ * The goals, from the medians by case id (wall clock, and CPU time) and the peak memory figures.
+ * Ratios are judged on the wall clock, as users see them; the CPU ratio is shown beside.
+ */
+function goalsOf(
+  ms: (id: string) => number | undefined,
+  cpuMs: (id: string) => number | undefined,
+  rss: Map<string, number>,
+): Goal[] {
   const goals: Goal[] = [];
   const ratioGoal = (goal: string, id: string, versus: string, max: number) => {
     const a = ms(id);
     const b = ms(versus);
     if (a === undefined || b === undefined) return;
+    const ca = cpuMs(id);
+    const cb = cpuMs(versus);
+    const cpu = ca === undefined || cb === undefined ? '' : `; CPU ${(ca / cb).toFixed(2)}x`;
     goals.push({
       goal,
-      measured: `${(a / b).toFixed(2)}x (${a.toFixed(0)} ms against ${b.toFixed(0)} ms)`,
+      measured: `${(a / b).toFixed(2)}x (${a.toFixed(0)} ms against ${b.toFixed(0)} ms)${cpu}`,
       pass: a / b <= max,
     });
   };
   ratioGoal('`vskit cat > file` at most 1.0x `qemu-img convert -S 0 -O raw`', 'cat', 'qemu-S0', 1);
-  ratioGoal('`vskit cat` of a depth-8 chain at most 1.1x the flat read', 'cat8', 'cat', 1.1);
+  ratioGoal(
+    '`vskit cat` of a depth-8 chain at most 1.1x the flat read (the same bytes in one layer)',
+    'cat8',
+    'cat8flat',
+    1.1,
+  );
   ratioGoal('`vskit write` of 512 MiB at most 1.0x `qemu-io -c write`', 'write', 'qemu-io', 1);
   const info = ms('info');
   const bare = ms('node');
@@ -277,11 +302,14 @@ async function main(): Promise<void> {
 
     const all = cases(w, s).filter((c) => qemu || !c.needsQemu);
     const times = new Map<string, number[]>(all.map((c) => [c.id, []]));
+    const cpuTimes = new Map<string, number[]>(all.map((c) => [c.id, []]));
     for (let round = 0; round < ROUNDS; round++) {
       log(`round ${round + 1} of ${ROUNDS}`);
       for (const c of all) {
         c.before?.();
-        times.get(c.id)!.push(timeScript(c.script));
+        const { wall, cpu } = timeScript(c.script, dir);
+        times.get(c.id)!.push(wall);
+        if (cpu !== undefined) cpuTimes.get(c.id)!.push(cpu);
       }
     }
     rmSync(s.out, { force: true });
@@ -289,15 +317,23 @@ async function main(): Promise<void> {
       const list = times.get(id);
       return list === undefined || list.length === 0 ? undefined : median(list);
     };
+    const cpuMs = (id: string) => {
+      const list = cpuTimes.get(id);
+      return list === undefined || list.length === 0 ? undefined : median(list);
+    };
     const rows: Row[] = all.map((c) => {
       const value = ms(c.id)!;
       const versus = c.versus === undefined ? undefined : ms(c.versus);
+      const cpu = cpuMs(c.id);
+      const cpuVersus = c.versus === undefined ? undefined : cpuMs(c.versus);
       return {
         group: c.group,
         operation: c.label,
         value,
         unit: 'ms',
+        ...(cpu === undefined ? {} : { cpu }),
         ...(versus === undefined ? {} : { ratio: value / versus }),
+        ...(cpu === undefined || cpuVersus === undefined ? {} : { cpuRatio: cpu / cpuVersus }),
         note: `${versus === undefined ? '' : `ratio to ${all.find((x) => x.id === c.versus)?.short}; `}min ${Math.min(...times.get(c.id)!).toFixed(0)} ms`,
       };
     });
@@ -341,7 +377,7 @@ async function main(): Promise<void> {
       }
     }
     machine.load.end = loadavg()[0] ?? 0;
-    const goals = goalsOf(ms, rss);
+    const goals = goalsOf(ms, cpuMs, rss);
 
     const setup = [
       '- Images made through vhd-format and `vskit create diff`: `flat.vhd`, a 1 GiB dynamic disk with every',
@@ -358,6 +394,9 @@ async function main(): Promise<void> {
       "  vskit write's result is read back: every timed run does the same work as its counterpart.",
       '- `qemu-img convert -S 0` writes every byte (zeros included), as `vskit cat > file` does;',
       "  qemu-img's default convert leaves holes for zeros (shown for reference).",
+      '- CPU: user + system time of the process (all its threads), from GNU time. On a busy machine a',
+      '  single-threaded process (vskit) waits for a core longer than one that spreads its work over',
+      "  threads (qemu-img's I/O threads), so the CPU ratio says more about the work than the wall one.",
       '- Peak RSS: GNU time `%M` of the process, median of 3.',
       '- The machine is shared: the load averages above say how busy it was; absolute times move with',
       '  it, ratios from interleaved rounds less.',

@@ -4,6 +4,8 @@
  * - `flat`: a 1 GiB dynamic disk, every other 2 MiB block written (half allocated);
  * - `chain8`: eight differencing layers over `flat`, each holding 1/32 of the blocks whole and
  *   64 KiB of another 1/32, so most reads walk all eight layers;
+ * - `chain8Flat`: one dynamic disk holding what `chain8` reads (the same blocks allocated), so
+ *   reading the two compares the same work at depth 8 and depth 0;
  * - `huge`: a 2040 GiB dynamic disk holding two blocks (for memory against the virtual size);
  * - `small`: an empty 8 MiB dynamic disk (for start-up);
  * - `input`: 512 MiB of seeded bytes with no zero piece (what `write` and `qemu-io` write).
@@ -22,6 +24,7 @@ export const BLOCK = 2 * MiB;
 export interface Workload {
   readonly flat: string;
   readonly chain8: string;
+  readonly chain8Flat: string;
   readonly huge: string;
   readonly small: string;
   readonly input: string;
@@ -119,6 +122,10 @@ export async function buildWorkload(
     parent = layer;
   }
 
+  const chain8Flat = join(dir, 'chain-8-flat.vhd');
+  await createDynamicFile(chain8Flat, virtualSize);
+  await writeInto(chain8Flat, [...flatWrites, ...chainWrites]);
+
   const huge = join(dir, 'huge.vhd');
   await createDynamicFile(huge, MAX_VIRTUAL_SIZE);
   await writeInto(huge, [
@@ -135,7 +142,17 @@ export async function buildWorkload(
   for (let at = 0; at < inputBytes; at += BLOCK) inputData.set(seeded(BLOCK, 100 + at / BLOCK), at);
   await writeFile(input, inputData);
 
-  return { flat, chain8: parent, huge, small, input, inputBytes, virtualSize, chainWrites };
+  return {
+    flat,
+    chain8: parent,
+    chain8Flat,
+    huge,
+    small,
+    input,
+    inputBytes,
+    virtualSize,
+    chainWrites,
+  };
 }
 
 /** The file name of a workload path, for labels. */
