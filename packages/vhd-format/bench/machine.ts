@@ -1,6 +1,6 @@
 /** The facts about this machine that the bench results are recorded with. */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 
 /** CPU, core count, memory and Node version. */
 export interface Machine {
@@ -9,6 +9,8 @@ export interface Machine {
   readonly memoryGiB: number;
   readonly node: string;
   readonly platform: string;
+  /** The 1-minute load average when the bench started: how busy the machine was. */
+  readonly load: number;
 }
 
 function cpuModel(): string {
@@ -30,5 +32,6 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    load: loadavg()[0] ?? 0,
   };
 }

@@ -63,6 +63,7 @@ export function machineList(m: Machine): string {
     `- CPU: ${m.cpuModel} (nproc ${m.nproc})`,
     `- memory: ${m.memoryGiB} GiB`,
     `- Node.js ${m.node} on ${m.platform}`,
+    `- 1-minute load average at the start: ${m.load.toFixed(2)}`,
   ].join('\n');
 }
 
