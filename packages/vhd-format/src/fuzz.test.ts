@@ -98,7 +98,7 @@ function mutate(source: Uint8Array, mutations: Mutation[]): Uint8Array {
     if (m.fixChecksum) {
       // Recompute the checksum of the structure the field belongs to.
       const footerAt = m.fromEnd ? b.length - 512 : at < 512 ? 0 : -1;
-      if (footerAt >= 0) {
+      if (footerAt >= 0 && footerAt + 512 <= b.length) {
         const f = b.subarray(footerAt, footerAt + 512);
         viewOf(f).setUint32(64, vhdChecksum(f, 64));
       } else if (at >= 512 && at < 1536 && b.length >= 1536) {
