@@ -28,7 +28,7 @@ const q = JSON.stringify;
 
 beforeAll(async () => {
   image = join(tmp.dir, 'disk.vhd');
-  await vskitOk(['create', 'dynamic', image, '8MiB']);
+  await vskitOk(['create', 'dynamic', image, '8MiB', '--exact']);
   // Data across several chunks and blocks, the last block left unallocated.
   const data = pattern(4 * MiB + 777, 31);
   const input = join(tmp.dir, 'data.bin');
@@ -52,7 +52,7 @@ describe('cat to a regular file', () => {
     'leaves holes where no layer holds data: the same bytes in less room (Linux)',
     async () => {
       const sparse = join(tmp.dir, 'sparse.vhd');
-      await vskitOk(['create', 'dynamic', sparse, '64MiB']);
+      await vskitOk(['create', 'dynamic', sparse, '64MiB', '--exact']);
       await vskitOk(['write', sparse, '--offset', '10MiB'], pattern(4096, 5));
       const out = join(tmp.dir, 'sparse.raw');
       await bash(`node ${q(BIN)} cat ${q(sparse)} > ${q(out)}`);

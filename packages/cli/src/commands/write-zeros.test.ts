@@ -31,7 +31,7 @@ async function writeAt(file: string, offset: number, bytes: Uint8Array): Promise
 describe('write of zeros', () => {
   it('leaves unallocated blocks unallocated: a half-zero raw disk allocates its data blocks only', async () => {
     const file = join(tmp.dir, 'import.vhd');
-    await vskitOk(['create', 'dynamic', file, '16MiB']);
+    await vskitOk(['create', 'dynamic', file, '16MiB', '--exact']);
     // Blocks 1 and 4 hold data, the other six are zeros.
     const raw = new Uint8Array(16 * MiB);
     raw.set(pattern(2 * MiB, 1), 2 * MiB);
@@ -43,7 +43,7 @@ describe('write of zeros', () => {
 
   it('writes zeros over an allocated block, so they read back', async () => {
     const file = join(tmp.dir, 'overwrite.vhd');
-    await vskitOk(['create', 'dynamic', file, '8MiB']);
+    await vskitOk(['create', 'dynamic', file, '8MiB', '--exact']);
     await writeAt(file, 0, pattern(4 * MiB, 3));
     await writeAt(file, 0, new Uint8Array(2 * MiB));
     expect(await blocksAllocated(file)).toBe(2);
@@ -60,7 +60,7 @@ describe('write of zeros', () => {
   it("writes zeros into a child over its parent's data, and skips them where no layer holds any", async () => {
     const parent = join(tmp.dir, 'zero-parent.vhd');
     const child = join(tmp.dir, 'zero-child.vhd');
-    await vskitOk(['create', 'dynamic', parent, '8MiB']);
+    await vskitOk(['create', 'dynamic', parent, '8MiB', '--exact']);
     await writeAt(parent, 0, pattern(2 * MiB, 4));
     await vskitOk(['create', 'diff', child, parent]);
     await writeAt(child, 0, new Uint8Array(4 * MiB));
