@@ -9,7 +9,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, builtCliAndTempFolder, UNBUNDLED_BIN, vskitOk } from './__fixtures__/cli-process.js';
 import { loadedModules } from './__fixtures__/loaded-modules.js';
 
-const OTHER_COMMANDS = ['create', 'check', 'cat', 'write', 'conformance', 'vs'];
+const OTHER_COMMANDS = [
+  'create',
+  'check',
+  'cat',
+  'write',
+  'rebase',
+  'compact',
+  'resize',
+  'repair',
+  'conformance',
+  'vs',
+];
 
 const tmp = builtCliAndTempFolder();
 let image: string;
