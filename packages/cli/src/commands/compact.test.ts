@@ -13,11 +13,15 @@ import {
 const MiB = 2 ** 20;
 const tmp = builtCliAndTempFolder();
 
-/** A dynamic image of four 2 MiB blocks: data in blocks 0 and 3, zeros written over 1 and 2. */
+/**
+ * A dynamic image of four 2 MiB blocks: data in blocks 0 and 3, zeros written over 1 and 2 (after
+ * data, since `write` does not write zeros over blocks no layer holds).
+ */
 async function imageWithZeroBlocks(name: string): Promise<string> {
   const file = join(tmp.dir, name);
   await vskitOk(['create', 'dynamic', file, '8MiB']);
   await vskitOk(['write', file, '--offset', '0'], pattern(3000, 1));
+  await vskitOk(['write', file, '--offset', '2MiB'], pattern(4 * MiB, 3));
   await vskitOk(['write', file, '--offset', '2MiB'], new Uint8Array(4 * MiB));
   await vskitOk(['write', file, '--offset', '6MiB'], pattern(5000, 2));
   return file;
