@@ -11,6 +11,7 @@ import { loadedModules } from './__fixtures__/loaded-modules.js';
 
 const OTHER_COMMANDS = [
   'create',
+  'map',
   'check',
   'cat',
   'write',
