@@ -12,7 +12,29 @@ export { dateFromVhdTimestamp, vhdTimestamp } from './codec/timestamp.js';
 export type { ByteOrder } from './codec/utf16.js';
 export { decodeUtf16, encodeUtf16 } from './codec/utf16.js';
 export { formatUuid, parseUuid, randomUuid } from './codec/uuid.js';
-export * from './constants.js';
+export {
+  ALL_ONES_64,
+  BLOCK_UNUSED,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_CREATOR_APPLICATION,
+  DEFAULT_CREATOR_HOST_OS,
+  DEFAULT_CREATOR_VERSION,
+  DEFAULT_MAX_CHAIN_DEPTH,
+  DISK_TYPE_CODES,
+  FEATURE_RESERVED,
+  FEATURE_TEMPORARY,
+  FOOTER_COOKIE,
+  FOOTER_SIZE,
+  HEADER_COOKIE,
+  HEADER_SIZE,
+  HOST_OS_CODES,
+  MAX_BLOCK_SIZE,
+  MAX_LOCATOR_PATH_UNITS,
+  MAX_TABLE_ENTRIES,
+  MAX_VIRTUAL_SIZE,
+  PLATFORM_CODES,
+  SECTOR_SIZE,
+} from './constants.js';
 export type { VhdFormatErrorCode, VhdFormatErrorDetails } from './errors.js';
 export { isVhdFormatError, VHD_FORMAT_ERROR_CODES, VhdFormatError } from './errors.js';
 export type { Geometry, SizedGeometry } from './geometry.js';
@@ -20,7 +42,6 @@ export {
   chsCapacity,
   geometryForSize,
   isMaxGeometry,
-  MAX_CHS_SECTORS,
   MAX_GEOMETRY,
   roundUpToChs,
 } from './geometry.js';
@@ -42,15 +63,7 @@ export { inspect } from './inspect.js';
 export type { RandomAccessFile } from './io.js';
 export { memoryFile } from './io.js';
 export type { DiskType } from './layout.js';
-export {
-  batCoverage,
-  batEntriesFor,
-  blockStride,
-  expandedFileSize,
-  HEADER_OFFSET,
-  locatorSpaceFor,
-  TABLE_OFFSET,
-} from './layout.js';
+export { expandedFileSize, locatorSpaceFor } from './layout.js';
 export type { CompactOptions, CompactResult } from './ops/compact.js';
 export { compact } from './ops/compact.js';
 export type { ConvertOptions, ConvertResult, ConvertTargetType } from './ops/convert.js';
@@ -94,13 +107,12 @@ export type { VirtualDisk } from './ops/virtual-disk.js';
 export { rawDisk } from './ops/virtual-disk.js';
 export type { QemuSizedFooter } from './qemu-size.js';
 export { QEMU_CURRENT_SIZE_CREATORS, qemuVirtualSize } from './qemu-size.js';
-export { batByteSize, decodeBat, emptyBat, encodeBat } from './structs/bat.js';
+export { decodeBat, encodeBat } from './structs/bat.js';
 export type { DecodeHeaderOptions, DynamicHeader } from './structs/dynamic-header.js';
 export {
   decodeDynamicHeader,
   encodeDynamicHeader,
   HEADER_OFFSETS,
-  isValidBlockSize,
 } from './structs/dynamic-header.js';
 export type { DecodeFooterOptions, Footer } from './structs/footer.js';
 export { decodeFooter, encodeFooter, FOOTER_OFFSETS } from './structs/footer.js';
@@ -108,11 +120,10 @@ export type { ParentLocatorEntry } from './structs/parent-locator.js';
 export {
   decodeLocatorEntry,
   decodeLocatorPath,
-  emptyLocatorEntry,
   encodeLocatorEntry,
   encodeLocatorPath,
   locatorDataSpaceBytes,
   platformCode,
   platformName,
 } from './structs/parent-locator.js';
-export { bitmapByteSize, isSectorSet, runEnd, setSectors } from './structs/sector-bitmap.js';
+export { bitmapByteSize, isSectorSet } from './structs/sector-bitmap.js';

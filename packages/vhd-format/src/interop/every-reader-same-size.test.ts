@@ -9,10 +9,10 @@
  */
 import { openNodeFile } from '@vskit/host-node';
 import { expect, it } from 'vitest';
+import { MAX_CHS_SECTORS } from '../geometry.js';
 import {
   chsCapacity,
   createDifferencing,
-  MAX_CHS_SECTORS,
   MAX_GEOMETRY,
   openImage,
   qemuVirtualSize,
