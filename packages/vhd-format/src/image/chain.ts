@@ -78,6 +78,39 @@ export interface VhdChain {
   close(): Promise<void>;
 }
 
+/**
+ * The checks before following `ref` from a layer at `depth`: a UUID met before is `CHAIN_CYCLE`,
+ * a depth past `maxDepth` is `CHAIN_TOO_DEEP`. Returns the parent's UUID as text. Every walk down
+ * a chain (opening it, merging it) takes this one step.
+ */
+export function checkParentStep(
+  ref: ParentReference,
+  seen: ReadonlySet<string>,
+  depth: number,
+  maxDepth: number,
+): string {
+  const wanted = formatUuid(ref.uniqueId);
+  if (seen.has(wanted)) {
+    throw new VhdFormatError('CHAIN_CYCLE', `the chain leads back to ${wanted}`, {
+      field: 'header.parentUniqueId',
+      value: wanted,
+    });
+  }
+  if (depth > maxDepth) {
+    throw new VhdFormatError('CHAIN_TOO_DEEP', `more than ${maxDepth} parents`, { value: depth });
+  }
+  return wanted;
+}
+
+/** The error for a parent `openParent` could not find (`wanted`: its UUID as text). */
+export function parentNotFound(ref: ParentReference, wanted: string): VhdFormatError {
+  return new VhdFormatError(
+    'PARENT_NOT_FOUND',
+    `parent ${JSON.stringify(ref.unicodeName)} (${wanted}) not found`,
+    { field: 'header.parentUnicodeName', value: ref.unicodeName },
+  );
+}
+
 function isOpenedParent(x: RandomAccessFile | OpenedParent): x is OpenedParent {
   return (
     typeof (x as OpenedParent).file === 'object' &&
@@ -119,29 +152,9 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
     while (current.type === 'differencing') {
       const depth = layers.length;
       const ref = current.parent!;
-      const wanted = formatUuid(ref.uniqueId);
-      if (seen.has(wanted)) {
-        throw new VhdFormatError('CHAIN_CYCLE', `the chain leads back to ${wanted}`, {
-          field: 'header.parentUniqueId',
-          value: wanted,
-        });
-      }
-      if (depth > maxDepth) {
-        throw new VhdFormatError('CHAIN_TOO_DEEP', `more than ${maxDepth} parents`, {
-          value: depth,
-        });
-      }
+      const wanted = checkParentStep(ref, seen, depth, maxDepth);
       const opened = await o.openParent(ref, current, depth);
-      if (!opened) {
-        throw new VhdFormatError(
-          'PARENT_NOT_FOUND',
-          `parent ${JSON.stringify(ref.unicodeName)} (${wanted}) not found`,
-          {
-            field: 'header.parentUnicodeName',
-            value: ref.unicodeName,
-          },
-        );
-      }
+      if (!opened) throw parentNotFound(ref, wanted);
       const parentFile = isOpenedParent(opened) ? opened.file : opened;
       const modified = isOpenedParent(opened) ? opened.modified : undefined;
       let parent: VhdLayer;

@@ -18,7 +18,7 @@
 import { formatUuid, sameUuid } from '../codec/uuid.js';
 import { DEFAULT_MAX_CHAIN_DEPTH } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import type { OpenChainOptions } from '../image/chain.js';
+import { checkParentStep, type OpenChainOptions, parentNotFound } from '../image/chain.js';
 import type { VhdLayer } from '../image/layer.js';
 import { openLayer } from '../image/open.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
@@ -152,27 +152,10 @@ async function walk(
   }
   while (!sameUuid(current.parent!.uniqueId, targetId)) {
     const ref = current.parent!;
-    const wanted = formatUuid(ref.uniqueId);
     const depth = merged.length;
-    if (seen.has(wanted)) {
-      throw new VhdFormatError('CHAIN_CYCLE', `the chain leads back to ${wanted}`, {
-        field: 'header.parentUniqueId',
-        value: wanted,
-      });
-    }
-    if (depth > maxDepth) {
-      throw new VhdFormatError('CHAIN_TOO_DEEP', `more than ${maxDepth} parents`, {
-        value: depth,
-      });
-    }
+    const wanted = checkParentStep(ref, seen, depth, maxDepth);
     const got = await o.openParent(ref, current, depth);
-    if (!got) {
-      throw new VhdFormatError(
-        'PARENT_NOT_FOUND',
-        `parent ${JSON.stringify(ref.unicodeName)} (${wanted}) not found`,
-        { field: 'header.parentUnicodeName', value: ref.unicodeName },
-      );
-    }
+    if (!got) throw parentNotFound(ref, wanted);
     const parent = await openOne('read' in got ? got : got.file);
     if (!sameUuid(parent.footer.uniqueId, ref.uniqueId)) {
       throw new VhdFormatError(
