@@ -85,6 +85,27 @@ export interface ComVMHardDisk {
    * out-parameter before looking at anything.
    */
   get_Parent(parent: OutParam<ComVMHardDisk> | null | undefined): Promise<HResult>;
+  /**
+   * IVMHardDisk.Parent (put): re-links this differencing disk to `parent`; E_POINTER for null,
+   * VM_E_PARENT_CHILD_ID_MISMATCH when it is not the disk this one was made from.
+   */
+  put_Parent(parent: ComVMHardDisk | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.Merge: the task writing this differencing disk into its parent. */
+  Merge(mergeTask: OutParam<ComVMTask> | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.MergeTo: the task flattening this disk's chain into a new image. */
+  MergeTo(
+    newDiskImagePath: string | null | undefined,
+    newDiskImageType: VMHardDiskType,
+    mergeTask: OutParam<ComVMTask> | null | undefined,
+  ): Promise<HResult>;
+  /** IVMHardDisk.Compact: the task giving back the space of blocks that hold nothing. */
+  Compact(compactTask: OutParam<ComVMTask> | null | undefined): Promise<HResult>;
+  /** IVMHardDisk.Convert: the task writing this disk into a new fixed or dynamic image. */
+  Convert(
+    convertedDiskImagePath: string | null | undefined,
+    convertedDiskImageType: VMHardDiskType,
+    convertTask: OutParam<ComVMTask> | null | undefined,
+  ): Promise<HResult>;
   /** The promise-face disk behind this object. */
   readonly disk: VMHardDisk;
 }
@@ -340,6 +361,19 @@ export function comHardDisk(disk: VMHardDisk): ComVMHardDisk {
         () => disk.getParent(),
         (parent) => (parent === null ? null : comHardDisk(parent)),
         isNull,
+      ),
+    put_Parent: (parent) =>
+      status(() => disk.putParent(parent === null || parent === undefined ? parent : parent.disk)),
+    Merge: (mergeTask) => call(mergeTask, () => disk.merge(), comTask, abandon),
+    MergeTo: (newDiskImagePath, newDiskImageType, mergeTask) =>
+      call(mergeTask, () => disk.mergeTo(newDiskImagePath, newDiskImageType), comTask, abandon),
+    Compact: (compactTask) => call(compactTask, () => disk.compact(), comTask, abandon),
+    Convert: (convertedDiskImagePath, convertedDiskImageType, convertTask) =>
+      call(
+        convertTask,
+        () => disk.convert(convertedDiskImagePath, convertedDiskImageType),
+        comTask,
+        abandon,
       ),
     disk,
   };

@@ -4,16 +4,24 @@
  * @module
  */
 import { type WindowsPath, windowsPath } from '@vskit/host';
+import { compact } from './commands/hard-disk/compact.js';
+import { convert } from './commands/hard-disk/convert.js';
 import { getHostDriveIdentifier } from './commands/hard-disk/get-host-drive-identifier.js';
 import { getHostFreeDiskSpace } from './commands/hard-disk/get-host-free-disk-space.js';
 import { getParent } from './commands/hard-disk/get-parent.js';
 import { getSizeInGuest } from './commands/hard-disk/get-size-in-guest.js';
 import { getSizeOnHost } from './commands/hard-disk/get-size-on-host.js';
 import { getType } from './commands/hard-disk/get-type.js';
+import { merge } from './commands/hard-disk/merge.js';
+import { mergeTo } from './commands/hard-disk/merge-to.js';
+import { putParent } from './commands/hard-disk/put-parent.js';
 import type { DiskFacts } from './disk-files.js';
+import { VsError } from './errors.js';
 import { checkFailure } from './failures.js';
 import type { VMHardDiskType } from './hresult.js';
+import type { PathArgument } from './paths.js';
 import type { ServerContext } from './server-context.js';
+import type { VMTask } from './task.js';
 
 /**
  * IVMHardDisk. The plain fields are what GetHardDisk read; the `get*` methods are the
@@ -48,6 +56,29 @@ export interface VMHardDisk {
   getHostDriveIdentifier(): Promise<string | null>;
   /** IVMHardDisk.Parent, read now: the parent's disk, or `null` (COM: S_FALSE) without one. */
   getParent(): Promise<VMHardDisk | null>;
+  /**
+   * IVMHardDisk.Parent (put): re-links this differencing disk to `parent`, which must be the
+   * disk it was made from (VM_E_PARENT_CHILD_ID_MISMATCH otherwise); E_POINTER without one.
+   */
+  putParent(parent: VMHardDisk | null | undefined): Promise<void>;
+  /** IVMHardDisk.Merge: writes this differencing disk into its immediate parent. */
+  merge(): Promise<VMTask>;
+  /**
+   * IVMHardDisk.MergeTo: flattens this differencing disk and every ancestor into a new image of
+   * `newDiskImageType` (Dynamic or FixedSize) at `newDiskImagePath`.
+   */
+  mergeTo(newDiskImagePath: PathArgument, newDiskImageType: VMHardDiskType): Promise<VMTask>;
+  /** IVMHardDisk.Compact: gives back the space of blocks that hold nothing. */
+  compact(): Promise<VMTask>;
+  /**
+   * IVMHardDisk.Convert: writes this disk (a chain flattened) into a new image of
+   * `convertedDiskImageType` (Dynamic or FixedSize) at `convertedDiskImagePath`; this disk is
+   * only read.
+   */
+  convert(
+    convertedDiskImagePath: PathArgument,
+    convertedDiskImageType: VMHardDiskType,
+  ): Promise<VMTask>;
 }
 
 /** Runs a property read so that it only ever rejects with a VsError. */
@@ -109,6 +140,40 @@ class HardDisk implements VMHardDisk {
       const chain = await getParent(this.#context.host, this.#path);
       return chain === null ? null : hardDiskOf(this.#context, chain);
     });
+  }
+
+  putParent(parent: VMHardDisk | null | undefined): Promise<void> {
+    return guard(async () => {
+      if (parent === null || parent === undefined) {
+        throw new VsError('E_POINTER', 'parent', 'no parent disk was given');
+      }
+      const parentPath = windowsPath.parseAbsolute(parent.file);
+      if (parentPath === undefined) {
+        throw new VsError('E_INVALIDARG', 'parent', `'${parent.file}' is not a disk's path`);
+      }
+      await putParent(this.#context, this.#path, parentPath);
+    });
+  }
+
+  merge(): Promise<VMTask> {
+    return guard(() => merge(this.#context, this.#path));
+  }
+
+  mergeTo(newDiskImagePath: PathArgument, newDiskImageType: VMHardDiskType): Promise<VMTask> {
+    return guard(() => mergeTo(this.#context, this.#path, newDiskImagePath, newDiskImageType));
+  }
+
+  compact(): Promise<VMTask> {
+    return guard(() => compact(this.#context, this.#path));
+  }
+
+  convert(
+    convertedDiskImagePath: PathArgument,
+    convertedDiskImageType: VMHardDiskType,
+  ): Promise<VMTask> {
+    return guard(() =>
+      convert(this.#context, this.#path, convertedDiskImagePath, convertedDiskImageType),
+    );
   }
 }
 
