@@ -14,7 +14,9 @@ import { hostErrorIn } from './failures.js';
  * The VsError for a host refusal while opening an image to read or change it, or `undefined`
  * when `error` is none of them (the caller names it):
  * - EBUSY (another handle's share mode refuses this one) -> E_SHARING_VIOLATION;
- * - EPERM, EACCES or EROFS on a write-open -> VM_E_FILE_READ_ONLY.
+ * - EPERM (the read-only attribute) or EROFS (a read-only volume) on a write-open ->
+ *   VM_E_FILE_READ_ONLY. EACCES is not among them: the hosts use it for a path leading outside
+ *   a volume.
  */
 export function accessFailure(
   error: unknown,
@@ -27,7 +29,7 @@ export function accessFailure(
   if (host.code === 'EBUSY') {
     return new VsError('E_SHARING_VIOLATION', argument, host.message, { cause: error });
   }
-  if (writing && (host.code === 'EPERM' || host.code === 'EACCES' || host.code === 'EROFS')) {
+  if (writing && (host.code === 'EPERM' || host.code === 'EROFS')) {
     return new VsError('VM_E_FILE_READ_ONLY', argument, host.message, { cause: error });
   }
   return undefined;
