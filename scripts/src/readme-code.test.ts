@@ -57,7 +57,7 @@ beforeAll(async () => {
   const bin = join(root, 'bin');
   await mkdir(bin);
   const vskit = join(bin, 'vskit');
-  const entry = join(repoRoot, 'packages', 'cli', 'dist', 'vskit.js');
+  const entry = join(repoRoot, 'packages', 'cli', 'dist', 'vskit.cjs');
   await writeFile(vskit, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "${entry}" "$@"\n`);
   await chmod(vskit, 0o755);
   // Programs import the workspace packages by name, from their built dist.

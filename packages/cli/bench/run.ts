@@ -39,7 +39,7 @@ import { buildWorkload, type Workload, type Write } from './workload.js';
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const HERE = dirname(fileURLToPath(import.meta.url));
-const BIN = join(HERE, '..', 'dist', 'vskit.js');
+const BIN = join(HERE, '..', 'dist', 'vskit.cjs');
 const ROUNDS = Number(process.env.VSKIT_BENCH_ROUNDS ?? 9);
 const RSS_RUNS = 3;
 

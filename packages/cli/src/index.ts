@@ -1,6 +1,6 @@
 /**
- * `@vskit/cli`: the `vskit` command. The bin is `dist/vskit.js` (a bundle of
- * `dist/bin.js`); `main` runs the same code in-process.
+ * `@vskit/cli`: the `vskit` command. The bin is `dist/vskit.cjs` (it runs a bundle of
+ * `dist/main.js`); `main` runs the same code in-process.
  * @packageDocumentation
  */
 

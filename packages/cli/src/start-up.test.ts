@@ -1,27 +1,28 @@
 /**
  * Start-up: each command loads only its own code. `main` imports a command's module when that
- * command runs, and the bin is a bundle (`dist/vskit.js`) whose commands are chunks of their
- * own, so `vskit info` loads neither `vs` (and vs-api) nor `create`, `check`, `cat`, `write` or
- * `conformance`, nor `node:crypto` (which only the node host of `vs` needs).
+ * command runs, so `vskit info` loads neither `vs` (and vs-api) nor `create`, `check`, `cat`,
+ * `write` or `conformance`, nor `node:crypto` (which only the node host of `vs` needs). The bin
+ * (`dist/vskit.cjs`) runs one bundle (`dist/vskit-bundle.cjs`) in which each module starts only
+ * when first imported, compiled with a V8 code cache made at build time; without that cache, or
+ * with one V8 refuses, it runs the same.
  */
-import { join } from 'node:path';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, builtCliAndTempFolder, UNBUNDLED_BIN, vskitOk } from './__fixtures__/cli-process.js';
-import { loadedModules } from './__fixtures__/loaded-modules.js';
-
-const OTHER_COMMANDS = [
-  'create',
-  'map',
-  'check',
-  'cat',
-  'write',
-  'rebase',
-  'compact',
-  'resize',
-  'repair',
-  'conformance',
-  'vs',
-];
+import {
+  BIN,
+  BUNDLE,
+  builtCliAndTempFolder,
+  pattern,
+  run,
+  UNBUNDLED_BIN,
+  vskitOk,
+} from './__fixtures__/cli-process.js';
+import {
+  bundleCompilations,
+  loadedBuiltins,
+  loadedModules,
+} from './__fixtures__/loaded-modules.js';
 
 const tmp = builtCliAndTempFolder();
 let image: string;
@@ -54,22 +55,16 @@ describe('vskit info, unbundled (one module per source file)', () => {
 });
 
 describe('vskit info, bundled (the bin as installed)', () => {
-  /** The chunks of the bundle a run loaded, by the name of the module they start from. */
-  const chunks = (loaded: readonly string[]) =>
-    loaded
-      .map((url) => /\/cli\/dist\/chunks\/([a-z]+)-[A-Z0-9]+\.js$/.exec(url)?.[1])
-      .filter((name) => name !== undefined);
-
-  it("loads info's chunk and no other command's, and no node:crypto", async () => {
-    const loaded = await loadedModules(tmp.dir, 'info-bundled', [BIN, 'info', image]);
-    expect(loaded[0]).toMatch(/\/cli\/dist\/vskit\.js$/);
-    expect(chunks(loaded)).toContain('info');
-    expect(chunks(loaded).filter((name) => OTHER_COMMANDS.includes(name))).toEqual([]);
-    expect(loaded).not.toContain('node:crypto');
+  it('runs no node:crypto and no lock library, which vs and the writers need', async () => {
+    const builtins = await loadedBuiltins(tmp.dir, 'info-bundled', [BIN, 'info', image]);
+    expect(builtins).toContain('fs');
+    expect(builtins).not.toContain('crypto');
+    // The writer lock's library (graceful-fs requires `constants`): a reader takes no lock.
+    expect(builtins).not.toContain('constants');
   });
 
-  it('is watched by hooks that do see a command chunk and node:crypto load when vs runs', async () => {
-    const loaded = await loadedModules(tmp.dir, 'vs-bundled', [
+  it('is watched by a preload that does see node:crypto load for vs, the lock library for write', async () => {
+    const vs = await loadedBuiltins(tmp.dir, 'vs-bundled', [
       BIN,
       'vs',
       'GetHardDisk',
@@ -77,7 +72,50 @@ describe('vskit info, bundled (the bin as installed)', () => {
       '--volume',
       `C=${tmp.dir}`,
     ]);
-    expect(chunks(loaded)).toContain('vs');
-    expect(loaded).toContain('node:crypto');
+    expect(vs).toContain('crypto');
+    const target = join(tmp.dir, 'written.vhd');
+    const input = join(tmp.dir, 'written.bin');
+    await vskitOk(['create', 'dynamic', target, '8MiB']);
+    await writeFile(input, pattern(4096, 5));
+    const write = await loadedBuiltins(tmp.dir, 'write-bundled', [
+      BIN,
+      'write',
+      target,
+      '--offset',
+      '0',
+      '--input',
+      input,
+      '--json',
+    ]);
+    // graceful-fs, under the writer lock's library, requires Node.js's `constants`.
+    expect(write).toContain('constants');
+  });
+
+  it('compiles its bundle with the code cache made for it, which V8 accepts', async () => {
+    const compiled = await bundleCompilations(tmp.dir, [BIN, 'info', image]);
+    expect(compiled).toEqual([{ file: BUNDLE, cached: true, rejected: false }]);
+  });
+
+  it('runs the same without its code cache, or with a cache V8 refuses', async () => {
+    const expected = (await vskitOk(['info', image, '--json'])).stdout.toString();
+    const copy = join(tmp.dir, 'bin-copy');
+    await mkdir(copy, { recursive: true });
+    const cacheName = (await readdir(dirname(BIN))).find((name) => name.endsWith('.v8cache'));
+    expect(cacheName).toBeDefined();
+    for (const name of [basename(BIN), basename(BUNDLE)]) {
+      await copyFile(join(dirname(BIN), name), join(copy, name));
+    }
+    const copied = join(copy, basename(BIN));
+    const without = await run(process.execPath, [copied, 'info', image, '--json']);
+    expect(without.stderr).toBe('');
+    expect(without.stdout.toString()).toBe(expected);
+    await writeFile(join(copy, cacheName as string), pattern(4096, 3));
+    const compiled = await bundleCompilations(tmp.dir, [copied, 'info', image, '--json']);
+    expect(compiled).toEqual([
+      { file: join(copy, basename(BUNDLE)), cached: true, rejected: true },
+    ]);
+    const refused = await run(process.execPath, [copied, 'info', image, '--json']);
+    expect(refused.stderr).toBe('');
+    expect(refused.stdout.toString()).toBe(expected);
   });
 });

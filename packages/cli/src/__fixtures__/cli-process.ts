@@ -14,8 +14,10 @@ import { afterAll, beforeAll, expect } from 'vitest';
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The monorepo root. */
 export const REPO_DIR = resolve(PACKAGE_DIR, '..', '..');
-/** The built `vskit` bin: the bundle (`dist/vskit.js` and its chunks), as installed. */
-export const BIN = join(PACKAGE_DIR, 'dist', 'vskit.js');
+/** The built `vskit` bin (`dist/vskit.cjs`, which runs the bundle `dist/vskit-bundle.cjs`), as installed. */
+export const BIN = join(PACKAGE_DIR, 'dist', 'vskit.cjs');
+/** The bundle the bin runs: the whole CLI in one CommonJS file. */
+export const BUNDLE = join(PACKAGE_DIR, 'dist', 'vskit-bundle.cjs');
 /** The same CLI unbundled, as `tsc` compiled it: one module per source file. */
 export const UNBUNDLED_BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
 
