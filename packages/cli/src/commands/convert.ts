@@ -25,6 +25,7 @@ import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
+import { exportRaw } from '../raw-export.js';
 import { formatSize } from '../sizes.js';
 import { driveMap } from '../volumes.js';
 
@@ -48,6 +49,8 @@ export interface ConvertReport {
 }
 
 const TYPES: readonly ConvertTargetType[] = ['fixed', 'dynamic', 'raw'];
+
+const isChain = (source: VhdChain | VirtualDisk): source is VhdChain => 'layers' in source;
 const COOKIE = 'conectix';
 
 /**
@@ -121,10 +124,11 @@ async function createTarget<T>(
   return result as T;
 }
 
-/** The source to read: a chain (closed by `close`) or a raw file. */
+/** The source to read: a chain (closed by `close`, its files doing I/O as `io` says) or a raw file. */
 async function openSource(
   path: string,
   drives: ReturnType<typeof driveMap>,
+  io: 'async' | 'sync',
 ): Promise<{
   source: VhdChain | VirtualDisk;
   format: 'vhd' | 'raw';
@@ -142,6 +146,7 @@ async function openSource(
   }
   // Default (thread-pool) I/O: convertDisk keeps reads ahead and a write under way, and they
   // overlap only off the main thread (measured faster than blocking calls: see the README).
+  // A raw export reads the chain with blocking calls instead (see raw-export.ts): `io`.
   const file = await openNodeFile(path, 'read');
   let vhd: boolean;
   try {
@@ -163,7 +168,7 @@ async function openSource(
     };
   }
   await file.close();
-  const { chain } = await openChainAt(path, { drives });
+  const { chain } = await openChainAt(path, { drives, io });
   return {
     source: chain,
     format: 'vhd',
@@ -233,7 +238,7 @@ Examples:
       throw usageError('--block-size applies to a dynamic output only');
     }
     const drives = driveMap(stringOptions(args, 'volume'));
-    const opened = await openSource(input, drives);
+    const opened = await openSource(input, drives, type === 'raw' ? 'sync' : 'async');
     let result: ConvertResult;
     try {
       for (const warning of opened.warnings) {
@@ -247,13 +252,22 @@ Examples:
       const total = opened.source.virtualSize;
       const progress = createProgress(io.stderr, `converting ${basename(input)}`, total);
       try {
+        const onProgress = (done: number) => progress.update(done);
+        const { source } = opened;
         result = await createTarget(output, (file, signal) =>
-          convertDisk(opened.source, file, {
-            type,
-            ...(type === 'dynamic' ? { blockSizeBytes: blockSize ?? DEFAULT_BLOCK_SIZE } : {}),
-            signal,
-            onProgress: (done) => progress.update(done),
-          }),
+          type === 'raw' && isChain(source)
+            ? exportRaw(source, file, signal, onProgress).then((r) => ({
+                ...r,
+                type,
+                virtualSize: source.virtualSize,
+                allocatedBlocks: 0,
+              }))
+            : convertDisk(source, file, {
+                type,
+                ...(type === 'dynamic' ? { blockSizeBytes: blockSize ?? DEFAULT_BLOCK_SIZE } : {}),
+                signal,
+                onProgress,
+              }),
         );
       } finally {
         progress.finish();
