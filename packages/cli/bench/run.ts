@@ -19,6 +19,7 @@ import {
   mkdtempSync,
   openSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -61,6 +62,8 @@ interface Case {
 /** Where each case writes, and the fresh target `write` gets before each run. */
 interface Scratch {
   readonly out: string;
+  /** Where the imports write their VHD. */
+  readonly outVhd: string;
   readonly target: string;
   readonly emptyTemplate: string;
 }
@@ -71,8 +74,10 @@ const vskit = (args: string) => node(`${sh(BIN)} ${args}`);
 /** Every timed case. */
 function cases(w: Workload, s: Scratch): Case[] {
   const clearOut = () => rmSync(s.out, { force: true });
+  const clearOutVhd = () => rmSync(s.outVhd, { force: true });
   const freshTarget = () => copyFileSync(s.emptyTemplate, s.target);
   const out = sh(s.out);
+  const outVhd = sh(s.outVhd);
   return [
     {
       id: 'cat',
@@ -93,15 +98,6 @@ function cases(w: Workload, s: Scratch): Case[] {
       before: clearOut,
     },
     {
-      id: 'qemu-sparse',
-      short: 'qemu-img sparse',
-      group: 'cat 1 GiB',
-      label: 'qemu-img convert -f vpc -O raw flat.vhd out.raw (sparse output)',
-      script: `exec qemu-img convert -f vpc -O raw ${sh(w.flat)} ${out}`,
-      needsQemu: true,
-      before: clearOut,
-    },
-    {
       id: 'cat8flat',
       short: 'vskit cat, same bytes flat',
       group: 'cat 1 GiB',
@@ -117,6 +113,42 @@ function cases(w: Workload, s: Scratch): Case[] {
       script: `${vskit(`cat ${sh(w.chain8)}`)} > ${out}`,
       versus: 'cat8flat',
       before: clearOut,
+    },
+    {
+      id: 'export',
+      short: 'vskit convert to raw',
+      group: 'export 1 GiB to raw',
+      label: 'vskit convert flat.vhd out.raw (sparse output)',
+      script: `${vskit(`convert ${sh(w.flat)} ${out}`)} > /dev/null`,
+      versus: 'qemu-sparse',
+      before: clearOut,
+    },
+    {
+      id: 'qemu-sparse',
+      short: 'qemu-img convert -O raw',
+      group: 'export 1 GiB to raw',
+      label: 'qemu-img convert -f vpc -O raw flat.vhd out.raw (sparse output, its default)',
+      script: `exec qemu-img convert -f vpc -O raw ${sh(w.flat)} ${out}`,
+      needsQemu: true,
+      before: clearOut,
+    },
+    {
+      id: 'import',
+      short: 'vskit convert to dynamic',
+      group: 'import 1 GiB raw',
+      label: 'vskit convert half.raw out.vhd (dynamic)',
+      script: `${vskit(`convert ${sh(w.halfRaw)} ${outVhd}`)} > /dev/null`,
+      versus: 'qemu-vpc',
+      before: clearOutVhd,
+    },
+    {
+      id: 'qemu-vpc',
+      short: 'qemu-img convert -O vpc',
+      group: 'import 1 GiB raw',
+      label: 'qemu-img convert -f raw -O vpc half.raw out.vhd',
+      script: `exec qemu-img convert -f raw -O vpc ${sh(w.halfRaw)} ${outVhd}`,
+      needsQemu: true,
+      before: clearOutVhd,
     },
     {
       id: 'write',
@@ -191,9 +223,11 @@ function patchRaw(path: string, size: number, writes: readonly Write[]): void {
  * Checks that every timed command does the work it is timed for: vskit's and qemu-img's raw
  * outputs of `flat.vhd` agree byte for byte; vskit's of the depth-8 chain is that raw file with
  * the layers' writes laid over it (qemu-img's vpc driver reads no parents, so it has no chain
- * row); what `vskit write` wrote reads back. This pass also warms the page cache.
+ * row); both raw exports of `flat.vhd` are `half.raw`, and both imports of `half.raw` read back
+ * as it; what `vskit write` wrote reads back. This pass also warms the page cache. Returns the
+ * file sizes of the imports, by case id.
  */
-function verify(w: Workload, s: Scratch, qemu: boolean): void {
+function verify(w: Workload, s: Scratch, qemu: boolean): Map<string, number> {
   const twin = `${s.out}.twin`;
   runScript(`${vskit(`cat ${sh(w.flat)}`)} > ${sh(twin)}`);
   if (qemu) {
@@ -206,11 +240,35 @@ function verify(w: Workload, s: Scratch, qemu: boolean): void {
     if (!sameBytes(s.out, twin)) throw new Error(`vskit cat of ${image} is wrong`);
   }
   rmSync(twin, { force: true });
+  rmSync(s.out, { force: true });
+  runScript(`${vskit(`convert ${sh(w.flat)} ${sh(s.out)}`)} > /dev/null`);
+  if (!sameBytes(s.out, w.halfRaw)) throw new Error('vskit convert to raw is not flat.vhd');
+  rmSync(s.out, { force: true });
+  if (qemu) {
+    runScript(`exec qemu-img convert -f vpc -O raw ${sh(w.flat)} ${sh(s.out)}`);
+    if (!sameBytes(s.out, w.halfRaw)) throw new Error('qemu-img convert -O raw is not flat.vhd');
+    rmSync(s.out, { force: true });
+  }
+  const imported = new Map<string, number>();
+  for (const [script, what] of [
+    [`${vskit(`convert ${sh(w.halfRaw)} ${sh(s.outVhd)}`)} > /dev/null`, 'import'],
+    ...(qemu
+      ? [[`exec qemu-img convert -f raw -O vpc ${sh(w.halfRaw)} ${sh(s.outVhd)}`, 'qemu-vpc']]
+      : []),
+  ] as const) {
+    runScript(script);
+    imported.set(what, statSync(s.outVhd).size);
+    runScript(`${vskit(`cat ${sh(s.outVhd)} --length ${w.virtualSize}`)} > ${sh(s.out)}`);
+    if (!sameBytes(s.out, w.halfRaw)) throw new Error(`the import by ${what} does not read back`);
+    rmSync(s.out, { force: true });
+    rmSync(s.outVhd, { force: true });
+  }
   copyFileSync(s.emptyTemplate, s.target);
   runScript(vskit(`write ${sh(s.target)} --offset 0 --input ${sh(w.input)}`));
   runScript(`${vskit(`cat ${sh(s.target)} --length ${w.inputBytes}`)} > ${sh(s.out)}`);
   if (!sameBytes(s.out, w.input)) throw new Error('vskit write did not read back');
   rmSync(s.out, { force: true });
+  return imported;
 }
 
 function median(values: readonly number[]): number {
@@ -239,6 +297,7 @@ function goalsOf(
   ms: (id: string) => number | undefined,
   cpuMs: (id: string) => number | undefined,
   rss: Map<string, number>,
+  imported: Map<string, number>,
 ): Goal[] {
   const goals: Goal[] = [];
   const ratioGoal = (goal: string, id: string, versus: string, max: number) => {
@@ -261,6 +320,27 @@ function goalsOf(
     'cat8flat',
     1.1,
   );
+  ratioGoal(
+    '`vskit convert x.vhd out.raw` at most 1.0x `qemu-img convert -O raw` (its default, sparse)',
+    'export',
+    'qemu-sparse',
+    1,
+  );
+  ratioGoal(
+    'import of raw into a dynamic VHD (`vskit convert`) at most 1.0x `qemu-img convert -O vpc`',
+    'import',
+    'qemu-vpc',
+    1,
+  );
+  const ours = imported.get('import');
+  const theirs = imported.get('qemu-vpc');
+  if (ours !== undefined && theirs !== undefined) {
+    goals.push({
+      goal: "the imported VHD no larger than qemu-img's",
+      measured: `${ours} bytes against ${theirs} (${ours - theirs >= 0 ? '+' : ''}${ours - theirs})`,
+      pass: ours <= theirs,
+    });
+  }
   ratioGoal('`vskit write` of 512 MiB at most 1.0x `qemu-io -c write`', 'write', 'qemu-io', 1);
   const info = ms('info');
   const bare = ms('node');
@@ -294,11 +374,12 @@ async function main(): Promise<void> {
     const w = await buildWorkload(dir, BIN, chsCapacity(geometryForSize(GiB)));
     const s: Scratch = {
       out: join(dir, 'out.raw'),
+      outVhd: join(dir, 'out.vhd'),
       target: join(dir, 'target.vhd'),
       emptyTemplate: join(dir, 'empty.vhd'),
     };
     runScript(vskit(`create dynamic ${sh(s.emptyTemplate)} ${w.virtualSize}`));
-    verify(w, s, qemu);
+    const imported = verify(w, s, qemu);
 
     const all = cases(w, s).filter((c) => qemu || !c.needsQemu);
     const times = new Map<string, number[]>(all.map((c) => [c.id, []]));
@@ -377,23 +458,26 @@ async function main(): Promise<void> {
       }
     }
     machine.load.end = loadavg()[0] ?? 0;
-    const goals = goalsOf(ms, cpuMs, rss);
+    const goals = goalsOf(ms, cpuMs, rss, imported);
 
     const setup = [
       '- Images made through vhd-format and `vskit create diff`: `flat.vhd`, a 1 GiB dynamic disk with every',
       '  other 2 MiB block written (half allocated); `chain-8.vhd`, the top of eight differencing layers over',
       '  it, each holding 1/32 of the blocks whole and 64 KiB of another 1/32 (most reads walk all eight);',
       '  `huge.vhd`, a 2040 GiB dynamic disk holding its first and last blocks; `small.vhd`, an empty 8 MiB',
-      '  dynamic disk; `input.bin`, 512 MiB of seeded bytes with no zero byte.',
+      '  dynamic disk; `input.bin`, 512 MiB of seeded bytes with no zero byte; `half.raw`, the raw bytes of',
+      '  `flat.vhd` with every byte written (its zeros too), what an import reads.',
       '- Every figure is a whole process started by `bash -c "exec ..."`, Node.js start-up included, output',
       '  redirected to a file as a user would (`> out.raw`), removed before each run; `write` and `qemu-io`',
       '  get a fresh empty 1 GiB dynamic disk before each run. Files on tmpfs (/dev/shm) when there is one:',
       '  inputs in memory, outputs never written back to a disk.',
       `- ${ROUNDS} interleaved rounds (every command once per round), medians; ratios are of medians.`,
-      '- Before timing, vskit cat and `qemu-img convert -S 0` outputs are compared byte for byte, and',
-      "  vskit write's result is read back: every timed run does the same work as its counterpart.",
+      '- Before timing, vskit cat and `qemu-img convert -S 0` outputs are compared byte for byte, both',
+      "  raw exports are compared with `half.raw`, both imports and vskit write's result are read back:",
+      '  every timed run does the same work as its counterpart.',
       '- `qemu-img convert -S 0` writes every byte (zeros included), as `vskit cat > file` does;',
-      "  qemu-img's default convert leaves holes for zeros (shown for reference).",
+      "  qemu-img's default convert leaves holes for zeros, as `vskit convert x.vhd out.raw` does:",
+      '  the export rows compare those two. The import rows write a new dynamic VHD from `half.raw`.',
       '- CPU: user + system time of the process (all its threads), from GNU time. On a busy machine a',
       '  single-threaded process (vskit) waits for a core longer than one that spreads its work over',
       "  threads (qemu-img's I/O threads), so the CPU ratio says more about the work than the wall one.",

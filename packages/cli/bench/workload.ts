@@ -8,9 +8,11 @@
  *   reading the two compares the same work at depth 8 and depth 0;
  * - `huge`: a 2040 GiB dynamic disk holding two blocks (for memory against the virtual size);
  * - `small`: an empty 8 MiB dynamic disk (for start-up);
- * - `input`: 512 MiB of seeded bytes with no zero piece (what `write` and `qemu-io` write).
+ * - `input`: 512 MiB of seeded bytes with no zero piece (what `write` and `qemu-io` write);
+ * - `halfRaw`: the raw bytes of `flat`, every byte written (its zeros too): what an import reads.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openNodeFile } from '@vskit/host-node/file';
@@ -28,6 +30,8 @@ export interface Workload {
   readonly huge: string;
   readonly small: string;
   readonly input: string;
+  /** The raw twin of `flat`, zeros written: the import's input. */
+  readonly halfRaw: string;
   /** Bytes of `input`. */
   readonly inputBytes: number;
   /** Virtual size of `flat` and `chain8`. */
@@ -83,6 +87,23 @@ async function createDynamicFile(path: string, sizeBytes: number): Promise<void>
     await createDynamic(file, { sizeBytes });
   } finally {
     await file.close();
+  }
+}
+
+/**
+ * Writes the raw bytes of `flat` to `path`: `block` in every even block of {@link BLOCK} bytes,
+ * zeros written in every odd one (a file with no holes, as a raw disk usually is), `size` bytes.
+ */
+function writeRawTwin(path: string, size: number, block: Uint8Array): void {
+  const zeros = new Uint8Array(BLOCK);
+  const fd = openSync(path, 'wx');
+  try {
+    for (let at = 0, b = 0; at < size; at += BLOCK, b++) {
+      const n = Math.min(BLOCK, size - at);
+      writeSync(fd, b % 2 === 0 ? block : zeros, 0, n, at);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -142,8 +163,12 @@ export async function buildWorkload(
   for (let at = 0; at < inputBytes; at += BLOCK) inputData.set(seeded(BLOCK, 100 + at / BLOCK), at);
   await writeFile(input, inputData);
 
+  const halfRaw = join(dir, 'half.raw');
+  writeRawTwin(halfRaw, virtualSize, block);
+
   return {
     flat,
+    halfRaw,
     chain8: parent,
     chain8Flat,
     huge,
