@@ -38,6 +38,11 @@ export interface CreationPlan {
   readonly missingFolders: readonly WindowsPath[];
   /** Writes the image into `file`. */
   readonly write: (file: HostFile, options: WriteOptions) => Promise<void>;
+  /**
+   * Gives up what the checks held for `write` (the files an image is made from). Called once,
+   * as soon as `write` settles, or when the creation fails before it.
+   */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -73,7 +78,8 @@ export function temporaryPathFor(image: WindowsPath, random: Uint8Array): Window
  *    here are ignored: the image is already whole and durable.
  * On failure: `close`, `unlink` of the temporary file (or of the image, once renamed), `rmdir`
  * of each folder it created, newest first; cleanup failures are ignored so the original failure
- * is reported.
+ * is reported. The plan's `release` runs once `write` settles (before the sync), or on failure
+ * before it.
  */
 export async function runCreation(
   host: Host,
@@ -87,6 +93,12 @@ export async function runCreation(
   let temporary: string | undefined;
   let temporaryIsOurs = false;
   let renamed = false;
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    if (plan.release !== undefined) await ignore(plan.release());
+  };
   try {
     for (let attempt = 1; file === undefined; attempt++) {
       for (const folder of plan.missingFolders) {
@@ -113,10 +125,14 @@ export async function runCreation(
       }
     }
     temporaryIsOurs = true;
-    await plan.write(yieldingFile(file), {
-      signal: context.signal,
-      onProgress: (d, t) => context.progress(d, t),
-    });
+    try {
+      await plan.write(yieldingFile(file), {
+        signal: context.signal,
+        onProgress: (d, t) => context.progress(d, t),
+      });
+    } finally {
+      await release();
+    }
     context.throwIfCancelled();
     await file.sync();
     const closing = file;
@@ -136,6 +152,7 @@ export async function runCreation(
     if (renamed) await ignore(host.unlink(imagePath));
     else if (temporaryIsOurs) await ignore(host.unlink(temporary as string));
     for (const folder of createdFolders.reverse()) await ignore(host.rmdir(folder));
+    await release();
     throw error;
   }
 }

@@ -62,7 +62,7 @@ export interface ChainFailure {
 }
 
 /** The host-drive image in `file`, or `undefined` when it does not start with the cookie. */
-async function readHostDrive(file: HostFile): Promise<HostDriveImage | undefined> {
+export async function readHostDrive(file: HostFile): Promise<HostDriveImage | undefined> {
   const head = new Uint8Array(HOST_DRIVE_IMAGE_BYTES + 1);
   const count = await file.read(head, 0);
   if (!hasHostDriveCookie(head.subarray(0, count))) return undefined;

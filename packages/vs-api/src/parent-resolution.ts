@@ -61,8 +61,16 @@ export async function findParent(
   return undefined;
 }
 
-/** A resolver for the chain whose top layer is the file at `top`. */
-export function parentResolver(host: Host, top: WindowsPath): ParentResolver {
+/**
+ * A resolver for the chain whose top layer is the file at `top`. `open` opens each parent
+ * found (default: `read`, with the host's default sharing).
+ */
+export function parentResolver(
+  host: Host,
+  top: WindowsPath,
+  open: (path: WindowsPath) => Promise<HostFile> = (path) =>
+    host.open(windowsPath.format(path), 'read'),
+): ParentResolver {
   const found: WindowsPath[] = [];
   const opened: HostFile[] = [];
   let child = top;
@@ -72,7 +80,7 @@ export function parentResolver(host: Host, top: WindowsPath): ParentResolver {
     async openParent(ref) {
       const path = await findParent(host, ref, child);
       if (path === undefined) return undefined;
-      const file = await host.open(windowsPath.format(path), 'read');
+      const file = await open(path);
       opened.push(file);
       found.push(path);
       child = path;

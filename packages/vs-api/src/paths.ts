@@ -163,16 +163,17 @@ export interface ImageLocation {
 }
 
 /**
- * Checks 6 and 7 for the new image (`imagePath`), in that order: its location, then that nothing
- * is there. Resolves to where it goes.
+ * Checks 6 and 7 for the new image (the argument `argument`, default `imagePath`), in that
+ * order: its location, then that nothing is there. Resolves to where it goes.
  */
 export async function checkNewImagePath(
   host: Host,
   image: WindowsPath,
   reserved: boolean,
+  argument = 'imagePath',
 ): Promise<ImageLocation> {
-  const location = await checkImageLocation(host, image);
-  await checkImageFree(host, image, location, reserved);
+  const location = await checkImageLocation(host, image, argument);
+  await checkImageFree(host, image, location, reserved, argument);
   return location;
 }
 
@@ -180,8 +181,11 @@ export async function checkNewImagePath(
  * Checks the new image's location: E_PATH_NOT_FOUND when its volume is missing or a component
  * of its folder exists as a file. Missing folders are fine: the creation makes them.
  */
-async function checkImageLocation(host: Host, image: WindowsPath): Promise<ImageLocation> {
-  const argument = 'imagePath';
+async function checkImageLocation(
+  host: Host,
+  image: WindowsPath,
+  argument: string,
+): Promise<ImageLocation> {
   const volume = requireVolume(host, image, argument);
   const folders = foldersOnTheWay(image);
   for (const [index, prefix] of folders.entries()) {
@@ -207,8 +211,8 @@ async function checkImageFree(
   image: WindowsPath,
   location: ImageLocation,
   reserved: boolean,
+  argument: string,
 ): Promise<void> {
-  const argument = 'imagePath';
   const shown = windowsPath.format(image);
   if (reserved) {
     throw new VsError('E_ALREADY_EXISTS', argument, `'${shown}' is already being created`);

@@ -110,6 +110,7 @@ export async function startCreation(
     });
   } catch (error) {
     reservations.release(key);
+    await plan.release?.().catch(() => {});
     throw checkFailure(error);
   }
 }
