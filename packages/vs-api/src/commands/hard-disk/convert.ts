@@ -3,22 +3,34 @@
  * @module
  */
 import type { WindowsPath } from '@vskit/host';
-import { VsError } from '../../errors.js';
 import type { VMHardDiskType } from '../../hresult.js';
 import type { PathArgument } from '../../paths.js';
 import type { ServerContext } from '../../server-context.js';
 import type { VMTask } from '../../task.js';
+import { type FlattenRules, flattenToNewImage } from './flatten.js';
 
 /**
- * Every check of SEMANTICS.md "IVMHardDisk.Convert" in its order, then the task that writes the new image.
+ * Convert's rules: an empty path is E_BAD_PATHNAME (Virtual Server's page; no `.vhd` rule);
+ * a fixed, dynamic or differencing disk (flattened) is converted.
  */
-export async function convert(
+const CONVERT: FlattenRules = {
+  member: 'Convert',
+  pathArgument: 'convertedDiskImagePath',
+  typeArgument: 'convertedDiskImageType',
+  emptyPathIsInvalidArg: false,
+  sources: ['fixed', 'dynamic', 'differencing'],
+};
+
+/**
+ * Every check of SEMANTICS.md "IVMHardDisk.Convert" in its order, then the task that writes the
+ * new image: this disk (a chain flattened) as a Dynamic or FixedSize image. This disk is only
+ * read.
+ */
+export function convert(
   context: ServerContext,
   path: WindowsPath,
   convertedDiskImagePath: PathArgument,
   convertedDiskImageType: VMHardDiskType,
 ): Promise<VMTask> {
-  void context;
-  void path;
-  throw new VsError('DISP_E_EXCEPTION', undefined, 'convert: not implemented yet');
+  return flattenToNewImage(context, CONVERT, path, convertedDiskImagePath, convertedDiskImageType);
 }
