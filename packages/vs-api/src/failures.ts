@@ -52,6 +52,8 @@ export function imageFailure(error: unknown, argument: string): VsError {
  * - E_DISK_FULL when the host ran out of space (ENOSPC);
  * - VM_E_FILE_TOO_LARGE_FOR_VOLUME when the host refused the file's size (EFBIG);
  * - E_ALREADY_EXISTS when another process created the image first (EEXIST);
+ * - E_SHARING_VIOLATION when another handle's share mode refused an open (EBUSY);
+ * - VM_E_FILE_READ_ONLY when the host refused a write to a read-only file (EPERM);
  * - DISP_E_EXCEPTION for anything else.
  */
 export function creationFailure(error: unknown): TaskFailure {
@@ -61,6 +63,8 @@ export function creationFailure(error: unknown): TaskFailure {
   else if (host?.code === 'ENOSPC') hresult = HRESULT.E_DISK_FULL;
   else if (host?.code === 'EFBIG') hresult = HRESULT.VM_E_FILE_TOO_LARGE_FOR_VOLUME;
   else if (host?.code === 'EEXIST') hresult = HRESULT.E_ALREADY_EXISTS;
+  else if (host?.code === 'EBUSY') hresult = HRESULT.E_SHARING_VIOLATION;
+  else if (host?.code === 'EPERM') hresult = HRESULT.VM_E_FILE_READ_ONLY;
   const message = error instanceof Error ? error.message : String(error);
   return {
     hresult,

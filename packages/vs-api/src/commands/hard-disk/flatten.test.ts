@@ -10,9 +10,11 @@ import { createDynamic, decodeFooter, openChain } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import { counting, readFooter, readVirtual, testHost, writeVhd } from '../../__fixtures__/hosts.js';
 import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
+import type { VsError } from '../../errors.js';
 import { encodeHostDriveImage } from '../../host-drive-image.js';
 import { HRESULT, type HResultName, hresultName, VMTaskResult } from '../../hresult.js';
 import { parentResolver } from '../../parent-resolution.js';
+import type { VMTask } from '../../task.js';
 import { VirtualServer } from '../../virtual-server.js';
 
 const MiB = 2 ** 20;
@@ -748,5 +750,174 @@ describe('S_OK: the new image holds the flattened chain; no source file changes'
     expect((await host.stat('D:\\f-dyn.vhd'))?.size).toBe(
       512 + 1024 + 512 + 2 * (2 * MiB + 512) + 512,
     );
+  });
+});
+
+/** A small chain for the task tests: a 16 MiB dynamic parent and a child, data in both. */
+async function smallWorld() {
+  const { host } = testHost();
+  const vs = new VirtualServer(host);
+  await writeVhd(host, 'C:\\s\\p.vhd', { type: 'dynamic', sizeBytes: 16 * MiB });
+  await writeThrough(host, 'C:\\s\\p.vhd', [{ offset: 3 * MiB, bytes: counting(9000, 4) }]);
+  const child = await vs.createDifferencingVirtualHardDisk('C:\\s\\c.vhd', 'C:\\s\\p.vhd');
+  await child.waitForCompletion(-1);
+  await writeThrough(host, 'C:\\s\\c.vhd', [{ offset: 11 * MiB, bytes: counting(5000, 6) }]);
+  const disk = await vs.getHardDisk('C:\\s\\c.vhd');
+  return { host, disk };
+}
+
+type Start = (disk: Awaited<ReturnType<typeof smallWorld>>['disk']) => Promise<VMTask>;
+const STARTS: Array<{ name: string; start: Start }> = [
+  { name: 'MergeTo Dynamic', start: (d) => d.mergeTo('D:\\n\\new.vhd', 0) },
+  { name: 'MergeTo FixedSize', start: (d) => d.mergeTo('D:\\n\\new.vhd', 1) },
+  { name: 'Convert Dynamic', start: (d) => d.convert('D:\\n\\new.vhd', 0) },
+  { name: 'Convert FixedSize', start: (d) => d.convert('D:\\n\\new.vhd', 1) },
+];
+
+describe('the task: progress, cancellation, a failure at every host operation', () => {
+  for (const { name, start } of STARTS) {
+    it(`${name}: progress never decreases and is 100 only when done`, async () => {
+      const { host, disk } = await smallWorld();
+      const seen: number[] = [];
+      const holder: { task?: VMTask } = {};
+      const open = host.open.bind(host);
+      host.open = async (...args) => {
+        const file = await open(...args);
+        const write = file.write.bind(file);
+        file.write = async (buffer, position) => {
+          if (holder.task) seen.push(holder.task.percentCompleted);
+          return write(buffer, position);
+        };
+        return file;
+      };
+      holder.task = await start(disk);
+      await holder.task.waitForCompletion(-1);
+      expect(holder.task.result).toBe(VMTaskResult.Success);
+      expect(holder.task.percentCompleted).toBe(100);
+      expect(seen.length).toBeGreaterThan(1);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]!);
+      expect(seen.every((p) => p < 100)).toBe(true);
+    });
+
+    it(`${name}: cancel at any write leaves no file and every source as it was`, async () => {
+      const { host, disk } = await smallWorld();
+      const before = await host.snapshot();
+      host.faults.reset();
+      const first = await start(disk);
+      await first.waitForCompletion(-1);
+      const writes = host.faults.counts().write;
+      expect(writes).toBeGreaterThan(1);
+      await host.unlink('D:\\n\\new.vhd');
+      await host.rmdir('D:\\n');
+      for (let at = 1; at <= writes; at++) {
+        let count = 0;
+        const holder: { task?: VMTask; cancelled?: Promise<void> } = {};
+        const open = host.open.bind(host);
+        host.open = async (...args) => {
+          const file = await open(...args);
+          const write = file.write.bind(file);
+          file.write = async (buffer, position) => {
+            count++;
+            if (count === at && holder.task) holder.cancelled = holder.task.cancel();
+            return write(buffer, position);
+          };
+          return file;
+        };
+        host.faults.reset();
+        holder.task = await start(disk);
+        await holder.task.waitForCompletion(-1);
+        await holder.cancelled;
+        host.open = open;
+        expect(holder.task.result, `cancel at write ${at}`).toBe(VMTaskResult.Cancelled);
+        expect(await host.snapshot(), `cancel at write ${at}`).toEqual(before);
+      }
+    });
+
+    it(`${name}: a failure at any task operation ends with DiskRelatedError; no partial file, sources unchanged`, async () => {
+      // The operations of one run, split at the check's end (the new image's UUID is drawn).
+      const clean = await smallWorld();
+      let checks: number | undefined;
+      const randomBytes = clean.host.randomBytes.bind(clean.host);
+      clean.host.randomBytes = (length) => {
+        checks ??= clean.host.faults.log().length;
+        return randomBytes(length);
+      };
+      clean.host.faults.reset();
+      const ok = await start(clean.disk);
+      await ok.waitForCompletion(-1);
+      expect(ok.result).toBe(VMTaskResult.Success);
+      const log = clean.host.faults.log();
+      const ops = log.slice(checks);
+      expect(ops.map((r) => r.op)).toEqual(
+        expect.arrayContaining(['mkdir', 'open', 'read', 'write', 'sync', 'close', 'rename']),
+      );
+      const isSource = (path: string) => /\\s\\[pc]\.vhd$/i.test(path);
+      for (const record of ops) {
+        for (const [code, expected] of [
+          ['EIO', 'DISP_E_EXCEPTION'],
+          ['ENOSPC', 'E_DISK_FULL'],
+          ['EBUSY', 'E_SHARING_VIOLATION'],
+          ['EPERM', 'VM_E_FILE_READ_ONLY'],
+        ] as const) {
+          const { host, disk } = await smallWorld();
+          const before = await host.snapshot();
+          host.faults.reset();
+          // `record.n` counts this operation from the reset, the checks' calls included.
+          host.faults.failNth(record.op, record.n, code);
+          const task = await start(disk);
+          await task.waitForCompletion(-1);
+          const label = `${record.op} #${record.n} (${record.path}) failing with ${code}`;
+          if (task.result === VMTaskResult.Success) {
+            // Only what follows the image's completion may fail unseen: closing a source,
+            // clearing what earlier creations left.
+            expect(
+              (record.op === 'close' && isSource(record.path)) || record.op === 'readdir',
+              label,
+            ).toBe(true);
+            continue;
+          }
+          expect(task.result, label).toBe(VMTaskResult.DiskRelatedError);
+          expect(hresultName(task.error), label).toBe(expected);
+          expect(await host.snapshot(), label).toEqual(before);
+        }
+      }
+    });
+
+    it(`${name}: a failure at any operation of the checks is the call's own error; nothing changes`, async () => {
+      const clean = await smallWorld();
+      let checks: number | undefined;
+      const randomBytes = clean.host.randomBytes.bind(clean.host);
+      clean.host.randomBytes = (length) => {
+        checks ??= clean.host.faults.log().length;
+        return randomBytes(length);
+      };
+      clean.host.faults.reset();
+      await (await start(clean.disk)).waitForCompletion(-1);
+      for (const record of clean.host.faults.log().slice(0, checks)) {
+        const { host, disk } = await smallWorld();
+        const before = await host.snapshot();
+        host.faults.reset();
+        host.faults.failNth(record.op, record.n, 'EIO');
+        const label = `${record.op} #${record.n} (${record.path})`;
+        const code = await start(disk).then(
+          () => 'S_OK',
+          (error: VsError) => error.name,
+        );
+        expect(['DISP_E_EXCEPTION', 'VM_E_HD_IMAGE_OPEN_FAIL'], label).toContain(code);
+        expect(await host.snapshot(), label).toEqual(before);
+      }
+    });
+  }
+
+  it('a source held by the task cannot be opened to change until the new image is written', async () => {
+    const { host, disk } = await smallWorld();
+    const task = await disk.mergeTo('D:\\n\\new.vhd', 0);
+    await expect(host.open('C:\\s\\p.vhd', 'readWrite', { share: 'none' })).rejects.toMatchObject({
+      code: 'EBUSY',
+    });
+    await task.waitForCompletion(-1);
+    expect(task.result).toBe(VMTaskResult.Success);
+    const file = await host.open('C:\\s\\p.vhd', 'readWrite', { share: 'none' });
+    await file.close();
   });
 });
