@@ -132,6 +132,24 @@ export async function readVirtual(
   }
 }
 
+/** Writes `data` into the disk at `path` through its chain (into its top layer). */
+export async function writeThrough(
+  host: Host,
+  path: string,
+  data: readonly Pattern[],
+): Promise<void> {
+  const parsed = windowsPath.parseAbsolute(path);
+  if (parsed === undefined) throw new Error(`not absolute: ${path}`);
+  const resolver = parentResolver(host, parsed);
+  const top = await host.open(path, 'readWrite');
+  const chain = await openChain(top, { openParent: resolver.openParent, writable: true });
+  try {
+    for (const d of data) await chain.write(d.bytes, d.offset);
+  } finally {
+    await chain.close();
+  }
+}
+
 const utf16le = (bytes: Uint8Array) => decodeLocatorPath(0x57326b75, bytes);
 
 /** What a child created by CreateDifferencingVirtualHardDisk must hold. */

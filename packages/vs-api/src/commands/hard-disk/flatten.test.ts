@@ -8,12 +8,18 @@ import type { EmulatedHost } from '@vskit/emulator';
 import { type HostFile, windowsPath } from '@vskit/host';
 import { createDynamic, decodeFooter, openChain } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
-import { counting, readFooter, readVirtual, testHost, writeVhd } from '../../__fixtures__/hosts.js';
+import {
+  counting,
+  readFooter,
+  readVirtual,
+  testHost,
+  writeThrough,
+  writeVhd,
+} from '../../__fixtures__/hosts.js';
 import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
 import type { VsError } from '../../errors.js';
 import { encodeHostDriveImage } from '../../host-drive-image.js';
 import { HRESULT, type HResultName, hresultName, VMTaskResult } from '../../hresult.js';
-import { parentResolver } from '../../parent-resolution.js';
 import type { VMTask } from '../../task.js';
 import { VirtualServer } from '../../virtual-server.js';
 
@@ -41,20 +47,6 @@ const CHILD_DATA = [
   { offset: 1024, bytes: counting(1024, 77) },
   { offset: SIZE - 512, bytes: counting(512, 200) },
 ];
-
-/** Writes `data` into the disk at `path` through its chain (its top layer). */
-async function writeThrough(
-  host: EmulatedHost,
-  path: string,
-  data: ReadonlyArray<{ offset: number; bytes: Uint8Array }>,
-): Promise<void> {
-  const at = windowsPath.parseAbsolute(path) as windowsPath.WindowsPath;
-  const resolver = parentResolver(host, at);
-  const top = await host.open(path, 'readWrite');
-  const chain = await openChain(top, { openParent: resolver.openParent, writable: true });
-  for (const d of data) await chain.write(d.bytes, d.offset);
-  await chain.close();
-}
 
 /** What a row sets up. */
 interface Scenario {
