@@ -1,6 +1,7 @@
 /**
  * A power cut at every host operation of every creation method (CreateFloppyDiskImage's too,
- * which has no task): afterwards the image's path holds
+ * which has no task; IVMHardDisk's MergeTo and Convert, which create a new image from a chain):
+ * afterwards the image's path holds
  * nothing or the whole image (byte for byte the image an uninterrupted run writes), the parent is
  * unchanged, and what is left besides (folders the call made, its temporary file) is cleared by
  * the next creation of the path, which ends in exactly the state of an uninterrupted run.
@@ -10,12 +11,14 @@ import { type HostSnapshot, isTemporaryName, type SnapshotEntry, windowsPath } f
 import { openImage } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import { settledName } from './__fixtures__/error-names.js';
-import { testHost, writeVhd } from './__fixtures__/hosts.js';
+import { counting, testHost, writeThrough, writeVhd } from './__fixtures__/hosts.js';
 import type { VMTask } from './task.js';
 import { VirtualServer } from './virtual-server.js';
 
 const MiB = 2 ** 20;
 const PARENT = 'C:\\base\\parent.vhd';
+/** A differencing child of PARENT, holding data over the parent's. */
+const CHILD = 'C:\\base\\child.vhd';
 
 interface Method {
   readonly name: string;
@@ -60,6 +63,16 @@ const methods: Method[] = [
       expect([...bytes.subarray(510, 512)]).toEqual([0x55, 0xaa]);
     },
   },
+  {
+    name: 'IVMHardDisk.MergeTo',
+    image: 'C:\\vms\\merged.vhd',
+    create: async (vs, image) => (await vs.getHardDisk(CHILD)).mergeTo(image, 0),
+  },
+  {
+    name: 'IVMHardDisk.Convert',
+    image: 'C:\\vms\\converted.vhd',
+    create: async (vs, image) => (await vs.getHardDisk(CHILD)).convert(image, 1),
+  },
 ];
 
 /** Folders: the image's folder exists, or the creation makes two. */
@@ -71,9 +84,15 @@ const places = [
 async function setUp(): Promise<EmulatedHost> {
   const { host } = testHost();
   await writeVhd(host, PARENT, { type: 'dynamic', sizeBytes: 16 * MiB });
-  const parent = await host.open(PARENT, 'readWrite');
-  await parent.sync();
-  await parent.close();
+  await writeThrough(host, PARENT, [{ offset: 3 * MiB, bytes: counting(6000, 7) }]);
+  const child = await new VirtualServer(host).createDifferencingVirtualHardDisk(CHILD, PARENT);
+  await child.waitForCompletion(-1);
+  await writeThrough(host, CHILD, [{ offset: 9 * MiB + 512, bytes: counting(3000, 9) }]);
+  for (const path of [PARENT, CHILD]) {
+    const file = await host.open(path, 'readWrite');
+    await file.sync();
+    await file.close();
+  }
   await host.mkdir('C:\\vms');
   await host.syncFolder('C:\\');
   return host;
@@ -121,6 +140,8 @@ describe('a power cut at every operation of a creation', () => {
         expect(await clean.durableSnapshot()).toEqual(done);
         const whole = entry(done.volumes[0]?.entries ?? [], image) as SnapshotEntry;
         const parent = entry(start.volumes[0]?.entries ?? [], PARENT);
+        const child = entry(start.volumes[0]?.entries ?? [], CHILD);
+        expect(child).toBeDefined();
         expect(ops.map((r) => r.op)).toEqual(
           expect.arrayContaining(['open', 'write', 'sync', 'close', 'rename', 'syncFolder']),
         );
@@ -137,8 +158,9 @@ describe('a power cut at every operation of a creation', () => {
             const after = host.reopenAfterPowerCut();
             const cut = await after.snapshot();
             const entries = cut.volumes[0]?.entries ?? [];
-            // The parent is byte for byte what it was.
+            // The parent (and the child MergeTo and Convert read) is byte for byte what it was.
             expect(entry(entries, PARENT), label).toEqual(parent);
+            expect(entry(entries, CHILD), label).toEqual(child);
             // The image's path: nothing, or the whole image as an uninterrupted run writes it.
             const there = entry(entries, image);
             // Success is reported only for an image already whole and durable (a cut while
