@@ -22,9 +22,15 @@ import {
   testHost,
   writeVhd,
 } from '../__fixtures__/hosts.js';
+import {
+  type Condition as PrecedenceCondition,
+  type Variant as PrecedenceVariant,
+  precedenceCases,
+  uncoveredPairs,
+} from '../__fixtures__/precedence.js';
 import { asCom, type ComVMTask, type OutParam } from '../com.js';
 import { isVsError, type VsError } from '../errors.js';
-import { HRESULT, type HResultName, hresultName, VMTaskResult } from '../hresult.js';
+import { HRESULT, hresultName, VMTaskResult } from '../hresult.js';
 import { VirtualServer } from '../virtual-server.js';
 
 const GiB = 2 ** 30;
@@ -86,24 +92,8 @@ type Aspect =
   | 'imageFree'
   | 'imageLocation';
 
-/**
- * One way a condition can hold. `sets` aspects it assigns (exclusive), `edits` aspects it
- * transforms (composable with other edits), `needs` aspects that must stay as in BASE for it to
- * hold.
- */
-interface Variant {
-  name: string;
-  sets?: Aspect[];
-  edits?: Aspect[];
-  needs?: Aspect[];
-  apply: (s: Scenario) => Scenario;
-}
-
-interface Condition {
-  check: number;
-  code: HResultName;
-  variants: Variant[];
-}
+type Variant = PrecedenceVariant<Aspect, Scenario>;
+type Condition = PrecedenceCondition<Variant>;
 
 const withName = (path: string | null, edit: (name: string) => string): string | null => {
   if (path === null) return null;
@@ -423,15 +413,6 @@ async function run(s: Scenario) {
   return { hr, host, clock, before, after: await host.snapshot(), task: out?.value };
 }
 
-function compatible(a: Variant, b: Variant): boolean {
-  const set = (v: Variant) => new Set(v.sets ?? []);
-  const touched = (v: Variant) => new Set([...(v.sets ?? []), ...(v.edits ?? [])]);
-  const overlap = (x: Set<Aspect>, y: Iterable<Aspect>) => [...y].some((a) => x.has(a));
-  if (overlap(set(a), touched(b)) || overlap(set(b), touched(a))) return false;
-  if (overlap(touched(a), b.needs ?? []) || overlap(touched(b), a.needs ?? [])) return false;
-  return true;
-}
-
 describe('CreateDifferencingVirtualHardDisk return codes (one row per condition)', () => {
   it('S_OK: the child is written as SEMANTICS.md says, across drives (no W2ru)', async () => {
     const { hr, host, clock, task } = await run(BASE);
@@ -608,43 +589,15 @@ const CANNOT_HOLD_TOGETHER: Record<string, string> = {
     'one size is not both too large and too small',
 };
 
-/** Every precedence case: the earlier condition's variant on top of the later one's. */
-function precedenceCases(): Array<{
-  earlier: Condition;
-  ev: Variant;
-  later: Condition;
-  lv: Variant;
-}> {
-  const cases: Array<{ earlier: Condition; ev: Variant; later: Condition; lv: Variant }> = [];
-  for (const [i, earlier] of CONDITIONS.entries()) {
-    for (const later of CONDITIONS.slice(i + 1)) {
-      if (later.code === earlier.code) continue;
-      for (const lv of later.variants) {
-        const ev = earlier.variants.find((v) => compatible(v, lv));
-        if (ev !== undefined) cases.push({ earlier, ev, later, lv });
-      }
-    }
-  }
-  return cases;
-}
-
 describe('CreateDifferencingVirtualHardDisk precedence coverage', () => {
   it('every pair of codes is covered, except the pairs that cannot hold at once', () => {
-    const covered = new Set(precedenceCases().map((c) => `${c.earlier.code}/${c.later.code}`));
-    const uncovered: string[] = [];
-    for (const [i, earlier] of CONDITIONS.entries()) {
-      for (const later of CONDITIONS.slice(i + 1)) {
-        const key = `${earlier.code}/${later.code}`;
-        if (earlier.code !== later.code && !covered.has(key) && !uncovered.includes(key))
-          uncovered.push(key);
-      }
-    }
-    expect(uncovered.sort()).toEqual(Object.keys(CANNOT_HOLD_TOGETHER).sort());
+    const uncovered = uncoveredPairs(CONDITIONS, (c) => c.code);
+    expect(uncovered).toEqual(Object.keys(CANNOT_HOLD_TOGETHER).sort());
   });
 });
 
 describe('CreateDifferencingVirtualHardDisk precedence (the earlier check wins)', () => {
-  for (const { earlier, ev, later, lv } of precedenceCases()) {
+  for (const { earlier, ev, later, lv } of precedenceCases(CONDITIONS)) {
     it(`${earlier.code} (${ev.name}) before ${later.code} (${lv.name})`, async () => {
       const { hr, before, after } = await run(ev.apply(lv.apply(BASE)));
       expect(hresultName(hr)).toBe(earlier.code);

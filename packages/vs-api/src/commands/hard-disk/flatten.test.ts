@@ -5,21 +5,28 @@
  * rows check the new image against the chain it flattens, and that no source file changed.
  */
 import type { EmulatedHost } from '@vskit/emulator';
-import { type HostFile, windowsPath } from '@vskit/host';
-import { createDynamic, decodeFooter, openChain } from '@vskit/vhd-format';
+import type { HostFile } from '@vskit/host';
+import { createDynamic, decodeFooter } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
   counting,
   readFooter,
   readVirtual,
+  type TestHostOptions,
   testHost,
   writeThrough,
   writeVhd,
 } from '../../__fixtures__/hosts.js';
+import {
+  type Condition as PrecedenceCondition,
+  type Variant as PrecedenceVariant,
+  precedenceCases,
+  uncoveredPairs,
+} from '../../__fixtures__/precedence.js';
 import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
 import type { VsError } from '../../errors.js';
 import { encodeHostDriveImage } from '../../host-drive-image.js';
-import { HRESULT, type HResultName, hresultName, VMTaskResult } from '../../hresult.js';
+import { HRESULT, hresultName, VMTaskResult } from '../../hresult.js';
 import type { VMTask } from '../../task.js';
 import { VirtualServer } from '../../virtual-server.js';
 
@@ -119,21 +126,11 @@ type Aspect =
   | 'targetFree'
   | 'targetLocation';
 
-/** One way a condition can hold (see create-differencing.test.ts for sets / edits / needs). */
-interface Variant {
-  name: string;
-  sets?: Aspect[];
-  edits?: Aspect[];
-  needs?: Aspect[];
-  only?: Member;
-  apply: (s: Scenario) => Scenario;
+/** One way a condition can hold; `only` limits it to one member. */
+interface Variant extends PrecedenceVariant<Aspect, Scenario> {
+  readonly only?: Member;
 }
-
-interface Condition {
-  check: number;
-  code: HResultName;
-  variants: Variant[];
-}
+type Condition = PrecedenceCondition<Variant>;
 
 const editName = (s: Scenario, edit: (name: string) => string): Scenario => {
   if (typeof s.path !== 'string') return s;
@@ -442,7 +439,7 @@ const CONDITIONS: Condition[] = [
 
 /** The world every row starts from: the disks on C:, the new image's volume D:. */
 async function arrange(s: Scenario) {
-  const volumes: NonNullable<Parameters<typeof testHost>[0]>['volumes'] = [
+  const volumes: Array<NonNullable<TestHostOptions['volumes']>[number]> = [
     { drive: 'C', fileSystem: 'NTFS', capacityBytes: 64 * GiB },
   ];
   if (s.targetDrive) {
@@ -537,16 +534,7 @@ async function run(s: Scenario) {
   return { hr, host, before, after, task: out?.value };
 }
 
-function compatible(a: Variant, b: Variant): boolean {
-  const set = (v: Variant) => new Set(v.sets ?? []);
-  const touched = (v: Variant) => new Set([...(v.sets ?? []), ...(v.edits ?? [])]);
-  const overlap = (x: Set<Aspect>, y: Iterable<Aspect>) => [...y].some((a) => x.has(a));
-  if (overlap(set(a), touched(b)) || overlap(set(b), touched(a))) return false;
-  if (overlap(touched(a), b.needs ?? []) || overlap(touched(b), a.needs ?? [])) return false;
-  return true;
-}
-
-const variantsOf = (c: Condition, member: Member) =>
+const variantsOf = (c: Condition, member: Member): Variant[] =>
   c.variants.filter((v) => v.only === undefined || v.only === member);
 
 /**
@@ -595,21 +583,6 @@ const CANNOT_HOLD_TOGETHER: Record<string, string> = { ...NEVER_TOGETHER, ...NO_
 
 const keyOf = (c: Condition) => `${c.check} ${c.code}`;
 
-/** Every precedence case: the earlier condition's variant on top of the later one's. */
-function precedenceCases(member: Member) {
-  const cases: Array<{ earlier: Condition; ev: Variant; later: Condition; lv: Variant }> = [];
-  for (const [i, earlier] of CONDITIONS.entries()) {
-    for (const later of CONDITIONS.slice(i + 1)) {
-      if (earlier.code === later.code) continue;
-      for (const lv of variantsOf(later, member)) {
-        const ev = variantsOf(earlier, member).find((v) => compatible(v, lv));
-        if (ev !== undefined) cases.push({ earlier, ev, later, lv });
-      }
-    }
-  }
-  return cases;
-}
-
 for (const member of ['MergeTo', 'Convert'] as const) {
   describe(`IVMHardDisk.${member} return codes (one row per condition); nothing changes`, () => {
     for (const condition of CONDITIONS) {
@@ -625,24 +598,15 @@ for (const member of ['MergeTo', 'Convert'] as const) {
 
   describe(`IVMHardDisk.${member} precedence coverage`, () => {
     it('every pair of conditions is covered, except the pairs that cannot hold at once', () => {
-      const covered = new Set(
-        precedenceCases(member).map((c) => `${keyOf(c.earlier)}/${keyOf(c.later)}`),
-      );
-      const uncovered: string[] = [];
-      for (const [i, earlier] of CONDITIONS.entries()) {
-        if (variantsOf(earlier, member).length === 0) continue;
-        for (const later of CONDITIONS.slice(i + 1)) {
-          if (earlier.code === later.code || variantsOf(later, member).length === 0) continue;
-          const key = `${keyOf(earlier)}/${keyOf(later)}`;
-          if (!covered.has(key) && !uncovered.includes(key)) uncovered.push(key);
-        }
-      }
-      expect(uncovered.sort()).toEqual(Object.keys(CANNOT_HOLD_TOGETHER).sort());
+      const uncovered = uncoveredPairs(CONDITIONS, keyOf, (c) => variantsOf(c, member));
+      expect(uncovered).toEqual(Object.keys(CANNOT_HOLD_TOGETHER).sort());
     });
   });
 
   describe(`IVMHardDisk.${member} precedence (the earlier check wins)`, () => {
-    for (const { earlier, ev, later, lv } of precedenceCases(member)) {
+    for (const { earlier, ev, later, lv } of precedenceCases(CONDITIONS, (c) =>
+      variantsOf(c, member),
+    )) {
       it(`${keyOf(earlier)} (${ev.name}) before ${keyOf(later)} (${lv.name})`, async () => {
         const { hr, before, after } = await run(ev.apply(lv.apply(base(member))));
         expect(hresultName(hr)).toBe(earlier.code);
