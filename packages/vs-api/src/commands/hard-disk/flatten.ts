@@ -98,12 +98,16 @@ async function openSource(
   const resolver = parentResolver(host, path, (at) => openToRead(host, at, SOURCE));
   let chain: VhdChain | undefined;
   const close = async () => {
-    // Closing the chain closes every layer's file; only a failed close leaves any open.
-    const closed = await (chain?.close() ?? Promise.reject()).then(
-      () => true,
-      () => false,
-    );
-    if (!closed) for (const file of opened) await file.close().catch(() => {});
+    if (chain !== undefined) {
+      try {
+        // Closing the chain closes every layer's file.
+        await chain.close();
+        return;
+      } catch {
+        // A layer's close failed: close each file, so none stays open.
+      }
+    }
+    for (const file of opened) await file.close().catch(() => {});
   };
   try {
     const top = await openToRead(host, path, SOURCE);
