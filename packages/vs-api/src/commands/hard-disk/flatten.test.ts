@@ -6,7 +6,7 @@
  */
 import type { EmulatedHost } from '@vskit/emulator';
 import type { HostFile } from '@vskit/host';
-import { createDynamic, decodeFooter } from '@vskit/vhd-format';
+import { createDynamic } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
   counting,
@@ -522,12 +522,13 @@ async function changeFile(
 }
 
 /** Runs a scenario through the COM face: the HRESULT and, on S_OK, the completed task. */
-async function run(s: Scenario) {
+async function run(s: Scenario, options: { cancel?: boolean } = {}) {
   const { host, disk, held } = await arrange(s);
   const before = await host.snapshot();
   const out: OutParam<ComVMTask> | null = s.outNull ? null : { value: undefined };
   const call = s.member === 'MergeTo' ? disk.MergeTo : disk.Convert;
   const hr = await call(s.path as string, s.type as 0, out);
+  if (hr === HRESULT.S_OK && options.cancel) await out?.value?.Cancel();
   if (hr === HRESULT.S_OK) await out?.value?.WaitForCompletion(-1);
   const after = await host.snapshot();
   for (const handle of held) await handle.close();
@@ -659,11 +660,7 @@ describe('S_OK: the new image holds the flattened chain; no source file changes'
       expect(task?.PercentCompleted).toBe(100);
       expect(sources(after)).toEqual(sources(before));
       const bytes = await host.stat(TARGET);
-      const file = await host.open(TARGET, 'read');
-      const footerBytes = new Uint8Array(512);
-      await file.read(footerBytes, (bytes?.size ?? 0) - 512);
-      await file.close();
-      const footer = decodeFooter(footerBytes);
+      const footer = await readFooter(host, TARGET);
       expect(footer.diskType).toBe(c.type === 0 ? 3 : 2);
       expect(footer.currentSize).toBe(SIZE);
       expect(footer.creatorApplication).toBe('vs  ');
@@ -875,5 +872,49 @@ describe('the task: progress, cancellation, a failure at every host operation', 
     expect(task.result).toBe(VMTaskResult.Success);
     const file = await host.open('C:\\s\\p.vhd', 'readWrite', { share: 'none' });
     await file.close();
+  });
+});
+
+describe('E_DISK_FULL at its exact edge: the new file at its largest, in whole clusters', () => {
+  /** Free bytes a new image of `fileBytes` needs on D: (NTFS, 4 KiB clusters by default). */
+  const clusters = (fileBytes: number) => Math.ceil(fileBytes / 4096) * 4096;
+
+  it('FixedSize: the whole file; the image then fits in exactly that', async () => {
+    const needed = clusters(SIZE + 512);
+    const short = await run({ ...base('MergeTo'), type: 1, targetFreeBytes: needed - 1 });
+    expect(hresultName(short.hr)).toBe('E_DISK_FULL');
+    const exact = await run({ ...base('MergeTo'), type: 1, targetFreeBytes: needed });
+    expect(hresultName(exact.hr)).toBe('S_OK');
+    expect(exact.task?.Result).toBe(VMTaskResult.Success);
+  });
+
+  it('Dynamic: a block for every 2 MiB over which a layer holds a block, and at least 8 MB', async () => {
+    // The child's chain holds 3 blocks: its largest file is below 8 MB, so 8 MB it needs.
+    const few = await run({ ...base('Convert'), targetFreeBytes: 8 * MiB });
+    expect(hresultName(few.hr)).toBe('S_OK');
+    expect(few.task?.Result).toBe(VMTaskResult.Success);
+    // A fixed disk holds every block: its dynamic image may take every one.
+    const whole = clusters(512 + 1024 + 6144 + (SIZE / (2 * MiB)) * (2 * MiB + 512) + 512);
+    const fixed = { ...base('Convert'), disk: 'fixed' as const };
+    const short = await run({ ...fixed, targetFreeBytes: whole - 1 });
+    expect(hresultName(short.hr)).toBe('E_DISK_FULL');
+    const exact = await run({ ...fixed, targetFreeBytes: whole }, { cancel: true });
+    expect(hresultName(exact.hr)).toBe('S_OK');
+  });
+});
+
+describe('two calls for one new path', () => {
+  it('the second gets E_ALREADY_EXISTS while the first runs; the first writes the image', async () => {
+    const { host, disk } = await arrange(base('MergeTo'));
+    const first = { value: undefined } as OutParam<ComVMTask>;
+    const second = { value: undefined } as OutParam<ComVMTask>;
+    const [a, b] = await Promise.all([
+      disk.MergeTo(TARGET, 0, first),
+      disk.Convert(TARGET, 1, second),
+    ]);
+    expect([hresultName(a), hresultName(b)]).toEqual(['S_OK', 'E_ALREADY_EXISTS']);
+    await first.value?.WaitForCompletion(-1);
+    expect(first.value?.Result).toBe(VMTaskResult.Success);
+    expect((await readFooter(host, TARGET)).diskType).toBe(3);
   });
 });
