@@ -76,7 +76,8 @@ export type CheckedCreation = (uniqueId: Uint8Array) => Omit<CreationPlan, 'imag
  * Runs the host checks of a creation of `image` under the path's lock and, when they pass,
  * reserves the path and starts the task. `checks` gets whether the path is already reserved
  * (a creation under way: E_ALREADY_EXISTS at the existence check). Every failure is a VsError;
- * nothing is written before the task starts.
+ * nothing is written before the task starts. What the checks hold for the write (the plan's
+ * `release`) is given up by the task, or here when the task cannot start.
  */
 export async function startCreation(
   context: ServerContext,

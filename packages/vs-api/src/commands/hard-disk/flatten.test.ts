@@ -903,6 +903,21 @@ describe('E_DISK_FULL at its exact edge: the new file at its largest, in whole c
   });
 });
 
+describe('read-only sources', () => {
+  it('a chain whose files are all read-only is merged: the sources are only read', async () => {
+    const { host, disk } = await arrange(base('MergeTo'));
+    await host.setReadOnly(DISKS.parent, true);
+    await host.setReadOnly(DISKS.child, true);
+    const before = await host.snapshot();
+    const out = { value: undefined } as OutParam<ComVMTask>;
+    expect(hresultName(await disk.MergeTo(TARGET, 1, out))).toBe('S_OK');
+    await out.value?.WaitForCompletion(-1);
+    expect(out.value?.Result).toBe(VMTaskResult.Success);
+    expect(sources(await host.snapshot())).toEqual(sources(before));
+    await expectSameBytes(host, TARGET, DISKS.child);
+  });
+});
+
 describe('two calls for one new path', () => {
   it('the second gets E_ALREADY_EXISTS while the first runs; the first writes the image', async () => {
     const { host, disk } = await arrange(base('MergeTo'));
