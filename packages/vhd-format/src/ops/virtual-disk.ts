@@ -3,10 +3,8 @@
  * single image) answers from its BATs; a raw file may hold data anywhere.
  * @module
  */
-import { BLOCK_UNUSED } from '../constants.js';
 import type { Geometry } from '../geometry.js';
 import type { VhdChain } from '../image/chain.js';
-import type { VhdLayer } from '../image/layer.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
 import { roundUpToSector } from '../layout.js';
 
@@ -27,29 +25,14 @@ export interface VirtualDisk {
 
 /**
  * The virtual disk of an opened chain: reads go through the chain; a range no layer holds a
- * block over (from the BATs) is known to read as zeros.
+ * block over (the chain's own allocation query, {@link VhdChain.isAllocated}) reads as zeros.
  */
 export function chainDisk(chain: VhdChain): VirtualDisk {
-  const layers = chain.layers as readonly VhdLayer[];
   return {
     virtualSize: chain.virtualSize,
-    geometry: layers[0]!.footer.geometry,
+    geometry: chain.layers[0]!.footer.geometry,
     read: (buffer, offset) => chain.read(buffer, offset),
-    async mayHoldData(offset, length) {
-      let end = offset + length;
-      for (const layer of layers) {
-        // Past a layer's size reads are zeros and go no lower.
-        end = Math.min(end, layer.virtualSize);
-        if (end <= offset) return false;
-        if (layer.type === 'fixed') return true;
-        const blockSize = layer.blockSize!;
-        for (let i = Math.floor(offset / blockSize); i * blockSize < end; i++) {
-          if ((await layer.entry(i)) !== BLOCK_UNUSED) return true;
-        }
-        if (layer.type !== 'differencing') return false;
-      }
-      return false;
-    },
+    mayHoldData: (offset, length) => chain.isAllocated(offset, length),
   };
 }
 
