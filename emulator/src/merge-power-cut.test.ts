@@ -33,6 +33,10 @@ interface Case {
   readonly layers: ReadonlyArray<ReadonlyArray<readonly [number, Uint8Array]>>;
   /** Index (bottom first) of the layer merged into. */
   readonly target: number;
+  /** Block size of every layer (default {@link BLOCK}). */
+  readonly block?: number;
+  /** Disk size (default {@link SIZE}). */
+  readonly size?: number;
 }
 
 const CASES: Case[] = [
@@ -75,6 +79,23 @@ const CASES: Case[] = [
     ],
     target: 1,
   },
+  {
+    // 300 blocks of 512 bytes: the child's BAT entries 1, 2, 130 and 290 lie in BAT sectors
+    // 0, 1 and 2, cleared in one write (sector 1 in between joined); the torn cuts keep a prefix.
+    name: 'a child whose entries span three BAT sectors, into its dynamic parent',
+    base: 'dynamic',
+    block: 512,
+    size: 300 * 512,
+    layers: [
+      [[0, pattern(20 * 512, 12)]],
+      [
+        [512 + 100, pattern(700, 13)],
+        [130 * 512, pattern(512, 14)],
+        [290 * 512, pattern(512, 15)],
+      ],
+    ],
+    target: 0,
+  },
 ];
 
 const path = (i: number) => `C:\\layer${i}.vhd`;
@@ -83,15 +104,16 @@ async function prepare(c: Case): Promise<EmulatedHost> {
   const host = createEmulatedHost({ volumes: [{ drive: 'C', fileSystem: 'NTFS' }] });
   for (let i = 0; i < c.layers.length; i++) {
     const f = await host.open(path(i), 'createNew');
-    if (i === 0 && c.base === 'fixed') await createFixed(f, { sizeBytes: SIZE });
-    else if (i === 0) await createDynamic(f, { sizeBytes: SIZE, blockSizeBytes: BLOCK });
+    const size = c.size ?? SIZE;
+    if (i === 0 && c.base === 'fixed') await createFixed(f, { sizeBytes: size });
+    else if (i === 0) await createDynamic(f, { sizeBytes: size, blockSizeBytes: c.block ?? BLOCK });
     else {
       const pf = await host.open(path(i - 1), 'read');
       const parent = await openImage(pf);
       await createDifferencing(f, {
         parent: {
           footer: parent.footer,
-          blockSizeBytes: BLOCK,
+          blockSizeBytes: c.block ?? BLOCK,
           modified: new Date('2026-01-01T00:00:00Z'),
           unicodeName: `layer${i - 1}.vhd`,
         },

@@ -11,12 +11,18 @@ import { encodeFooter } from '../structs/footer.js';
 import { metadataExtents } from '../validate/extents.js';
 
 const UNUSED_WORD = 0xffffffff;
+/**
+ * Clean BAT sectors (every entry already unused, all 0xFF bytes) a clearing write may span to
+ * join two runs of sectors it clears: rewriting them changes no byte.
+ */
+const JOIN_GAP_SECTORS = 8;
 
 /**
  * Empties `layer` (dynamic or differencing, writable). In this order:
- * 1. every BAT sector that holds an allocated entry is rewritten with those entries unused, one
- *    write per sector (a sector reaches the disk whole or not at all, and each cleared entry
- *    alone leaves the layer valid), then a sync;
+ * 1. every BAT sector that holds an allocated entry is rewritten with those entries unused, in
+ *    one write per run of such sectors (runs a few clean sectors apart joined: those are all
+ *    0xFF already). A sector reaches the disk whole or not at all, a torn write keeps whole
+ *    leading sectors, and each cleared entry alone leaves the layer valid; then a sync;
  * 2. when no metadata lies past the first block: the footer written where that block began, a
  *    sync, the file truncated just after it. Until the truncation the old trailing footer is
  *    still the file's last 512 bytes, so the file opens at every step; a truncation the disk
@@ -44,10 +50,13 @@ export async function emptyLayer(layer: VhdLayer): Promise<number> {
     }
   });
   if (cleared === 0) return 0;
-  for (const sector of sectors) {
-    const from = Math.max(tableStart, sector * SECTOR_SIZE);
-    const to = Math.min(tableEnd, (sector + 1) * SECTOR_SIZE);
-    await file.write(new Uint8Array(to - from).fill(0xff), from);
+  const runs = sectorRuns(sectors);
+  const longest = runs.reduce((most, [first, last]) => Math.max(most, last - first + 1), 0);
+  const unused = new Uint8Array(longest * SECTOR_SIZE).fill(0xff);
+  for (const [first, last] of runs) {
+    const from = Math.max(tableStart, first * SECTOR_SIZE);
+    const to = Math.min(tableEnd, (last + 1) * SECTOR_SIZE);
+    await file.write(unused.subarray(0, to - from), from);
   }
   await file.sync();
   const fileSize = await file.size();
@@ -62,4 +71,15 @@ export async function emptyLayer(layer: VhdLayer): Promise<number> {
     await file.truncate(firstBlock + FOOTER_SIZE);
   }
   return cleared;
+}
+
+/** Ascending sector numbers as runs `[first, last]`, joining runs at most a short gap apart. */
+function sectorRuns(sectors: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const sector of sectors) {
+    const run = runs[runs.length - 1];
+    if (run && sector - run[1] <= JOIN_GAP_SECTORS + 1) run[1] = sector;
+    else runs.push([sector, sector]);
+  }
+  return runs;
 }
