@@ -154,6 +154,8 @@ async function runMerge(host: EmulatedHost, c: Case): Promise<void> {
     await host.open(path(c.target), 'readWrite'),
     {
       openParent: async (ref) => host.open(`C:\\${ref.unicodeName}`, 'readWrite'),
+      // The parents' times go into the merged layers' headers: those writes are cut too.
+      parentModified: async (depth) => (await host.stat(path(top - depth)))?.mtime,
     },
   );
 }

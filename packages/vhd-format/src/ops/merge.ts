@@ -8,10 +8,10 @@
  *    block allocated for it (dynamic, differencing: only the moved sectors' bits are set), in
  *    the engine's order of writes; then the target is synced. The merged layers still hold every
  *    moved sector, so the chain read from the child is the same throughout;
- * 2. for each merged layer, the one just above the target first and the child last: its BAT
- *    entries cleared (one write per BAT sector), a sync, its footer written where its first block
- *    began, a sync, the file truncated after that footer; then, when the caller gives
- *    the parent's modification time, the header's first sector with that time, a sync.
+ * 2. for each merged layer, the one just above the target first and the child last: when the
+ *    caller gives the parent's modification time, the header's first sector with that time; its
+ *    BAT entries cleared (one write per run of BAT sectors), a sync, its footer written where its
+ *    first block began, a sync, the file truncated after that footer.
  * @module
  */
 
@@ -232,8 +232,10 @@ async function emptyMerged(chain: MergeChain, o: MergeOptions, moved: number): P
   for (let i = chain.merged.length - 1; i >= 0; i--) {
     advance(o, moved, moved);
     const layer = chain.merged[i]!;
-    await emptyLayer(layer);
+    // The parent is final (the target synced, or emptied just before): its time goes in first,
+    // made durable by the emptying's first sync (a sync of its own when nothing is cleared).
     const modified = await o.parentModified?.(i + 1);
-    if (modified !== undefined) await recordParentTime(layer, modified);
+    const recorded = modified !== undefined && (await recordParentTime(layer, modified, false));
+    if ((await emptyLayer(layer)) === 0 && recorded) await layer.file.sync();
   }
 }
