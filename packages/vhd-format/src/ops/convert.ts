@@ -16,7 +16,7 @@ import { encodeFooter } from '../structs/footer.js';
 import { DynamicImageWriter } from './dynamic-writer.js';
 import { advance, type OperationOptions } from './options.js';
 import { chainDisk, type VirtualDisk } from './virtual-disk.js';
-import { isAllZero } from './zero.js';
+import { dataRuns, isAllZero } from './zero.js';
 
 /** What a conversion makes: a fixed or dynamic VHD, or a raw file of the disk's bytes. */
 export type ConvertTargetType = 'fixed' | 'dynamic' | 'raw';
@@ -227,23 +227,9 @@ async function copySparse(
       await writes.through(index - WRITES_UNDER_WAY - 1);
       if (!(await reader.take(index))) continue;
       const view = reader.view(index);
-      const n = view.length;
       // Runs of pages holding data, each one write: [start, end, start, end, ...].
-      const runs: number[] = [];
-      let run = -1;
-      for (let at = 0; at < n; at += HOLE_GRAIN) {
-        const data = !isAllZero(view, at, Math.min(n, at + HOLE_GRAIN));
-        if (data && run < 0) run = at;
-        if (!data && run >= 0) {
-          runs.push(run, at);
-          written += at - run;
-          run = -1;
-        }
-      }
-      if (run >= 0) {
-        runs.push(run, n);
-        written += n - run;
-      }
+      const runs = dataRuns(view, HOLE_GRAIN);
+      for (let r = 0; r < runs.length; r += 2) written += runs[r + 1]! - runs[r]!;
       if (runs.length > 0) writes.add(index, writeRuns(view, offset, runs));
     }
     await writes.through(Number.POSITIVE_INFINITY);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAllZero } from './zero.js';
+import { dataRuns, isAllZero } from './zero.js';
 
 describe('isAllZero', () => {
   it('finds any non-zero byte in any range, aligned or not', () => {
@@ -18,6 +18,32 @@ describe('isAllZero', () => {
           const end = start + (length === 0 ? 0 : b % (length - start + 1));
           const expected = bytes.subarray(start, end).every((x) => x === 0);
           expect(isAllZero(bytes, start, end)).toBe(expected);
+        },
+      ),
+    );
+  });
+});
+
+describe('dataRuns', () => {
+  it('gives the same runs as checking each piece alone, aligned or not, any grain', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 600 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.constantFrom(8, 16, 64, 24, 5, 512),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (length, shift, grain, hits) => {
+          const bytes = new Uint8Array(length + shift).subarray(shift);
+          for (const h of hits) if (length > 0) bytes[h % length] = 1 + (h % 255);
+          const expected: number[] = [];
+          for (let at = 0; at < length; at += grain) {
+            const end = Math.min(length, at + grain);
+            if (!bytes.subarray(at, end).every((x) => x === 0)) {
+              if (expected[expected.length - 1] === at) expected[expected.length - 1] = end;
+              else expected.push(at, end);
+            }
+          }
+          expect(dataRuns(bytes, grain)).toEqual(expected);
         },
       ),
     );
