@@ -118,6 +118,36 @@ describe('diskChunks and writeDynamicFromStream', () => {
     );
   });
 
+  it('a failing block write is reported, and no write is under way once the promise settles', async () => {
+    const file = memoryFile();
+    let writes = 0;
+    let underWay = 0;
+    const failing = {
+      ...file,
+      read: file.read.bind(file),
+      size: file.size.bind(file),
+      truncate: file.truncate.bind(file),
+      sync: file.sync.bind(file),
+      close: file.close.bind(file),
+      async write(buffer: Uint8Array, position: number) {
+        underWay++;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (++writes === 2) throw new Error('disk full');
+          await file.write(buffer, position);
+        } finally {
+          underWay--;
+        }
+      },
+    };
+    const block = 4096;
+    const chunks = Array.from({ length: 6 }, (_, i) => new Uint8Array(block).fill(i + 1));
+    await expect(
+      writeDynamicFromStream(chunks, failing, { sizeBytes: 6 * block, blockSizeBytes: block }),
+    ).rejects.toThrow('disk full');
+    expect(underWay).toBe(0);
+  });
+
   it('diskChunks refuses a chunk size that is not a multiple of 512', async () => {
     const base = await baseImage('dynamic', 4096, 4096, 1);
     const chain = await new MemoryImages().open(base, false);

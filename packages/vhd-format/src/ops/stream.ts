@@ -102,8 +102,9 @@ async function* chunksOf(s: ByteStream): AsyncGenerator<Uint8Array, void, undefi
 /**
  * Writes the disk bytes `stream` delivers, in order, as a new dynamic image of `o.sizeBytes`
  * into `target` (emptied first; whole only when the promise resolves). Blocks are written as
- * they fill, after a region reserved for the BAT, which goes in last with the header and
- * footers: memory stays at one block plus the BAT (4 bytes per block). All-zero blocks are not
+ * they fill (one block's write under way while the next fills), after a region reserved for
+ * the BAT, which goes in last with the header and footers: memory stays at two blocks plus the
+ * BAT (4 bytes per block). All-zero blocks are not
  * allocated. Chunks may be of any size and are copied, never kept.
  * @throws VhdFormatError `TRUNCATED` when the stream ends before `sizeBytes`,
  * `INVALID_ARGUMENT` when it holds more or `sizeBytes` is not a multiple of 512, `ABORTED`.
@@ -126,48 +127,69 @@ export async function writeDynamicFromStream(
     o,
   );
   const blockSize = writer.blockSize;
-  const stored = writer.blockBuffer();
-  const data = stored.subarray(writer.bitmapBytes);
+  // Two block buffers: one fills while the other's write is under way.
+  const buffers = [writer.blockBuffer(), writer.blockBuffer()];
+  const writing: Array<Promise<void> | undefined> = [undefined, undefined];
+  let current = 0;
+  let stored = buffers[0]!;
+  let data = stored.subarray(writer.bitmapBytes);
   let received = 0;
   let block = 0;
   let filled = 0;
   const flush = async () => {
     if (filled < blockSize) data.fill(0, filled);
-    if (!isAllZero(data, 0, filled)) await writer.putBlock(block, stored);
+    if (!isAllZero(data, 0, filled)) {
+      const write = writer.putBlock(block, stored);
+      // A failure is reported when it is waited for; until then it must not go unhandled.
+      write.catch(() => undefined);
+      writing[current] = write;
+      current ^= 1;
+      // The other buffer is filled next: its write must be done.
+      await writing[current];
+      writing[current] = undefined;
+      stored = buffers[current]!;
+      data = stored.subarray(writer.bitmapBytes);
+    }
     block++;
     filled = 0;
   };
   advance(o, 0, size);
-  for await (const chunk of chunksOf(stream)) {
-    if (!(chunk instanceof Uint8Array)) {
-      throw new VhdFormatError('INVALID_ARGUMENT', 'the stream must deliver Uint8Array chunks', {
+  try {
+    for await (const chunk of chunksOf(stream)) {
+      if (!(chunk instanceof Uint8Array)) {
+        throw new VhdFormatError('INVALID_ARGUMENT', 'the stream must deliver Uint8Array chunks', {
+          field: 'stream',
+        });
+      }
+      if (received + chunk.length > size) {
+        throw new VhdFormatError('INVALID_ARGUMENT', `the stream holds more than ${size} bytes`, {
+          field: 'sizeBytes',
+          value: size,
+        });
+      }
+      let at = 0;
+      while (at < chunk.length) {
+        const n = Math.min(chunk.length - at, blockSize - filled);
+        data.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === blockSize) await flush();
+      }
+      received += chunk.length;
+      advance(o, received, size);
+    }
+    if (received < size) {
+      throw new VhdFormatError('TRUNCATED', `the stream ended after ${received} of ${size} bytes`, {
         field: 'stream',
+        offset: received,
       });
     }
-    if (received + chunk.length > size) {
-      throw new VhdFormatError('INVALID_ARGUMENT', `the stream holds more than ${size} bytes`, {
-        field: 'sizeBytes',
-        value: size,
-      });
-    }
-    let at = 0;
-    while (at < chunk.length) {
-      const n = Math.min(chunk.length - at, blockSize - filled);
-      data.set(chunk.subarray(at, at + n), filled);
-      filled += n;
-      at += n;
-      if (filled === blockSize) await flush();
-    }
-    received += chunk.length;
-    advance(o, received, size);
+    if (filled > 0) await flush();
+    for (const write of writing) await write;
+  } finally {
+    // No write may still be under way when the caller closes the file.
+    await Promise.allSettled(writing);
   }
-  if (received < size) {
-    throw new VhdFormatError('TRUNCATED', `the stream ended after ${received} of ${size} bytes`, {
-      field: 'stream',
-      offset: received,
-    });
-  }
-  if (filled > 0) await flush();
   const fileSize = await writer.finish();
   return {
     type: 'dynamic',
