@@ -21,6 +21,7 @@ import {
 import { join } from 'node:path';
 import { openNodeFile } from '@vskit/host-node';
 import { convertDisk, rawDisk } from '../src/index.js';
+import { seededBytes } from '../src/interop/__fixtures__/content.js';
 import type { Peers } from '../src/interop/__fixtures__/peers.js';
 import { runChecked } from '../src/interop/__fixtures__/run.js';
 import type { TempDir } from '../src/interop/__fixtures__/temp-dir.js';
@@ -34,21 +35,10 @@ const ROUNDS = Number(process.env.VSKIT_BENCH_IMPORT_ROUNDS ?? 9);
 /** Every even 2 MiB block seeded bytes, every odd one zeros written (not a hole). */
 function halfZeroRaw(path: string, size: number): void {
   const fd = openSync(path, 'w');
-  const data = new Uint8Array(PIECE);
   const zeros = new Uint8Array(PIECE);
-  let x = 12345;
   try {
     for (let at = 0, block = 0; at < size; at += PIECE, block++) {
-      if (block % 2 === 0) {
-        for (let i = 0; i < PIECE; i += 4) {
-          x = (x * 1103515245 + 12345) >>> 0;
-          data[i] = x >>> 24;
-          data[i + 1] = x >>> 16;
-          data[i + 2] = x >>> 8;
-          data[i + 3] = x | 1;
-        }
-        writeSync(fd, data, 0, PIECE, at);
-      } else writeSync(fd, zeros, 0, PIECE, at);
+      writeSync(fd, block % 2 === 0 ? seededBytes(PIECE, block + 1) : zeros, 0, PIECE, at);
     }
   } finally {
     closeSync(fd);
