@@ -48,12 +48,14 @@ export function imageFailure(error: unknown, argument: string): VsError {
 }
 
 /**
- * How a failed creation task is reported. Result is always DiskRelatedError (4); Error is
+ * How a failed task is reported, a creation's or a change in place (Merge, Compact). Result is
+ * always DiskRelatedError (4); Error is
  * - E_DISK_FULL when the host ran out of space (ENOSPC);
  * - VM_E_FILE_TOO_LARGE_FOR_VOLUME when the host refused the file's size (EFBIG);
  * - E_ALREADY_EXISTS when another process created the image first (EEXIST);
  * - E_SHARING_VIOLATION when another handle's share mode refused an open (EBUSY);
- * - VM_E_FILE_READ_ONLY when the host refused a write to a read-only file (EPERM);
+ * - VM_E_FILE_READ_ONLY when the host refused a write to a read-only file or volume (EPERM,
+ *   EROFS);
  * - DISP_E_EXCEPTION for anything else.
  */
 export function creationFailure(error: unknown): TaskFailure {
@@ -64,7 +66,9 @@ export function creationFailure(error: unknown): TaskFailure {
   else if (host?.code === 'EFBIG') hresult = HRESULT.VM_E_FILE_TOO_LARGE_FOR_VOLUME;
   else if (host?.code === 'EEXIST') hresult = HRESULT.E_ALREADY_EXISTS;
   else if (host?.code === 'EBUSY') hresult = HRESULT.E_SHARING_VIOLATION;
-  else if (host?.code === 'EPERM') hresult = HRESULT.VM_E_FILE_READ_ONLY;
+  else if (host?.code === 'EPERM' || host?.code === 'EROFS') {
+    hresult = HRESULT.VM_E_FILE_READ_ONLY;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return {
     hresult,

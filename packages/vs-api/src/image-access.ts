@@ -67,3 +67,40 @@ export async function openToRead(
     throw accessFailure(error, argument, false) ?? error;
   }
 }
+
+/** An image held for a change in place: no other handle can open it while it is held. */
+export interface HeldImage {
+  /** The handle: `readWrite`, or `read` when the host refuses writing it; sharing nothing. */
+  readonly file: HostFile;
+  /**
+   * The VM_E_FILE_READ_ONLY to answer when the host refused writing it (its read-only
+   * attribute, or a read-only volume); `undefined` when it is held writable.
+   */
+  readonly readOnly: VsError | undefined;
+}
+
+/**
+ * Opens the image at `path` for a change in place, sharing nothing, so that a method can read
+ * it, answer its checks in their order and then change it with nobody else in the file:
+ * `readWrite` ({@link openToChange}); when the host refuses writing (VM_E_FILE_READ_ONLY),
+ * `read` sharing nothing instead, with that refusal kept in {@link HeldImage.readOnly} for the
+ * check that answers it. A disk in use is E_SHARING_VIOLATION either way, so it comes before
+ * anything read from the file. Rejects like {@link openToChange}.
+ */
+export async function holdToChange(
+  host: Host,
+  path: WindowsPath,
+  argument: string | undefined,
+): Promise<HeldImage> {
+  try {
+    return { file: await openToChange(host, path, argument), readOnly: undefined };
+  } catch (error) {
+    if (!(error instanceof VsError) || error.name !== 'VM_E_FILE_READ_ONLY') throw error;
+    try {
+      const file = await host.open(windowsPath.format(path), 'read', { share: 'none' });
+      return { file, readOnly: error };
+    } catch (reading) {
+      throw accessFailure(reading, argument, false) ?? reading;
+    }
+  }
+}

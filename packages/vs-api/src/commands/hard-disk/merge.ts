@@ -2,17 +2,98 @@
  * IVMHardDisk.Merge: writes this differencing disk into its immediate parent, as a task.
  * @module
  */
-import type { WindowsPath } from '@vskit/host';
+import { type WindowsPath, windowsPath } from '@vskit/host';
+import { formatUuid, merge as mergeLayers } from '@vskit/vhd-format';
 import { VsError } from '../../errors.js';
-
-import type { ServerContext } from '../../server-context.js';
+import { type HeldContents, readHeld, startInPlaceChange } from '../../in-place-change.js';
+import { findParent } from '../../parent-resolution.js';
+import { requireRunning, type ServerContext } from '../../server-context.js';
 import type { VMTask } from '../../task.js';
+import { requireImageFile } from './look.js';
+
+type Vhd = Extract<HeldContents, { kind: 'vhd' }>;
+
+/** Steps 7 and 12: E_SHARING_VIOLATION when the footer says the disk belongs to a saved state. */
+function requireNoSavedState(contents: Vhd, argument: string): void {
+  if (contents.footer.savedState !== 0) {
+    throw new VsError('E_SHARING_VIOLATION', argument, 'the disk belongs to a saved state');
+  }
+}
 
 /**
  * Every check of SEMANTICS.md "IVMHardDisk.Merge" in its order, then the task that merges.
+ * Both files stay open, sharing nothing, from their checks to the end of the task.
  */
 export async function merge(context: ServerContext, path: WindowsPath): Promise<VMTask> {
-  void context;
-  void path;
-  throw new VsError('DISP_E_EXCEPTION', undefined, 'merge: not implemented yet');
+  const { host } = context;
+  // 1. E_POINTER: the COM face's out-parameter.
+  // 2. VM_E_APP_SHUTTING_DOWN
+  requireRunning(host);
+  const text = windowsPath.format(path);
+  return startInPlaceChange(context, `Merge virtual hard disk ${text}`, async (holder) => {
+    // 3. E_FILE_NOT_FOUND: nothing, or a folder, at this disk's path now.
+    await requireImageFile(host, path, 'disk', 'VM_E_HD_IMAGE_OPEN_FAIL');
+    // 4. E_SHARING_VIOLATION: this disk in use.
+    const child = await holder.hold(path, 'disk');
+    // 5. VM_E_INVALID_HD_FILE / VM_E_HD_IMAGE_OPEN_FAIL
+    const contents = await readHeld(child, 'disk');
+    // 6. VM_E_WRONG_HD_IMAGE_TYPE: not differencing.
+    if (contents.kind !== 'vhd' || contents.type !== 'differencing') {
+      const type = contents.kind === 'vhd' ? contents.type : 'a host-drive image';
+      throw new VsError('VM_E_WRONG_HD_IMAGE_TYPE', 'disk', `'${text}' is ${type}`);
+    }
+    // 7. E_SHARING_VIOLATION: this disk belongs to a saved state.
+    requireNoSavedState(contents, 'disk');
+    // 8. VM_E_FILE_READ_ONLY: this disk (the merge empties it).
+    if (child.readOnly !== undefined) throw child.readOnly;
+    // 9. VM_E_PARENT_PATH_NOT_FOUND
+    const ref = contents.parent;
+    const parentPath = ref === undefined ? undefined : await findParent(host, ref, path);
+    if (ref === undefined || parentPath === undefined) {
+      throw new VsError('VM_E_PARENT_PATH_NOT_FOUND', 'disk', `the parent of '${text}'`);
+    }
+    if (windowsPath.pathKey(parentPath) === windowsPath.pathKey(path)) {
+      throw new VsError('VM_E_INVALID_HD_FILE', 'disk', `'${text}' names itself as its parent`);
+    }
+    // 10. E_SHARING_VIOLATION: the parent in use.
+    const parent = await holder.hold(parentPath, 'parent');
+    // 11. VM_E_INVALID_HD_FILE / VM_E_HD_IMAGE_OPEN_FAIL; VM_E_PARENT_CHILD_ID_MISMATCH; the
+    //     parent's virtual size.
+    const parentContents = await readHeld(parent, 'parent');
+    if (parentContents.kind !== 'vhd') {
+      throw new VsError('VM_E_INVALID_HD_FILE', 'parent', 'the parent is a host-drive image');
+    }
+    const found = formatUuid(parentContents.footer.uniqueId);
+    if (found !== formatUuid(ref.uniqueId)) {
+      throw new VsError(
+        'VM_E_PARENT_CHILD_ID_MISMATCH',
+        'parent',
+        `the parent found is ${found}, the disk records ${formatUuid(ref.uniqueId)}`,
+      );
+    }
+    if (parentContents.virtualSize !== contents.virtualSize) {
+      throw new VsError(
+        'VM_E_INVALID_HD_FILE',
+        'disk',
+        `the disk is ${contents.virtualSize} bytes, its parent ${parentContents.virtualSize}`,
+      );
+    }
+    // 12. E_SHARING_VIOLATION: the parent belongs to a saved state.
+    requireNoSavedState(parentContents, 'parent');
+    // 13. VM_E_FILE_READ_ONLY: the parent.
+    if (parent.readOnly !== undefined) throw parent.readOnly;
+
+    const parentText = windowsPath.format(parentPath);
+    return async (options) => {
+      await mergeLayers(child.file, parent.file, {
+        // The parent is the target: nothing lies between, so no other layer is opened.
+        openParent: async () => undefined,
+        maxDepth: 0,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        // The parent's time as the host has it once its last write is durable.
+        parentModified: async () => (await host.stat(parentText))?.mtime,
+      });
+    };
+  });
 }
