@@ -1,6 +1,8 @@
 /**
- * A child written by CreateDifferencingVirtualHardDisk reads identically to its parent through
- * libvhdi's Python binding (pyvhdi), a reader that shares no code with vskit.
+ * Through libvhdi's Python binding (pyvhdi), a reader that shares no code with vskit: a child
+ * written by CreateDifferencingVirtualHardDisk reads identically to its parent, and a chain
+ * reads the same before and after IVMHardDisk.Merge, its parent alone then reading as the
+ * chain did.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeHost } from '@vskit/host-node';
 import { describe, expect, it } from 'vitest';
-import { counting, writeVhd } from './__fixtures__/hosts.js';
+import { writeThrough } from './__fixtures__/chains.js';
+import { counting, readVirtual, writeVhd } from './__fixtures__/hosts.js';
 import { VMTaskResult } from './hresult.js';
 import { VirtualServer } from './virtual-server.js';
 
@@ -28,6 +31,28 @@ while offset < size:
     sys.stdout.buffer.write(child.read_buffer_at_offset(n, offset))
     offset += n
 `;
+
+/** Reads a chain (paths top first, each layer linked to the next with set_parent) through pyvhdi. */
+const READ_CHAIN = `
+import sys, pyvhdi
+files = []
+for path in sys.argv[1:]:
+    f = pyvhdi.file(); f.open(path); files.append(f)
+for child, parent in zip(files, files[1:]):
+    child.set_parent(parent)
+top = files[0]
+size, offset = top.get_media_size(), 0
+while offset < size:
+    n = min(1 << 20, size - offset)
+    sys.stdout.buffer.write(top.read_buffer_at_offset(n, offset))
+    offset += n
+`;
+
+function pyvhdiRead(...paths: string[]): Buffer {
+  const run = spawnSync(python, ['-c', READ_CHAIN, ...paths], { maxBuffer: 64 * 2 ** 20 });
+  expect(run.status, String(run.stderr)).toBe(0);
+  return run.stdout;
+}
 
 // pyvhdi comes from Debian's python3-libvhdi; CI (.ci/run) installs it. Without it this check
 // cannot run here, so it is skipped with this reason (and required when VSKIT_REQUIRE_PEERS is set).
@@ -64,6 +89,41 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
         // Compared as buffers: a deep equality over 8 MiB element by element is far too slow.
         expect(run.stdout.length).toBe(size);
         expect(Buffer.compare(run.stdout, parent.subarray(0, size))).toBe(0);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+
+    it('a chain reads the same before and after Merge, and the parent alone as the chain did', async () => {
+      const root = await mkdtemp(join(tmpdir(), 'vs-api-interop-'));
+      try {
+        const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
+        const size = 8 * 2 ** 20;
+        const vs = new VirtualServer(host);
+        await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: size });
+        await writeThrough(host, 'C:\\base\\parent.vhd', [[0, 3 * 2 ** 20, 5]]);
+        const created = await vs.createDifferencingVirtualHardDisk(
+          'C:\\vms\\child.vhd',
+          'C:\\base\\parent.vhd',
+        );
+        await created.waitForCompletion(-1);
+        // Runs start and end on 4 KiB, the partly written blocks pyvhdi reads right.
+        await writeThrough(host, 'C:\\vms\\child.vhd', [
+          [4096, 8192, 21],
+          [2 * 2 ** 20 - 4096, 2 * 2 ** 20 + 8192, 22],
+          [7 * 2 ** 20, 4096, 23],
+        ]);
+        const child = join(root, 'vms', 'child.vhd');
+        const parent = join(root, 'base', 'parent.vhd');
+        const before = pyvhdiRead(child, parent);
+        expect(before.length).toBe(size);
+        const ours = await readVirtual(host, 'C:\\vms\\child.vhd', 0, size);
+        expect(Buffer.compare(before, ours)).toBe(0);
+        const task = await (await vs.getHardDisk('C:\\vms\\child.vhd')).merge();
+        await task.waitForCompletion(-1);
+        expect(task.result).toBe(VMTaskResult.Success);
+        expect(Buffer.compare(pyvhdiRead(child, parent), before)).toBe(0);
+        expect(Buffer.compare(pyvhdiRead(parent), before)).toBe(0);
       } finally {
         await rm(root, { recursive: true, force: true });
       }
