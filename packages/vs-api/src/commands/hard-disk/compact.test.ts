@@ -1,0 +1,217 @@
+/**
+ * IVMHardDisk.Compact: one row per documented code (and per way it arises), one per precedence
+ * pair (the earlier check of SEMANTICS.md wins), each failing row leaving the host snapshot as
+ * it was and the file closed; S_OK rows check the file after (smaller, reading the same).
+ */
+import type { EmulatedHost } from '@vskit/emulator';
+import type { HostFile } from '@vskit/host';
+import { openChain, openImage } from '@vskit/vhd-format';
+import { describe, expect, it } from 'vitest';
+import { expectSuccess, sameBytes, writeThrough } from '../../__fixtures__/chains.js';
+import { readVirtual, testHost, writeVhd } from '../../__fixtures__/hosts.js';
+import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
+import { encodeHostDriveImage } from '../../host-drive-image.js';
+import { HRESULT, type HResultName, hresultName } from '../../hresult.js';
+import { VirtualServer } from '../../virtual-server.js';
+
+const MiB = 2 ** 20;
+const SIZE = 16 * MiB;
+const DYN = 'C:\\d\\dyn.vhd';
+const FIXED = 'C:\\d\\fixed.vhd';
+const CHILD = 'C:\\d\\child.vhd';
+const DRIVE = 'C:\\d\\drive.vhd';
+
+interface World {
+  host: EmulatedHost;
+  vs: VirtualServer;
+  held: HostFile[];
+  /** What the dynamic disk reads. */
+  model: Uint8Array;
+}
+
+/**
+ * A dynamic disk of eight 2 MiB blocks: blocks 1, 3 and 6 hold data, blocks 0, 2 and 5 were
+ * written and then zeroed (allocated, all zeros), blocks 4 and 7 never written. A child of it,
+ * a fixed disk and a host-drive image beside it.
+ */
+async function world(capacityBytes = 64 * 2 ** 30): Promise<World> {
+  const { host } = testHost({
+    volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes }],
+  });
+  const vs = new VirtualServer(host);
+  await writeVhd(host, DYN, { type: 'dynamic', sizeBytes: SIZE });
+  await writeThrough(host, DYN, [
+    [0, 4096, 1],
+    [2 * MiB + 100, 5000, 2],
+    [4 * MiB, 512, 3],
+    [6 * MiB + 4096, 2 * MiB - 8192, 4],
+    [10 * MiB, 4096, 5],
+    [12 * MiB + 512, 1024, 6],
+  ]);
+  const zeros = (offset: number, length: number) => [offset, length, 0] as const;
+  await writeThroughZeros(host, [zeros(0, 4096), zeros(4 * MiB, 512), zeros(10 * MiB, 4096)]);
+  await writeVhd(host, FIXED, { type: 'fixed', sizeBytes: 4 * MiB });
+  const task = await vs.createDifferencingVirtualHardDisk(CHILD, DYN);
+  await task.waitForCompletion(-1);
+  await host.writeFile(
+    DRIVE,
+    encodeHostDriveImage({
+      hostDriveIdentifier: 'PhysicalDrive1',
+      sizeBytes: SIZE,
+      readOnly: false,
+      uniqueId: host.randomBytes(16),
+      created: host.now(),
+    }),
+  );
+  return { host, vs, held: [], model: await readVirtual(host, DYN, 0, SIZE) };
+}
+
+/** Zeros written over data through the disk, leaving its blocks allocated. */
+async function writeThroughZeros(host: EmulatedHost, at: ReadonlyArray<readonly number[]>) {
+  const chain = await openChain(await host.open(DYN, 'readWrite'), {
+    writable: true,
+    openParent: async () => undefined,
+  });
+  for (const [offset, length] of at) await chain.write(new Uint8Array(length), offset as number);
+  await chain.sync();
+  await chain.close();
+}
+
+type Change = (w: World) => Promise<void>;
+
+const hold =
+  (path: string): Change =>
+  async (w) => {
+    w.held.push(await w.host.open(path, 'read', { share: 'readWrite' }));
+  };
+const readOnly =
+  (path: string): Change =>
+  (w) =>
+    w.host.setReadOnly(path, true);
+const remove =
+  (path: string): Change =>
+  (w) =>
+    w.host.unlink(path);
+const damage =
+  (path: string): Change =>
+  async (w) => {
+    const file = await w.host.open(path, 'readWrite');
+    const junk = new TextEncoder().encode('not a disk at all');
+    await file.write(junk, 0);
+    await file.write(junk, (await file.size()) - 512);
+    await file.close();
+  };
+const shutdown: Change = async (w) => w.host.beginShutdown();
+
+interface Row {
+  name: string;
+  disk?: string;
+  changes?: Change[];
+  nullOut?: boolean;
+  hr: HResultName;
+}
+
+const ROWS: Row[] = [
+  { name: 'a null out-parameter', nullOut: true, hr: 'E_POINTER' },
+  { name: 'shutting down', changes: [shutdown], hr: 'VM_E_APP_SHUTTING_DOWN' },
+  { name: 'the file gone', changes: [remove(DYN), remove(CHILD)], hr: 'E_FILE_NOT_FOUND' },
+  { name: 'in use', changes: [hold(DYN)], hr: 'E_SHARING_VIOLATION' },
+  { name: 'damaged', changes: [damage(DYN)], hr: 'VM_E_INVALID_HD_FILE' },
+  { name: 'a fixed disk', disk: FIXED, hr: 'VM_E_WRONG_HD_IMAGE_TYPE' },
+  { name: 'a differencing disk', disk: CHILD, hr: 'VM_E_WRONG_HD_IMAGE_TYPE' },
+  { name: 'a host-drive image', disk: DRIVE, hr: 'VM_E_WRONG_HD_IMAGE_TYPE' },
+  { name: 'read-only', changes: [readOnly(DYN)], hr: 'VM_E_FILE_READ_ONLY' },
+  // Precedence: the earlier check wins.
+  { name: 'null out, shutting down', nullOut: true, changes: [shutdown], hr: 'E_POINTER' },
+  {
+    name: 'shutting down, the file gone',
+    changes: [shutdown, remove(CHILD), remove(DYN)],
+    hr: 'VM_E_APP_SHUTTING_DOWN',
+  },
+  { name: 'in use and damaged', changes: [damage(DYN), hold(DYN)], hr: 'E_SHARING_VIOLATION' },
+  {
+    name: 'in use and read-only',
+    changes: [readOnly(DYN), hold(DYN)],
+    hr: 'E_SHARING_VIOLATION',
+  },
+  {
+    name: 'a fixed disk in use',
+    disk: FIXED,
+    changes: [hold(FIXED)],
+    hr: 'E_SHARING_VIOLATION',
+  },
+  {
+    name: 'damaged and read-only',
+    changes: [damage(DYN), readOnly(DYN)],
+    hr: 'VM_E_INVALID_HD_FILE',
+  },
+  {
+    name: 'a read-only fixed disk',
+    disk: FIXED,
+    changes: [readOnly(FIXED)],
+    hr: 'VM_E_WRONG_HD_IMAGE_TYPE',
+  },
+];
+
+async function comDisk(w: World, path: string): Promise<ComVMHardDisk> {
+  const out: OutParam<ComVMHardDisk> = { value: undefined };
+  expect(await asCom(w.vs).GetHardDisk(path, out)).toBe(HRESULT.S_OK);
+  return out.value as ComVMHardDisk;
+}
+
+describe('IVMHardDisk.Compact refuses, changing nothing', () => {
+  for (const row of ROWS) {
+    it(`${row.name}: ${row.hr}`, async () => {
+      const w = await world();
+      const path = row.disk ?? DYN;
+      const disk = await comDisk(w, path);
+      const promiseDisk = await w.vs.getHardDisk(path);
+      for (const change of row.changes ?? []) await change(w);
+      const before = await w.host.snapshot();
+      const out: OutParam<ComVMTask> = { value: undefined };
+      expect(hresultName(await disk.Compact(row.nullOut ? null : out))).toBe(row.hr);
+      expect(out.value).toBeUndefined();
+      if (!row.nullOut) {
+        const error = await promiseDisk.compact().then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.name).toBe(row.hr);
+      }
+      expect(await w.host.snapshot()).toEqual(before);
+      for (const held of w.held) await held.close();
+      if (await w.host.exists(path)) {
+        await (await w.host.open(path, 'read', { share: 'none' })).close();
+      }
+    });
+  }
+});
+
+describe('IVMHardDisk.Compact gives back the blocks that hold nothing', () => {
+  it('drops the zeroed blocks and moves the rest down: smaller, reading the same', async () => {
+    const w = await world();
+    const sizeBefore = (await w.host.stat(DYN))?.size as number;
+    const task = await (await w.vs.getHardDisk(DYN)).compact();
+    expect(task.description).toBe(`Compact virtual hard disk ${DYN}`);
+    await expectSuccess(task);
+    const image = await openImage(await w.host.open(DYN, 'read'), { strict: true });
+    expect(image.allocatedBlockCount).toBe(3);
+    await image.close();
+    const block = 2 * MiB + 512;
+    expect((await w.host.stat(DYN))?.size).toBe(sizeBefore - 3 * block);
+    expect(sameBytes(await readVirtual(w.host, DYN, 0, SIZE), w.model)).toBe(true);
+    // Its child still reads through it.
+    expect(sameBytes(await readVirtual(w.host, CHILD, 0, SIZE), w.model)).toBe(true);
+  });
+
+  it('needs no free space: it works in place on a full volume', async () => {
+    const w = await world(256 * MiB);
+    const free = w.host.volumeInfo('C')?.freeBytes as number;
+    await w.host.writeFile('C:\\filler.bin', new Uint8Array(free));
+    expect(w.host.volumeInfo('C')?.freeBytes).toBe(0);
+    await expectSuccess(await (await w.vs.getHardDisk(DYN)).compact());
+    // The three blocks' space, in whole clusters.
+    expect(w.host.volumeInfo('C')?.freeBytes).toBeGreaterThanOrEqual(3 * (2 * MiB + 512));
+    expect(sameBytes(await readVirtual(w.host, DYN, 0, SIZE), w.model)).toBe(true);
+  });
+});
