@@ -2,13 +2,16 @@
  * The tasks that change images in place (Merge, Compact) under host failures and cancellation:
  * an I/O error at every host operation in turn ends the call with a typed error, leaves
  * nothing new on the volume, every file closed and the disk reading as before; the next call
- * finishes. The host's refusals become their HRESULTs. A cancellation at any write leaves the
- * disk reading as before, and the progress never goes back.
+ * finishes. The host's refusals become their HRESULTs. A cancellation at any write, sync or
+ * truncate (and, for Compact, a power cut at any operation: Merge's is merge-power-cut.test.ts)
+ * leaves the disk reading as before, and the progress never goes back.
  */
 import type { EmulatedHost, OperationRecord } from '@vskit/emulator';
 import type { Host, HostErrorCode, HostFile } from '@vskit/host';
+import { openImage } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
+  compactableDisk,
   expectParentChangedOnlyAtMerged,
   type MergeChain,
   mergeChain,
@@ -234,5 +237,139 @@ describe('Merge cancelled at every write, sync and truncate', () => {
       expect(sameBytes(parent, chain.model), `${label}: parent after`).toBe(true);
     }
     expect(results.get(VMTaskResult.Cancelled) ?? 0).toBeGreaterThan(total / 2);
+  });
+});
+
+const DYN = 'C:\\d\\dyn.vhd';
+const DYN_SIZE = 16 * MiB;
+
+/** A durable host holding a dynamic disk whose zeroed blocks Compact drops. */
+async function compactSetUp(): Promise<[EmulatedHost, Uint8Array]> {
+  const { host } = testHost();
+  const model = await compactableDisk(host, DYN, DYN_SIZE);
+  const file = await host.open(DYN, 'readWrite');
+  await file.sync();
+  await file.close();
+  for (const folder of ['C:\\', 'C:\\d']) await host.syncFolder(folder);
+  return [host, model];
+}
+
+async function runCompact(host: Host, seen?: (task: VMTask) => void): Promise<Outcome> {
+  let task: VMTask;
+  try {
+    task = await (await new VirtualServer(host).getHardDisk(DYN)).compact();
+  } catch (error) {
+    return { at: 'call', name: (error as Error).name };
+  }
+  seen?.(task);
+  await task.waitForCompletion(-1);
+  if (task.result === VMTaskResult.Success) return { at: 'done', name: 'S_OK' };
+  return { at: 'task', name: hresultName(task.error) ?? String(task.error), result: task.result };
+}
+
+/** The disk opens strictly, reads as `model`; Compact again leaves three blocks. */
+async function expectCompactable(host: EmulatedHost, model: Uint8Array, label: string) {
+  await (await openImage(await host.open(DYN, 'read'), { strict: true })).close();
+  expect(sameBytes(await readVirtual(host, DYN, 0, DYN_SIZE), model), label).toBe(true);
+  expect((await runCompact(host)).name, `${label}: again`).toBe('S_OK');
+  const image = await openImage(await host.open(DYN, 'read'), { strict: true });
+  expect(image.allocatedBlockCount, `${label}: again`).toBe(3);
+  await image.close();
+  expect(sameBytes(await readVirtual(host, DYN, 0, DYN_SIZE), model), `${label}: after`).toBe(true);
+}
+
+describe('Compact under a host failure at every operation', () => {
+  it('ends with a typed error, the disk reading as before, nothing left open or new; Compact again finishes', async () => {
+    const [prior, model] = await compactSetUp();
+    const names = await entries(prior);
+    const clean = prior.reopenAfterPowerCut();
+    clean.faults.reset();
+    expect((await runCompact(clean)).name).toBe('S_OK');
+    const outcomes = new Set<string>();
+    for (const record of clean.faults.log()) {
+      const label = `EIO at ${record.op} #${record.n}: ${record.path}`;
+      const host = prior.reopenAfterPowerCut();
+      host.faults.reset();
+      host.faults.failNth(record.op, record.n, 'EIO');
+      const outcome = await runCompact(host);
+      outcomes.add(`${outcome.at} ${outcome.name}`);
+      if (outcome.at === 'task') {
+        expect(outcome.name, label).toBe('DISP_E_EXCEPTION');
+        expect(outcome.result, label).toBe(VMTaskResult.DiskRelatedError);
+      } else if (outcome.at === 'call') {
+        expect(['VM_E_HD_IMAGE_OPEN_FAIL', 'DISP_E_EXCEPTION'], label).toContain(outcome.name);
+      }
+      host.faults.clear();
+      expect(await entries(host), label).toEqual(names);
+      await expectAllClosed(host, [DYN], label);
+      await expectCompactable(host, model, label);
+    }
+    expect(outcomes).toContain('task DISP_E_EXCEPTION');
+    expect(outcomes).toContain('call VM_E_HD_IMAGE_OPEN_FAIL');
+  });
+
+  it('a write refused with ENOSPC ends the task with E_DISK_FULL, the disk reading as before', async () => {
+    const [prior, model] = await compactSetUp();
+    const host = prior.reopenAfterPowerCut();
+    host.faults.failNth('write', 1, 'ENOSPC');
+    const outcome = await runCompact(host);
+    expect(outcome).toEqual({
+      at: 'task',
+      name: 'E_DISK_FULL',
+      result: VMTaskResult.DiskRelatedError,
+    });
+    await expectCompactable(host, model, 'ENOSPC');
+  });
+
+  it('a power cut at every operation leaves the disk reading as before; Compact again finishes', async () => {
+    const [prior, model] = await compactSetUp();
+    const clean = prior.reopenAfterPowerCut();
+    clean.faults.reset();
+    expect((await runCompact(clean)).name).toBe('S_OK');
+    for (const record of clean.faults.log()) {
+      for (const torn of record.op === 'write' ? [false, true] : [false]) {
+        const label = `cut at ${record.op} #${record.n}${torn ? ' (torn)' : ''}`;
+        const host = prior.reopenAfterPowerCut();
+        host.faults.reset();
+        host.faults.powerCutAt(record.op, record.n, { torn });
+        await runCompact(host);
+        await expectCompactable(host.reopenAfterPowerCut(), model, label);
+      }
+    }
+  });
+});
+
+describe('Compact cancelled at every write, sync and truncate', () => {
+  it('leaves the disk reading as before; progress never goes back; Compact again finishes', async () => {
+    const [prior, model] = await compactSetUp();
+    let total = 0;
+    const clean = prior.reopenAfterPowerCut();
+    expect((await runCompact(pausingHost(clean, (n) => (total = n)))).name).toBe('S_OK');
+    expect(total).toBeGreaterThan(5);
+    let cancelled = 0;
+    for (let k = 1; k <= total; k++) {
+      const label = `cancelled at change ${k} of ${total}`;
+      const host = prior.reopenAfterPowerCut();
+      let task: VMTask | undefined;
+      const percents: number[] = [];
+      let cancelling: Promise<unknown> | undefined;
+      const watched = pausingHost(host, (n) => {
+        if (task === undefined) return;
+        percents.push(task.percentCompleted);
+        if (n === k) cancelling = task.cancel().catch((e: Error) => e);
+      });
+      await runCompact(watched, (t) => {
+        task = t;
+      });
+      await cancelling;
+      if (task?.result === VMTaskResult.Cancelled) cancelled++;
+      expect([VMTaskResult.Cancelled, VMTaskResult.Success], label).toContain(task?.result);
+      for (let i = 1; i < percents.length; i++) {
+        expect(percents[i], label).toBeGreaterThanOrEqual(percents[i - 1] as number);
+      }
+      await expectAllClosed(host, [DYN], label);
+      await expectCompactable(host, model, label);
+    }
+    expect(cancelled).toBeGreaterThan(total / 2);
   });
 });

@@ -142,3 +142,35 @@ export async function expectSuccess(task: VMTask): Promise<void> {
   expect(task.result).toBe(VMTaskResult.Success);
   expect(task.percentCompleted).toBe(100);
 }
+
+/**
+ * A dynamic disk of `size` bytes (at least 14 MiB) at `path` with 2 MiB blocks: blocks 1, 3 and
+ * 6 hold data, blocks 0, 2 and 5 were written and then zeroed (allocated, all zeros: what
+ * Compact drops), the others never written. Returns what it reads.
+ */
+export async function compactableDisk(host: Host, path: string, size: number): Promise<Uint8Array> {
+  const MiB = 2 ** 20;
+  await writeVhd(host, path, { type: 'dynamic', sizeBytes: size });
+  await writeThrough(host, path, [
+    [0, 4096, 1],
+    [2 * MiB + 100, 5000, 2],
+    [4 * MiB, 512, 3],
+    [6 * MiB + 4096, 2 * MiB - 8192, 4],
+    [10 * MiB, 4096, 5],
+    [12 * MiB + 512, 1024, 6],
+  ]);
+  const chain = await openChain(await host.open(path, 'readWrite'), {
+    writable: true,
+    openParent: async () => undefined,
+  });
+  for (const [offset, length] of [
+    [0, 4096],
+    [4 * MiB, 512],
+    [10 * MiB, 4096],
+  ] as const) {
+    await chain.write(new Uint8Array(length), offset);
+  }
+  await chain.sync();
+  await chain.close();
+  return readVirtual(host, path, 0, size);
+}

@@ -5,9 +5,9 @@
  */
 import type { EmulatedHost } from '@vskit/emulator';
 import type { HostFile } from '@vskit/host';
-import { openChain, openImage } from '@vskit/vhd-format';
+import { openImage } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
-import { expectSuccess, sameBytes, writeThrough } from '../../__fixtures__/chains.js';
+import { compactableDisk, expectSuccess, sameBytes } from '../../__fixtures__/chains.js';
 import { readVirtual, testHost, writeVhd } from '../../__fixtures__/hosts.js';
 import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
 import { encodeHostDriveImage } from '../../host-drive-image.js';
@@ -39,17 +39,7 @@ async function world(capacityBytes = 64 * 2 ** 30): Promise<World> {
     volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes }],
   });
   const vs = new VirtualServer(host);
-  await writeVhd(host, DYN, { type: 'dynamic', sizeBytes: SIZE });
-  await writeThrough(host, DYN, [
-    [0, 4096, 1],
-    [2 * MiB + 100, 5000, 2],
-    [4 * MiB, 512, 3],
-    [6 * MiB + 4096, 2 * MiB - 8192, 4],
-    [10 * MiB, 4096, 5],
-    [12 * MiB + 512, 1024, 6],
-  ]);
-  const zeros = (offset: number, length: number) => [offset, length, 0] as const;
-  await writeThroughZeros(host, [zeros(0, 4096), zeros(4 * MiB, 512), zeros(10 * MiB, 4096)]);
+  const model = await compactableDisk(host, DYN, SIZE);
   await writeVhd(host, FIXED, { type: 'fixed', sizeBytes: 4 * MiB });
   const task = await vs.createDifferencingVirtualHardDisk(CHILD, DYN);
   await task.waitForCompletion(-1);
@@ -63,18 +53,7 @@ async function world(capacityBytes = 64 * 2 ** 30): Promise<World> {
       created: host.now(),
     }),
   );
-  return { host, vs, held: [], model: await readVirtual(host, DYN, 0, SIZE) };
-}
-
-/** Zeros written over data through the disk, leaving its blocks allocated. */
-async function writeThroughZeros(host: EmulatedHost, at: ReadonlyArray<readonly number[]>) {
-  const chain = await openChain(await host.open(DYN, 'readWrite'), {
-    writable: true,
-    openParent: async () => undefined,
-  });
-  for (const [offset, length] of at) await chain.write(new Uint8Array(length), offset as number);
-  await chain.sync();
-  await chain.close();
+  return { host, vs, held: [], model };
 }
 
 type Change = (w: World) => Promise<void>;
