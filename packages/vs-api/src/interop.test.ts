@@ -154,7 +154,7 @@ describe.skipIf(!hasQemu && !requirePeers)(
       const root = await mkdtemp(join(tmpdir(), 'vs-api-interop-'));
       try {
         const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
-        await compactableDisk(host, 'C:\\d\\dyn.vhd', 16 * 2 ** 20);
+        await compactableDisk(host, 'C:\\d\\dyn.vhd', 8 * 2 ** 20);
         const file = join(root, 'd', 'dyn.vhd');
         const before = await qemuRead(file);
         const sizeBefore = (await stat(file)).size;
