@@ -145,7 +145,7 @@ function mergeSubject(parentType: 'dynamic' | 'fixed'): Subject {
 function compactSubject(): Subject {
   const disk = 'C:\\d\\dyn.vhd';
   const size = 8 * MiB;
-  let model = new Uint8Array();
+  let model: Uint8Array = new Uint8Array();
   const reads = async (host: EmulatedHost, label: string): Promise<number> => {
     const image = await openImage(await host.open(disk, 'read'), { strict: true });
     const blocks = image.allocatedBlockCount;

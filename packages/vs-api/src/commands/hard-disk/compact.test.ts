@@ -3,15 +3,22 @@
  * pair (the earlier check of SEMANTICS.md wins), each failing row leaving the host snapshot as
  * it was and the file closed; S_OK rows check the file after (smaller, reading the same).
  */
-import type { EmulatedHost } from '@vskit/emulator';
-import type { HostFile } from '@vskit/host';
 import { openImage } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import { compactableDisk, expectSuccess, sameBytes } from '../../__fixtures__/chains.js';
 import { readVirtual, testHost, writeVhd } from '../../__fixtures__/hosts.js';
-import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
+import {
+  damage,
+  expectRefusal,
+  hold,
+  type MethodFaces,
+  type Refusal,
+  type RefusalWorld,
+  readOnly,
+  remove,
+  shutdown,
+} from '../../__fixtures__/refusals.js';
 import { encodeHostDriveImage } from '../../host-drive-image.js';
-import { HRESULT, type HResultName, hresultName } from '../../hresult.js';
 import { VirtualServer } from '../../virtual-server.js';
 
 const MiB = 2 ** 20;
@@ -21,12 +28,9 @@ const FIXED = 'C:\\d\\fixed.vhd';
 const CHILD = 'C:\\d\\child.vhd';
 const DRIVE = 'C:\\d\\drive.vhd';
 
-interface World {
-  host: EmulatedHost;
-  vs: VirtualServer;
-  held: HostFile[];
+interface World extends RefusalWorld {
   /** What the dynamic disk reads. */
-  model: Uint8Array;
+  readonly model: Uint8Array;
 }
 
 /**
@@ -55,39 +59,7 @@ async function world(capacityBytes = 64 * 2 ** 30): Promise<World> {
   return { host, vs, held: [], model };
 }
 
-type Change = (w: World) => Promise<void>;
-
-const hold =
-  (path: string): Change =>
-  async (w) => {
-    w.held.push(await w.host.open(path, 'read', { share: 'readWrite' }));
-  };
-const readOnly =
-  (path: string): Change =>
-  (w) =>
-    w.host.setReadOnly(path, true);
-const remove =
-  (path: string): Change =>
-  (w) =>
-    w.host.unlink(path);
-const damage =
-  (path: string): Change =>
-  async (w) => {
-    const file = await w.host.open(path, 'readWrite');
-    const junk = new TextEncoder().encode('not a disk at all');
-    await file.write(junk, 0);
-    await file.write(junk, (await file.size()) - 512);
-    await file.close();
-  };
-const shutdown: Change = async (w) => w.host.beginShutdown();
-
-interface Row {
-  name: string;
-  disk?: string;
-  changes?: Change[];
-  nullOut?: boolean;
-  hr: HResultName;
-}
+type Row = Omit<Refusal, 'disk'> & { disk?: string };
 
 const ROWS: Row[] = [
   { name: 'a null out-parameter', nullOut: true, hr: 'E_POINTER' },
@@ -131,36 +103,16 @@ const ROWS: Row[] = [
   },
 ];
 
-async function comDisk(w: World, path: string): Promise<ComVMHardDisk> {
-  const out: OutParam<ComVMHardDisk> = { value: undefined };
-  expect(await asCom(w.vs).GetHardDisk(path, out)).toBe(HRESULT.S_OK);
-  return out.value as ComVMHardDisk;
-}
+const COMPACT: MethodFaces = {
+  com: (disk, out) => disk.Compact(out),
+  promise: (disk) => disk.compact(),
+};
 
 describe('IVMHardDisk.Compact refuses, changing nothing', () => {
   for (const row of ROWS) {
     it(`${row.name}: ${row.hr}`, async () => {
-      const w = await world();
       const path = row.disk ?? DYN;
-      const disk = await comDisk(w, path);
-      const promiseDisk = await w.vs.getHardDisk(path);
-      for (const change of row.changes ?? []) await change(w);
-      const before = await w.host.snapshot();
-      const out: OutParam<ComVMTask> = { value: undefined };
-      expect(hresultName(await disk.Compact(row.nullOut ? null : out))).toBe(row.hr);
-      expect(out.value).toBeUndefined();
-      if (!row.nullOut) {
-        const error = await promiseDisk.compact().then(
-          () => undefined,
-          (e: unknown) => e as Error,
-        );
-        expect(error?.name).toBe(row.hr);
-      }
-      expect(await w.host.snapshot()).toEqual(before);
-      for (const held of w.held) await held.close();
-      if (await w.host.exists(path)) {
-        await (await w.host.open(path, 'read', { share: 'none' })).close();
-      }
+      await expectRefusal(await world(), { ...row, disk: path }, COMPACT, [path]);
     });
   }
 });

@@ -4,12 +4,9 @@
  * it was and every file closed; S_OK rows check the files after (the parent alone reads as the
  * chain did, the child is empty and records the parent's new time).
  */
-import type { EmulatedHost } from '@vskit/emulator';
-import type { HostFile } from '@vskit/host';
-import { FOOTER_OFFSETS, openImage, vhdTimestamp } from '@vskit/vhd-format';
+import { openImage, vhdTimestamp } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
-  editFooter,
   expectParentChangedOnlyAtMerged,
   expectSuccess,
   type MergeChain,
@@ -17,9 +14,20 @@ import {
   sameBytes,
 } from '../../__fixtures__/chains.js';
 import { readVirtual, testHost, writeVhd } from '../../__fixtures__/hosts.js';
-import { asCom, type ComVMHardDisk, type ComVMTask, type OutParam } from '../../com.js';
+import {
+  type Change,
+  damage,
+  expectRefusal,
+  hold,
+  type MethodFaces,
+  type Refusal,
+  type RefusalWorld,
+  readOnly,
+  remove,
+  savedState,
+  shutdown,
+} from '../../__fixtures__/refusals.js';
 import { encodeHostDriveImage } from '../../host-drive-image.js';
-import { HRESULT, type HResultName, hresultName } from '../../hresult.js';
 import { VirtualServer } from '../../virtual-server.js';
 
 const MiB = 2 ** 20;
@@ -28,11 +36,8 @@ const CHILD = 'C:\\vms\\child.vhd';
 const PARENT = 'C:\\base\\parent.vhd';
 const OTHER = 'C:\\d\\other.vhd';
 
-interface World {
-  host: EmulatedHost;
-  vs: VirtualServer;
-  chain: MergeChain;
-  held: HostFile[];
+interface World extends RefusalWorld {
+  readonly chain: MergeChain;
 }
 
 async function world(parentType: 'dynamic' | 'fixed' = 'dynamic'): Promise<World> {
@@ -57,56 +62,13 @@ async function world(parentType: 'dynamic' | 'fixed' = 'dynamic'): Promise<World
   return { host, vs, chain, held: [] };
 }
 
-/** What a row does to the host after GetHardDisk and before Merge. */
-type Change = (w: World) => Promise<void>;
-
-const hold =
-  (path: string): Change =>
-  async (w) => {
-    w.held.push(await w.host.open(path, 'read', { share: 'readWrite' }));
-  };
-const readOnly =
-  (path: string): Change =>
-  (w) =>
-    w.host.setReadOnly(path, true);
-const remove =
-  (path: string): Change =>
-  (w) =>
-    w.host.unlink(path);
-const damage =
-  (path: string): Change =>
-  async (w) => {
-    const file = await w.host.open(path, 'readWrite');
-    const size = await file.size();
-    const junk = new TextEncoder().encode('not a disk at all');
-    await file.write(junk, 0);
-    await file.write(junk, size - 512);
-    await file.close();
-  };
-const savedState =
-  (path: string): Change =>
-  (w) =>
-    editFooter(w.host, path, (footer) => {
-      footer[FOOTER_OFFSETS.savedState] = 1;
-    });
-const shutdown: Change = async (w) => w.host.beginShutdown();
 /** The parent's path holds another disk of the same size: another UUID. */
 const replaceParent: Change = async (w) => {
   await w.host.unlink(PARENT);
   await w.host.rename(OTHER, PARENT);
 };
 
-interface Row {
-  name: string;
-  /** The disk Merge is called on (default the child). */
-  disk?: string;
-  changes?: Change[];
-  /** The COM face with a null out-parameter. */
-  nullOut?: boolean;
-  hr: HResultName;
-  /** The argument the error names. */
-  argument?: string;
-}
+type Row = Omit<Refusal, 'disk'> & { disk?: string };
 
 const ROWS: Row[] = [
   { name: 'a null out-parameter', nullOut: true, hr: 'E_POINTER' },
@@ -231,11 +193,10 @@ const ROWS: Row[] = [
   },
 ];
 
-async function comDisk(w: World, path: string): Promise<ComVMHardDisk> {
-  const out: OutParam<ComVMHardDisk> = { value: undefined };
-  expect(await asCom(w.vs).GetHardDisk(path, out)).toBe(HRESULT.S_OK);
-  return out.value as ComVMHardDisk;
-}
+const MERGE: MethodFaces = {
+  com: (disk, out) => disk.Merge(out),
+  promise: (disk) => disk.merge(),
+};
 
 describe('IVMHardDisk.Merge refuses, changing nothing', () => {
   for (const row of ROWS) {
@@ -252,29 +213,7 @@ describe('IVMHardDisk.Merge refuses, changing nothing', () => {
           created: w.host.now(),
         }),
       );
-      const disk = await comDisk(w, row.disk ?? CHILD);
-      const promiseDisk = await w.vs.getHardDisk(row.disk ?? CHILD);
-      for (const change of row.changes ?? []) await change(w);
-      const before = await w.host.snapshot();
-      const out: OutParam<ComVMTask> = { value: undefined };
-      const hr = await disk.Merge(row.nullOut ? null : out);
-      expect(hresultName(hr)).toBe(row.hr);
-      expect(out.value).toBeUndefined();
-      if (!row.nullOut) {
-        const error = await promiseDisk.merge().then(
-          () => undefined,
-          (e: unknown) => e as { name: string; argument?: string },
-        );
-        expect(error?.name).toBe(row.hr);
-        if (row.argument !== undefined) expect(error?.argument).toBe(row.argument);
-      }
-      expect(await w.host.snapshot()).toEqual(before);
-      // Every file it opened is closed again: each can be held with no sharing.
-      for (const held of w.held) await held.close();
-      for (const path of [CHILD, PARENT]) {
-        if (!(await w.host.exists(path))) continue;
-        await (await w.host.open(path, 'read', { share: 'none' })).close();
-      }
+      await expectRefusal(w, { ...row, disk: row.disk ?? CHILD }, MERGE, [CHILD, PARENT]);
     });
   }
 });
