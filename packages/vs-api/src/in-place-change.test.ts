@@ -328,7 +328,6 @@ for (const s of SUBJECTS) {
         expect(failed).toBeGreaterThan(ops.length / 2);
         // Only a merge that grows a dynamic parent can leave a footer to mend.
         if (s.mendAfterCut === undefined) expect(mended).toBe(0);
-        else console.info(`${s.name}: ${mended} of ${ops.length} cuts left the parent to mend`);
       },
     );
 
