@@ -2,7 +2,7 @@ import { windowsPath } from '@vskit/host';
 import { describe, expect, it } from 'vitest';
 import { testHost } from './__fixtures__/hosts.js';
 import { VsError } from './errors.js';
-import { openToChange, openToRead } from './image-access.js';
+import { holdToChange, openToChange, openToRead } from './image-access.js';
 
 const PATH = 'C:\\d\\disk.vhd';
 const at = windowsPath.parseAbsolute(PATH) as NonNullable<
@@ -72,5 +72,37 @@ describe('opening an image to read it', () => {
     const error = await openToRead(host, at, 'disk').catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(VsError);
     expect((error as { code?: string }).code).toBe('ENOENT');
+  });
+});
+
+describe('holding an image for a change in place', () => {
+  it('holds a writable file writable, with nothing to refuse later', async () => {
+    const host = await hostWithFile();
+    const held = await holdToChange(host, at, 'disk');
+    expect(held.readOnly).toBeUndefined();
+    await held.file.write(new Uint8Array([1]), 0);
+    expect(await codeOf(openToRead(host, at, 'disk'))).toBe('E_SHARING_VIOLATION');
+    await held.file.close();
+  });
+
+  it('holds a read-only file for reading, keeping VM_E_FILE_READ_ONLY for later', async () => {
+    const host = await hostWithFile();
+    await host.setReadOnly(PATH, true);
+    const held = await holdToChange(host, at, 'disk');
+    expect(held.readOnly?.name).toBe('VM_E_FILE_READ_ONLY');
+    expect(held.readOnly?.argument).toBe('disk');
+    expect(await held.file.read(new Uint8Array(512), 0)).toBe(512);
+    // Still nobody else's meanwhile.
+    expect(await codeOf(openToRead(host, at, 'disk'))).toBe('E_SHARING_VIOLATION');
+    await held.file.close();
+  });
+
+  it('is E_SHARING_VIOLATION for a file in use, read-only or not', async () => {
+    const host = await hostWithFile();
+    const other = await host.open(PATH, 'read', { share: 'readWrite' });
+    expect(await codeOf(holdToChange(host, at, 'disk'))).toBe('E_SHARING_VIOLATION');
+    await host.setReadOnly(PATH, true);
+    expect(await codeOf(holdToChange(host, at, 'disk'))).toBe('E_SHARING_VIOLATION');
+    await other.close();
   });
 });
