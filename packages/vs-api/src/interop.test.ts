@@ -4,55 +4,16 @@
  * reads the same before and after IVMHardDisk.Merge, its parent alone then reading as the
  * chain did. Through qemu-img, a disk reads the same before and after IVMHardDisk.Compact.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeHost } from '@vskit/host-node';
 import { describe, expect, it } from 'vitest';
-import { compactableDisk, writeThrough } from './__fixtures__/chains.js';
-import { counting, readVirtual, writeVhd } from './__fixtures__/hosts.js';
+import { compactableDisk, patterns } from './__fixtures__/chains.js';
+import { counting, readVirtual, writeThrough, writeVhd } from './__fixtures__/hosts.js';
+import { hasPyvhdi, hasQemu, pyvhdiRead, qemuRead, requirePeers } from './__fixtures__/peers.js';
 import { VMTaskResult } from './hresult.js';
 import { VirtualServer } from './virtual-server.js';
-
-const python = process.env.VSKIT_PYTHON ?? '/usr/bin/python3';
-const hasPyvhdi = spawnSync(python, ['-c', 'import pyvhdi'], { stdio: 'ignore' }).status === 0;
-const requirePeers = process.env.VSKIT_REQUIRE_PEERS === '1';
-
-/** Reads the child's whole media through pyvhdi (1 MiB at a time), the parent linked with set_parent. */
-const READ = `
-import sys, pyvhdi
-child, parent = pyvhdi.file(), pyvhdi.file()
-child.open(sys.argv[1]); parent.open(sys.argv[2])
-child.set_parent(parent)
-size, offset = child.get_media_size(), 0
-while offset < size:
-    n = min(1 << 20, size - offset)
-    sys.stdout.buffer.write(child.read_buffer_at_offset(n, offset))
-    offset += n
-`;
-
-/** Reads a chain (paths top first, each layer linked to the next with set_parent) through pyvhdi. */
-const READ_CHAIN = `
-import sys, pyvhdi
-files = []
-for path in sys.argv[1:]:
-    f = pyvhdi.file(); f.open(path); files.append(f)
-for child, parent in zip(files, files[1:]):
-    child.set_parent(parent)
-top = files[0]
-size, offset = top.get_media_size(), 0
-while offset < size:
-    n = min(1 << 20, size - offset)
-    sys.stdout.buffer.write(top.read_buffer_at_offset(n, offset))
-    offset += n
-`;
-
-function pyvhdiRead(...paths: string[]): Buffer {
-  const run = spawnSync(python, ['-c', READ_CHAIN, ...paths], { maxBuffer: 64 * 2 ** 20 });
-  expect(run.status, String(run.stderr)).toBe(0);
-  return run.stdout;
-}
 
 // pyvhdi comes from Debian's python3-libvhdi; CI (.ci/run) installs it. Without it this check
 // cannot run here, so it is skipped with this reason (and required when VSKIT_REQUIRE_PEERS is set).
@@ -79,16 +40,11 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
         );
         await task.waitForCompletion(-1);
         expect(task.result).toBe(VMTaskResult.Success);
-        const run = spawnSync(
-          python,
-          ['-c', READ, join(root, 'vms', 'child.vhd'), join(root, 'base', 'parent.vhd')],
-          { maxBuffer: 64 * 2 ** 20 },
-        );
-        expect(run.status, String(run.stderr)).toBe(0);
+        const read = pyvhdiRead(join(root, 'vms', 'child.vhd'), join(root, 'base', 'parent.vhd'));
         const parent = new Uint8Array(await readFile(join(root, 'base', 'parent.vhd')));
         // Compared as buffers: a deep equality over 8 MiB element by element is far too slow.
-        expect(run.stdout.length).toBe(size);
-        expect(Buffer.compare(run.stdout, parent.subarray(0, size))).toBe(0);
+        expect(read.length).toBe(size);
+        expect(Buffer.compare(read, parent.subarray(0, size))).toBe(0);
       } finally {
         await rm(root, { recursive: true, force: true });
       }
@@ -101,18 +57,22 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
         const size = 8 * 2 ** 20;
         const vs = new VirtualServer(host);
         await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: size });
-        await writeThrough(host, 'C:\\base\\parent.vhd', [[0, 3 * 2 ** 20, 5]]);
+        await writeThrough(host, 'C:\\base\\parent.vhd', patterns([[0, 3 * 2 ** 20, 5]]));
         const created = await vs.createDifferencingVirtualHardDisk(
           'C:\\vms\\child.vhd',
           'C:\\base\\parent.vhd',
         );
         await created.waitForCompletion(-1);
         // Runs start and end on 4 KiB, the partly written blocks pyvhdi reads right.
-        await writeThrough(host, 'C:\\vms\\child.vhd', [
-          [4096, 8192, 21],
-          [2 * 2 ** 20 - 4096, 2 * 2 ** 20 + 8192, 22],
-          [7 * 2 ** 20, 4096, 23],
-        ]);
+        await writeThrough(
+          host,
+          'C:\\vms\\child.vhd',
+          patterns([
+            [4096, 8192, 21],
+            [2 * 2 ** 20 - 4096, 2 * 2 ** 20 + 8192, 22],
+            [7 * 2 ** 20, 4096, 23],
+          ]),
+        );
         const child = join(root, 'vms', 'child.vhd');
         const parent = join(root, 'base', 'parent.vhd');
         const before = pyvhdiRead(child, parent);
@@ -130,20 +90,6 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
     });
   },
 );
-
-const hasQemu = spawnSync('qemu-img', ['--version'], { stdio: 'ignore' }).status === 0;
-
-/** The virtual disk of the VHD at `path` as qemu-img reads it (`-f vpc`, pitfall 20). */
-async function qemuRead(path: string): Promise<Buffer> {
-  const out = `${path}.raw`;
-  const run = spawnSync('qemu-img', ['convert', '-f', 'vpc', '-O', 'raw', path, out]);
-  expect(run.status, String(run.stderr)).toBe(0);
-  try {
-    return await readFile(out);
-  } finally {
-    await rm(out, { force: true });
-  }
-}
 
 // qemu-img comes from Debian's qemu-utils; CI (.ci/run) installs it. Without it this check
 // cannot run here, so it is skipped with this reason (and required when VSKIT_REQUIRE_PEERS is set).

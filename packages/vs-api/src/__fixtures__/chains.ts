@@ -4,30 +4,19 @@
  * byte model of what the chain reads, and the sectors a merge moves.
  */
 import type { Host } from '@vskit/host';
-import { windowsPath } from '@vskit/host';
-import { FOOTER_OFFSETS, openChain, vhdChecksum } from '@vskit/vhd-format';
+import { FOOTER_OFFSETS, vhdChecksum } from '@vskit/vhd-format';
 import { expect } from 'vitest';
 import { VMTaskResult } from '../hresult.js';
-import { parentResolver } from '../parent-resolution.js';
 import type { VMTask } from '../task.js';
 import type { VirtualServer } from '../virtual-server.js';
-import { counting, readVirtual, writeVhd } from './hosts.js';
+import { counting, type Pattern, readVirtual, writeThrough, writeVhd } from './hosts.js';
 
 /** One write: `length` counting bytes from `seed` at virtual `offset`. */
 export type Write = readonly [offset: number, length: number, seed: number];
 
-/** Writes `writes` through the chain whose top layer is at `path`, then syncs it. */
-export async function writeThrough(host: Host, path: string, writes: readonly Write[]) {
-  const at = windowsPath.parseAbsolute(path);
-  if (at === undefined) throw new Error(`not absolute: ${path}`);
-  const resolver = parentResolver(host, at);
-  const chain = await openChain(await host.open(path, 'readWrite'), {
-    writable: true,
-    openParent: resolver.openParent,
-  });
-  for (const [offset, length, seed] of writes) await chain.write(counting(length, seed), offset);
-  await chain.sync();
-  await chain.close();
+/** `writes` as the patterns `writeThrough` takes. */
+export function patterns(writes: readonly Write[]): Pattern[] {
+  return writes.map(([offset, length, seed]) => ({ offset, bytes: counting(length, seed) }));
 }
 
 /** What a chain set up for a merge reads and holds. */
@@ -71,11 +60,11 @@ export async function mergeChain(
   const child = o.child ?? 'C:\\vms\\child.vhd';
   const parent = o.parent ?? 'C:\\base\\parent.vhd';
   await writeVhd(host, parent, { type: o.parentType, sizeBytes: o.size });
-  await writeThrough(host, parent, o.parentWrites);
+  await writeThrough(host, parent, patterns(o.parentWrites));
   const task = await vs.createDifferencingVirtualHardDisk(child, parent);
   await task.waitForCompletion(-1);
   expect(task.result).toBe(VMTaskResult.Success);
-  await writeThrough(host, child, o.childWrites);
+  await writeThrough(host, child, patterns(o.childWrites));
   const merged = new Set<number>();
   for (const [offset, length] of o.childWrites) {
     for (let s = Math.floor(offset / 512); s * 512 < offset + length; s++) merged.add(s);
@@ -152,23 +141,19 @@ export async function expectSuccess(task: VMTask): Promise<void> {
 export async function compactableDisk(host: Host, path: string, size: number): Promise<Uint8Array> {
   const MiB = 2 ** 20;
   await writeVhd(host, path, { type: 'dynamic', sizeBytes: size });
+  await writeThrough(
+    host,
+    path,
+    patterns([
+      [0, 4096, 1],
+      [2 * MiB + 100, 5000, 2],
+      [4 * MiB, 512, 3],
+      [6 * MiB + 4096, 2 * MiB - 8192, 4],
+    ]),
+  );
   await writeThrough(host, path, [
-    [0, 4096, 1],
-    [2 * MiB + 100, 5000, 2],
-    [4 * MiB, 512, 3],
-    [6 * MiB + 4096, 2 * MiB - 8192, 4],
+    { offset: 0, bytes: new Uint8Array(4096) },
+    { offset: 4 * MiB, bytes: new Uint8Array(512) },
   ]);
-  const chain = await openChain(await host.open(path, 'readWrite'), {
-    writable: true,
-    openParent: async () => undefined,
-  });
-  for (const [offset, length] of [
-    [0, 4096],
-    [4 * MiB, 512],
-  ] as const) {
-    await chain.write(new Uint8Array(length), offset);
-  }
-  await chain.sync();
-  await chain.close();
   return readVirtual(host, path, 0, size);
 }
