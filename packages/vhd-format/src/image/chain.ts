@@ -43,6 +43,8 @@ export interface OpenChainOptions {
   strict?: boolean;
   /** Read every layer's UTF-16LE parent name even when strict (see `OpenImageOptions`). */
   acceptLittleEndianParentName?: boolean;
+  /** Read every layer whose trailing footer was never written, even when strict (see `OpenImageOptions`). */
+  acceptUnwrittenFooter?: boolean;
 }
 
 /** An opened chain: the top layer and every ancestor. */
@@ -140,6 +142,7 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
   const rules = {
     strict: o.strict === true,
     acceptLittleEndianParentName: o.acceptLittleEndianParentName === true,
+    acceptUnwrittenFooter: o.acceptUnwrittenFooter === true,
   };
   // One budget for the BAT pages of every layer, however deep the chain.
   const cache = new BatPageCache();

@@ -5,7 +5,7 @@
  * and block allocation. Writes are serialized per layer.
  * @module
  */
-import { BLOCK_UNUSED, DISK_TYPE_CODES, SECTOR_SIZE } from '../constants.js';
+import { BLOCK_UNUSED, DISK_TYPE_CODES, FOOTER_SIZE, SECTOR_SIZE } from '../constants.js';
 import { allocateBlock, type DataEnd } from '../engine/allocation.js';
 import { BitmapCache } from '../engine/bitmap-cache.js';
 import type { BlockTable } from '../engine/block-table.js';
@@ -119,6 +119,23 @@ export class VhdLayer implements VhdImage {
   /** Where the trailing footer currently starts. */
   get footerPosition(): number {
     return this.#end.footerPos;
+  }
+
+  /**
+   * Writes the trailing footer again when the 512 bytes at its place are zeros: the state a power
+   * cut leaves when the file's new size outlived the footer written at its new end (an open
+   * read the footer copy at 0 then). Whether it wrote; the caller syncs. Nothing else is
+   * touched: bytes there that are not all zeros are not this state and stay as they are.
+   */
+  async mendUnwrittenFooter(): Promise<boolean> {
+    this.#ensureOpen();
+    if (!this.writable) return false;
+    const at = this.#end.footerPos;
+    const tail = new Uint8Array(FOOTER_SIZE);
+    const n = await this.file.read(tail, at);
+    if (n !== FOOTER_SIZE || !tail.every((b) => b === 0)) return false;
+    await this.file.write(this.#footerBytes, at);
+    return true;
   }
 
   async close(): Promise<void> {

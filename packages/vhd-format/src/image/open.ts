@@ -63,6 +63,7 @@ export async function openLayer(
       strict: o.strict === true,
       writable,
       acceptLittleEndianParentName: o.acceptLittleEndianParentName === true,
+      acceptUnwrittenFooter: o.acceptUnwrittenFooter === true,
     },
     warnings,
   );

@@ -63,4 +63,13 @@ export interface OpenImageOptions {
    * always read it. Default false.
    */
   acceptLittleEndianParentName?: boolean;
+  /**
+   * With `strict`, read an image whose trailing footer was never written (its last 512 bytes
+   * are zeros) through its sound footer copy at 0, with a warning, instead of refusing it: the
+   * one state a power cut can leave while a write grows a dynamic or differencing image (the
+   * file's new size durable, the footer written at its new end not). Everything else stays
+   * strict. The next write that grows the file, or a merge into it, writes the footer again.
+   * Default false.
+   */
+  acceptUnwrittenFooter?: boolean;
 }

@@ -223,6 +223,9 @@ async function copySectors(chain: MergeChain, o: OperationOptions): Promise<numb
     }
     advance(o, done, total);
   }
+  // A cut during an earlier run of this merge may have kept the target's new size without the
+  // footer at its new end; this run may allocate nothing more, so it writes that footer itself.
+  await chain.target.mendUnwrittenFooter();
   await chain.target.file.sync();
   return total;
 }

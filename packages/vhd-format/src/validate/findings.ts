@@ -60,9 +60,12 @@ export interface CheckProblem {
  * - `strict`: a strict open refuses it; a lenient one reads on (repairing in memory) with a warning;
  * - `writable`: a strict or writable open refuses it; a lenient read-only open reads on, warned;
  * - `warn`: every open reads on, with a warning;
- * - `quiet`: every open reads on and says nothing (only `check` lists it).
+ * - `quiet`: every open reads on and says nothing (only `check` lists it);
+ * - `unwritten`: a trailing footer never written (the file's last 512 bytes are zeros) while
+ *   the copy at 0 is sound, the state a power cut leaves when a file's new size outlived the
+ *   write that grew it: refused like `strict`, unless the open accepts unwritten footers.
  */
-export type OpenPolicy = 'refuse' | 'strict' | 'writable' | 'warn' | 'quiet';
+export type OpenPolicy = 'refuse' | 'strict' | 'unwritten' | 'writable' | 'warn' | 'quiet';
 
 interface FindingFields {
   /** How `check` counts it. */
@@ -82,7 +85,7 @@ interface FindingFields {
 /** A finding an open may refuse: its code is an error code. */
 export interface RefusableFinding extends FindingFields {
   readonly code: VhdFormatErrorCode;
-  readonly open: 'refuse' | 'strict' | 'writable';
+  readonly open: 'refuse' | 'strict' | 'unwritten' | 'writable';
 }
 
 /** A finding no open refuses. */

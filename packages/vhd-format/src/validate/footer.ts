@@ -135,8 +135,14 @@ export async function validateFooter<S>(
   } else if (copyUsable && copy?.verified && endError) {
     footer = copy.footer!;
     usingCopy = true;
+    const unwritten = end !== undefined && end.bytes.every((b) => b === 0);
     sink.report(
-      fromDecodeError(endError, { base: endPos }, 'strict', 'using the copy at offset 0'),
+      fromDecodeError(
+        endError,
+        { base: endPos },
+        unwritten ? 'unwritten' : 'strict',
+        'using the copy at offset 0',
+      ),
     );
   } else if (end?.footer && endError) {
     footer = end.footer;

@@ -15,6 +15,8 @@ export interface OpenRules {
   readonly writable: boolean;
   /** With `strict`, read a parent name stored UTF-16LE (warned) instead of refusing it. */
   readonly acceptLittleEndianParentName: boolean;
+  /** With `strict`, read an unwritten trailing footer's copy at 0 (warned) instead of refusing. */
+  readonly acceptUnwrittenFooter?: boolean;
 }
 
 /** Block problems an open looks for: one is enough to refuse or to warn. */
@@ -34,6 +36,8 @@ function refuses(f: RefusableFinding, rules: OpenRules): boolean {
       return (
         rules.strict && !(f.code === 'PARENT_NAME_BYTE_ORDER' && rules.acceptLittleEndianParentName)
       );
+    case 'unwritten':
+      return rules.strict && rules.acceptUnwrittenFooter !== true;
     case 'writable':
       return rules.strict || rules.writable;
   }
