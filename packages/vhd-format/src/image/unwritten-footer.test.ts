@@ -14,9 +14,9 @@ const MiB = 2 ** 20;
 async function imageEndingWith(tail: number): Promise<Uint8Array> {
   const file = memoryFile();
   await createDynamic(file, { sizeBytes: 8 * MiB });
-  const image = await openImage(file, { writable: true });
-  await image.write(new Uint8Array(4096).fill(7), MiB);
-  await image.close();
+  const layer = await openLayer(file, { writable: true });
+  await layer.write(new Uint8Array(4096).fill(7), MiB, undefined);
+  await layer.close();
   const bytes = file.bytes();
   bytes.fill(tail, bytes.length - 512);
   return bytes;
@@ -38,15 +38,15 @@ describe('a trailing footer never written', () => {
   });
 
   it('is read through the copy at 0 by a strict open that accepts it, with a warning', async () => {
-    const image = await openImage(memoryFile(await imageEndingWith(0)), {
+    const layer = await openLayer(memoryFile(await imageEndingWith(0)), {
       strict: true,
       acceptUnwrittenFooter: true,
     });
-    expect(image.warnings.join('\n')).toMatch(/using the copy at offset 0/);
+    expect(layer.warnings.join('\n')).toMatch(/using the copy at offset 0/);
     const read = new Uint8Array(4096);
-    await image.read(read, MiB);
+    await layer.read(read, MiB, undefined);
     expect(read.every((b) => b === 7)).toBe(true);
-    await image.close();
+    await layer.close();
   });
 
   it('is not mistaken for a footer that holds other bytes: those stay refused', async () => {
