@@ -749,6 +749,127 @@ const CHAINS_SUBJECT: readonly Requirement[] = [
   ),
 ];
 
+/**
+ * The IVMHardDisk properties, read when asked (SEMANTICS.md "IVMHardDisk properties"): one id
+ * per code each property can give, judged by the model (`surface-model.ts`) over a disk that
+ * was read-only, in use, unreadable, deleted, replaced by a folder or junk, given a bad disk
+ * type, or whose parent or grandparent went missing or was replaced.
+ */
+const DISK_PROPERTIES: readonly Requirement[] = [
+  r(
+    'HDP.E_POINTER',
+    'Every IVMHardDisk get_X answers E_POINTER for a null out-parameter, before looking at the file.',
+  ),
+  r(
+    'HDP.File.S_OK',
+    'get_File answers S_OK and the normalised absolute path, without looking at the file (also once it is deleted).',
+  ),
+  r(
+    'HDP.Type.E_FILE_NOT_FOUND',
+    'get_Type: nothing, or a folder, at the path now gives E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'HDP.Type.VM_E_HD_IMAGE_OPEN_FAIL',
+    'get_Type: a file the host cannot open (in use with no sharing, unreadable) gives VM_E_HD_IMAGE_OPEN_FAIL.',
+  ),
+  r(
+    'HDP.Type.VM_E_DRIVE_INVALID',
+    'get_Type: a footer whose disk type is none of fixed, dynamic, differencing gives VM_E_DRIVE_INVALID (decision).',
+  ),
+  r(
+    'HDP.Type.VM_E_HD_IMAGE_ACCESS',
+    'get_Type: a file that is not a valid VHD otherwise (or a damaged host-drive image) gives VM_E_HD_IMAGE_ACCESS.',
+  ),
+  r(
+    'HDP.Type.S_OK',
+    'get_Type reads the file now: Dynamic (0), FixedSize (1), Differencing (2), HostDrive (4); a read-only file or a missing parent changes nothing.',
+  ),
+  r(
+    'HDP.SizeInGuest.E_FILE_NOT_FOUND',
+    'get_SizeInGuest: nothing, or a folder, at the path gives E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'HDP.SizeInGuest.VM_E_HD_IMAGE_OPEN_FAIL',
+    'get_SizeInGuest: a file the host cannot open gives VM_E_HD_IMAGE_OPEN_FAIL.',
+  ),
+  r(
+    'HDP.SizeInGuest.VM_E_HD_IMAGE_ACCESS',
+    'get_SizeInGuest: a file that is not a valid image (a bad disk type included) gives VM_E_HD_IMAGE_ACCESS.',
+  ),
+  r(
+    'HDP.SizeInGuest.S_OK',
+    "get_SizeInGuest: S_OK and the footer's current size, or the drive size a host-drive image recorded.",
+  ),
+  r(
+    'HDP.SizeOnHost.E_FILE_NOT_FOUND',
+    'get_SizeOnHost: nothing, or a folder, at the path gives E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'HDP.SizeOnHost.S_OK',
+    "get_SizeOnHost: S_OK and the file's size; the file is not opened, so a disk in use or unreadable still answers.",
+  ),
+  r(
+    'HDP.HostFreeDiskSpace.S_OK',
+    "get_HostFreeDiskSpace: S_OK and the bytes free on the image's volume now, whatever the file's state.",
+  ),
+  r(
+    'HDP.HostDriveIdentifier.E_FILE_NOT_FOUND',
+    'get_HostDriveIdentifier: nothing, or a folder, at the path gives E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'HDP.HostDriveIdentifier.VM_E_HD_IMAGE_OPEN_FAIL',
+    'get_HostDriveIdentifier: a file the host cannot open gives VM_E_HD_IMAGE_OPEN_FAIL.',
+  ),
+  r(
+    'HDP.HostDriveIdentifier.VM_E_HD_IMAGE_ACCESS',
+    'get_HostDriveIdentifier: a damaged host-drive image or VHD gives VM_E_HD_IMAGE_ACCESS, not S_FALSE.',
+  ),
+  r(
+    'HDP.HostDriveIdentifier.S_FALSE',
+    'get_HostDriveIdentifier: a VHD (not a host-drive image) gives S_FALSE and null.',
+  ),
+  r(
+    'HDP.HostDriveIdentifier.VM_E_HOST_DRIVE_NOT_FOUND',
+    'get_HostDriveIdentifier: a host-drive image whose drive the host does not have now gives VM_E_HOST_DRIVE_NOT_FOUND.',
+  ),
+  r(
+    'HDP.HostDriveIdentifier.S_OK',
+    'get_HostDriveIdentifier: S_OK and the identifier the image records (the host has it in any letter case).',
+  ),
+  r(
+    'HDP.Parent.E_FILE_NOT_FOUND',
+    'get_Parent: the disk itself gone, or no candidate of its parent a file, gives E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'HDP.Parent.VM_E_HD_IMAGE_OPEN_FAIL',
+    'get_Parent: the disk or its parent in use with no sharing, or unreadable, gives VM_E_HD_IMAGE_OPEN_FAIL.',
+  ),
+  r(
+    'HDP.Parent.VM_E_HD_IMAGE_ACCESS',
+    'get_Parent: a disk that is not a valid image (a bad disk type included) gives VM_E_HD_IMAGE_ACCESS.',
+  ),
+  r(
+    'HDP.Parent.S_FALSE',
+    'get_Parent: a dynamic, fixed or host-drive disk gives S_FALSE and null.',
+  ),
+  r(
+    'HDP.Parent.E_PATH_NOT_FOUND',
+    "get_Parent: an ancestor further up missing (the parent's own chain broken) gives E_PATH_NOT_FOUND (decision).",
+  ),
+  r(
+    'HDP.Parent.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'get_Parent: a parent replaced by another VHD gives VM_E_PARENT_CHILD_ID_MISMATCH.',
+  ),
+  r(
+    'HDP.Parent.S_OK',
+    "get_Parent: S_OK and the parent's IVMHardDisk, whose File is the parent's path.",
+  ),
+  r(
+    'HDP.no-change',
+    'No IVMHardDisk property changes anything on any volume, whatever it answers.',
+  ),
+];
+
 /** Invariants of command sequences. */
 const STATEFUL: readonly Requirement[] = [
   r(
@@ -801,6 +922,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...CHAINS,
   ...CHAINS_SUBJECT,
   ...GET_HARD_DISK,
+  ...DISK_PROPERTIES,
   ...STATEFUL,
   ...CODEC,
 ];

@@ -20,6 +20,11 @@ export const HR = {
   E_INVALID_NAME: 0x8007007b,
   E_BAD_PATHNAME: 0x800700a1,
   E_ALREADY_EXISTS: 0x800700b7,
+  E_SHARING_VIOLATION: 0x80070020,
+  VM_E_DRIVE_INVALID: 0xa0040502,
+  VM_E_FILE_READ_ONLY: 0xa004067a,
+  VM_E_HOST_DRIVE_NOT_FOUND: 0xa004067e,
+  VM_E_HD_IMAGE_ACCESS: 0xa0040681,
   VM_E_APP_SHUTTING_DOWN: 0xa0040209,
   VM_E_PARENT_PATH_NOT_FOUND: 0xa0040677,
   VM_E_FILE_TOO_LARGE_FOR_VOLUME: 0xa0040679,
@@ -46,7 +51,18 @@ export const HARD_DISK_TYPE = {
   Dynamic: 0,
   FixedSize: 1,
   Differencing: 2,
+  HostDrive: 4,
 } as const;
+
+/** VMFloppyDiskImageType values, and the image size in bytes that tells each. */
+export const FLOPPY_TYPE_BY_SIZE: ReadonlyMap<number, number> = new Map([
+  [368_640, 4],
+  [737_280, 1],
+  [1_228_800, 5],
+  [1_474_560, 2],
+  [1_720_320, 3],
+  [1_884_160, 6],
+]);
 
 /**
  * An HRESULT a subject returned, as an unsigned number; NaN for anything that is not a number

@@ -72,6 +72,15 @@ export interface HostState {
   readonly shuttingDown: boolean;
   /** The host clock. */
   readonly now: string;
+  /** The host's physical drives (IVMHostInfo.HostDrives), for host-drive images; none if absent. */
+  readonly hostDrives?: readonly HostDriveSpec[];
+}
+
+/** A physical drive of the host, as `@vskit/host`'s `HostDriveInfo`. */
+export interface HostDriveSpec {
+  readonly id: string;
+  readonly sizeBytes: number;
+  readonly mounted: boolean;
 }
 
 /** One generated call of a creation method. `null`/`undefined` stand for COM nulls. */

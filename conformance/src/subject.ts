@@ -48,6 +48,29 @@ export interface ComHardDisk {
    * for a disk without a parent.
    */
   get_Parent(parent: OutParam<string> | null): Promise<number> | number;
+  /*
+   * The IVMHardDisk properties read when asked (each answers E_POINTER for a null out-parameter,
+   * then the HRESULT SEMANTICS.md gives). Optional so older subjects load; without one, the
+   * `HDP.*` requirements of that property fail.
+   */
+  /** IVMHardDisk.File. */
+  get_File?(file: OutParam<string> | null): Promise<number> | number;
+  /** IVMHardDisk.Type, read from the file now. */
+  get_Type?(type: OutParam<number> | null): Promise<number> | number;
+  /** IVMHardDisk.SizeInGuest, read from the file now. */
+  get_SizeInGuest?(size: OutParam<number> | null): Promise<number> | number;
+  /** IVMHardDisk.SizeOnHost, read from the host now. */
+  get_SizeOnHost?(size: OutParam<number> | null): Promise<number> | number;
+  /** IVMHardDisk.HostFreeDiskSpace, read from the host now. */
+  get_HostFreeDiskSpace?(free: OutParam<number> | null): Promise<number> | number;
+  /** IVMHardDisk.HostDriveIdentifier: S_OK and the id, or S_FALSE and null. */
+  get_HostDriveIdentifier?(id: OutParam<string> | null): Promise<number> | number;
+}
+
+/** IVMHostInfo as the suite reads it. */
+export interface ComHostInfo {
+  /** IVMHostInfo.HostDrives: the identifiers of the host's drives. */
+  readonly HostDrives: readonly string[];
 }
 
 /**
@@ -80,6 +103,44 @@ export interface ComServer {
     path: string | null | undefined,
     hardDisk: OutParam<never> | null,
   ): Promise<number> | number;
+  /*
+   * The rest of IVMVirtualServer's disk surface. Optional so older subjects load; without one,
+   * the requirements of that member (`FLOPPY.*`, `FTYPE.*`, `HDRV.*`, `SEARCH.*`, `SPATH.*`,
+   * `DEFCFG.*`) fail.
+   */
+  /** IVMVirtualServer.CreateFloppyDiskImage (no task). */
+  CreateFloppyDiskImage?(
+    imagePath: string | null | undefined,
+    imageType: unknown,
+  ): Promise<number> | number;
+  /** IVMVirtualServer.GetFloppyDiskImageType. */
+  GetFloppyDiskImageType?(
+    imagePath: string | null | undefined,
+    imageType: OutParam<never> | null,
+  ): Promise<number> | number;
+  /** IVMVirtualServer.CreateHostDriveVirtualHardDisk. */
+  CreateHostDriveVirtualHardDisk?(
+    imagePath: string | null | undefined,
+    hostDriveIdentifier: unknown,
+    mountReadOnly: unknown,
+    diskTask: OutParam<never> | null,
+  ): Promise<number> | number;
+  /** IVMVirtualServer.HostInfo (get); the out-parameter receives a {@link ComHostInfo}. */
+  get_HostInfo?(hostInfo: OutParam<never> | null): Promise<number> | number;
+  /** IVMVirtualServer.GetHardDiskFiles. */
+  GetHardDiskFiles?(additional: unknown, files: OutParam<never> | null): Promise<number> | number;
+  /** IVMVirtualServer.GetFloppyDiskFiles. */
+  GetFloppyDiskFiles?(additional: unknown, files: OutParam<never> | null): Promise<number> | number;
+  /** IVMVirtualServer.GetDVDFiles. */
+  GetDVDFiles?(additional: unknown, files: OutParam<never> | null): Promise<number> | number;
+  /** IVMVirtualServer.SearchPaths (get). */
+  get_SearchPaths?(searchPaths: OutParam<never> | null): Promise<number> | number;
+  /** IVMVirtualServer.SearchPaths (put). */
+  put_SearchPaths?(searchPaths: unknown): Promise<number> | number;
+  /** IVMVirtualServer.DefaultVMConfigurationPath (get). */
+  get_DefaultVMConfigurationPath?(path: OutParam<never> | null): Promise<number> | number;
+  /** IVMVirtualServer.DefaultVMConfigurationPath (put). */
+  put_DefaultVMConfigurationPath?(path: unknown): Promise<number> | number;
 }
 
 /** A promise-face hard disk (vs-api's `VMHardDisk` shape). */

@@ -7,6 +7,7 @@
  */
 import {
   type Host,
+  type HostDriveInfo,
   HostError,
   type HostErrorCode,
   type HostFile,
@@ -186,6 +187,9 @@ export class ProbeHost implements Host {
   setReadOnly(path: string, readOnly: boolean): Promise<void> {
     this.see(path);
     return this.inner.setReadOnly(path, readOnly);
+  }
+  hostDrives(): HostDriveInfo[] {
+    return this.inner.hostDrives?.() ?? [];
   }
   isShuttingDown(): boolean {
     return this.inner.isShuttingDown();

@@ -319,3 +319,19 @@ export function differencingImage(fields: DifferencingFields): Uint8Array {
   bytes.fill(0xff, 1536, 1536 + batBytes);
   return bytes;
 }
+
+/**
+ * `file` (a whole VHD) with every footer copy's disk type set to `diskType` and its checksum
+ * made right again: the last 512 bytes, and the copy at offset 0 when it is one.
+ */
+export function withDiskType(file: Uint8Array, diskType: number): Uint8Array {
+  const out = file.slice();
+  const starts = [out.length - 512];
+  if (out.length >= 1024 && readAscii(out, 0, 8) === 'conectix') starts.push(0);
+  for (const start of starts) {
+    const footer = out.subarray(start, start + 512);
+    view(footer).setUint32(FOOTER.diskType, diskType);
+    view(footer).setUint32(FOOTER.checksum, checksum(footer, FOOTER.checksum));
+  }
+  return out;
+}

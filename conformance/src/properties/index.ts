@@ -8,6 +8,7 @@ import { childFile } from './child-file.js';
 import { codecNumbers, codecStructures } from './codec.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
+import { diskProperties } from './disk-properties.js';
 import { getHardDiskProperty } from './get-hard-disk.js';
 import { imageFile } from './image-file.js';
 import { openThroughSubject } from './open-subject.js';
@@ -32,4 +33,5 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   chainOpening,
   openThroughSubject,
   getHardDiskProperty,
+  diskProperties,
 ] as PropertyDefinition<unknown>[];

@@ -18,6 +18,7 @@ export const emulatedSubject: Subject = {
         capacityBytes: volume.capacityBytes,
         freeBytes: volume.freeBytes,
       })),
+      ...(state.hostDrives === undefined ? {} : { hostDrives: state.hostDrives }),
       now: () => now,
     });
   },

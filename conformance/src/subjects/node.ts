@@ -26,7 +26,11 @@ export const nodeSubject: Subject = {
       volumes.push({ drive: volume.drive, root, fileSystem: volume.fileSystem });
     }
     const now = new Date(state.now);
-    const host = createNodeHost({ volumes, now: () => now });
+    const host = createNodeHost({
+      volumes,
+      ...(state.hostDrives === undefined ? {} : { hostDrives: state.hostDrives }),
+      now: () => now,
+    });
     roots.set(host, base);
     return host;
   },
