@@ -870,6 +870,81 @@ const DISK_PROPERTIES: readonly Requirement[] = [
   ),
 ];
 
+/** CreateFloppyDiskImage (no task) and GetFloppyDiskImageType, in their check orders. */
+const FLOPPY: readonly Requirement[] = [
+  r(
+    'FLOPPY.E_POINTER',
+    'CreateFloppyDiskImage: a null imagePath gives E_POINTER, before every other check.',
+  ),
+  r(
+    'FLOPPY.E_INVALIDARG',
+    'CreateFloppyDiskImage: an imageType other than LowDensity (1) or HighDensity (2) gives E_INVALIDARG, after E_POINTER.',
+  ),
+  r(
+    'FLOPPY.shutdown-does-not-refuse',
+    'CreateFloppyDiskImage still creates once the host application has begun shutting down (decision).',
+  ),
+  r(
+    'FLOPPY.E_INVALID_NAME',
+    'CreateFloppyDiskImage: an invalid character in imagePath gives E_INVALID_NAME.',
+  ),
+  r(
+    'FLOPPY.E_BAD_PATHNAME',
+    'CreateFloppyDiskImage: an empty or relative imagePath gives E_BAD_PATHNAME.',
+  ),
+  r(
+    'FLOPPY.E_BUFFER_OVERFLOW',
+    'CreateFloppyDiskImage: an imagePath of 260 characters or more gives E_BUFFER_OVERFLOW.',
+  ),
+  r(
+    'FLOPPY.E_PATH_NOT_FOUND',
+    'CreateFloppyDiskImage: no such volume, or a folder on the way is a file, gives E_PATH_NOT_FOUND.',
+  ),
+  r(
+    'FLOPPY.E_ALREADY_EXISTS',
+    'CreateFloppyDiskImage: a file or folder at imagePath gives E_ALREADY_EXISTS.',
+  ),
+  r(
+    'FLOPPY.E_DISK_FULL',
+    'CreateFloppyDiskImage: less free space than the image occupies in whole clusters gives E_DISK_FULL.',
+  ),
+  r(
+    'FLOPPY.S_OK',
+    'CreateFloppyDiskImage: S_OK once the image (737,280 or 1,474,560 bytes, missing folders made) is there; GetFloppyDiskImageType then gives the type asked for.',
+  ),
+  r('FLOPPY.no-change', 'A refused CreateFloppyDiskImage changes nothing on any volume.'),
+  r(
+    'FTYPE.E_POINTER',
+    'GetFloppyDiskImageType: a null imagePath or out-parameter gives E_POINTER.',
+  ),
+  r('FTYPE.E_INVALID_NAME', 'GetFloppyDiskImageType: an invalid character gives E_INVALID_NAME.'),
+  r(
+    'FTYPE.E_BAD_PATHNAME',
+    'GetFloppyDiskImageType: an empty or relative path gives E_BAD_PATHNAME.',
+  ),
+  r(
+    'FTYPE.E_BUFFER_OVERFLOW',
+    'GetFloppyDiskImageType: a path of 260 characters or more gives E_BUFFER_OVERFLOW.',
+  ),
+  r(
+    'FTYPE.E_PATH_NOT_FOUND',
+    'GetFloppyDiskImageType: no such volume, or a folder on the way missing or a file, gives E_PATH_NOT_FOUND.',
+  ),
+  r(
+    'FTYPE.E_FILE_NOT_FOUND',
+    'GetFloppyDiskImageType: nothing, or a folder, at the path gives E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'FTYPE.by-size',
+    'GetFloppyDiskImageType tells the type by the size alone: 368,640 (4), 737,280 (1), 1,228,800 (5), 1,474,560 (2), 1,720,320 (3), 1,884,160 (6); read-only or in use alike.',
+  ),
+  r(
+    'FTYPE.DISP_E_EXCEPTION',
+    'GetFloppyDiskImageType: a file of any other size gives DISP_E_EXCEPTION.',
+  ),
+  r('FTYPE.no-change', 'GetFloppyDiskImageType changes nothing on any volume.'),
+];
+
 /** Invariants of command sequences. */
 const STATEFUL: readonly Requirement[] = [
   r(
@@ -923,6 +998,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...CHAINS_SUBJECT,
   ...GET_HARD_DISK,
   ...DISK_PROPERTIES,
+  ...FLOPPY,
   ...STATEFUL,
   ...CODEC,
 ];

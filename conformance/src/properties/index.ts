@@ -9,6 +9,7 @@ import { codecNumbers, codecStructures } from './codec.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
 import { diskProperties } from './disk-properties.js';
+import { floppyCreation, floppyType } from './floppy.js';
 import { getHardDiskProperty } from './get-hard-disk.js';
 import { imageFile } from './image-file.js';
 import { openThroughSubject } from './open-subject.js';
@@ -34,4 +35,6 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   openThroughSubject,
   getHardDiskProperty,
   diskProperties,
+  floppyCreation,
+  floppyType,
 ] as PropertyDefinition<unknown>[];
