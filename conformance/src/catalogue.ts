@@ -945,6 +945,67 @@ const FLOPPY: readonly Requirement[] = [
   r('FTYPE.no-change', 'GetFloppyDiskImageType changes nothing on any volume.'),
 ];
 
+/** CreateHostDriveVirtualHardDisk and IVMHostInfo.HostDrives, over the host's drive configuration. */
+const HOST_DRIVES: readonly Requirement[] = [
+  r(
+    'HDRV.E_POINTER',
+    'CreateHostDriveVirtualHardDisk: a null imagePath, hostDriveIdentifier or task out-parameter gives E_POINTER.',
+  ),
+  r(
+    'HDRV.E_INVALIDARG',
+    'CreateHostDriveVirtualHardDisk: an identifier that is not a string or is longer than 128 units, or a mountReadOnly that is neither a boolean nor a number, gives E_INVALIDARG (after E_POINTER).',
+  ),
+  r(
+    'HDRV.VM_E_APP_SHUTTING_DOWN',
+    'CreateHostDriveVirtualHardDisk: once shutdown has begun, VM_E_APP_SHUTTING_DOWN.',
+  ),
+  r(
+    'HDRV.E_INVALID_NAME',
+    'CreateHostDriveVirtualHardDisk: an invalid character in imagePath gives E_INVALID_NAME.',
+  ),
+  r(
+    'HDRV.E_BAD_PATHNAME',
+    'CreateHostDriveVirtualHardDisk: an empty or relative imagePath gives E_BAD_PATHNAME.',
+  ),
+  r(
+    'HDRV.E_BUFFER_OVERFLOW',
+    'CreateHostDriveVirtualHardDisk: an imagePath of 260 characters or more gives E_BUFFER_OVERFLOW.',
+  ),
+  r(
+    'HDRV.E_PATH_NOT_FOUND',
+    'CreateHostDriveVirtualHardDisk: no such volume, or a folder on the way is a file, gives E_PATH_NOT_FOUND.',
+  ),
+  r(
+    'HDRV.E_ALREADY_EXISTS',
+    'CreateHostDriveVirtualHardDisk: a file or folder at imagePath gives E_ALREADY_EXISTS.',
+  ),
+  r(
+    'HDRV.VM_E_HOST_DRIVE_NOT_FOUND',
+    'CreateHostDriveVirtualHardDisk: an identifier the host has no drive of (compared case-insensitively; the empty string is none) gives VM_E_HOST_DRIVE_NOT_FOUND.',
+  ),
+  r(
+    'HDRV.VM_E_IMAGE_SIZE_TOO_SMALL',
+    'CreateHostDriveVirtualHardDisk: a drive smaller than 3 MB gives VM_E_IMAGE_SIZE_TOO_SMALL.',
+  ),
+  r(
+    'HDRV.VM_E_IMAGE_SIZE_TOO_LARGE',
+    'CreateHostDriveVirtualHardDisk: a drive of 2,088,960 MB or more gives VM_E_IMAGE_SIZE_TOO_LARGE.',
+  ),
+  r(
+    'HDRV.E_DISK_FULL',
+    "CreateHostDriveVirtualHardDisk: less than 8 MB free on the image's volume gives E_DISK_FULL.",
+  ),
+  r(
+    'HDRV.S_OK',
+    "CreateHostDriveVirtualHardDisk: S_OK and a task that succeeds; GetHardDisk then gives Type HostDrive (4), SizeInGuest the drive's size, and get_HostDriveIdentifier the host's spelling of the identifier.",
+  ),
+  r('HDRV.no-change', 'A refused CreateHostDriveVirtualHardDisk changes nothing on any volume.'),
+  r(
+    'HDRV.HostDrives',
+    "get_HostInfo: S_OK and an IVMHostInfo whose HostDrives lists the host's drive identifiers (mounted ones too), in the host's order; E_POINTER for a null out-parameter.",
+  ),
+];
+
 /** Invariants of command sequences. */
 const STATEFUL: readonly Requirement[] = [
   r(
@@ -999,6 +1060,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...GET_HARD_DISK,
   ...DISK_PROPERTIES,
   ...FLOPPY,
+  ...HOST_DRIVES,
   ...STATEFUL,
   ...CODEC,
 ];

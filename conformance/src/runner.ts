@@ -130,6 +130,7 @@ export const EXACT_FREE_SPACE_IDS: readonly string[] = [
   'CFIX.order.file-too-large-before-disk-full',
   'STATE.free-space-exact',
   'FLOPPY.E_DISK_FULL',
+  'HDRV.E_DISK_FULL',
 ];
 
 /** The outcome of a run. */

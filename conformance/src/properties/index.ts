@@ -11,6 +11,7 @@ import { differencingModel, dynamicModel, fixedModel } from './creation-model.js
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
 import { getHardDiskProperty } from './get-hard-disk.js';
+import { hostDriveCreation } from './host-drive.js';
 import { imageFile } from './image-file.js';
 import { openThroughSubject } from './open-subject.js';
 import { statefulChains } from './stateful.js';
@@ -37,4 +38,5 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   diskProperties,
   floppyCreation,
   floppyType,
+  hostDriveCreation,
 ] as PropertyDefinition<unknown>[];
