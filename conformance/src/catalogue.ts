@@ -1006,6 +1006,70 @@ const HOST_DRIVES: readonly Requirement[] = [
   ),
 ];
 
+/** GetHardDiskFiles / GetFloppyDiskFiles / GetDVDFiles, SearchPaths and DefaultVMConfigurationPath. */
+const SEARCH: readonly Requirement[] = [
+  r(
+    'SEARCH.E_POINTER',
+    'GetHardDiskFiles, GetFloppyDiskFiles, GetDVDFiles: a null out-parameter gives E_POINTER.',
+  ),
+  r(
+    'SEARCH.E_INVALIDARG',
+    'GetHardDiskFiles, GetFloppyDiskFiles, GetDVDFiles: additional paths that are neither null nor an array of strings give E_INVALIDARG.',
+  ),
+  r(
+    'SEARCH.files',
+    "GetHardDiskFiles, GetFloppyDiskFiles, GetDVDFiles: every file below SearchPaths and the usable additional paths whose name ends in .vhd, .vfd or .iso (any case; not .vhdx, not a folder, not a creation's temporary file), each once, sorted case-insensitively; unusable additional paths skipped; nothing changes.",
+  ),
+  r(
+    'SPATH.initial',
+    'get_SearchPaths on a fresh host gives S_OK and []; E_POINTER for a null out-parameter.',
+  ),
+  r(
+    'SPATH.E_INVALIDARG',
+    'put_SearchPaths: anything but an array of strings (null too) gives E_INVALIDARG.',
+  ),
+  r(
+    'SPATH.E_INVALID_NAME',
+    'put_SearchPaths: the first failing path has an invalid character: E_INVALID_NAME.',
+  ),
+  r(
+    'SPATH.E_BAD_PATHNAME',
+    'put_SearchPaths: the first failing path is empty or relative: E_BAD_PATHNAME.',
+  ),
+  r(
+    'SPATH.E_BUFFER_OVERFLOW',
+    'put_SearchPaths: the first failing path has 260 characters or more: E_BUFFER_OVERFLOW.',
+  ),
+  r(
+    'SPATH.E_PATH_NOT_FOUND',
+    'put_SearchPaths: the first failing path has no volume, or a folder on the way missing or a file: E_PATH_NOT_FOUND.',
+  ),
+  r(
+    'SPATH.E_FILE_NOT_FOUND',
+    'put_SearchPaths: the first failing path names no folder (missing, or a file): E_FILE_NOT_FOUND.',
+  ),
+  r(
+    'SPATH.S_OK',
+    'put_SearchPaths: S_OK; get_SearchPaths then gives the paths normalised, each folder once in its first place; a refused put keeps the list as it was; nothing changes on any volume.',
+  ),
+  r(
+    'DEFCFG.S_OK',
+    'get_DefaultVMConfigurationPath gives the Shared Virtual Machines folder at first, and after a put the folder normalised with a trailing backslash; a refused put keeps it; nothing changes on any volume.',
+  ),
+  r(
+    'DEFCFG.E_POINTER',
+    'DefaultVMConfigurationPath: a null out-parameter (get) or a null path (put) gives E_POINTER.',
+  ),
+  r(
+    'DEFCFG.E_INVALIDARG',
+    'put_DefaultVMConfigurationPath: a path that is not a string gives E_INVALIDARG.',
+  ),
+  r(
+    'DEFCFG.folder-checks',
+    'put_DefaultVMConfigurationPath: the folder checks of put_SearchPaths, with their codes.',
+  ),
+];
+
 /** Invariants of command sequences. */
 const STATEFUL: readonly Requirement[] = [
   r(
@@ -1061,6 +1125,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...DISK_PROPERTIES,
   ...FLOPPY,
   ...HOST_DRIVES,
+  ...SEARCH,
   ...STATEFUL,
   ...CODEC,
 ];

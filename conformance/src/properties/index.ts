@@ -14,6 +14,7 @@ import { getHardDiskProperty } from './get-hard-disk.js';
 import { hostDriveCreation } from './host-drive.js';
 import { imageFile } from './image-file.js';
 import { openThroughSubject } from './open-subject.js';
+import { fileSearch, settings } from './search.js';
 import { statefulChains } from './stateful.js';
 import { taskFaults } from './task-faults.js';
 import { taskLifecycle } from './tasks.js';
@@ -39,4 +40,6 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   floppyCreation,
   floppyType,
   hostDriveCreation,
+  fileSearch,
+  settings,
 ] as PropertyDefinition<unknown>[];
