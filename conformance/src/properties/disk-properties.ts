@@ -3,8 +3,9 @@
  * `get_SizeOnHost`, `get_HostFreeDiskSpace`, `get_HostDriveIdentifier`, `get_Parent`): a disk
  * the subject created (or a host-drive image the suite wrote), handed by GetHardDisk, then made
  * read-only, held in use with no sharing, unreadable, deleted, replaced by a folder or junk,
- * given a bad disk type, or its parent or grandparent deleted, replaced or held in use. The
- * model (`predictProperty`) gives the HRESULT; the subject must agree, hand the right value, and
+ * given a bad disk type, or its parent or grandparent deleted, replaced or held in use; then
+ * every property is read (the case's own first, with a null out-parameter when it says so). The
+ * model (`predictProperty`) gives each HRESULT; the subject must agree, hand the right value, and
  * change nothing on any volume.
  * @module
  */
@@ -16,7 +17,7 @@ import { MIB } from '../_internal/units.js';
 import { dynamicImage, vhdSeconds, withDiskType } from '../_internal/vhd-bytes.js';
 import { describeHr, HARD_DISK_TYPE, HR, type HrName } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
-import type { Subject } from '../subject.js';
+import type { ComHardDisk, Subject } from '../subject.js';
 import {
   type DiskKind,
   type DiskProperty,
@@ -261,6 +262,43 @@ async function expectValue(
   }
 }
 
+/** Reads `v.property` of `disk` and judges the answer and the value. */
+async function readOne(
+  prepared: Prepared,
+  subject: Subject,
+  v: HdpCase,
+  built: Built,
+  disk: ComHardDisk,
+  ctx: CaseContext,
+): Promise<void> {
+  const id = hdpIdOf(v);
+  const out: { value: unknown } = { value: undefined };
+  const member = `get_${v.property}`;
+  const hr = await callMember(
+    ctx,
+    {
+      id,
+      member: `IVMHardDisk.${member}`,
+      what: `${member}(${v.nullOut ? 'null' : 'out'}) on a ${v.disk} disk, ${v.state}`,
+      kind: `${member} (${v.state})`,
+    },
+    disk,
+    member,
+    [v.nullOut ? null : out],
+  );
+  const want = predictProperty({ ...v, driveKnown: v.drive !== 'gone' });
+  ctx.exercise(id);
+  ctx.expect(
+    id,
+    hr === want,
+    () =>
+      `${member} on a ${v.disk} disk (${v.state}) gave ${describeHr(hr)}, expected ${describeHr(want)}`,
+  );
+  if (hr === HR.S_OK || hr === HR.S_FALSE) {
+    await expectValue(prepared, subject, v, built, out.value, ctx, id);
+  }
+}
+
 async function runCase(subject: Subject, v: HdpCase, ctx: CaseContext): Promise<void> {
   const id = hdpIdOf(v);
   const state = {
@@ -282,37 +320,17 @@ async function runCase(subject: Subject, v: HdpCase, ctx: CaseContext): Promise<
     );
     held = await arrange(prepared, v, built);
     const before = await prepared.host.snapshot();
-    const out: { value: unknown } = { value: undefined };
-    const member = `get_${v.property}`;
-    const hr = await callMember(
-      ctx,
-      {
-        id,
-        member: `IVMHardDisk.${member}`,
-        what: `${member}(${v.nullOut ? 'null' : 'out'}) on a ${v.disk} disk, ${v.state}`,
-        kind: `${member} (${v.state})`,
-      },
-      disk,
-      member,
-      [v.nullOut ? null : out],
-    );
-    const want = predictProperty({ ...v, driveKnown: v.drive !== 'gone' });
-    ctx.exercise(id);
-    ctx.expect(
-      id,
-      hr === want,
-      () =>
-        `${member} on a ${v.disk} disk (${v.state}) gave ${describeHr(hr)}, expected ${describeHr(want)}`,
-    );
-    if (hr === HR.S_OK || hr === HR.S_FALSE) {
-      await expectValue(prepared, subject, v, built, out.value, ctx, id);
+    // the case's property first (with its out-parameter), then every other one
+    for (const property of [v.property, ...PROPERTIES.filter((p) => p !== v.property)]) {
+      const read = { ...v, property, nullOut: property === v.property && v.nullOut };
+      await readOne(prepared, subject, read, built, disk, ctx);
     }
     const diff = diffSnapshots(before, await prepared.host.snapshot());
     ctx.exercise('HDP.no-change');
     ctx.expect(
       'HDP.no-change',
       diff.added.length + diff.removed.length + diff.changed.length === 0,
-      () => `${member} changed the host: ${describeDiff(diff)}`,
+      () => `reading the properties changed the host: ${describeDiff(diff)}`,
     );
   } finally {
     await held?.close();

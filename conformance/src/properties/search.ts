@@ -125,6 +125,39 @@ function expectUnchanged(
   );
 }
 
+const METHODS = Object.keys(SEARCH_EXTENSION) as SearchMethod[];
+
+/** One search call, judged against the model; nothing may change. */
+async function searchOnce(
+  prepared: Prepared,
+  v: SearchCase,
+  searchPaths: readonly string[],
+  ctx: CaseContext,
+): Promise<void> {
+  const id = searchIdOf(v);
+  const before = await prepared.host.snapshot();
+  const additional = additionalOf(v);
+  const out: { value: unknown } = { value: undefined };
+  const what = `${v.method}(${JSON.stringify(additional)}${v.nullOut ? ', null' : ''}) with SearchPaths ${JSON.stringify(searchPaths)}`;
+  const hr = await callMember(
+    ctx,
+    { id, member: v.method, what, kind: `${v.method} (${id})`, budget: 'work' },
+    prepared.server,
+    v.method,
+    [additional, v.nullOut ? null : out],
+  );
+  const want = expectedSearch(v);
+  ctx.exercise(id);
+  ctx.expect(
+    id,
+    hr === want.hr &&
+      (want.files === undefined || JSON.stringify(out.value) === JSON.stringify(want.files)),
+    () =>
+      `${what} gave ${describeHr(hr)}${hr === HR.S_OK ? ` and ${JSON.stringify(out.value)}` : ''}, expected ${describeHr(want.hr)}${want.files === undefined ? '' : ` and ${JSON.stringify(want.files)}`}`,
+  );
+  expectUnchanged(ctx, id, what, before, await prepared.host.snapshot());
+}
+
 async function runSearch(subject: Subject, v: SearchCase, ctx: CaseContext): Promise<void> {
   const id = searchIdOf(v);
   const prepared = await prepare(subject, plainState());
@@ -147,27 +180,10 @@ async function runSearch(subject: Subject, v: SearchCase, ctx: CaseContext): Pro
       [searchPaths],
     );
     if (putHr !== HR.S_OK) ctx.fail(id, `setting up, put_SearchPaths gave ${describeHr(putHr)}`);
-    const before = await host.snapshot();
-    const additional = additionalOf(v);
-    const out: { value: unknown } = { value: undefined };
-    const what = `${v.method}(${JSON.stringify(additional)}${v.nullOut ? ', null' : ''}) with SearchPaths ${JSON.stringify(searchPaths)}`;
-    const hr = await callMember(
-      ctx,
-      { id, member: v.method, what, kind: `${v.method} (${id})`, budget: 'work' },
-      prepared.server,
-      v.method,
-      [additional, v.nullOut ? null : out],
-    );
-    const want = expectedSearch(v);
-    ctx.exercise(id);
-    ctx.expect(
-      id,
-      hr === want.hr &&
-        (want.files === undefined || JSON.stringify(out.value) === JSON.stringify(want.files)),
-      () =>
-        `${what} gave ${describeHr(hr)}${hr === HR.S_OK ? ` and ${JSON.stringify(out.value)}` : ''}, expected ${describeHr(want.hr)}${want.files === undefined ? '' : ` and ${JSON.stringify(want.files)}`}`,
-    );
-    expectUnchanged(ctx, id, what, before, await host.snapshot());
+    // the case's method first, then the other two, over the same files
+    for (const method of [v.method, ...METHODS.filter((m) => m !== v.method)]) {
+      await searchOnce(prepared, { ...v, method }, searchPaths, ctx);
+    }
   } finally {
     await prepared.dispose();
   }
@@ -224,7 +240,6 @@ export interface SettingCase {
   readonly repeat: boolean;
   /** Spell each folder with a `.` segment. */
   readonly dotted: boolean;
-  readonly nullGet: boolean;
   readonly variant: number;
 }
 
@@ -237,14 +252,12 @@ const hrName = (hr: number): string =>
 /** The requirement a setting case is judged by (the get of a null out-parameter first). */
 export function settingIdOf(v: SettingCase): string {
   if (v.target === 'search-paths') {
-    if (v.nullGet) return 'SPATH.initial';
     const hr =
       v.wrongType !== 'none' || v.paths.includes('null')
         ? HR.E_INVALIDARG
         : predictPutSearchPaths([], v.paths);
     return `SPATH.${hrName(hr)}`;
   }
-  if (v.nullGet) return 'DEFCFG.E_POINTER';
   const first = v.paths[0] ?? 'folder';
   const given =
     v.wrongType === 'number' || v.wrongType === 'string'
@@ -284,17 +297,17 @@ async function runSetting(subject: Subject, v: SettingCase, ctx: CaseContext): P
   const prepared = await prepare(subject, plainState());
   try {
     const initial = searchPaths ? [] : INITIAL_DEFAULT;
-    const first = await get(prepared, ctx, id, getter, v.nullGet);
-    ctx.exercise(id);
+    const nullId = searchPaths ? 'SPATH.initial' : 'DEFCFG.E_POINTER';
+    const refused = await get(prepared, ctx, nullId, getter, true);
+    ctx.exercise(nullId);
+    ctx.expect(
+      nullId,
+      refused.hr === HR.E_POINTER,
+      () => `${getter}(null) gave ${describeHr(refused.hr)}, expected E_POINTER`,
+    );
     const initialId = searchPaths ? 'SPATH.initial' : 'DEFCFG.S_OK';
-    if (v.nullGet) {
-      ctx.expect(
-        id,
-        first.hr === HR.E_POINTER,
-        () => `${getter}(null) gave ${describeHr(first.hr)}, expected E_POINTER`,
-      );
-      return;
-    }
+    const first = await get(prepared, ctx, initialId, getter, false);
+    ctx.exercise(id);
     ctx.exercise(initialId);
     ctx.expect(
       initialId,
@@ -383,7 +396,6 @@ export function settingArb(): fc.Arbitrary<SettingCase> {
     ),
     repeat: fc.boolean(),
     dotted: fc.boolean(),
-    nullGet: fc.nat({ max: 11 }).map((n) => n === 0),
     variant: placeArb.map((p) => p.variant),
   });
 }
