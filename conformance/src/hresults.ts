@@ -72,11 +72,16 @@ export function asHresult(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value >>> 0 : Number.NaN;
 }
 
+/** The name of a known HRESULT (`E_POINTER`), or `undefined`. */
+export function nameOfHr(hr: number): HrName | undefined {
+  return (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr >>> 0);
+}
+
 /** `E_ALREADY_EXISTS (0x800700B7)` for a known code, `0x12345678` otherwise; a value that is not
  * a finite number as itself (`undefined`, `NaN`). */
 export function describeHr(hr: unknown): string {
   if (typeof hr !== 'number' || !Number.isFinite(hr)) return String(hr);
   const hex = `0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
-  const name = (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr >>> 0);
+  const name = nameOfHr(hr);
   return name === undefined ? hex : `${name} (${hex})`;
 }

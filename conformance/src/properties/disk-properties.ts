@@ -15,7 +15,7 @@ import { hostDriveImage } from '../_internal/host-drive-bytes.js';
 import { type Prepared, prepare, stableId, writeImage } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
 import { dynamicImage, vhdSeconds, withDiskType } from '../_internal/vhd-bytes.js';
-import { describeHr, HARD_DISK_TYPE, HR, type HrName } from '../hresults.js';
+import { describeHr, HARD_DISK_TYPE, HR, nameOfHr } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { ComHardDisk, Subject } from '../subject.js';
 import {
@@ -38,7 +38,7 @@ import {
   sizedCall,
 } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
-import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
+import { expectNoChange } from './_helpers/snapshots.js';
 
 const PROPERTIES: readonly DiskProperty[] = [
   'File',
@@ -96,8 +96,7 @@ function fits(v: HdpCase): HdpCase {
 export function hdpIdOf(v: HdpCase): string {
   const hr = predictProperty({ ...v, driveKnown: v.drive !== 'gone' });
   if (hr === HR.E_POINTER) return 'HDP.E_POINTER';
-  const name = (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr) ?? 'S_OK';
-  return `HDP.${v.property}.${name}`;
+  return `HDP.${v.property}.${nameOfHr(hr) ?? 'S_OK'}`;
 }
 
 /** The chain a case builds: the disk's path, its parent's and grandparent's (differencing). */
@@ -325,13 +324,8 @@ async function runCase(subject: Subject, v: HdpCase, ctx: CaseContext): Promise<
       const read = { ...v, property, nullOut: property === v.property && v.nullOut };
       await readOne(prepared, subject, read, built, disk, ctx);
     }
-    const diff = diffSnapshots(before, await prepared.host.snapshot());
-    ctx.exercise('HDP.no-change');
-    ctx.expect(
-      'HDP.no-change',
-      diff.added.length + diff.removed.length + diff.changed.length === 0,
-      () => `reading the properties changed the host: ${describeDiff(diff)}`,
-    );
+    const what = 'reading the properties';
+    expectNoChange(ctx, 'HDP.no-change', what, before, await prepared.host.snapshot());
   } finally {
     await held?.close();
     await prepared.dispose();

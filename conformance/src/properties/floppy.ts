@@ -6,10 +6,10 @@
  * nothing; a creation leaves the image of the right size, which GetFloppyDiskImageType names.
  * @module
  */
-import type { HostFile, HostSnapshot } from '@vskit/host';
+import type { HostFile } from '@vskit/host';
 import fc from 'fast-check';
 import { prepare } from '../_internal/setup.js';
-import { describeHr, HR, type HrName } from '../hresults.js';
+import { describeHr, HR, nameOfHr } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { HostState } from '../state.js';
 import type { Subject } from '../subject.js';
@@ -22,8 +22,9 @@ import {
 } from '../surface-model.js';
 import { plainState } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
+import { aimByModel } from './_helpers/model-aims.js';
 import { arrangePath, PATH_CASES, type PathPlace, placeArb } from './_helpers/path-cases.js';
-import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
+import { expectNoChange } from './_helpers/snapshots.js';
 
 const IMAGE_BYTES: Readonly<Record<number, number>> = { 1: 737_280, 2: 1_474_560 };
 
@@ -35,8 +36,7 @@ export interface FloppyCase extends FloppyCall {
   readonly edge: boolean;
 }
 
-const hrName = (hr: number): string =>
-  (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr) ?? 'S_OK';
+const hrName = (hr: number): string => nameOfHr(hr) ?? 'S_OK';
 
 /** The requirement a creation case is judged by. */
 export function floppyIdOf(v: FloppyCase): string {
@@ -55,23 +55,6 @@ function stateWithEdge(needBytes: number, short: boolean, shuttingDown: boolean)
     shuttingDown,
     volumes: [{ ...c, free: { kind: 'edge', needBytes, short } }, ...rest],
   };
-}
-
-/** The host after the call is the host before it. */
-function expectNoChange(
-  before: HostSnapshot,
-  after: HostSnapshot,
-  ctx: CaseContext,
-  id: string,
-  what: string,
-): void {
-  const diff = diffSnapshots(before, after);
-  ctx.exercise(id);
-  ctx.expect(
-    id,
-    diff.added.length + diff.removed.length + diff.changed.length === 0,
-    () => `${what} changed the host: ${describeDiff(diff)}`,
-  );
 }
 
 async function runCreate(subject: Subject, v: FloppyCase, ctx: CaseContext): Promise<void> {
@@ -101,7 +84,7 @@ async function runCreate(subject: Subject, v: FloppyCase, ctx: CaseContext): Pro
       () => `${what} gave ${describeHr(hr)}, expected ${describeHr(want)}`,
     );
     if (want !== HR.S_OK) {
-      expectNoChange(before, await prepared.host.snapshot(), ctx, 'FLOPPY.no-change', what);
+      expectNoChange(ctx, 'FLOPPY.no-change', what, before, await prepared.host.snapshot());
       return;
     }
     const file = typeof path === 'string' ? await prepared.host.stat(path) : undefined;
@@ -174,11 +157,9 @@ export const floppyCreation = defineProperty<FloppyCase>({
   primary: 'FLOPPY.S_OK',
   arbitrary: (subject) => floppyArb(subject),
   aimAt(id, subject) {
-    if (!CREATE_IDS.includes(id)) return undefined;
     // real folders cannot bring free space to an edge (EXACT_FREE_SPACE_IDS)
     if (id === 'FLOPPY.E_DISK_FULL' && subject.exactFreeSpace === false) return undefined;
-    if (id === 'FLOPPY.no-change') return floppyArb(subject);
-    return floppyArb(subject).filter((v) => floppyIdOf(v) === id);
+    return aimByModel(CREATE_IDS, () => floppyArb(subject), floppyIdOf, ['FLOPPY.no-change'])(id);
   },
   check: (subject, v, ctx) => runCreate(subject, v, ctx),
 });
@@ -229,7 +210,7 @@ async function runType(subject: Subject, v: FloppyTypeCase, ctx: CaseContext): P
       () =>
         `${what} on ${v.sizeBytes} bytes (${v.holder}) gave ${describeHr(hr)} and ${JSON.stringify(out.value)}, expected ${describeHr(want.hr)}${want.type === undefined ? '' : ` and ${want.type}`}`,
     );
-    expectNoChange(before, await host.snapshot(), ctx, 'FTYPE.no-change', what);
+    expectNoChange(ctx, 'FTYPE.no-change', what, before, await host.snapshot());
   } finally {
     await held?.close();
     await prepared.dispose();
@@ -276,10 +257,6 @@ export const floppyType = defineProperty<FloppyTypeCase>({
   covers: TYPE_IDS,
   primary: 'FTYPE.by-size',
   arbitrary: () => floppyTypeArb(),
-  aimAt(id) {
-    if (!TYPE_IDS.includes(id)) return undefined;
-    if (id === 'FTYPE.no-change') return floppyTypeArb();
-    return floppyTypeArb().filter((v) => floppyTypeIdOf(v) === id);
-  },
+  aimAt: aimByModel(TYPE_IDS, () => floppyTypeArb(), floppyTypeIdOf, ['FTYPE.no-change']),
   check: (subject, v, ctx) => runType(subject, v, ctx),
 });

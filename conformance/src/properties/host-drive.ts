@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { prepare } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
-import { describeHr, HARD_DISK_TYPE, HR, type HrName, TASK_RESULT } from '../hresults.js';
+import { describeHr, HARD_DISK_TYPE, HR, nameOfHr, TASK_RESULT } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { HostDriveSpec, HostState } from '../state.js';
 import type { ComHardDisk, ComTask, Subject } from '../subject.js';
@@ -18,8 +18,9 @@ import { type PathCase, predictCreateHostDrive, SIZE_LIMITS } from '../surface-m
 import { waitForTask } from './_helpers/calls.js';
 import { expectDisk, getHardDisk, plainState } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
+import { aimByModel } from './_helpers/model-aims.js';
 import { arrangePath, PATH_CASES, type PathPlace, placeArb } from './_helpers/path-cases.js';
-import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
+import { expectNoChange } from './_helpers/snapshots.js';
 
 const DRIVE = 'PhysicalDrive1';
 const METHOD = 'CreateHostDriveVirtualHardDisk';
@@ -96,8 +97,7 @@ function predict(v: HostDriveCase): number {
 /** The requirement a case is judged by (get_HostInfo first when it asks). */
 export function hostDriveIdOf(v: HostDriveCase): string {
   const hr = predict(v);
-  const name = (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr) ?? 'S_OK';
-  return `HDRV.${name}`;
+  return `HDRV.${nameOfHr(hr) ?? 'S_OK'}`;
 }
 
 function stateOf(v: HostDriveCase): HostState {
@@ -171,13 +171,7 @@ async function runCase(subject: Subject, v: HostDriveCase, ctx: CaseContext): Pr
       () => `${what} gave ${describeHr(hr)}, expected ${describeHr(want)}`,
     );
     if (want !== HR.S_OK) {
-      const diff = diffSnapshots(before, await prepared.host.snapshot());
-      ctx.exercise('HDRV.no-change');
-      ctx.expect(
-        'HDRV.no-change',
-        diff.added.length + diff.removed.length + diff.changed.length === 0,
-        () => `${what} changed the host: ${describeDiff(diff)}`,
-      );
+      expectNoChange(ctx, 'HDRV.no-change', what, before, await prepared.host.snapshot());
       return;
     }
     const started = task.value;
@@ -305,12 +299,10 @@ export const hostDriveCreation = defineProperty<HostDriveCase>({
   primary: 'HDRV.S_OK',
   arbitrary: (subject) => hostDriveArb(subject),
   aimAt(id, subject) {
-    if (!IDS.includes(id)) return undefined;
     if (id === 'HDRV.E_DISK_FULL' && subject.exactFreeSpace === false) return undefined;
-    if (id === 'HDRV.no-change') return hostDriveArb(subject);
     if (id === 'HDRV.HostDrives')
       return hostDriveArb(subject).map((v) => ({ ...v, hostInfo: true }));
-    return hostDriveArb(subject).filter((v) => hostDriveIdOf(v) === id);
+    return aimByModel(IDS, () => hostDriveArb(subject), hostDriveIdOf, ['HDRV.no-change'])(id);
   },
   check: (subject, v, ctx) => runCase(subject, v, ctx),
 });

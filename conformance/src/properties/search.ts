@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { type Prepared, prepare } from '../_internal/setup.js';
-import { describeHr, HR, type HrName } from '../hresults.js';
+import { describeHr, HR, nameOfHr } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { Subject } from '../subject.js';
 import {
@@ -21,8 +21,9 @@ import {
 } from '../surface-model.js';
 import { plainState } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
+import { aimByModel } from './_helpers/model-aims.js';
 import { arrangePath, PATH_CASES, placeArb } from './_helpers/path-cases.js';
-import { describeDiff, diffSnapshots } from './_helpers/snapshots.js';
+import { expectNoChange } from './_helpers/snapshots.js';
 
 type SearchMethod = keyof typeof SEARCH_EXTENSION;
 
@@ -110,21 +111,6 @@ export function searchIdOf(v: SearchCase): string {
       : 'SEARCH.files';
 }
 
-function expectUnchanged(
-  ctx: CaseContext,
-  id: string,
-  what: string,
-  before: Awaited<ReturnType<Prepared['host']['snapshot']>>,
-  after: Awaited<ReturnType<Prepared['host']['snapshot']>>,
-): void {
-  const diff = diffSnapshots(before, after);
-  ctx.expect(
-    id,
-    diff.added.length + diff.removed.length + diff.changed.length === 0,
-    () => `${what} changed the host: ${describeDiff(diff)}`,
-  );
-}
-
 const METHODS = Object.keys(SEARCH_EXTENSION) as SearchMethod[];
 
 /** One search call, judged against the model; nothing may change. */
@@ -155,7 +141,7 @@ async function searchOnce(
     () =>
       `${what} gave ${describeHr(hr)}${hr === HR.S_OK ? ` and ${JSON.stringify(out.value)}` : ''}, expected ${describeHr(want.hr)}${want.files === undefined ? '' : ` and ${JSON.stringify(want.files)}`}`,
   );
-  expectUnchanged(ctx, id, what, before, await prepared.host.snapshot());
+  expectNoChange(ctx, id, what, before, await prepared.host.snapshot());
 }
 
 async function runSearch(subject: Subject, v: SearchCase, ctx: CaseContext): Promise<void> {
@@ -225,8 +211,7 @@ export const fileSearch = defineProperty<SearchCase>({
   covers: SEARCH_IDS,
   primary: 'SEARCH.files',
   arbitrary: () => searchArb(),
-  aimAt: (id) =>
-    SEARCH_IDS.includes(id) ? searchArb().filter((v) => searchIdOf(v) === id) : undefined,
+  aimAt: aimByModel(SEARCH_IDS, searchArb, searchIdOf),
   check: (subject, v, ctx) => runSearch(subject, v, ctx),
 });
 
@@ -246,8 +231,7 @@ export interface SettingCase {
 const INITIAL_DEFAULT =
   'C:\\Documents and Settings\\All Users\\Documents\\Shared Virtual Machines\\';
 
-const hrName = (hr: number): string =>
-  (Object.keys(HR) as HrName[]).find((key) => HR[key] === hr) ?? 'S_OK';
+const hrName = (hr: number): string => nameOfHr(hr) ?? 'S_OK';
 
 /** The requirement a setting case is judged by (the get of a null out-parameter first). */
 export function settingIdOf(v: SettingCase): string {
@@ -373,7 +357,7 @@ async function runSetting(subject: Subject, v: SettingCase, ctx: CaseContext): P
       () =>
         `after ${what}, ${getter} gave ${describeHr(after.hr)} and ${JSON.stringify(after.value)}, expected ${JSON.stringify(stored)}`,
     );
-    expectUnchanged(ctx, id, what, before, await prepared.host.snapshot());
+    expectNoChange(ctx, id, what, before, await prepared.host.snapshot());
   } finally {
     await prepared.dispose();
   }
@@ -421,7 +405,6 @@ export const settings = defineProperty<SettingCase>({
   covers: SETTING_IDS,
   primary: 'SPATH.S_OK',
   arbitrary: () => settingArb(),
-  aimAt: (id) =>
-    SETTING_IDS.includes(id) ? settingArb().filter((v) => settingIdOf(v) === id) : undefined,
+  aimAt: aimByModel(SETTING_IDS, settingArb, settingIdOf),
   check: (subject, v, ctx) => runSetting(subject, v, ctx),
 });

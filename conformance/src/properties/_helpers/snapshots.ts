@@ -3,6 +3,7 @@
  * @module
  */
 import type { HostSnapshot, SnapshotEntry } from '@vskit/host';
+import type { CaseContext } from '../../property.js';
 
 /** Every entry of a snapshot by case-folded path, with its drive's free bytes. */
 export function entriesOf(snapshot: HostSnapshot): Map<string, SnapshotEntry> {
@@ -50,4 +51,21 @@ export function describeDiff(diff: SnapshotDiff): string {
     ...list('changed', diff.changed),
   ];
   return parts.length === 0 ? 'no change' : parts.join('; ');
+}
+
+/** Fails `id` unless the host after a call (`after`) is the host before it. */
+export function expectNoChange(
+  ctx: CaseContext,
+  id: string,
+  what: string,
+  before: HostSnapshot,
+  after: HostSnapshot,
+): void {
+  const diff = diffSnapshots(before, after);
+  ctx.exercise(id);
+  ctx.expect(
+    id,
+    diff.added.length + diff.removed.length + diff.changed.length === 0,
+    () => `${what} changed the host: ${describeDiff(diff)}`,
+  );
 }
