@@ -23,7 +23,15 @@ import {
 import { plainState } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
 import { aimByModel } from './_helpers/model-aims.js';
-import { arrangePath, PATH_CASES, type PathPlace, placeArb } from './_helpers/path-cases.js';
+import {
+  arrangePath,
+  type Holder,
+  holderArb,
+  holdFile,
+  PATH_CASES,
+  type PathPlace,
+  placeArb,
+} from './_helpers/path-cases.js';
 import { expectNoChange } from './_helpers/snapshots.js';
 
 const IMAGE_BYTES: Readonly<Record<number, number>> = { 1: 737_280, 2: 1_474_560 };
@@ -31,6 +39,8 @@ const IMAGE_BYTES: Readonly<Record<number, number>> = { 1: 737_280, 2: 1_474_560
 /** One generated CreateFloppyDiskImage case. */
 export interface FloppyCase extends FloppyCall {
   readonly place: PathPlace;
+  /** A file already at the path: read-only, in use, or neither (E_ALREADY_EXISTS alike). */
+  readonly holder: Holder;
   readonly shuttingDown: boolean;
   /** Free space exactly the image's clusters (not full) rather than plenty. */
   readonly edge: boolean;
@@ -65,8 +75,12 @@ async function runCreate(subject: Subject, v: FloppyCase, ctx: CaseContext): Pro
       ? stateWithEdge(need as number, v.diskFull, v.shuttingDown)
       : { ...plainState(), shuttingDown: v.shuttingDown };
   const prepared = await prepare(subject, state);
+  let held: HostFile | null = null;
   try {
     const path = await arrangePath(prepared.host, v.path, v.place, '.vfd');
+    if (v.path === 'file' && typeof path === 'string') {
+      held = await holdFile(prepared.host, path, v.holder);
+    }
     const before = await prepared.host.snapshot();
     const what = `CreateFloppyDiskImage(${JSON.stringify(path)}, ${JSON.stringify(v.imageType)})`;
     const hr = await callMember(
@@ -108,6 +122,7 @@ async function runCreate(subject: Subject, v: FloppyCase, ctx: CaseContext): Pro
         `GetFloppyDiskImageType of the new image gave ${describeHr(typeHr)} and ${JSON.stringify(out.value)}, expected ${v.imageType}`,
     );
   } finally {
+    await held?.close();
     await prepared.dispose();
   }
 }
@@ -133,6 +148,7 @@ export function floppyArb(
     edge: exact ? fc.boolean() : fc.constant(false),
     shuttingDown: fc.nat({ max: 4 }).map((n) => n === 0),
     place: placeArb,
+    holder: holderArb,
   });
 }
 
@@ -168,7 +184,7 @@ export const floppyCreation = defineProperty<FloppyCase>({
 export interface FloppyTypeCase extends FloppyTypeCall {
   readonly place: PathPlace;
   /** What holds the file while it is asked about. */
-  readonly holder: 'none' | 'read-only' | 'in-use';
+  readonly holder: Holder;
 }
 
 /** The requirement a type case is judged by. */
@@ -189,8 +205,7 @@ async function runType(subject: Subject, v: FloppyTypeCase, ctx: CaseContext): P
       await file.close();
     });
     if (v.path === 'file' && typeof path === 'string') {
-      if (v.holder === 'read-only') await host.setReadOnly(path, true);
-      if (v.holder === 'in-use') held = await host.open(path, 'read', { share: 'none' });
+      held = await holdFile(host, path, v.holder);
     }
     const before = await host.snapshot();
     const out: { value: unknown } = { value: undefined };
@@ -234,7 +249,7 @@ export function floppyTypeArb(
       { weight: 3, arbitrary: fc.constantFrom(...SIZES) },
       fc.constantFrom(...OTHER_SIZES),
     ),
-    holder: fc.constantFrom<FloppyTypeCase['holder']>('none', 'read-only', 'in-use'),
+    holder: holderArb,
     place: placeArb,
   });
 }

@@ -7,6 +7,7 @@
  * a refusal changes nothing; a creation gives an image GetHardDisk reads as HostDrive.
  * @module
  */
+import type { HostFile } from '@vskit/host';
 import fc from 'fast-check';
 import { prepare } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
@@ -19,7 +20,15 @@ import { waitForTask } from './_helpers/calls.js';
 import { expectDisk, getHardDisk, plainState } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
 import { aimByModel } from './_helpers/model-aims.js';
-import { arrangePath, PATH_CASES, type PathPlace, placeArb } from './_helpers/path-cases.js';
+import {
+  arrangePath,
+  type Holder,
+  holderArb,
+  holdFile,
+  PATH_CASES,
+  type PathPlace,
+  placeArb,
+} from './_helpers/path-cases.js';
 import { expectNoChange } from './_helpers/snapshots.js';
 
 const DRIVE = 'PhysicalDrive1';
@@ -29,6 +38,8 @@ const METHOD = 'CreateHostDriveVirtualHardDisk';
 export interface HostDriveCase {
   readonly path: PathCase;
   readonly place: PathPlace;
+  /** A file already at the path: read-only, in use, or neither (E_ALREADY_EXISTS alike). */
+  readonly holder: Holder;
   readonly identifier:
     | 'same'
     | 'lower'
@@ -143,9 +154,13 @@ async function checkHostInfo(
 async function runCase(subject: Subject, v: HostDriveCase, ctx: CaseContext): Promise<void> {
   const id = hostDriveIdOf(v);
   const prepared = await prepare(subject, stateOf(v));
+  let held: HostFile | null = null;
   try {
     if (v.hostInfo) await checkHostInfo(prepared, v, ctx);
     const path = await arrangePath(prepared.host, v.path, v.place, '.vhd');
+    if (v.path === 'file' && typeof path === 'string') {
+      held = await holdFile(prepared.host, path, v.holder);
+    }
     const before = await prepared.host.snapshot();
     const identifier = identifierOf(v);
     const task: { value: ComTask | null | undefined } = { value: undefined };
@@ -185,6 +200,7 @@ async function runCase(subject: Subject, v: HostDriveCase, ctx: CaseContext): Pr
     );
     await checkImage(prepared, v, path as string, ctx, id);
   } finally {
+    await held?.close();
     await prepared.dispose();
   }
 }
@@ -248,6 +264,7 @@ export function hostDriveArb(subject: Subject): fc.Arbitrary<HostDriveCase> {
       fc.constantFrom(...PATH_CASES),
     ),
     place: placeArb,
+    holder: holderArb,
     identifier: fc.oneof(
       {
         weight: 4,

@@ -4,7 +4,7 @@
  * search-path properties.
  * @module
  */
-import type { Host } from '@vskit/host';
+import type { Host, HostFile } from '@vskit/host';
 import fc from 'fast-check';
 import type { PathCase } from '../../surface-model.js';
 import { pathOf } from './hard-disk-calls.js';
@@ -83,4 +83,23 @@ export async function arrangePath(
       await host.mkdir(here, { recursive: true });
       return here;
   }
+}
+
+/** What holds a file while a member is called with its path. */
+export type Holder = 'none' | 'read-only' | 'in-use';
+
+/** Every holder. */
+export const holderArb: fc.Arbitrary<Holder> = fc.constantFrom<Holder>(
+  'none',
+  'read-only',
+  'in-use',
+);
+
+/**
+ * Makes the file at `path` read-only, or holds it open with share `none` (in use); the handle
+ * held, to close after the call, or `null`.
+ */
+export async function holdFile(host: Host, path: string, holder: Holder): Promise<HostFile | null> {
+  if (holder === 'read-only') await host.setReadOnly(path, true);
+  return holder === 'in-use' ? host.open(path, 'read', { share: 'none' }) : null;
 }
