@@ -870,6 +870,34 @@ const DISK_PROPERTIES: readonly Requirement[] = [
   ),
 ];
 
+/**
+ * IVMHardDisk's Merge, MergeTo, Compact, Convert and put_Parent, as far as their faces answer
+ * today: the null out-parameter (or parent) before anything else.
+ */
+const DISK_METHODS: readonly Requirement[] = [
+  r(
+    'MERGE.E_POINTER.task',
+    'Merge: a null task out-parameter gives E_POINTER, before anything is looked at.',
+  ),
+  r(
+    'MERGETO.E_POINTER.task',
+    'MergeTo: a null task out-parameter gives E_POINTER, whatever the path and type given.',
+  ),
+  r(
+    'COMPACT.E_POINTER.task',
+    'Compact: a null task out-parameter gives E_POINTER, before anything is looked at.',
+  ),
+  r(
+    'CONVERT.E_POINTER.task',
+    'Convert: a null task out-parameter gives E_POINTER, whatever the path and type given.',
+  ),
+  r('PUTPARENT.E_POINTER', 'put_Parent: a null or undefined parent gives E_POINTER.'),
+  r(
+    'DISKOPS.no-change',
+    'Merge, MergeTo, Compact, Convert and put_Parent refused with E_POINTER change nothing on any volume.',
+  ),
+];
+
 /** CreateFloppyDiskImage (no task) and GetFloppyDiskImageType, in their check orders. */
 const FLOPPY: readonly Requirement[] = [
   r(
@@ -1123,6 +1151,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...CHAINS_SUBJECT,
   ...GET_HARD_DISK,
   ...DISK_PROPERTIES,
+  ...DISK_METHODS,
   ...FLOPPY,
   ...HOST_DRIVES,
   ...SEARCH,

@@ -65,6 +65,24 @@ export interface ComHardDisk {
   get_HostFreeDiskSpace?(free: OutParam<number> | null): Promise<number> | number;
   /** IVMHardDisk.HostDriveIdentifier: S_OK and the id, or S_FALSE and null. */
   get_HostDriveIdentifier?(id: OutParam<string> | null): Promise<number> | number;
+  /** IVMHardDisk.Parent (put): re-links this differencing disk to `parent`. */
+  put_Parent?(parent: unknown): Promise<number> | number;
+  /** IVMHardDisk.Merge: the task writing this differencing disk into its parent. */
+  Merge?(mergeTask: OutParam<never> | null): Promise<number> | number;
+  /** IVMHardDisk.MergeTo: the task flattening this disk's chain into a new image. */
+  MergeTo?(
+    newDiskImagePath: string | null | undefined,
+    newDiskImageType: unknown,
+    mergeTask: OutParam<never> | null,
+  ): Promise<number> | number;
+  /** IVMHardDisk.Compact: the task giving back the space of blocks that hold nothing. */
+  Compact?(compactTask: OutParam<never> | null): Promise<number> | number;
+  /** IVMHardDisk.Convert: the task writing this disk into a new fixed or dynamic image. */
+  Convert?(
+    convertedDiskImagePath: string | null | undefined,
+    convertedDiskImageType: unknown,
+    convertTask: OutParam<never> | null,
+  ): Promise<number> | number;
 }
 
 /** IVMHostInfo as the suite reads it. */

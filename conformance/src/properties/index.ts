@@ -8,6 +8,7 @@ import { childFile } from './child-file.js';
 import { codecNumbers, codecStructures } from './codec.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
+import { diskMethods } from './disk-methods.js';
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
 import { getHardDiskProperty } from './get-hard-disk.js';
@@ -37,6 +38,7 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   openThroughSubject,
   getHardDiskProperty,
   diskProperties,
+  diskMethods,
   floppyCreation,
   floppyType,
   hostDriveCreation,

@@ -5,6 +5,7 @@ import type { PropertyDefinition } from '../property.js';
 import { runConformance } from '../runner.js';
 import type { Subject } from '../subject.js';
 import { emulatedSubject } from '../subjects/emulated.js';
+import { diskMethods } from './disk-methods.js';
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
 import { hostDriveCreation } from './host-drive.js';
@@ -258,4 +259,25 @@ describe('each IVMVirtualServer member answering a wrong code is caught by the i
     );
     expect(await failing(subject, setting)).toEqual(['DEFCFG.E_INVALIDARG']);
   });
+});
+
+describe('Merge, MergeTo, Compact, Convert and put_Parent answering a wrong code for a null argument are caught by the id that names it', () => {
+  const methods = [diskMethods] as PropertyDefinition<never>[];
+  const cases: [string, string][] = [
+    ['Merge', 'MERGE.E_POINTER.task'],
+    ['MergeTo', 'MERGETO.E_POINTER.task'],
+    ['Compact', 'COMPACT.E_POINTER.task'],
+    ['Convert', 'CONVERT.E_POINTER.task'],
+    ['put_Parent', 'PUTPARENT.E_POINTER'],
+  ];
+  for (const [member, id] of cases) {
+    it(`${member} answering E_INVALIDARG for E_POINTER: ${id}`, async () => {
+      const subject = mutant(
+        `wrong ${member}`,
+        () => ({}),
+        (inner) => ({ [member]: returning(member, HR.E_POINTER, HR.E_INVALIDARG)(inner) }),
+      );
+      expect(await failing(subject, methods)).toEqual([id]);
+    });
+  }
 });
