@@ -49,6 +49,8 @@ function hangingSubject(
         };
       const server = Object.fromEntries(METHODS.map((m) => [m, wrap(m)])) as unknown as ComServer;
       return {
+        // the rest of the surface as it is
+        ...(inner as object),
         ...server,
         GetHardDisk: change.getHardDisk ?? ((path, out) => inner.GetHardDisk?.(path, out) ?? 0),
       };
@@ -147,10 +149,14 @@ describe('a subject that hangs in one place', () => {
       expect(failure.id).toMatch(/^(GHD|OPEN)\./);
       expect(failure.counterexample?.message).toMatch(/GetHardDisk\(.*\) did not answer within/);
     }
+    // what only a disk GetHardDisk hands can show (its properties and methods, a host-drive
+    // image read back) is not shown once the member is given up
     const others = report.requirements.filter(
       (r) =>
         !r.id.startsWith('GHD.') &&
-        !/^OPEN\..*(subject|confined|\.w2ru|\.w2ku|\.name|precedence)/.test(r.id),
+        !/^OPEN\..*(subject|confined|\.w2ru|\.w2ku|\.name|precedence)/.test(r.id) &&
+        !/^(HDP|MERGE|MERGETO|COMPACT|CONVERT|PUTPARENT|DISKOPS)\./.test(r.id) &&
+        r.id !== 'HDRV.S_OK',
     );
     expect(others.every((r) => r.status === 'pass' && r.exercised)).toBe(true);
   });

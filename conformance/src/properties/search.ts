@@ -405,6 +405,13 @@ export const settings = defineProperty<SettingCase>({
   covers: SETTING_IDS,
   primary: 'SPATH.S_OK',
   arbitrary: () => settingArb(),
-  aimAt: aimByModel(SETTING_IDS, settingArb, settingIdOf),
+  aimAt(id) {
+    // every case of its target asks with a null out-parameter, then reads the first value
+    if (id === 'SPATH.initial')
+      return settingArb().map((v) => ({ ...v, target: 'search-paths' as const }));
+    if (id === 'DEFCFG.E_POINTER')
+      return settingArb().map((v) => ({ ...v, target: 'default-path' as const }));
+    return aimByModel(SETTING_IDS, settingArb, settingIdOf)(id);
+  },
   check: (subject, v, ctx) => runSetting(subject, v, ctx),
 });
