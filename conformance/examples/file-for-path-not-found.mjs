@@ -12,6 +12,7 @@ const fileForPathNotFound = {
   async createServer(host) {
     const inner = await emulatedSubject.createServer(host);
     return {
+      ...inner, // the rest of the surface as it is
       CreateDynamicVirtualHardDisk: async (path, sizeMB, out) =>
         swap(await inner.CreateDynamicVirtualHardDisk(path, sizeMB, out)),
       CreateFixedVirtualHardDisk: async (path, sizeMB, out) =>

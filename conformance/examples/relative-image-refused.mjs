@@ -15,6 +15,7 @@ const relativeImageRefused = {
   async createServer(host) {
     const inner = await emulatedSubject.createServer(host);
     return {
+      ...inner, // the rest of the surface as it is
       CreateDynamicVirtualHardDisk: (path, sizeMB, out) =>
         inner.CreateDynamicVirtualHardDisk(path, sizeMB, out),
       CreateFixedVirtualHardDisk: (path, sizeMB, out) =>
