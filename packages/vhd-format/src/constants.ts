@@ -25,6 +25,12 @@ export const MAX_LOCATOR_PATH_UNITS = 32_767;
 export const FOOTER_SIZE = 512;
 /** Size of the footer written by tools older than Virtual PC 2004 (its last byte is missing). */
 export const SHORT_FOOTER_SIZE = 511;
+/**
+ * Most bytes a fixed image's file grows by between two syncs when `resize` grows it, and so the
+ * longest run of zeros at the end of a file an open looks back through for the footer a cut
+ * grow left behind: 64 MiB.
+ */
+export const FIXED_GROW_STEP = 64 * 2 ** 20;
 /** Size of the dynamic disk header. */
 export const HEADER_SIZE = 1024;
 /** Size of one parent locator entry in the dynamic header. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { viewOf } from '../codec/bytes.js';
 import { vhdChecksum } from '../codec/checksum.js';
 import { encodeUtf16 } from '../codec/utf16.js';
-import { BLOCK_UNUSED, MAX_TABLE_ENTRIES, PLATFORM_CODES } from '../constants.js';
+import { BLOCK_UNUSED, FIXED_GROW_STEP, MAX_TABLE_ENTRIES, PLATFORM_CODES } from '../constants.js';
 import { isVhdFormatError } from '../errors.js';
 import { memoryFile } from '../io.js';
 import { decodeBat } from '../structs/bat.js';
@@ -94,6 +94,40 @@ describe('openImage', () => {
       expect.stringMatching(/^footer checksum is 0x[0-9a-f]{8}, .*; using the copy at offset 0$/),
     ]);
     await rejectsWith(openImage(shared(f), { strict: true }), 'BAD_CHECKSUM');
+  });
+
+  it('reads a fixed image by its footer before zeros the file grew by (a grow cut short), unless strict, within one grow step', async () => {
+    const f = await baseImage('fixed', MiB, 0);
+    const chain = await openChain(shared(f), { ...noParent, writable: true });
+    await chain.write(new Uint8Array([4, 5, 6]), MiB - 3);
+    await chain.close();
+    const footerAt = MiB;
+    await f.write(new Uint8Array(FIXED_GROW_STEP), footerAt + 512);
+    const image = await openImage(shared(f));
+    expect(image.virtualSize).toBe(MiB);
+    expect(image.warnings).toEqual([
+      `footer cookie is "${'\\u0000'.repeat(8)}"; using the fixed disk's footer at ${footerAt}, before ${FIXED_GROW_STEP} bytes of zeros (a grow cut short)`,
+    ]);
+    const out = new Uint8Array(3);
+    await openChain(shared(f), noParent).then(async (c) => {
+      await c.read(out, MiB - 3);
+      await c.close();
+    });
+    expect(Array.from(out)).toEqual([4, 5, 6]);
+    await rejectsWith(openImage(shared(f), { strict: true }), 'BAD_COOKIE');
+    // One sector more than a step: the footer is too far back to be the one a grow left.
+    await f.write(new Uint8Array(512), footerAt + 512 + FIXED_GROW_STEP);
+    await rejectsWith(openImage(shared(f)), 'BAD_COOKIE');
+    // The last sector holding anything must be a fixed footer with its data before it.
+    const other = await baseImage('fixed', MiB, 0);
+    await other.write(new Uint8Array(4096), MiB + 512);
+    await other.write(new Uint8Array([1]), MiB + 1024);
+    await rejectsWith(openImage(shared(other)), 'BAD_COOKIE');
+    const dynamic = (await baseImage('dynamic', MiB, 4096)).bytes();
+    const footer = dynamic.slice(dynamic.length - 512);
+    const lone = memoryFile(new Uint8Array(MiB));
+    await lone.write(footer, MiB - 1024);
+    await rejectsWith(openImage(lone), 'BAD_COOKIE');
   });
 
   it('reads an image whose footer and copy both carry a stale checksum, with a warning, unless strict', async () => {

@@ -78,6 +78,23 @@ describe('repair', () => {
     });
   }
 
+  it('gives back the zeros after the footer of a fixed image (a grow cut short), reads unchanged', async () => {
+    const image = await baseImage('fixed', 64 * KiB, 0, 1);
+    const sound = image.bytes();
+    await image.write(new Uint8Array(16 * KiB), 64 * KiB + 512);
+    expect((await check(shared(image))).ok).toBe(false);
+    const result = await repair(image);
+    expect(result.changes).toEqual([
+      {
+        kind: 'trailing-bytes-truncated',
+        offset: 64 * KiB,
+        detail: `${16 * KiB} bytes between the end of the data at ${64 * KiB} and the end of the file given back; the footer written at ${64 * KiB}`,
+      },
+    ]);
+    expect(result.remaining).toEqual([]);
+    expect(firstDifference(image.bytes(), sound)).toBe(-1);
+  });
+
   it('finds nothing to do in a sound image, and refuses a file with no footer at all (UNREPAIRABLE)', async () => {
     const image = await dynamicWithData();
     const bytes = image.bytes();

@@ -72,8 +72,8 @@ export interface RepairResult {
  * 2. A header whose checksum alone is stale (`BAD_CHECKSUM` of the header): rewritten.
  * 3. The trailing footer, when it is not the footer in use (a damaged or zeroed one, rebuilt
  *    from the copy at 0) or its checksum is stale; and bytes between the end of the data (last
- *    block or metadata) and the footer: the footer is written after the data, then the file cut
- *    after it.
+ *    block or metadata) and the footer, or zeros after a fixed disk's footer (a grow cut short):
+ *    the footer is written after the data, then the file cut after it.
  * 4. The copy at 0 (dynamic and differencing), when it differs from the footer in use.
  *
  * The footer in use is the one `openImage` reads (the trailing one, else the copy at 0). Nothing
@@ -169,7 +169,8 @@ export async function repair(file: RandomAccessFile, o: RepairOptions = {}): Pro
   const trailing = new Uint8Array(FOOTER_SIZE);
   const n = await file.read(trailing, found.footerPos);
   const trailingSound = n === FOOTER_SIZE && sameBytes(trailing, footerBytes);
-  if (at < found.footerPos) {
+  // Zeros after a fixed disk's footer (a grow cut short) go the same way.
+  if (at < found.footerPos || found.fileSize > found.footerPos + FOOTER_SIZE) {
     changes.push({
       kind: 'trailing-bytes-truncated',
       offset: at,

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
+import { FIXED_GROW_STEP } from '../constants.js';
 import { isVhdFormatError } from '../errors.js';
 import { geometryForSize, roundUpToChs } from '../geometry.js';
 import { openChain } from '../image/chain.js';
-import type { memoryFile } from '../io.js';
+import { memoryFile } from '../io.js';
 import { arbWrite } from '../testing/arbitraries.js';
 import { baseImage, childImage, firstDifference, shared } from '../testing/images.js';
 import { readWhole } from '../testing/written-chain.js';
@@ -112,6 +113,61 @@ describe('resize', () => {
     expect(firstDifference(after.subarray(0, 64 * KiB), model)).toBe(-1);
     await again.close();
     expect((await check(shared(image))).problems).toEqual([]);
+  });
+
+  it('grows a fixed image by at most one grow step between syncs, the file ending in a sound footer at every sync', async () => {
+    const image = await baseImage('fixed', 64 * KiB, 0, 1);
+    const model = new Uint8Array(64 * KiB);
+    await writeAll(image, [{ offset: 1000, data: new Uint8Array(3000).fill(5) }], model);
+    const grownBy: number[] = [];
+    let synced = await image.size();
+    const watched = {
+      ...shared(image),
+      sync: async () => {
+        await image.sync();
+        const size = await image.size();
+        grownBy.push(size - synced);
+        synced = size;
+        // What a reader finds at this sync: a footer at the end, the old size or the new.
+        const chain = await openAlone(image);
+        expect([64 * KiB, 2 * FIXED_GROW_STEP + 64 * KiB]).toContain(chain.virtualSize);
+        await chain.close();
+      },
+    };
+    await resize(watched, { sizeBytes: 2 * FIXED_GROW_STEP + 64 * KiB, exactSize: true });
+    expect(grownBy.filter((n) => n > 0)).toEqual([FIXED_GROW_STEP, FIXED_GROW_STEP]);
+    const chain = await openAlone(image);
+    const bytes = await readWhole(chain);
+    await chain.close();
+    expect(firstDifference(bytes.subarray(0, 64 * KiB), model)).toBe(-1);
+    expect(bytes.subarray(64 * KiB).every((b) => b === 0)).toBe(true);
+    expect(await image.size()).toBe(2 * FIXED_GROW_STEP + 64 * KiB + 512);
+    expect((await check(shared(image))).problems).toEqual([]);
+  });
+
+  it('finishes a fixed image cut short: zeros after its footer, or a new size already at the end before ignored bytes', async () => {
+    const image = await baseImage('fixed', 64 * KiB, 0, 1);
+    const model = new Uint8Array(64 * KiB);
+    await writeAll(image, [{ offset: 0, data: new Uint8Array(32 * KiB).fill(6) }], model);
+    const bytes = image.bytes();
+    // A grow cut short: the file longer, its end zeros.
+    const grown = memoryFile(bytes.slice());
+    await grown.write(new Uint8Array(8 * KiB), 64 * KiB + 512);
+    expect(await resize(grown, { sizeBytes: 64 * KiB, exactSize: true })).toMatchObject({
+      sizeBefore: 64 * KiB,
+      sizeAfter: 64 * KiB,
+    });
+    expect(await grown.size()).toBe(64 * KiB + 512);
+    expect((await check(shared(grown))).problems).toEqual([]);
+    // A shrink cut short: the footer at the end says 48 KiB already.
+    const shrunk = memoryFile(bytes.slice());
+    await resize(shrunk, { sizeBytes: 48 * KiB, exactSize: true });
+    const footer = shrunk.bytes().slice(48 * KiB, 48 * KiB + 512);
+    const cut = memoryFile(bytes.slice());
+    await cut.write(footer, 64 * KiB);
+    expect((await check(shared(cut))).problems.map((p) => p.code)).toEqual(['BYTES_BEFORE_FOOTER']);
+    await resize(cut, { sizeBytes: 48 * KiB, exactSize: true });
+    expect(firstDifference(cut.bytes(), shrunk.bytes())).toBe(-1);
   });
 
   it('refuses a differencing image and sizes that are not positive multiples of 512', async () => {

@@ -3,7 +3,7 @@
  * (Hyper-V's Resize-VHD, `vhd-util resize`, `qemu-img resize`).
  * @module
  */
-import { BLOCK_UNUSED, FOOTER_SIZE, SECTOR_SIZE } from '../constants.js';
+import { BLOCK_UNUSED, FIXED_GROW_STEP, FOOTER_SIZE, SECTOR_SIZE } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
 import { checkVirtualSize, type DiskSizeOptions, newDiskSize } from '../image/options.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
@@ -56,15 +56,19 @@ const CHUNK = 1024 * 1024;
  * - dynamic, shrinking: (1) the entries of blocks wholly past the new size cleared; (2) sync;
  *   (3) the trailing footer; (4) the copy; (5) sync; (6) the header (fewer entries); (7) sync.
  *   The blocks' space is given back by `compact`.
- * - fixed, growing: (1) the old footer again at the new end (the file grows); (2) sync; (3)
- *   zeros from the old size to the new one, over the old footer; (4) sync; (5) the new footer at
- *   the new end; (6) sync. Window: a cut between (1) and (2) can leave the file's last sector
- *   zeros (the file grew, its new end not durable), and a fixed image has no footer copy: it
- *   does not open until the file is cut back to the old size plus 512 (the old footer is still
- *   there, untouched).
- * - fixed, shrinking: (1) the new footer at the new end; (2) sync; (3) truncate; (4) sync.
- *   Window: between (1) and (3) the image still has its old size, and the first sector of the
- *   part being cut off (zeros, as the check demanded) reads the new footer's bytes.
+ * - fixed, growing (the new footer's place past the end of the file): (1) in steps of at most
+ *   `FIXED_GROW_STEP` bytes, zeros after the end then the old footer again at the new end, and
+ *   sync; (2) zeros over the old footer, its copies and any bytes it made the reader ignore;
+ *   (3) sync; (4) the new footer at the end; (5) sync. The old footer is the one read until the
+ *   new one is durable. A cut after the file grew and before its sync can leave the end zeros
+ *   (the size is durable before the bytes): an open then finds the last footer before them
+ *   (within one step) and reads as before, a strict open refusing it with `BAD_COOKIE` as it
+ *   refuses a dynamic image read through its copy at 0; `repair` or `resize` again cut the
+ *   zeros off first.
+ * - fixed, shrinking (or growing within bytes the footer made the reader ignore): (1) the zeros
+ *   of the new part (growing); (2) sync; (3) the new footer over the old one at the end: the
+ *   bytes after the new size are ignored from now on; (4) sync; (5) the new footer after the
+ *   new size; (6) sync; (7) truncate; (8) sync. Every step reads as before or as after.
  *
  * @example
  * ```ts
@@ -99,9 +103,13 @@ export async function resize(file: RandomAccessFile, o: ResizeOptions): Promise<
   };
   let tableMoved = false;
   advance(o, 0, 1);
-  if (size !== before) {
-    if (found.type === 'fixed') await resizeFixed(file, found, footer, o);
-    else tableMoved = await resizeDynamic(file, found, footer, o);
+  if (found.type === 'fixed') {
+    // The same size finishes a cut resize: bytes after the data or zeros after the footer go.
+    if (size !== before || found.footerPos !== size || found.fileSize !== size + FOOTER_SIZE) {
+      await resizeFixed(file, found, footer, o);
+    }
+  } else if (size !== before) {
+    tableMoved = await resizeDynamic(file, found, footer, o);
   }
   o.onProgress?.(1, 1);
   return { sizeBefore: before, sizeAfter: size, tableMoved };
@@ -116,34 +124,51 @@ async function resizeFixed(
   const before = found.footer.currentSize;
   const size = footer.currentSize;
   const old = encodeFooter(found.footer);
-  if (size < before) {
-    // The first sector cut off holds zeros, or the new footer already (a resize cut short).
-    const next = encodeFooter(footer);
-    const first = new Uint8Array(FOOTER_SIZE);
-    await readExactly(file, first, size, 'data');
-    const done = first.every((b, i) => b === next[i]);
-    await requireZeros(file, done ? size + FOOTER_SIZE : size, before, (at) => at);
+  const next = encodeFooter(footer);
+  const end = found.footerPos;
+  // A grow cut short left zeros after the footer in use: the file is cut back to it first.
+  if (found.fileSize > end + FOOTER_SIZE) {
+    await file.truncate(end + FOOTER_SIZE);
+    await file.sync();
+  }
+  if (size <= end) {
+    // The new footer's place is in the file already.
+    if (size < before) await requireZeros(file, size, before, (at) => at);
     advance(o, 0, 1);
-    await file.write(next, size);
+    if (size > before) {
+      // Bytes the old footer made the reader ignore become disk: zeros.
+      await writeZeros(file, before, size - before);
+      await file.sync();
+    }
+    // The footer at the end says the new size first: what follows the data is ignored.
+    await file.write(next, end);
     await file.sync();
-    await file.truncate(size + FOOTER_SIZE);
-    await file.sync();
+    if (end > size) {
+      await file.write(next, size);
+      await file.sync();
+      await file.truncate(size + FOOTER_SIZE);
+      await file.sync();
+    }
     return;
   }
-  // The new part must read zeros: from the old size up to the new one, the old footer and any
-  // ignored bytes before it included.
-  if (found.footerPos < size) {
-    await file.write(old, size);
+  // Growing past the end: the file grows a step at a time, zeros then the old footer again at
+  // its new end, synced before the next step, so a cut leaves the last footer within one step.
+  const copies: number[] = [];
+  for (let at = end; at < size; ) {
+    advance(o, 0, 1);
+    const to = Math.min(size, at + FIXED_GROW_STEP);
+    await writeZeros(file, at + FOOTER_SIZE, to - at - FOOTER_SIZE);
+    await file.write(old, to);
     await file.sync();
+    if (to < size) copies.push(to);
+    at = to;
   }
-  await writeZeros(file, before, size - before);
+  // Then the old footer and its copies become zeros of the disk, and last the new footer.
+  await writeZeros(file, before, end + FOOTER_SIZE - before);
+  for (const at of copies) await writeZeros(file, at, FOOTER_SIZE);
   await file.sync();
-  await file.write(encodeFooter(footer), size);
+  await file.write(next, size);
   await file.sync();
-  if (found.footerPos > size) {
-    await file.truncate(size + FOOTER_SIZE);
-    await file.sync();
-  }
 }
 
 async function resizeDynamic(
@@ -287,6 +312,7 @@ async function requireZeros(
 }
 
 async function writeZeros(file: RandomAccessFile, at: number, length: number): Promise<void> {
+  if (length <= 0) return;
   const zeros = new Uint8Array(Math.min(CHUNK, length));
   for (let done = 0; done < length; done += zeros.length) {
     await file.write(zeros.subarray(0, Math.min(zeros.length, length - done)), at + done);

@@ -10,6 +10,7 @@ import {
   ALL_ONES_64,
   DISK_TYPE_CODES,
   FEATURE_RESERVED,
+  FIXED_GROW_STEP,
   FOOTER_SIZE,
   SECTOR_SIZE,
   SHORT_FOOTER_SIZE,
@@ -77,7 +78,9 @@ const isFixed = (f: Footer | undefined) => f?.diskType === DISK_TYPE_CODES.fixed
 /**
  * Finds the footer of a file of `fileSize` bytes, in order of preference: the 512 bytes at the
  * end; a 511-byte footer (`SHORT_FOOTER`); the copy at offset 0 of a dynamic or differencing
- * disk; the footer at the end, then the copy, whose only fault is a stale checksum. Reports what
+ * disk; the footer at the end, then the copy, whose only fault is a stale checksum; last, when
+ * the file ends in zeros, a fixed disk's footer before them (a grow cut short, see
+ * `footerBeforeZeros`). Reports what
  * is wrong with each footer it reads and whether the copy differs (`FOOTER_COPY_MISMATCH`).
  * Stops when no footer can be read.
  */
@@ -119,6 +122,9 @@ export async function validateFooter<S>(
   let footer: Footer;
   let footerPos = endPos;
   let usingCopy = false;
+  // Last resort: a fixed disk's footer before a run of zeros (only read when the end is zeros).
+  const tail =
+    endError && !copyUsable ? await footerBeforeZeros(file, endPos, end?.bytes) : undefined;
   if (short) {
     footer = short.footer!;
     footerPos = fileSize - SHORT_FOOTER_SIZE;
@@ -152,6 +158,18 @@ export async function validateFooter<S>(
     usingCopy = true;
     sink.report(
       fromDecodeError(endError, { base: endPos }, 'strict', 'using the copy at offset 0'),
+    );
+  } else if (tail) {
+    footer = tail.footer;
+    footerPos = tail.at;
+    copy = undefined; // a fixed disk has none: its first sector is data
+    sink.report(
+      fromDecodeError(
+        endError!,
+        { base: endPos },
+        'strict',
+        `using the fixed disk's footer at ${tail.at}, before ${fileSize - tail.at - FOOTER_SIZE} bytes of zeros (a grow cut short)`,
+      ),
     );
   } else {
     const first = endError
@@ -189,6 +207,46 @@ export async function validateFooter<S>(
   }
   validateFooterFields(footer, sink);
   return { footer, footerPos, fileSize };
+}
+
+/**
+ * The footer of a fixed disk whose file grew and whose new end never reached the disk (a power
+ * cut in `resize`): the last sector is zeros, and within `FIXED_GROW_STEP` bytes before it the
+ * last sector holding anything is a sound fixed footer (checksum verified) with its data before
+ * it (current size at most its offset), followed by nothing but zeros. Undefined otherwise.
+ */
+async function footerBeforeZeros(
+  file: RandomAccessFile,
+  endPos: number,
+  last: Uint8Array | undefined,
+): Promise<{ footer: Footer; at: number } | undefined> {
+  if (last === undefined || !isZero(last)) return undefined;
+  const sectors = Math.min(Math.floor(endPos / SECTOR_SIZE), FIXED_GROW_STEP / SECTOR_SIZE);
+  const chunk = new Uint8Array(Math.min(sectors, 2048) * SECTOR_SIZE);
+  let seen = 0;
+  while (seen < sectors) {
+    const n = Math.min(sectors - seen, chunk.length / SECTOR_SIZE);
+    const from = endPos - (seen + n) * SECTOR_SIZE;
+    const piece = chunk.subarray(0, n * SECTOR_SIZE);
+    await readExactly(file, piece, from, 'footer');
+    for (let i = n - 1; i >= 0; i--) {
+      const sector = piece.subarray(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE);
+      if (isZero(sector)) continue;
+      const at = from + i * SECTOR_SIZE;
+      const found = attempt(sector.slice());
+      if (!found.verified || !isFixed(found.footer) || found.footer!.currentSize > at) {
+        return undefined;
+      }
+      return { footer: found.footer!, at };
+    }
+    seen += n;
+  }
+  return undefined;
+}
+
+function isZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /** Remarks on the footer's fields: features, size alignment, geometry, saved state. */
