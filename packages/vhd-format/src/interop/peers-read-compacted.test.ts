@@ -14,30 +14,14 @@ import {
   type Write,
 } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
-import { createBaseImage, createChildImage, readImage, writeImage } from './__fixtures__/images.js';
-import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
+import { createBaseImage, readImage, writeImage } from './__fixtures__/images.js';
+import { expectOursAndPyvhdiRead, qemuReadsBeside } from './__fixtures__/peer-reads.js';
 import { qemuCreate, qemuIo, qemuReadAll } from './__fixtures__/qemu.js';
 import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
+import { writeChainAt } from './__fixtures__/written-chain.js';
 
 const MiB = 2 ** 20;
 const BLOCK = 2 * MiB;
-
-/**
- * What qemu-img reads of an image of `size` bytes, and the model cut to the same length: QEMU
- * presents the CHS capacity of our images, which may differ from the size a little (VHD.md
- * pitfall 16); past `size` it reads zeros.
- */
-async function qemuReads(
-  path: string,
-  raw: string,
-  model: Uint8Array,
-): Promise<[Uint8Array, Uint8Array]> {
-  const all = await qemuReadAll(path, raw);
-  expect(Math.abs(all.length - model.length)).toBeLessThan(64 * 1024);
-  expect(all.subarray(model.length).every((b) => b === 0)).toBe(true);
-  const n = Math.min(all.length, model.length);
-  return [all.subarray(0, n), model.subarray(0, n)];
-}
 
 /** Compacts the image at `path` through a node file. */
 async function compactAt(path: string) {
@@ -72,13 +56,13 @@ describeWithPeer('qemu', 'qemu-img reads compacted dynamic images', () => {
     expect(result.blocksRemoved).toBeGreaterThan(0);
     expect(result.fileSizeAfter).toBeLessThan(result.fileSizeBefore);
     expect(
-      firstDifference(...(await qemuReads(path, dir.file('ours.raw'), model))),
+      firstDifference(...(await qemuReadsBeside(path, dir.file('ours.raw'), model))),
     ).toBeUndefined();
     await qemuIo(path, ['write -P 0x5a 1M 64k', 'write -P 0x6b 10M 4k']);
     model.fill(0x5a, MiB, MiB + 64 * 1024);
     model.fill(0x6b, 10 * MiB, 10 * MiB + 4096);
     expect(
-      firstDifference(...(await qemuReads(path, dir.file('ours2.raw'), model))),
+      firstDifference(...(await qemuReadsBeside(path, dir.file('ours2.raw'), model))),
     ).toBeUndefined();
     expect(firstDifference(await readImage(path), model)).toBeUndefined();
   });
@@ -99,23 +83,12 @@ describeWithPeer('pyvhdi', 'pyvhdi reads compacted chains', () => {
   const dir = suiteTempDir('pyvhdi-compact');
 
   it('a depth-2 chain, every layer compacted: the same bytes', async () => {
-    const size = 12 * MiB;
-    const paths = [dir.file('l0.vhd')];
-    await createBaseImage(paths[0]!, { type: 'dynamic', sizeBytes: size });
-    const model = new Uint8Array(size);
-    for (let k = 0; k <= 2; k++) {
-      if (k > 0) {
-        const layer = dir.file(`l${k}.vhd`);
-        await createChildImage(layer, paths[0]!);
-        paths.unshift(layer);
-      }
-      const writes = writesWithZeroBlocks(10 + k, size);
-      await writeImage(paths[0]!, writes);
-      applyWrites(model, writes);
-    }
+    const { paths, model } = await writeChainAt(dir.file, 'c', {
+      base: { type: 'dynamic', sizeBytes: 12 * MiB },
+      depth: 2,
+      writes: (k, size) => writesWithZeroBlocks(10 + k, size),
+    });
     for (const path of paths) await compactAt(path);
-    expect(firstDifference(await readImage(paths[0]!), model)).toBeUndefined();
-    const theirs = await pyvhdiReadChain(paths, dir.file('chain.raw'));
-    expect(firstDifference(theirs.bytes, model)).toBeUndefined();
+    await expectOursAndPyvhdiRead(paths, dir.file('chain.raw'), model);
   });
 });

@@ -6,12 +6,13 @@ import { openNodeFile } from '@vskit/host-node';
 import { expect, it } from 'vitest';
 import { repair } from '../ops/repair.js';
 import { DAMAGE_KINDS, damage } from '../testing/damage.js';
-import { applyWrites, firstDifference, seededWrites } from './__fixtures__/content.js';
+import { firstDifference, seededWrites } from './__fixtures__/content.js';
 import { describeWithPeer } from './__fixtures__/describe-with-peer.js';
-import { createBaseImage, createChildImage, readImage, writeImage } from './__fixtures__/images.js';
-import { pyvhdiReadChain } from './__fixtures__/pyvhdi.js';
+import { createBaseImage, writeImage } from './__fixtures__/images.js';
+import { expectOursAndPyvhdiRead } from './__fixtures__/peer-reads.js';
 import { qemuReadAll } from './__fixtures__/qemu.js';
 import { suiteTempDir } from './__fixtures__/suite-temp-dir.js';
+import { writeChainAt } from './__fixtures__/written-chain.js';
 
 const MiB = 2 ** 20;
 
@@ -50,29 +51,13 @@ describeWithPeer('pyvhdi', 'pyvhdi reads repaired chains', () => {
   const dir = suiteTempDir('pyvhdi-repair');
 
   it('a depth-2 chain, every layer damaged and repaired: the same bytes through pyvhdi', async () => {
-    const size = 8 * MiB;
-    const paths = [dir.file('l0.vhd')];
-    await createBaseImage(paths[0]!, { type: 'dynamic', sizeBytes: size });
-    const model = new Uint8Array(size);
-    for (let k = 0; k <= 2; k++) {
-      if (k > 0) {
-        const layer = dir.file(`l${k}.vhd`);
-        await createChildImage(layer, paths[0]!);
-        paths.unshift(layer);
-      }
-      const writes = seededWrites({
-        seed: 90 + k,
-        size,
-        count: 5,
-        maxLength: 200_000,
-        endAlign: 4096,
-      });
-      await writeImage(paths[0]!, writes);
-      applyWrites(model, writes);
-    }
+    const { paths, model } = await writeChainAt(dir.file, 'r', {
+      base: { type: 'dynamic', sizeBytes: 8 * MiB },
+      depth: 2,
+      writes: (k, size) =>
+        seededWrites({ seed: 90 + k, size, count: 5, maxLength: 200_000, endAlign: 4096 }),
+    });
     for (const path of paths) expect((await damageAndRepair(path)).remaining).toEqual([]);
-    expect(firstDifference(await readImage(paths[0]!), model)).toBeUndefined();
-    const theirs = await pyvhdiReadChain(paths, dir.file('chain.raw'));
-    expect(firstDifference(theirs.bytes, model)).toBeUndefined();
+    await expectOursAndPyvhdiRead(paths, dir.file('chain.raw'), model);
   });
 });
