@@ -15,7 +15,7 @@ import {
   readTop,
   TOP,
   writeTop,
-} from './__fixtures__/vhd-op-cuts.js';
+} from './__fixtures__/power-cut.js';
 
 const BLOCK = 64 * 1024;
 

@@ -7,7 +7,7 @@
  * target may be left.
  */
 import { isTemporaryName, type SnapshotEntry, windowsPath } from '@vskit/host';
-import { type CreationSteps, createFileAtomically } from '@vskit/host-node';
+import { createFileAtomically } from '@vskit/host-node';
 import {
   type ConvertTargetType,
   convertDisk,
@@ -18,7 +18,9 @@ import {
   rawDisk,
 } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
-import { createEmulatedHost, type EmulatedHost } from './emulated-host.js';
+import { stepsOn, win } from './__fixtures__/atomic-steps.js';
+import { newHost, pattern } from './__fixtures__/power-cut.js';
+import type { EmulatedHost } from './emulated-host.js';
 
 const KiB = 1024;
 const SIZE = 1024 * KiB;
@@ -29,29 +31,9 @@ const TARGET = '/out/disk.out';
 const TIME = new Date('2026-01-01T00:00:00Z');
 const UUID = Uint8Array.from({ length: 16 }, (_, i) => i + 3);
 
-/** `/a/b` on drive C:. */
-const win = (path: string) => `C:\\${path.split('/').filter(Boolean).join('\\')}`;
-
-function stepsOn(host: EmulatedHost): CreationSteps {
-  return {
-    exists: (p) => host.exists(win(p)),
-    createNew: (p) => host.open(win(p), 'createNew', { share: 'none' }),
-    renameNoReplace: (a, b) => host.rename(win(a), win(b)),
-    syncFolder: (p) => host.syncFolder(win(p)),
-    readdir: (p) => host.readdir(win(p)),
-    unlink: (p) => host.unlink(win(p)),
-  };
-}
-
-const pattern = (n: number, seed: number) =>
-  Uint8Array.from({ length: n }, (_, i) => ((i * 31 + seed * 97) & 0xff) | 1);
-
 /** A dynamic base and a differencing child with data in both, and a raw file, all durable. */
 async function setUp(): Promise<EmulatedHost> {
-  const host = createEmulatedHost({
-    volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 30 }],
-    now: () => TIME,
-  });
+  const host = newHost({ capacityBytes: 2 ** 30, now: () => TIME });
   await host.mkdir('C:\\src');
   await host.mkdir('C:\\out');
   const base = await host.open(BASE, 'createNew');

@@ -7,7 +7,7 @@
  */
 import type { HostFile } from '@vskit/host';
 import { isTemporaryName, type SnapshotEntry, windowsPath } from '@vskit/host';
-import { type CreationSteps, createFileAtomically } from '@vskit/host-node';
+import { createFileAtomically } from '@vskit/host-node';
 import {
   createDifferencing,
   createDynamic,
@@ -16,26 +16,14 @@ import {
   openImage,
 } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
-import { createEmulatedHost, type EmulatedHost } from './emulated-host.js';
+import { stepsOn, win } from './__fixtures__/atomic-steps.js';
+import { newHost } from './__fixtures__/power-cut.js';
+import type { EmulatedHost } from './emulated-host.js';
 
 const MiB = 2 ** 20;
 const PARENT = '/base/parent.vhd';
 const TIME = new Date('2026-01-01T00:00:00Z');
 const UUID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
-
-/** `/a/b` on drive C:. */
-const win = (path: string) => `C:\\${path.split('/').filter(Boolean).join('\\')}`;
-
-function stepsOn(host: EmulatedHost): CreationSteps {
-  return {
-    exists: (p) => host.exists(win(p)),
-    createNew: (p) => host.open(win(p), 'createNew', { share: 'none' }),
-    renameNoReplace: (a, b) => host.rename(win(a), win(b)),
-    syncFolder: (p) => host.syncFolder(win(p)),
-    readdir: (p) => host.readdir(win(p)),
-    unlink: (p) => host.unlink(win(p)),
-  };
-}
 
 type Fill = (host: EmulatedHost) => (file: HostFile) => Promise<void>;
 
@@ -80,10 +68,7 @@ const fills: Array<[string, Fill]> = [
 ];
 
 async function setUp(): Promise<EmulatedHost> {
-  const host = createEmulatedHost({
-    volumes: [{ drive: 'C', fileSystem: 'NTFS', capacityBytes: 2 ** 30 }],
-    now: () => TIME,
-  });
+  const host = newHost({ capacityBytes: 2 ** 30, now: () => TIME });
   await host.mkdir('C:\\base');
   await host.mkdir('C:\\vms');
   const file = await host.open(win(PARENT), 'createNew');

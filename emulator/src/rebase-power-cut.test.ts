@@ -14,7 +14,7 @@ import {
   prepareChain,
   TOP,
   writeTop,
-} from './__fixtures__/vhd-op-cuts.js';
+} from './__fixtures__/power-cut.js';
 import type { EmulatedHost } from './emulated-host.js';
 
 const BLOCK = 64 * 1024;

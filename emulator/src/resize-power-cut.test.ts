@@ -18,7 +18,7 @@ import {
   readTop,
   TOP,
   writeTop,
-} from './__fixtures__/vhd-op-cuts.js';
+} from './__fixtures__/power-cut.js';
 import type { EmulatedHost } from './emulated-host.js';
 
 const BLOCK = 4096;

@@ -1,7 +1,7 @@
 /**
- * The power-cut matrix of the disk operations (compact, rebase, resize, repair): a small chain on
- * an emulated host, and a runner that cuts the power, or tears the write under way, at every
- * write, sync and truncate an operation makes.
+ * What the power-cut tests share (`*-power-cut.test.ts`: a chain write, merge, compact, rebase,
+ * resize, repair, convert): a host, images and chains on it, their reads, and a runner that cuts
+ * the power, or tears the write under way, at every write, sync and truncate an operation makes.
  */
 import {
   createDifferencing,
@@ -13,6 +13,12 @@ import {
 import { expect } from 'vitest';
 import { createEmulatedHost, type EmulatedHost } from '../emulated-host.js';
 
+/** How a chain is opened: strictly or not, writable or not. */
+interface ChainOptions {
+  readonly strict?: boolean;
+  readonly writable?: boolean;
+}
+
 /** Where the chain's layers live. */
 export const TOP = 'C:\\top.vhd';
 /** The parent of {@link TOP} in a differencing case. */
@@ -22,9 +28,18 @@ export const PARENT = 'C:\\parent.vhd';
 export const pattern = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => ((i * 31 + seed * 97 + (i >> 9)) & 0xff) | 1);
 
-/** A new host with drive C:. */
-export function newHost(): EmulatedHost {
-  return createEmulatedHost({ volumes: [{ drive: 'C', fileSystem: 'NTFS' }] });
+/** A new host with an NTFS drive C: (of `capacityBytes`, its clock `now`, when given). */
+export function newHost(o: { capacityBytes?: number; now?: () => Date } = {}): EmulatedHost {
+  return createEmulatedHost({
+    volumes: [
+      {
+        drive: 'C',
+        fileSystem: 'NTFS',
+        ...(o.capacityBytes === undefined ? {} : { capacityBytes: o.capacityBytes }),
+      },
+    ],
+    ...(o.now === undefined ? {} : { now: o.now }),
+  });
 }
 
 /** Creates `path` on `host` with `make`, synced and closed. */
@@ -39,12 +54,9 @@ export async function createOn(
   await f.close();
 }
 
-/** Opens the chain whose top is TOP (parents found by their recorded name in C:\). */
-export async function openTop(
-  host: EmulatedHost,
-  o: { strict?: boolean; writable?: boolean } = {},
-) {
-  const top = await host.open(TOP, o.writable ? 'readWrite' : 'read');
+/** Opens the chain whose top is `path` (parents found by their recorded name in C:\). */
+export async function openChainOn(host: EmulatedHost, path: string, o: ChainOptions = {}) {
+  const top = await host.open(path, o.writable ? 'readWrite' : 'read');
   try {
     return await openChain(top, {
       ...o,
@@ -56,12 +68,13 @@ export async function openTop(
   }
 }
 
-/** Everything the chain over TOP reads. */
-export async function readTop(
+/** Everything the chain whose top is `path` reads. */
+export async function readChainOn(
   host: EmulatedHost,
+  path: string,
   o: { strict?: boolean } = {},
 ): Promise<Uint8Array> {
-  const chain = await openTop(host, o);
+  const chain = await openChainOn(host, path, o);
   try {
     const out = new Uint8Array(chain.virtualSize);
     await chain.read(out, 0);
@@ -69,6 +82,16 @@ export async function readTop(
   } finally {
     await chain.close();
   }
+}
+
+/** Opens the chain whose top is TOP. */
+export function openTop(host: EmulatedHost, o: ChainOptions = {}) {
+  return openChainOn(host, TOP, o);
+}
+
+/** Everything the chain over TOP reads. */
+export function readTop(host: EmulatedHost, o: { strict?: boolean } = {}): Promise<Uint8Array> {
+  return readChainOn(host, TOP, o);
 }
 
 /** Writes each `[offset, bytes]` into the chain over TOP, then syncs. */
@@ -159,12 +182,7 @@ export async function atEveryCut(
   await op(dry);
   const all = dry.faults.counts();
   const counts = { write: all.write, sync: all.sync, truncate: all.truncate };
-  const cuts = [
-    ...Array.from({ length: counts.write }, (_, i) => ['write', i + 1, false] as const),
-    ...Array.from({ length: counts.write }, (_, i) => ['write', i + 1, true] as const),
-    ...Array.from({ length: counts.sync }, (_, i) => ['sync', i + 1, false] as const),
-    ...Array.from({ length: counts.truncate }, (_, i) => ['truncate', i + 1, false] as const),
-  ];
+  const cuts = cutPoints(counts);
   for (const [kind, n, torn] of cuts) {
     const host = prior.reopenAfterPowerCut();
     host.faults.reset();
@@ -176,9 +194,34 @@ export async function atEveryCut(
   return counts;
 }
 
-/** Index of the first byte where `a` and `b` differ, or -1. */
+/** Every cut of a run that made `counts`: each write whole and torn, each sync and truncate. */
+export function cutPoints(
+  counts: CutCounts,
+): ReadonlyArray<readonly ['write' | 'sync' | 'truncate', number, boolean]> {
+  return [
+    ...Array.from({ length: counts.write }, (_, i) => ['write', i + 1, false] as const),
+    ...Array.from({ length: counts.write }, (_, i) => ['write', i + 1, true] as const),
+    ...Array.from({ length: counts.sync }, (_, i) => ['sync', i + 1, false] as const),
+    ...Array.from({ length: counts.truncate }, (_, i) => ['truncate', i + 1, false] as const),
+  ];
+}
+
+/** Index of the first byte where `a` and `b` differ, or -1 (four bytes at a time where it can). */
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  let i = 0;
+  while (i < n && (a.byteOffset + i) % 4 !== 0) {
+    if (a[i] !== b[i]) return i;
+    i++;
+  }
+  if ((b.byteOffset + i) % 4 === 0) {
+    const words = (n - i) >>> 2;
+    const wa = new Int32Array(a.buffer, a.byteOffset + i, words);
+    const wb = new Int32Array(b.buffer, b.byteOffset + i, words);
+    let w = 0;
+    while (w < words && wa[w] === wb[w]) w++;
+    i += w * 4;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
 }
