@@ -6,7 +6,6 @@
  * the uninterrupted result, the source files are unchanged, and only a temporary file of the
  * target may be left.
  */
-import { isTemporaryName, type SnapshotEntry, windowsPath } from '@vskit/host';
 import { createFileAtomically } from '@vskit/host-node';
 import {
   type ConvertTargetType,
@@ -18,7 +17,7 @@ import {
   rawDisk,
 } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
-import { stepsOn, win } from './__fixtures__/atomic-steps.js';
+import { entryAt, expectOnlyTemporaryLeft, stepsOn, win } from './__fixtures__/atomic-steps.js';
 import { newHost, pattern } from './__fixtures__/power-cut.js';
 import type { EmulatedHost } from './emulated-host.js';
 
@@ -108,15 +107,6 @@ async function convert(host: EmulatedHost, from: 'chain' | 'raw', type: ConvertT
   );
 }
 
-function entry(
-  snap: { volumes: ReadonlyArray<{ entries: readonly SnapshotEntry[] }> },
-  path: string,
-) {
-  return snap.volumes[0]?.entries.find(
-    (e) => windowsPath.foldCase(e.path) === windowsPath.foldCase(path),
-  );
-}
-
 const cases: Array<['chain' | 'raw', ConvertTargetType]> = [
   ['chain', 'dynamic'],
   ['chain', 'fixed'],
@@ -134,7 +124,7 @@ describe('convert through createFileAtomically: a power cut at every operation',
       await convert(clean, from, type);
       const ops = clean.faults.log();
       const done = await clean.snapshot();
-      const whole = entry(done, win(TARGET));
+      const whole = entryAt(done, win(TARGET));
       expect(whole).toBeDefined();
       expect(ops.filter((r) => r.op === 'write').length).toBeGreaterThan(0);
       let absent = 0;
@@ -150,17 +140,13 @@ describe('convert through createFileAtomically: a power cut at every operation',
           );
           const cut = await host.reopenAfterPowerCut().snapshot();
           for (const source of [BASE, CHILD, RAW]) {
-            expect(entry(cut, source), label).toEqual(entry(start, source));
+            expect(entryAt(cut, source), label).toEqual(entryAt(start, source));
           }
-          const there = entry(cut, win(TARGET));
+          const there = entryAt(cut, win(TARGET));
           if (ended === 'ok') expect(there, label).toBeDefined();
           if (there === undefined) absent++;
           else expect(there, label).toEqual(whole);
-          for (const e of cut.volumes[0]?.entries ?? []) {
-            if (entry(start, e.path) !== undefined || e === there) continue;
-            const name = e.path.slice(e.path.lastIndexOf('\\') + 1);
-            expect(isTemporaryName(name, TARGET), `${label}: left ${e.path}`).toBe(true);
-          }
+          expectOnlyTemporaryLeft(cut, start, TARGET, there, label);
         }
       }
       expect(absent).toBeGreaterThan(0);

@@ -6,7 +6,6 @@
  * create of the path ends exactly as an uninterrupted one, free space included.
  */
 import type { HostFile } from '@vskit/host';
-import { isTemporaryName, type SnapshotEntry, windowsPath } from '@vskit/host';
 import { createFileAtomically } from '@vskit/host-node';
 import {
   createDifferencing,
@@ -16,7 +15,7 @@ import {
   openImage,
 } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
-import { stepsOn, win } from './__fixtures__/atomic-steps.js';
+import { entryAt, expectOnlyTemporaryLeft, stepsOn, win } from './__fixtures__/atomic-steps.js';
 import { newHost } from './__fixtures__/power-cut.js';
 import type { EmulatedHost } from './emulated-host.js';
 
@@ -87,15 +86,6 @@ let draws = 0;
 const random = (length: number) =>
   Uint8Array.from({ length }, () => (draws = (draws * 31 + 7) & 0xff));
 
-function entry(
-  host: { volumes: ReadonlyArray<{ entries: readonly SnapshotEntry[] }> },
-  path: string,
-) {
-  return host.volumes[0]?.entries.find(
-    (e) => windowsPath.foldCase(e.path) === windowsPath.foldCase(path),
-  );
-}
-
 describe('createFileAtomically (what vskit create runs): a power cut at every operation', () => {
   for (const [kind, fill] of fills) {
     it(`create ${kind}: the image is absent or whole, the parent unchanged, and the next create clears what is left`, async () => {
@@ -107,7 +97,7 @@ describe('createFileAtomically (what vskit create runs): a power cut at every op
       const ops = clean.faults.log();
       const done = await clean.snapshot();
       expect(await clean.durableSnapshot()).toEqual(done);
-      const whole = entry(done, win(target));
+      const whole = entryAt(done, win(target));
       expect(ops.map((r) => r.op)).toEqual(
         expect.arrayContaining(['open', 'write', 'sync', 'close', 'rename', 'syncFolder']),
       );
@@ -127,16 +117,12 @@ describe('createFileAtomically (what vskit create runs): a power cut at every op
           );
           const after = host.reopenAfterPowerCut();
           const cut = await after.snapshot();
-          expect(entry(cut, win(PARENT)), label).toEqual(entry(start, win(PARENT)));
-          const there = entry(cut, win(target));
+          expect(entryAt(cut, win(PARENT)), label).toEqual(entryAt(start, win(PARENT)));
+          const there = entryAt(cut, win(target));
           if (ended === 'ok') expect(there, label).toBeDefined();
           if (there === undefined) absent++;
           else expect(there, label).toEqual(whole);
-          for (const e of cut.volumes[0]?.entries ?? []) {
-            if (entry(start, e.path) !== undefined || e === there) continue;
-            const name = e.path.slice(e.path.lastIndexOf('\\') + 1);
-            expect(isTemporaryName(name, target), `${label}: left ${e.path}`).toBe(true);
-          }
+          expectOnlyTemporaryLeft(cut, start, target, there, label);
           const again = await createFileAtomically(target, fill(after), {
             steps: stepsOn(after),
             random,

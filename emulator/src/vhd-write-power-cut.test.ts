@@ -6,27 +6,18 @@
  * (the order of writes is in vhd-format's README, "Power cuts"). It lives here because
  * vhd-format's tests cannot depend on this package, which depends on vhd-format for its tests.
  */
-import {
-  createDifferencing,
-  createDynamic,
-  FOOTER_SIZE,
-  isVhdFormatError,
-  openChain,
-  openImage,
-  SECTOR_SIZE,
-  type VhdChain,
-} from '@vskit/vhd-format';
+import { FOOTER_SIZE, isVhdFormatError, SECTOR_SIZE, type VhdChain } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
   atEveryCut,
-  createOn,
   firstDifference,
-  newHost,
   openTop as open,
   PARENT,
   pattern,
+  prepareChain,
   readTop as readAll,
   TOP,
+  writeTop,
 } from './__fixtures__/power-cut.js';
 import type { EmulatedHost } from './emulated-host.js';
 
@@ -72,50 +63,26 @@ async function writeAndSync(chain: VhdChain, c: Case): Promise<void> {
 
 /**
  * The state every run starts from, synced: a top layer of four blocks with block 1 partly
- * written (for `differencing`, over a parent whose every block holds data).
+ * written (for `differencing`, over a parent holding data around every case's range, in blocks
+ * 1 to 3; the rest reads as zeros, stored sparsely).
  */
 async function prepare(kind: Kind, block: number): Promise<EmulatedHost> {
-  const host = newHost();
-  const size = 4 * block;
-  const create = (path: string, make: Parameters<typeof createOn>[2]) => createOn(host, path, make);
-  if (kind === 'dynamic') {
-    await create(TOP, (f) => createDynamic(f, { sizeBytes: size, blockSizeBytes: block }));
-  } else {
-    await create(PARENT, (f) => createDynamic(f, { sizeBytes: size, blockSizeBytes: block }));
-    const p = await host.open(PARENT, 'readWrite');
-    const parentChain = await openChain(p, { openParent: async () => undefined, writable: true });
-    // Data around every case's range, in blocks 1 to 3 (the rest reads as zeros, stored sparsely).
-    for (const [at, n] of [
-      [block - 8192, 24_576],
-      [block + block / 2 - 16_384, 32_768],
-      [2 * block - 16_384, 128 * 1024],
-      [3 * block, 16_384],
-    ] as const) {
-      await writeAndSync(parentChain, { name: '', offset: at, bytes: pattern(n, at) });
-    }
-    await parentChain.close();
-    const pf = await host.open(PARENT, 'read');
-    const parent = await openImage(pf);
-    await create(TOP, (f) =>
-      createDifferencing(f, {
-        parent: {
-          footer: parent.footer,
-          blockSizeBytes: block,
-          modified: new Date('2026-01-01T00:00:00Z'),
-          unicodeName: 'parent.vhd',
-        },
-      }),
-    );
-    await parent.close();
-  }
-  const chain = await open(host, { writable: true });
-  await writeAndSync(chain, { name: '', offset: block + 1024, bytes: pattern(7168, 5) });
-  await writeAndSync(chain, {
-    name: '',
-    offset: block + block / 2 + 4096,
-    bytes: pattern(4096, 6),
-  });
-  await chain.close();
+  const around = [
+    [block - 8192, 24_576],
+    [block + block / 2 - 16_384, 32_768],
+    [2 * block - 16_384, 128 * 1024],
+    [3 * block, 16_384],
+  ] as const;
+  const host = await prepareChain(
+    kind,
+    block,
+    4,
+    around.map(([at, n]) => [at, pattern(n, at)] as const),
+  );
+  await writeTop(host, [
+    [block + 1024, pattern(7168, 5)],
+    [block + block / 2 + 4096, pattern(4096, 6)],
+  ]);
   return host;
 }
 

@@ -106,28 +106,29 @@ export async function writeTop(
 }
 
 /**
- * A host holding TOP: a dynamic image, or a differencing one over PARENT (a dynamic image of
- * data in every block), of `blocks` blocks of `block` bytes, nothing written in TOP yet.
+ * A host holding TOP: a dynamic image, or a differencing one over PARENT, of `blocks` blocks of
+ * `block` bytes, nothing written in TOP yet. PARENT is a dynamic image holding `parentWrites`
+ * (by default, data in every block).
  */
 export async function prepareChain(
   kind: 'dynamic' | 'differencing',
   block: number,
   blocks: number,
+  parentWrites?: ReadonlyArray<readonly [number, Uint8Array]>,
 ): Promise<EmulatedHost> {
   const host = newHost();
   const sizeBytes = block * blocks;
+  const dynamic = (f: RandomAccessFile) =>
+    createDynamic(f, { sizeBytes, blockSizeBytes: block, exactSize: true });
   if (kind === 'dynamic') {
-    await createOn(host, TOP, (f) =>
-      createDynamic(f, { sizeBytes, blockSizeBytes: block, exactSize: true }),
-    );
+    await createOn(host, TOP, dynamic);
     return host;
   }
-  await createOn(host, PARENT, (f) =>
-    createDynamic(f, { sizeBytes, blockSizeBytes: block, exactSize: true }),
-  );
-  const p = await host.open(PARENT, 'readWrite');
-  const parentChain = await openChain(p, { openParent: async () => undefined, writable: true });
-  await parentChain.write(pattern(sizeBytes, 99), 0);
+  await createOn(host, PARENT, dynamic);
+  const parentChain = await openChainOn(host, PARENT, { writable: true });
+  for (const [at, bytes] of parentWrites ?? [[0, pattern(sizeBytes, 99)]]) {
+    await parentChain.write(bytes, at);
+  }
   await parentChain.sync();
   await parentChain.close();
   const pf = await host.open(PARENT, 'read');
