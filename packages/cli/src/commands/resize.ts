@@ -31,10 +31,11 @@ image is held exclusively while it changes (a second writer: LOCKED).
 Sizes as for create: 64MiB, 10GiB, 512MB (= MiB) or bytes; a positive multiple of 512 bytes,
 rounded up as create rounds it (so every reader shows the disk at one size) unless --exact.
 
-Every step is crash-safe for a dynamic image (the table, when it must grow past its room, is
-copied after the last block before the header points at it). A fixed image has no second footer,
-so growing one has a moment, until the first sync, where a crash leaves the file's end unwritten:
-cut the file back to the old size plus 512 bytes (truncate -s) and the old image is whole.
+Every step is crash-safe. A dynamic image's table, when it must grow past its room, is copied
+after the last block before the header points at it. A fixed image grows in synced steps of at
+most 64 MiB, its old footer again at each new end, and shrinks with the new size at its end
+first; a crash while a step's new end is not yet on disk leaves zeros after the last footer,
+which vskit reads as before and 'vskit repair' (or resize again) cuts off.
 
 Options:
   --exact    keep the size exactly as given; qemu then shows a little less (see create)
