@@ -123,6 +123,16 @@ describe('openImage', () => {
     await other.write(new Uint8Array(4096), MiB + 512);
     await other.write(new Uint8Array([1]), MiB + 1024);
     await rejectsWith(openImage(shared(other)), 'BAD_COOKIE');
+    // A footer not on a sector boundary (3 bytes the footer made readers ignore before it).
+    const odd = (await baseImage('fixed', MiB, 0)).bytes();
+    const shifted = new Uint8Array(MiB + 3 + 512 + 4096);
+    shifted.set(odd.subarray(0, MiB));
+    shifted.set(odd.subarray(MiB), MiB + 3);
+    const oddImage = await openImage(memoryFile(shifted));
+    expect(oddImage.virtualSize).toBe(MiB);
+    expect(oddImage.warnings[0]).toMatch(
+      /using the fixed disk's footer at 1048579, before 4096 bytes/,
+    );
     const dynamic = (await baseImage('dynamic', MiB, 4096)).bytes();
     const footer = dynamic.slice(dynamic.length - 512);
     const lone = memoryFile(new Uint8Array(MiB));

@@ -11,6 +11,7 @@ import {
   DISK_TYPE_CODES,
   FEATURE_RESERVED,
   FIXED_GROW_STEP,
+  FOOTER_COOKIE,
   FOOTER_SIZE,
   SECTOR_SIZE,
   SHORT_FOOTER_SIZE,
@@ -211,9 +212,9 @@ export async function validateFooter<S>(
 
 /**
  * The footer of a fixed disk whose file grew and whose new end never reached the disk (a power
- * cut in `resize`): the last sector is zeros, and within `FIXED_GROW_STEP` bytes before it the
- * last sector holding anything is a sound fixed footer (checksum verified) with its data before
- * it (current size at most its offset), followed by nothing but zeros. Undefined otherwise.
+ * cut in `resize`): the last sector is zeros, and the last byte that is not lies within
+ * `FIXED_GROW_STEP` bytes before it, in a sound fixed footer (checksum verified) with its data
+ * before it (current size at most its offset). Undefined otherwise.
  */
 async function footerBeforeZeros(
   file: RandomAccessFile,
@@ -221,27 +222,38 @@ async function footerBeforeZeros(
   last: Uint8Array | undefined,
 ): Promise<{ footer: Footer; at: number } | undefined> {
   if (last === undefined || !isZero(last)) return undefined;
-  const sectors = Math.min(Math.floor(endPos / SECTOR_SIZE), FIXED_GROW_STEP / SECTOR_SIZE);
-  const chunk = new Uint8Array(Math.min(sectors, 2048) * SECTOR_SIZE);
-  let seen = 0;
-  while (seen < sectors) {
-    const n = Math.min(sectors - seen, chunk.length / SECTOR_SIZE);
-    const from = endPos - (seen + n) * SECTOR_SIZE;
-    const piece = chunk.subarray(0, n * SECTOR_SIZE);
-    await readExactly(file, piece, from, 'footer');
-    for (let i = n - 1; i >= 0; i--) {
-      const sector = piece.subarray(i * SECTOR_SIZE, (i + 1) * SECTOR_SIZE);
-      if (isZero(sector)) continue;
-      const at = from + i * SECTOR_SIZE;
-      const found = attempt(sector.slice());
-      if (!found.verified || !isFixed(found.footer) || found.footer!.currentSize > at) {
-        return undefined;
-      }
+  // The last byte that is not zero, looking back at most one grow step.
+  const lowest = Math.max(0, endPos - FIXED_GROW_STEP);
+  const chunk = new Uint8Array(Math.min(2 ** 20, endPos - lowest));
+  let z = -1;
+  for (let hi = endPos; hi > lowest && z < 0; ) {
+    const lo = Math.max(lowest, hi - chunk.length);
+    const piece = chunk.subarray(0, hi - lo);
+    await readExactly(file, piece, lo, 'footer');
+    for (let i = piece.length - 1; i >= 0 && z < 0; i--) if (piece[i] !== 0) z = lo + i;
+    hi = lo;
+  }
+  if (z < 0) return undefined;
+  // The footer holding it starts at most 511 bytes before it; the highest sound one is taken.
+  const from = Math.max(0, z - (FOOTER_SIZE - 1));
+  const bytes = new Uint8Array(z + FOOTER_SIZE - from);
+  await readExactly(file, bytes, from, 'footer');
+  for (let at = z; at >= from; at--) {
+    const candidate = bytes.subarray(at - from, at - from + FOOTER_SIZE);
+    if (!startsWithCookie(candidate)) continue;
+    const found = attempt(candidate.slice());
+    if (found.verified && isFixed(found.footer) && found.footer!.currentSize <= at) {
       return { footer: found.footer!, at };
     }
-    seen += n;
   }
   return undefined;
+}
+
+function startsWithCookie(bytes: Uint8Array): boolean {
+  for (let i = 0; i < FOOTER_COOKIE.length; i++) {
+    if (bytes[i] !== FOOTER_COOKIE.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function isZero(bytes: Uint8Array): boolean {
