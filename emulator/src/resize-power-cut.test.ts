@@ -4,7 +4,14 @@
  * (the new size, the old bytes and zeros), fixed and dynamic, growing and shrinking, with no
  * exception.
  */
-import { check, createFixed, isVhdFormatError, repair, resize } from '@vskit/vhd-format';
+import {
+  check,
+  createFixed,
+  FOOTER_SIZE,
+  isVhdFormatError,
+  repair,
+  resize,
+} from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import {
   atEveryCut,
@@ -29,6 +36,8 @@ interface Case {
   readonly type: 'fixed' | 'dynamic';
   readonly from: number;
   readonly to: number;
+  /** Bytes (0xe5) the fixed image's footer makes readers ignore before it. */
+  readonly ignored?: number;
 }
 
 const CASES: readonly Case[] = [
@@ -42,6 +51,20 @@ const CASES: readonly Case[] = [
   { name: 'dynamic, shrinking', type: 'dynamic', from: 64 * KiB, to: 36 * KiB },
   { name: 'fixed, growing', type: 'fixed', from: 64 * KiB, to: 96 * KiB },
   { name: 'fixed, shrinking', type: 'fixed', from: 64 * KiB, to: 36 * KiB },
+  {
+    name: 'fixed, growing into bytes its footer made readers ignore',
+    type: 'fixed',
+    from: 64 * KiB,
+    to: 96 * KiB,
+    ignored: 40 * KiB,
+  },
+  {
+    name: 'fixed, shrinking, bytes its footer made readers ignore',
+    type: 'fixed',
+    from: 64 * KiB,
+    to: 36 * KiB,
+    ignored: 4 * KiB,
+  },
 ];
 
 async function prepare(c: Case): Promise<EmulatedHost> {
@@ -57,6 +80,15 @@ async function prepare(c: Case): Promise<EmulatedHost> {
     [30 * KiB, pattern(6 * KiB, 2)],
     [40 * KiB, new Uint8Array(8 * KiB)],
   ]);
+  if (c.ignored !== undefined) {
+    const f = await host.open(TOP, 'readWrite');
+    const footer = new Uint8Array(FOOTER_SIZE);
+    await f.read(footer, c.from);
+    await f.write(new Uint8Array(c.ignored).fill(0xe5), c.from);
+    await f.write(footer, c.from + c.ignored);
+    await f.sync();
+    await f.close();
+  }
   return host;
 }
 
@@ -99,7 +131,10 @@ describe('a power cut at any write, sync or truncate of resize', () => {
         },
       );
       // A fixed image needs the fallback only at a cut between a grow's extension and its sync.
-      if (c.type === 'fixed') expect(readThroughFallback.length > 0).toBe(c.to > c.from);
+      if (c.type === 'fixed') {
+        const pastTheEnd = c.to > c.from + (c.ignored ?? 0);
+        expect(readThroughFallback.length > 0).toBe(pastTheEnd);
+      }
       const done = prior.reopenAfterPowerCut();
       await onTop(done, (file) => resize(file, { sizeBytes: c.to, exactSize: true }));
       const chain = await openTop(done, { strict: true });
