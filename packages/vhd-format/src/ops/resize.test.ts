@@ -168,6 +168,11 @@ describe('resize', () => {
     expect((await check(shared(cut))).problems.map((p) => p.code)).toEqual(['BYTES_BEFORE_FOOTER']);
     await resize(cut, { sizeBytes: 48 * KiB, exactSize: true });
     expect(firstDifference(cut.bytes(), shrunk.bytes())).toBe(-1);
+    // A shrink an earlier version cut short: the new footer after the new size, the old at the end.
+    const earlier = memoryFile(bytes.slice());
+    await earlier.write(footer, 48 * KiB);
+    await resize(earlier, { sizeBytes: 48 * KiB, exactSize: true });
+    expect(firstDifference(earlier.bytes(), shrunk.bytes())).toBe(-1);
   });
 
   it('refuses a differencing image and sizes that are not positive multiples of 512', async () => {

@@ -133,7 +133,14 @@ async function resizeFixed(
   }
   if (size <= end) {
     // The new footer's place is in the file already.
-    if (size < before) await requireZeros(file, size, before, (at) => at);
+    if (size < before) {
+      // The part cut off reads zeros; its first sector may hold the new footer already (a
+      // shrink cut short by an earlier version, which wrote the footer there first).
+      const first = new Uint8Array(FOOTER_SIZE);
+      await readExactly(file, first, size, 'data');
+      const done = first.every((b, i) => b === next[i]);
+      await requireZeros(file, done ? size + FOOTER_SIZE : size, before, (at) => at);
+    }
     advance(o, 0, 1);
     if (size > before) {
       // Bytes the old footer made the reader ignore become disk: zeros.
