@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   findInvalidCharacter,
+  foldCase,
   format,
   isAbsolute,
   parseAbsolute,
@@ -45,6 +46,18 @@ describe('windows paths', () => {
       pathKey(parseAbsolute('C:\\vms\\ä.VHD')!),
     );
     expect(pathKey(parseAbsolute('C:\\ß')!)).toHaveLength('C:\\ß'.length);
+  });
+
+  it('foldCase upper-cases each character that stays one character, ASCII or not', () => {
+    const byCharacter = (name: string) =>
+      [...name].map((c) => ([...c.toUpperCase()].length === 1 ? c.toUpperCase() : c)).join('');
+    expect(foldCase('a.vhd')).toBe('A.VHD');
+    expect(foldCase('straße')).toBe('STRAßE');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' })), (name) => {
+        expect(foldCase(name)).toBe(byCharacter(name));
+      }),
+    );
   });
 
   it('relative gives the W2ru form, and nothing across drives', () => {

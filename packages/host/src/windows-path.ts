@@ -109,8 +109,12 @@ export function join(path: WindowsPath, ...names: string[]): WindowsPath {
   return normalise(path.drive, path.segments, names.join('\\'));
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /** A name folded for case-insensitive comparison, keeping its length. */
 export function foldCase(name: string): string {
+  // ASCII upper-cases one character to one character: the whole name at once is the same fold.
+  if (ASCII_ONLY.test(name)) return name.toUpperCase();
   let out = '';
   for (const char of name) {
     const upper = char.toUpperCase();
