@@ -1,5 +1,6 @@
-import { DIGEST_PIECE_BYTES, isAllZero } from '@vskit/host/kit';
+import { DIGEST_PIECE_BYTES } from '@vskit/host/kit';
 import { contentDigest } from './content-digest.js';
+import { isZeroPiece } from './zero-piece.js';
 
 /** Bytes per storage chunk: file contents are kept as a map of chunks of this size. */
 export const CHUNK_BYTES = DIGEST_PIECE_BYTES;
@@ -36,11 +37,16 @@ export class SparseContent {
   read(buffer: Uint8Array, position: number): number {
     if (position >= this.size) return 0;
     const count = Math.min(buffer.length, this.size - position);
-    for (const { index, offset, n, done } of chunkSpans(position, count)) {
+    for (let done = 0; done < count; ) {
+      const at = position + done;
+      const index = Math.floor(at / CHUNK_BYTES);
+      const offset = at - index * CHUNK_BYTES;
+      const n = Math.min(CHUNK_BYTES - offset, count - done);
       const chunk = this.#chunks.get(index);
       if (chunk === undefined) buffer.fill(0, done, done + n);
       else if (n === CHUNK_BYTES) buffer.set(chunk, done);
       else buffer.set(chunk.subarray(offset, offset + n), done);
+      done += n;
     }
     return count;
   }
@@ -49,11 +55,16 @@ export class SparseContent {
   write(buffer: Uint8Array, position: number): void {
     this.#version++;
     const count = buffer.length;
-    for (const { index, offset, n, done } of chunkSpans(position, count)) {
+    for (let done = 0; done < count; ) {
+      const at = position + done;
+      const index = Math.floor(at / CHUNK_BYTES);
+      const offset = at - index * CHUNK_BYTES;
+      const n = Math.min(CHUNK_BYTES - offset, count - done);
       const piece = buffer.subarray(done, done + n);
+      done += n;
       let chunk = this.#chunks.get(index);
       if (chunk === undefined) {
-        if (!isAllZero(piece)) {
+        if (!isZeroPiece(piece)) {
           this.#rememberHole(index);
           if (n === CHUNK_BYTES) chunk = piece.slice();
           else {
@@ -148,27 +159,6 @@ export class SparseContent {
       }
     }
     return contentDigest(size, pieces());
-  }
-}
-
-/** One chunk's part of a byte range: `n` bytes at `offset` in chunk `index`, `done` into the range. */
-interface ChunkSpan {
-  readonly index: number;
-  readonly offset: number;
-  readonly n: number;
-  readonly done: number;
-}
-
-/** The chunks the `count` bytes at `position` fall in, in order. */
-function* chunkSpans(position: number, count: number): Generator<ChunkSpan> {
-  let done = 0;
-  while (done < count) {
-    const at = position + done;
-    const index = Math.floor(at / CHUNK_BYTES);
-    const offset = at - index * CHUNK_BYTES;
-    const n = Math.min(CHUNK_BYTES - offset, count - done);
-    yield { index, offset, n, done };
-    done += n;
   }
 }
 
