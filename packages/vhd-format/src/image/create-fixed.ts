@@ -27,6 +27,14 @@ export interface CreateFixedOptions extends CreateOptions, DiskSizeOptions {
 
 const CHUNK = 2 ** 20;
 
+/** The zeros `zeroFill: 'write'` writes: one buffer for every disk, only ever handed to `write`. */
+let sharedZeros: Uint8Array | undefined;
+
+function zeroChunk(): Uint8Array {
+  sharedZeros ??= new Uint8Array(CHUNK);
+  return sharedZeros;
+}
+
 /**
  * Creates a fixed disk of `sizeBytes` (rounded up to a size every reader agrees on unless
  * `exactSize`) on an empty (or emptied) `file`: zeros, then a footer with data offset all ones,
@@ -53,7 +61,7 @@ export async function createFixed(file: RandomAccessFile, o: CreateFixedOptions)
   await emptyFile(file);
   o.onProgress?.(0, total);
   if (o.zeroFill === 'write') {
-    const zeros = new Uint8Array(Math.min(CHUNK, size));
+    const zeros = zeroChunk();
     for (let done = 0; done < size; ) {
       throwIfAborted(o.signal);
       const n = Math.min(CHUNK, size - done);

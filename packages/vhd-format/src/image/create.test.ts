@@ -115,6 +115,24 @@ describe('createFixed', () => {
     ).toBe(true);
   });
 
+  it('writes the zeros of each disk, small or large, at their own length only', async () => {
+    for (const sizeBytes of [3 * MiB + 512, 512 * 1000, 3 * MiB]) {
+      const f = memoryFile(new Uint8Array(4 * MiB).fill(7));
+      const lengths: number[] = [];
+      const recording = {
+        ...f,
+        write: (bytes: Uint8Array, position: number) => {
+          lengths.push(bytes.length);
+          expect(bytes.every((b) => b === 0) || position === sizeBytes).toBe(true);
+          return f.write(bytes, position);
+        },
+      };
+      await createFixed(recording, { sizeBytes, exactSize: true, zeroFill: 'write' });
+      expect(lengths.reduce((a, b) => a + b, 0)).toBe(sizeBytes + 512);
+      expect(await f.size()).toBe(sizeBytes + 512);
+    }
+  });
+
   it('is byte-for-byte deterministic given timestamp and UUID', async () => {
     const a = memoryFile();
     const b = memoryFile();
