@@ -14,7 +14,16 @@ import {
   dynamicImage,
   fixedImage,
   geometryBytes,
+  PARENT_PATTERN,
+  type SparseImage,
 } from './vhd-bytes.js';
+
+/** The whole file a sparse image describes. */
+function flatten(image: SparseImage): Uint8Array {
+  const bytes = new Uint8Array(image.length);
+  for (const extent of image.extents) bytes.set(extent.bytes, extent.offset);
+  return bytes;
+}
 
 describe("the suite's own VHD bytes", () => {
   it('buildFooter writes a footer vhd-format decodes to the same fields', () => {
@@ -48,6 +57,25 @@ describe("the suite's own VHD bytes", () => {
     expect(fixed.extents.reduce((n, e) => n + e.bytes.length, 0)).toBe(4096 + 512);
     const dynamic = dynamicImage(8 * 2 ** 20, 0, new Uint8Array(16));
     expect(dynamic.length).toBe(1536 + 512 + 512 + 2 * 2 ** 20 + 512);
+  });
+  it('dynamicImage builds a disk vhd-format opens strictly, its tables shared between disks of a size', async () => {
+    const id = (n: number) => new Uint8Array(16).fill(n);
+    const a = dynamicImage(3 * 2 ** 30, 10, id(1));
+    const b = dynamicImage(3 * 2 ** 30, 20, id(2));
+    const tables = (image: SparseImage) => image.extents.find((e) => e.offset === 512)?.bytes;
+    expect(tables(a)).toBe(tables(b));
+    for (const [image, n] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
+      const disk = await openImage(memoryFile(flatten(image)), { strict: true });
+      expect(disk.type).toBe('dynamic');
+      expect([...disk.footer.uniqueId]).toEqual([...id(n)]);
+      const read = new Uint8Array(PARENT_PATTERN.length + 512);
+      await disk.read(read, 0);
+      expect(read.subarray(0, PARENT_PATTERN.length)).toEqual(PARENT_PATTERN);
+      expect(read.subarray(PARENT_PATTERN.length).every((byte) => byte === 0)).toBe(true);
+    }
   });
   it('differencingImage writes a child that vhd-format opens strictly, locators in either unit', async () => {
     const parentUniqueId = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);

@@ -175,6 +175,33 @@ export const PARENT_PATTERN: Uint8Array = Uint8Array.from(
   (_, i) => (i * 7 + 3) & 0xff,
 );
 
+/** The dynamic header, BAT and block 0's bitmap of the last few sizes built (they never change). */
+const tableCache = new Map<number, Uint8Array>();
+
+/**
+ * The bytes from the dynamic header (at 512) to block 0's bitmap of a dynamic disk of `sizeBytes`
+ * with 2 MiB blocks: all but entry 0 of the BAT unused, block 0 after the BAT with its first 8
+ * sectors marked. The same bytes for every disk of a size, so they are built once per size and
+ * shared (never written to: a file write copies them).
+ */
+function dynamicTables(sizeBytes: number): Uint8Array {
+  const cached = tableCache.get(sizeBytes);
+  if (cached !== undefined) return cached;
+  const block = 2 * 1024 * 1024;
+  const entries = Math.ceil(sizeBytes / block);
+  const batBytes = Math.ceil((entries * 4) / 512) * 512;
+  const blockAt = 1536 + batBytes;
+  // file offsets 512 .. blockAt + 512: the header, the BAT at 1536, the bitmap at blockAt
+  const tables = new Uint8Array(blockAt);
+  tables.set(buildDynamicHeader(sizeBytes, block), 0);
+  tables.fill(0xff, 1024, 1024 + batBytes);
+  view(tables).setUint32(1024, blockAt / 512);
+  tables[blockAt - 512] = 0xff; // the bitmap: the first 8 sectors hold data
+  if (tableCache.size >= 8) tableCache.delete(tableCache.keys().next().value as number);
+  tableCache.set(sizeBytes, tables);
+  return tables;
+}
+
 /** A dynamic disk of `sizeBytes` with 2 MiB blocks; block 0 holds {@link PARENT_PATTERN}. */
 export function dynamicImage(
   sizeBytes: number,
@@ -182,21 +209,15 @@ export function dynamicImage(
   uniqueId: Uint8Array,
 ): SparseImage {
   const block = 2 * 1024 * 1024;
-  const entries = Math.ceil(sizeBytes / block);
-  const batBytes = Math.ceil((entries * 4) / 512) * 512;
   const footer = buildFooter({ diskType: 3, sizeBytes, timestamp, uniqueId });
-  const blockAt = 1536 + batBytes;
-  const head = new Uint8Array(blockAt + 512);
-  head.set(footer, 0);
-  head.set(buildDynamicHeader(sizeBytes, block), 512);
-  head.fill(0xff, 1536, 1536 + batBytes);
-  view(head).setUint32(1536, blockAt / 512);
-  head[blockAt] = 0xff; // the bitmap: the first 8 sectors hold data
+  const tables = dynamicTables(sizeBytes);
+  const blockAt = tables.length; // the bitmap's offset in the file
   const length = blockAt + 512 + block + 512;
   return {
     length,
     extents: [
-      { offset: 0, bytes: head },
+      { offset: 0, bytes: footer },
+      { offset: 512, bytes: tables },
       { offset: blockAt + 512, bytes: PARENT_PATTERN },
       { offset: length - 512, bytes: footer },
     ],
