@@ -58,15 +58,19 @@ describe("the suite's own VHD bytes", () => {
     const dynamic = dynamicImage(8 * 2 ** 20, 0, new Uint8Array(16));
     expect(dynamic.length).toBe(1536 + 512 + 512 + 2 * 2 ** 20 + 512);
   });
-  it('dynamicImage builds a disk vhd-format opens strictly, its tables shared between disks of a size', async () => {
+  it('dynamicImage builds a disk vhd-format opens strictly, its unused BAT entries shared', async () => {
     const id = (n: number) => new Uint8Array(16).fill(n);
-    const a = dynamicImage(3 * 2 ** 30, 10, id(1));
+    const a = dynamicImage(5 * 2 ** 30, 10, id(1));
     const b = dynamicImage(3 * 2 ** 30, 20, id(2));
-    const tables = (image: SparseImage) => image.extents.find((e) => e.offset === 512)?.bytes;
-    expect(tables(a)).toBe(tables(b));
+    const c = dynamicImage(8 * 2 ** 20, 30, id(3));
+    const ones = (image: SparseImage) => image.extents.find((e) => e.offset === 2048)?.bytes;
+    expect(ones(a)?.buffer).toBe(ones(b)?.buffer);
+    // one sector of BAT: no run of unused entries after it, block 0's bitmap follows at once
+    expect(c.extents.map((e) => e.offset)).toEqual([0, 512, 2048, 2560, c.length - 512]);
     for (const [image, n] of [
       [a, 1],
       [b, 2],
+      [c, 3],
     ] as const) {
       const disk = await openImage(memoryFile(flatten(image)), { strict: true });
       expect(disk.type).toBe('dynamic');

@@ -175,31 +175,13 @@ export const PARENT_PATTERN: Uint8Array = Uint8Array.from(
   (_, i) => (i * 7 + 3) & 0xff,
 );
 
-/** The dynamic header, BAT and block 0's bitmap of the last few sizes built (they never change). */
-const tableCache = new Map<number, Uint8Array>();
+/** A run of 0xFF bytes (unused BAT entries), grown to the longest asked for and shared. */
+let ones = new Uint8Array(0);
 
-/**
- * The bytes from the dynamic header (at 512) to block 0's bitmap of a dynamic disk of `sizeBytes`
- * with 2 MiB blocks: all but entry 0 of the BAT unused, block 0 after the BAT with its first 8
- * sectors marked. The same bytes for every disk of a size, so they are built once per size and
- * shared (never written to: a file write copies them).
- */
-function dynamicTables(sizeBytes: number): Uint8Array {
-  const cached = tableCache.get(sizeBytes);
-  if (cached !== undefined) return cached;
-  const block = 2 * 1024 * 1024;
-  const entries = Math.ceil(sizeBytes / block);
-  const batBytes = Math.ceil((entries * 4) / 512) * 512;
-  const blockAt = 1536 + batBytes;
-  // file offsets 512 .. blockAt + 512: the header, the BAT at 1536, the bitmap at blockAt
-  const tables = new Uint8Array(blockAt);
-  tables.set(buildDynamicHeader(sizeBytes, block), 0);
-  tables.fill(0xff, 1024, 1024 + batBytes);
-  view(tables).setUint32(1024, blockAt / 512);
-  tables[blockAt - 512] = 0xff; // the bitmap: the first 8 sectors hold data
-  if (tableCache.size >= 8) tableCache.delete(tableCache.keys().next().value as number);
-  tableCache.set(sizeBytes, tables);
-  return tables;
+/** `length` bytes of 0xFF, shared: never written to (a file write copies them). */
+function onesOf(length: number): Uint8Array {
+  if (ones.length < length) ones = new Uint8Array(length).fill(0xff);
+  return ones.subarray(0, length);
 }
 
 /** A dynamic disk of `sizeBytes` with 2 MiB blocks; block 0 holds {@link PARENT_PATTERN}. */
@@ -209,15 +191,24 @@ export function dynamicImage(
   uniqueId: Uint8Array,
 ): SparseImage {
   const block = 2 * 1024 * 1024;
+  const entries = Math.ceil(sizeBytes / block);
+  const batBytes = Math.ceil((entries * 4) / 512) * 512;
   const footer = buildFooter({ diskType: 3, sizeBytes, timestamp, uniqueId });
-  const tables = dynamicTables(sizeBytes);
-  const blockAt = tables.length; // the bitmap's offset in the file
+  const blockAt = 1536 + batBytes;
+  // The header, then the BAT's first sector: entry 0 names block 0, every other entry is unused.
+  const head = new Uint8Array(1024 + 512).fill(0xff);
+  head.set(buildDynamicHeader(sizeBytes, block), 0);
+  view(head).setUint32(1024, blockAt / 512);
+  const bitmap = new Uint8Array(512);
+  bitmap[0] = 0xff; // the first 8 sectors hold data
   const length = blockAt + 512 + block + 512;
   return {
     length,
     extents: [
       { offset: 0, bytes: footer },
-      { offset: 512, bytes: tables },
+      { offset: 512, bytes: head },
+      ...(batBytes > 512 ? [{ offset: 2048, bytes: onesOf(batBytes - 512) }] : []),
+      { offset: blockAt, bytes: bitmap },
       { offset: blockAt + 512, bytes: PARENT_PATTERN },
       { offset: length - 512, bytes: footer },
     ],
