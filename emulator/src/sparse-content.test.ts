@@ -19,6 +19,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
       fc.integer({ min: 0, max: CHUNK_BYTES + 10 }).map((n) => new Uint8Array(n).fill(7)),
       fc.integer({ min: 0, max: CHUNK_BYTES + 10 }).map((n) => new Uint8Array(n)),
+      fc.constant(new Uint8Array(CHUNK_BYTES).fill(0xff)),
     ),
   }),
   fc.record({ kind: fc.constant('truncate' as const), length: fc.nat(limit) }),
@@ -119,6 +120,35 @@ describe('SparseContent', () => {
     const probe = new Uint8Array(5);
     content.read(probe, 2 ** 40);
     expect([...probe]).toEqual([0, 0, 0, 1, 0]);
+  });
+
+  it('keeps contents that hold the same chunk of one repeated byte independent', () => {
+    const ones = new Uint8Array(2 * CHUNK_BYTES).fill(0xff);
+    const a = new SparseContent();
+    const b = new SparseContent();
+    a.write(ones, 0);
+    b.write(ones, 0);
+    ones.fill(1);
+    a.write(Uint8Array.of(5), 10);
+    a.sync();
+    a.write(Uint8Array.of(6), CHUNK_BYTES + 10);
+    b.truncate(CHUNK_BYTES + 20);
+    b.sync();
+    b.write(Uint8Array.of(7), 20);
+    const bytesOf = (content: SparseContent) => all(content);
+    const expectedA = new Uint8Array(2 * CHUNK_BYTES).fill(0xff);
+    expectedA[10] = 5;
+    expectedA[CHUNK_BYTES + 10] = 6;
+    const expectedB = new Uint8Array(CHUNK_BYTES + 20).fill(0xff);
+    expectedB[20] = 7;
+    expect(Buffer.compare(bytesOf(a), expectedA)).toBe(0);
+    expect(Buffer.compare(bytesOf(b), expectedB)).toBe(0);
+    const fresh = new SparseContent();
+    fresh.write(new Uint8Array(CHUNK_BYTES).fill(0xff), 0);
+    expect(all(fresh).every((byte) => byte === 0xff)).toBe(true);
+    const durableA = all(a.durable());
+    expect(durableA[10]).toBe(5);
+    expect(durableA[CHUNK_BYTES + 10]).toBe(0xff);
   });
 
   it('reads zeros again after a cut and a regrow', () => {

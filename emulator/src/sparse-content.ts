@@ -1,5 +1,6 @@
 import { DIGEST_PIECE_BYTES } from '@vskit/host/kit';
 import { contentDigest } from './content-digest.js';
+import { sharedUniformChunk } from './uniform-chunks.js';
 import { isZeroPiece } from './zero-piece.js';
 
 /** Bytes per storage chunk: file contents are kept as a map of chunks of this size. */
@@ -19,6 +20,11 @@ export class SparseContent {
   readonly #chunks: Map<number, Uint8Array>;
   /** The synced version of every chunk written since the last sync (`null`: it was a hole). */
   readonly #saved = new Map<number, Uint8Array | null>();
+  /**
+   * Chunks that are shared read-only with other contents (a chunk of one repeated byte, see
+   * `sharedUniformChunk`): copied before any change.
+   */
+  readonly #shared = new Set<number>();
   /** Bumped by every change of the bytes, so an unchanged file's digest is computed once. */
   #version = 0;
   #digest: { readonly version: number; readonly size: number; readonly value: string } | undefined;
@@ -66,8 +72,11 @@ export class SparseContent {
       if (chunk === undefined) {
         if (!isZeroPiece(piece)) {
           this.#rememberHole(index);
-          if (n === CHUNK_BYTES) chunk = piece.slice();
-          else {
+          if (n === CHUNK_BYTES) {
+            chunk = sharedUniformChunk(piece);
+            if (chunk === undefined) chunk = piece.slice();
+            else this.#shared.add(index);
+          } else {
             chunk = new Uint8Array(CHUNK_BYTES);
             chunk.set(piece, offset);
           }
@@ -76,13 +85,20 @@ export class SparseContent {
       } else {
         if (!this.#saved.has(index)) {
           this.#saved.set(index, chunk);
-          chunk = chunk.slice();
-          this.#chunks.set(index, chunk);
-        }
+          chunk = this.#own(index, chunk);
+        } else if (this.#shared.has(index)) chunk = this.#own(index, chunk);
         chunk.set(piece, offset);
       }
     }
     if (position + count > this.size) this.size = position + count;
+  }
+
+  /** A private copy of `chunk` in place of chunk `index`, free to change. */
+  #own(index: number, chunk: Uint8Array): Uint8Array {
+    const copy = chunk.slice();
+    this.#chunks.set(index, copy);
+    this.#shared.delete(index);
+    return copy;
   }
 
   /** Notes that chunk `index` was a hole when it was last synced. */
@@ -97,7 +113,7 @@ export class SparseContent {
   truncate(length: number): void {
     this.#version++;
     if (length < this.size) {
-      cut(this.#chunks, length);
+      this.#cut(length);
       for (const [index, chunk] of this.#saved) {
         if (chunk === null) continue;
         const start = index * CHUNK_BYTES;
@@ -110,6 +126,21 @@ export class SparseContent {
       }
     }
     this.size = length;
+  }
+
+  /** Drops the chunks past `length` and zeros the tail of the one it falls in. */
+  #cut(length: number): void {
+    const last = Math.floor(length / CHUNK_BYTES);
+    for (const [index, chunk] of this.#chunks) {
+      const start = index * CHUNK_BYTES;
+      if (start >= length) {
+        this.#chunks.delete(index);
+        this.#shared.delete(index);
+      } else if (index === last) {
+        const own = this.#shared.has(index) ? this.#own(index, chunk) : chunk;
+        own.fill(0, length - start);
+      }
+    }
   }
 
   /** Everything written so far becomes durable. */
@@ -159,14 +190,5 @@ export class SparseContent {
       }
     }
     return contentDigest(size, pieces());
-  }
-}
-
-function cut(chunks: Map<number, Uint8Array>, length: number): void {
-  const last = Math.floor(length / CHUNK_BYTES);
-  for (const [index, chunk] of chunks) {
-    const start = index * CHUNK_BYTES;
-    if (start >= length) chunks.delete(index);
-    else if (index === last) chunk.fill(0, length - start);
   }
 }
