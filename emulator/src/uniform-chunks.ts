@@ -12,14 +12,13 @@ export function sharedUniformChunk(piece: Uint8Array): Uint8Array | undefined {
   const n = piece.length;
   if (n === 0) return undefined;
   const value = piece[0] as number;
-  if (piece[n - 1] !== value) return undefined;
-  // Every byte equals the next one: one native comparison of the piece with itself shifted.
-  const bytes = Buffer.from(piece.buffer, piece.byteOffset, n);
-  if (!bytes.subarray(0, n - 1).equals(bytes.subarray(1))) return undefined;
+  if (piece[n - 1] !== value || piece[n >>> 1] !== value) return undefined;
   let chunk = byValue.get(value);
   if (chunk === undefined || chunk.length !== n) {
     chunk = new Uint8Array(n).fill(value);
     byValue.set(value, chunk);
   }
-  return chunk;
+  // One native comparison with the chunk of that value.
+  const bytes = Buffer.from(piece.buffer, piece.byteOffset, n);
+  return bytes.equals(chunk) ? chunk : undefined;
 }
