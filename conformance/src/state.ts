@@ -113,8 +113,28 @@ export interface Layout {
   readonly placed: readonly EntrySpec[];
 }
 
-/** The namespace a state sets up: each entry with its implied folders, conflicts dropped. */
+/** Layouts already worked out, per state (a state is a plain record nothing changes once drawn). */
+const layouts = new WeakMap<
+  HostState,
+  { readonly of: readonly EntrySpec[]; readonly n: number; readonly layout: Layout }
+>();
+
+/**
+ * The namespace a state sets up: each entry with its implied folders, conflicts dropped. Worked
+ * out once per state (the setup and the model both ask), again if its entry list was replaced or
+ * grew since.
+ */
 export function layoutOf(state: HostState): Layout {
+  const known = layouts.get(state);
+  if (known !== undefined && known.of === state.entries && known.n === state.entries.length) {
+    return known.layout;
+  }
+  const layout = computeLayout(state);
+  layouts.set(state, { of: state.entries, n: state.entries.length, layout });
+  return layout;
+}
+
+function computeLayout(state: HostState): Layout {
   const entries = new Map<string, LayoutEntry>();
   const drives = new Set(state.volumes.map((volume) => volume.drive));
   for (const drive of drives) {
