@@ -104,6 +104,53 @@ describe('BlockTable', () => {
     expect(cache.pages).toBe(1);
   });
 
+  it('counts an entry one bit short of unused as allocated, in whichever page it sits', async () => {
+    const special = new Map([
+      [3, 0xfffffffe],
+      [BAT_PAGE_ENTRIES + 7, 0x7fffffff],
+      [3 * BAT_PAGE_ENTRIES - 1, 0],
+    ]);
+    const entries = 4 * BAT_PAGE_ENTRIES + 5;
+    const table = new BlockTable(
+      tableFile(entries, (i) => special.get(i) ?? BLOCK_UNUSED),
+      AT,
+      entries,
+    );
+    const seen: Array<[number, number]> = [];
+    await table.forEachAllocated((i, sector) => seen.push([i, sector]));
+    expect(seen).toEqual([...special]);
+    expect(table.allocatedCount).toBe(3);
+    expect([0, 1, 2, 3, 4].map((p) => table.isEmptyPage(p))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('passes over two tables in turn each see their own entries', async () => {
+    const a = new BlockTable(
+      tableFile(3000, (i) => i),
+      AT,
+      3000,
+    );
+    const b = new BlockTable(
+      tableFile(2000, (i) => 5000 + i),
+      AT,
+      2000,
+    );
+    for (const [table, base, n] of [
+      [a, 0, 3000],
+      [b, 5000, 2000],
+      [a, 0, 3000],
+    ] as const) {
+      const seen: number[] = [];
+      await table.forEachAllocated((_, sector) => seen.push(sector));
+      expect(seen).toEqual(Array.from({ length: n }, (_, i) => base + i));
+    }
+  });
+
   it('writes an entry through; a page read racing with the write never brings back the old value', async () => {
     const inner = tableFile(BAT_PAGE_ENTRIES, (i) => (i === 0 ? 5 : BLOCK_UNUSED));
     // The first read takes the bytes as they are when it starts, then waits to be released.

@@ -20,6 +20,24 @@ const UNUSED = BLOCK_UNUSED;
 /** {@link BAT_PAGE_ENTRIES} as a local binding. */
 const PAGE = BAT_PAGE_ENTRIES;
 
+/** A pass buffer no pass is using, kept for the next one (passes take it in turn). */
+let spareBuffer: Uint8Array | undefined;
+
+/** A buffer of at least `bytes` for one pass: the spare one when it is large enough. */
+function takePassBuffer(bytes: number): Uint8Array {
+  const spare = spareBuffer;
+  if (spare !== undefined && spare.length >= bytes) {
+    spareBuffer = undefined;
+    return spare;
+  }
+  return new Uint8Array(bytes);
+}
+
+/** Gives a pass's buffer back, to be the spare one if it is the largest seen. */
+function givePassBuffer(buffer: Uint8Array): void {
+  if (spareBuffer === undefined || spareBuffer.length < buffer.length) spareBuffer = buffer;
+}
+
 /**
  * The entry a raw table word holds: `word` is 4 bytes of the table as read into a
  * `Uint32Array` (host byte order), the entry is their big-endian value.
@@ -33,7 +51,8 @@ export function entryOf(word: number): number {
 
 /**
  * Visits one stretch of a pass: `words` are the raw words of entries `first ..`, in host byte
- * order (decode with {@link entryOf}; {@link BLOCK_UNUSED} reads the same in both orders).
+ * order (decode with {@link entryOf}; {@link BLOCK_UNUSED} reads the same in both orders), valid
+ * during the call only (the pass reads the next stretch into the same buffer).
  * Return `false` to end the pass.
  */
 export type TableVisitor = (first: number, words: Uint32Array) => unknown;
@@ -145,14 +164,18 @@ export class BlockTable {
   async forEachChunk(visit: TableVisitor): Promise<void> {
     const survey = this.#allocated === undefined;
     let allocated = 0;
-    const buffer = new Uint8Array(Math.min(this.length, BAT_PASS_ENTRIES) * 4);
-    for (let first = 0; first < this.length; first += BAT_PASS_ENTRIES) {
-      const count = Math.min(BAT_PASS_ENTRIES, this.length - first);
-      const bytes = buffer.subarray(0, count * 4);
-      await readExactly(this.#file, bytes, this.#tableOffset + first * 4, 'BAT');
-      const words = new Uint32Array(buffer.buffer, 0, count);
-      if (survey) allocated += this.#survey(first, words);
-      if (visit(first, words) === false) return;
+    const buffer = takePassBuffer(Math.min(this.length, BAT_PASS_ENTRIES) * 4);
+    try {
+      for (let first = 0; first < this.length; first += BAT_PASS_ENTRIES) {
+        const count = Math.min(BAT_PASS_ENTRIES, this.length - first);
+        const bytes = buffer.subarray(0, count * 4);
+        await readExactly(this.#file, bytes, this.#tableOffset + first * 4, 'BAT');
+        const words = new Uint32Array(buffer.buffer, buffer.byteOffset, count);
+        if (survey) allocated += this.#survey(first, words);
+        if (visit(first, words) === false) return;
+      }
+    } finally {
+      givePassBuffer(buffer);
     }
     if (survey) this.#allocated = allocated;
   }
@@ -175,15 +198,21 @@ export class BlockTable {
     this.cache.dropRange(this.#base, this.#pageCount);
   }
 
-  /** Marks the empty pages among `words` (entries `first ..`) and counts the allocated ones. */
+  /**
+   * Marks the empty pages among `words` (entries `first ..`) and counts the allocated ones, in
+   * one look at each page: the AND of its words is all ones exactly when every entry is unused,
+   * and only a page with entries is counted entry by entry.
+   */
   #survey(first: number, words: Uint32Array): number {
     let allocated = 0;
     for (let start = 0; start < words.length; start += PAGE) {
       const end = Math.min(words.length, start + PAGE);
-      let used = 0;
-      for (let k = start; k < end; k++) if (words[k] !== UNUSED) used++;
-      this.#markEmpty((first + start) / PAGE, used === 0);
-      allocated += used;
+      let all = -1;
+      for (let k = start; k < end; k++) all &= words[k]!;
+      const empty = all === -1;
+      this.#markEmpty((first + start) / PAGE, empty);
+      if (empty) continue;
+      for (let k = start; k < end; k++) if (words[k] !== UNUSED) allocated++;
     }
     return allocated;
   }
