@@ -53,6 +53,7 @@ describe('windows paths', () => {
       [...name].map((c) => ([...c.toUpperCase()].length === 1 ? c.toUpperCase() : c)).join('');
     expect(foldCase('a.vhd')).toBe('A.VHD');
     expect(foldCase('straße')).toBe('STRAßE');
+    expect(foldCase('été ŉ 𐐨')).toBe('ÉTÉ ŉ 𐐀');
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' })), (name) => {
         expect(foldCase(name)).toBe(byCharacter(name));

@@ -109,12 +109,17 @@ export function join(path: WindowsPath, ...names: string[]): WindowsPath {
   return normalise(path.drive, path.segments, names.join('\\'));
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** A name folded for case-insensitive comparison, keeping its length. */
 export function foldCase(name: string): string {
-  // ASCII upper-cases one character to one character: the whole name at once is the same fold.
-  if (ASCII_ONLY.test(name)) return name.toUpperCase();
+  // Upper-casing maps each character to one or more, never to none, and without context. When
+  // the whole name keeps its length and neither side holds a surrogate, every character mapped
+  // to exactly one: the whole name at once is the same fold.
+  const upper = name.toUpperCase();
+  if (upper.length === name.length && !SURROGATE.test(upper) && !SURROGATE.test(name)) {
+    return upper;
+  }
   let out = '';
   for (const char of name) {
     const upper = char.toUpperCase();
