@@ -77,6 +77,29 @@ export function creationFailure(error: unknown): TaskFailure {
   };
 }
 
+/**
+ * The VsError for a failure while a method changes an existing image in place (IVMHardDisk's
+ * Parent put): a host refusal of the write is
+ * - E_DISK_FULL when the volume ran out of space (ENOSPC);
+ * - E_SHARING_VIOLATION when another handle's share mode refuses (EBUSY);
+ * - VM_E_FILE_READ_ONLY when the file or volume is read-only (EPERM, EROFS);
+ * - DISP_E_EXCEPTION for anything else, as for any other unexpected failure; a VsError stays.
+ */
+export function ioFailure(error: unknown, argument: string | undefined): VsError {
+  if (error instanceof VsError) return error;
+  const code = hostErrorIn(error)?.code;
+  const name =
+    code === 'ENOSPC'
+      ? 'E_DISK_FULL'
+      : code === 'EBUSY'
+        ? 'E_SHARING_VIOLATION'
+        : code === 'EPERM' || code === 'EROFS'
+          ? 'VM_E_FILE_READ_ONLY'
+          : 'DISP_E_EXCEPTION';
+  const message = error instanceof Error ? error.message : String(error);
+  return new VsError(name, argument, message, { cause: error });
+}
+
 /** A check phase failure as a VsError: VsErrors as they are, anything else DISP_E_EXCEPTION. */
 export function checkFailure(error: unknown): VsError {
   if (error instanceof VsError) return error;

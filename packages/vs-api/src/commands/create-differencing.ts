@@ -20,6 +20,7 @@ import {
   checkVirtualSize,
   MIN_FREE_BYTES,
 } from '../limits.js';
+import { parentNames } from '../parent-names.js';
 import {
   checkCharacters,
   checkGivenLength,
@@ -110,8 +111,7 @@ export async function createDifferencingVirtualHardDisk(
       // 9. VM_E_IMAGE_SIZE_TOO_LARGE / VM_E_IMAGE_SIZE_TOO_SMALL on the parent's virtual size
       checkVirtualSize(facts.virtualSize, 'parentPath');
       // 10. VM_E_FILE_TOO_LARGE_FOR_VOLUME on the child fully expanded
-      const absolutePath = windowsPath.format(parent);
-      const relativePath = windowsPath.relative(windowsPath.dirname(image), parent);
+      const names = parentNames(image, parent);
       const blockSize =
         facts.blockSizeBytes === undefined ? {} : { blockSizeBytes: facts.blockSizeBytes };
       const expanded = expandedFileSize({
@@ -119,8 +119,8 @@ export async function createDifferencingVirtualHardDisk(
         sizeBytes: facts.footer.currentSize,
         ...blockSize,
         locatorDataBytes:
-          locatorSpaceFor(absolutePath.length) +
-          (relativePath === undefined ? 0 : locatorSpaceFor(relativePath.length)),
+          locatorSpaceFor(names.absolutePath.length) +
+          (names.relativePath === undefined ? 0 : locatorSpaceFor(names.relativePath.length)),
       });
       checkFileFitsVolume(location.volume, expanded, 'imagePath');
       // 11. E_DISK_FULL below 8 MB free
@@ -136,9 +136,7 @@ export async function createDifferencingVirtualHardDisk(
               footer: facts.footer,
               ...blockSize,
               modified: parentStat.mtime,
-              unicodeName: windowsPath.basename(parent),
-              absolutePath,
-              ...(relativePath === undefined ? {} : { relativePath }),
+              ...names,
             },
           }),
       });
