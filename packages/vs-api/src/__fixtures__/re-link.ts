@@ -153,20 +153,22 @@ export async function recordedParent(host: Host, path: string): Promise<Recorded
 }
 
 /**
- * The whole virtual disk of the child at `child`, read strictly through its chain with the
- * parent found wherever its locators or name lead (vs-api's own resolver is not used, so a
- * wrong locator shows). Also resolves to where the parent was found.
+ * The whole virtual disk of the child at `child`, read through its chain (strictly unless
+ * `strict` is false) with the parent found where its W2ru, else its W2ku locator leads
+ * (vs-api's own resolver is not used, so a wrong locator shows). Also resolves to where the
+ * parent was found.
  */
 export async function readThroughChain(
   host: Host,
   child: string,
+  strict = true,
 ): Promise<{ bytes: Uint8Array; parentAt: string }> {
   const top = await host.open(child, 'read');
   let parentAt = '';
   const opened = [top];
   try {
     const chain = await openChain(top, {
-      strict: true,
+      strict,
       acceptLittleEndianParentName: true,
       openParent: async (ref) => {
         const folder = windowsPath.dirname(windowsPath.parseAbsolute(child) as never);

@@ -73,10 +73,10 @@ async function readParentFooter(host: Host, parent: WindowsPath): Promise<Footer
   try {
     file = await host.open(windowsPath.format(parent), 'read');
     const image = await openImage(file, STRICT_OPEN);
-    const { footer } = image;
-    await image.close();
     file = undefined;
-    return footer;
+    // The footer is read: a failed close of a file only read changes nothing.
+    await image.close().catch(() => {});
+    return image.footer;
   } catch (error) {
     throw propertyFailure(error, PARENT);
   } finally {
