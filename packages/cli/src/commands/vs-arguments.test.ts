@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findDiskMember, findVsMethod, parseHostDrive, vsArguments } from './vs.js';
+import { findVsMethod, parseHostDrive, vsArguments } from './vs.js';
+import { findDiskMember } from './vs-disk.js';
 
 describe('findVsMethod', () => {
   it('matches the COM method names case-insensitively', () => {

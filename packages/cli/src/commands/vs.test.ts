@@ -240,7 +240,7 @@ describe('vskit vs', () => {
     // each run calls GetHardDisk first, so a chain that no longer opens fails there
     expect(gone.code).toBe(1);
     expect(errorCode(gone.stderr)).toBe('VM_E_PARENT_PATH_NOT_FOUND');
-    const bad = await vskit(['vs', 'disk', 'C:\\dm\\c.vhd', 'Merge', '--volume', `C=${tmp.dir}`]);
+    const bad = await vskit(['vs', 'disk', 'C:\\dm\\c.vhd', 'Delete', '--volume', `C=${tmp.dir}`]);
     expect(bad.code).toBe(2);
     expect(errorCode(bad.stderr)).toBe('USAGE');
   });

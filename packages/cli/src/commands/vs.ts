@@ -1,17 +1,20 @@
-import type { ComVMHardDisk, ComVMTask } from '@vskit/vs-api';
+import type { ComVMTask } from '@vskit/vs-api';
 import { type CliIo, type Command, flag, stringOptions, writeText } from '../command.js';
-import {
-  CliError,
-  describeError,
-  EXIT_INTERRUPTED,
-  type JsonError,
-  usageError,
-} from '../errors.js';
+import { CliError, EXIT_INTERRUPTED, type JsonError, usageError } from '../errors.js';
 import { type Row, renderRows, sizeWithBytes, writeJson } from '../output.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
 import { parseSize } from '../sizes.js';
 import { checkVolumeFolders, parseVolumes, type VolumeSpec } from '../volumes.js';
+import { callDisk, type DiskCall, parseDiskCall } from './vs-disk.js';
+import {
+  failed,
+  type MethodOutcome,
+  nameOf,
+  type Server,
+  type VsApi,
+  type VsValue,
+} from './vs-outcome.js';
 
 /**
  * What a method returns: a task (waited for), a disk (its properties printed), nothing, or a
@@ -49,32 +52,9 @@ export const VS_METHODS: Readonly<
 /** One method name of {@link VS_METHODS}. */
 export type VsMethod = string;
 
-/**
- * The IVMHardDisk members `vskit vs disk <path> <Member>` reads, on the disk GetHardDisk
- * returns for `<path>` (its methods will join them: `vskit vs disk <path> Merge`).
- */
-export const DISK_MEMBERS = [
-  'File',
-  'Type',
-  'SizeInGuest',
-  'SizeOnHost',
-  'HostFreeDiskSpace',
-  'HostDriveIdentifier',
-  'Parent',
-] as const;
-
-/** One member of {@link DISK_MEMBERS}. */
-export type DiskMember = (typeof DISK_MEMBERS)[number];
-
 /** The method named `name` (case-insensitive), or `undefined`. */
 export function findVsMethod(name: string): VsMethod | undefined {
   return Object.keys(VS_METHODS).find((m) => m.toLowerCase() === name.toLowerCase());
-}
-
-/** The disk member named `name` (case-insensitive, `get_` allowed), or `undefined`. */
-export function findDiskMember(name: string): DiskMember | undefined {
-  const bare = name.replace(/^get_/i, '').toLowerCase();
-  return DISK_MEMBERS.find((m) => m.toLowerCase() === bare);
 }
 
 /** Floppy image types by name, for `CreateFloppyDiskImage <imagePath> <imageType>`. */
@@ -157,38 +137,6 @@ interface Failure {
   readonly what: string;
   /** vs-api's reason: the argument and what is wrong with it, or the task's ErrorDescription. */
   readonly reason: string | undefined;
-}
-
-/** What one call gave: its HRESULT, vs-api's reason for a failure, the task, disk or value. */
-interface MethodOutcome {
-  readonly hresult: number;
-  readonly reason?: string;
-  readonly task?: ComVMTask;
-  readonly disk?: ComVMHardDisk;
-  readonly value?: VsValue;
-}
-
-/** A value a member answered, and how to print it. */
-export interface VsValue {
-  /** The label of its human line: the member's name (`Type`, `files`, `HostDrives`, ...). */
-  readonly label: string;
-  /** What JSON carries. */
-  readonly value: unknown;
-  /** Its human text: one line, or one line per item. */
-  readonly text: string | readonly string[];
-}
-
-type VsApi = typeof import('@vskit/vs-api');
-type Server = import('@vskit/vs-api').VirtualServer;
-
-/** The HRESULT and reason of a rejection, as `asCom` would answer it. */
-function failed(vsApi: VsApi, error: unknown): MethodOutcome {
-  const hresult = vsApi.isVsError(error) ? error.hresult : vsApi.HRESULT.DISP_E_EXCEPTION;
-  return { hresult, reason: describeError(error).message };
-}
-
-function nameOf(table: Readonly<Record<string, number>>, value: number): string {
-  return Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
 }
 
 /** The call of one `returns: 'value' | 'none'` method, as a value. */
@@ -286,53 +234,12 @@ async function callMethod(
   }
 }
 
-/**
- * `vskit vs disk <path> <Member>`: GetHardDisk on `path` (its failure is the answer), then the
- * member read through the promise face (`getType()`, ...), whose VsError carries the reason; the
- * HRESULT is the one the COM face's `get_X(out)` returns: S_FALSE for a `null` Parent or
- * HostDriveIdentifier. A disk value (Parent) is shown as its File.
- */
-async function callDiskMember(
-  vsApi: VsApi,
-  server: Server,
-  path: string,
-  member: DiskMember,
-): Promise<MethodOutcome> {
-  let answer: unknown;
-  try {
-    const disk = await server.getHardDisk(path);
-    answer = await disk[`get${member}`]();
-  } catch (error) {
-    return failed(vsApi, error);
-  }
-  const hresult = answer === null ? vsApi.HRESULT.S_FALSE : vsApi.HRESULT.S_OK;
-  const label = member;
-  if (member === 'Parent') {
-    const file = (answer as import('@vskit/vs-api').VMHardDisk | null)?.file ?? null;
-    return { hresult, value: { label, value: file, text: file ?? '(none)' } };
-  }
-  if (member === 'Type') {
-    const type = answer as number;
-    return {
-      hresult,
-      value: { label, value: type, text: `${nameOf(vsApi.VMHardDiskType, type)} (${type})` },
-    };
-  }
-  if (typeof answer === 'number') {
-    return { hresult, value: { label, value: answer, text: sizeWithBytes(answer) } };
-  }
-  return {
-    hresult,
-    value: { label, value: answer, text: answer === null ? '(none)' : String(answer) },
-  };
-}
-
 /** What `vs --json` prints. */
 export interface VsReport {
   /** The IVMVirtualServer method, or `disk` for a member of the disk GetHardDisk returns. */
   readonly method: VsMethod;
-  /** For `disk`: the IVMHardDisk member read. */
-  readonly member?: DiskMember;
+  /** For `disk`: the IVMHardDisk member read or called (`Type`, `Merge`, `put_Parent`, ...). */
+  readonly member?: string;
   readonly arguments: ReadonlyArray<string | number | boolean | string[]>;
   readonly volumes: readonly VolumeSpec[];
   /** The method's own HRESULT. */
@@ -424,7 +331,7 @@ export const vsCommand: Command = {
   summary: 'call a Virtual Server disk method on real folders; prints the HRESULT',
   usage: [
     'vs <Method> <args...> --volume C=/some/dir[:NTFS|FAT32|FAT16] ... [--host-drive ID=SIZE[:mounted] ...] [--json]',
-    'vs disk <path> <Member> --volume C=/some/dir ... [--json]',
+    'vs disk <path> <Member> [<args>...] --volume C=/some/dir ... [--json]',
   ],
   help: `Runs one IVMVirtualServer method with Virtual Server 2005's semantics (checks, their order,
 HRESULTs, what the files hold) on real folders standing for Windows drives. Paths are Windows
@@ -447,6 +354,15 @@ Methods (IVMVirtualServer):
 Members of the IVMHardDisk that GetHardDisk returns for <path>:
   disk <path> File|Type|SizeInGuest|SizeOnHost|HostFreeDiskSpace|HostDriveIdentifier|Parent
   (get_Type is accepted for Type; S_FALSE, for a disk without parent or host drive, exits 0)
+  disk <path> Merge                  a task: this differencing disk written into its parent
+  disk <path> MergeTo <newPath> <Dynamic|FixedSize|0|1>
+                                     a task: the chain flattened into a new image
+  disk <path> Compact                a task: the space of blocks holding nothing given back
+  disk <path> Convert <newPath> <Dynamic|FixedSize|0|1>
+                                     a task: this disk copied into a new image of that type
+  disk <path> put_Parent <parentPath>
+                                     re-links this differencing disk to its parent at a new
+                                     place (GetHardDisk on <parentPath>, then Parent put)
 
 Each run is a new server: what put_SearchPaths and put_DefaultVMConfigurationPath set lasts for
 that run only (they check their paths and print the HRESULT).
@@ -469,6 +385,12 @@ Examples:
     task result  Success (0)
     task error   S_OK (0x00000000)
   $ vskit vs CreateDifferencingVirtualHardDisk 'C:\\vms\\c.vhd' 'C:\\base\\p.vhd' --volume C=/srv/c
+  $ vskit vs disk 'C:\\vms\\c.vhd' put_Parent 'C:\\store\\p.vhd' --volume C=/srv/c
+  S_OK (0x00000000)
+  $ vskit vs disk 'C:\\vms\\c.vhd' Convert 'C:\\out\\flat.vhd' FixedSize --volume C=/srv/c
+  S_OK (0x00000000)
+    task result  Success (0)
+    task error   S_OK (0x00000000)
   $ vskit vs CreateDynamicVirtualHardDisk 'C:\\base\\p.vhd' 64 --volume C=/srv/c
   E_ALREADY_EXISTS (0x800700B7)
   vskit: E_ALREADY_EXISTS (0x800700B7): CreateDynamicVirtualHardDisk failed: imagePath: ...
@@ -483,19 +405,12 @@ Examples:
     const methods = Object.keys(VS_METHODS).join(', ');
     if (methodWord === undefined) throw usageError(`missing <Method>: one of ${methods}, disk`);
     let method: VsMethod;
-    let member: DiskMember | undefined;
+    let disk: DiskCall | undefined;
     let methodArgs: Array<string | number | boolean | string[]>;
     if (methodWord.toLowerCase() === 'disk') {
-      const [path, memberWord, ...more] = words;
-      if (path === undefined || memberWord === undefined || more.length > 0) {
-        throw usageError(`disk takes <path> <Member>: one of ${DISK_MEMBERS.join(', ')}`);
-      }
-      member = findDiskMember(memberWord);
-      if (member === undefined) {
-        throw usageError(`unknown disk member '${memberWord}': one of ${DISK_MEMBERS.join(', ')}`);
-      }
+      disk = parseDiskCall(words);
       method = 'disk';
-      methodArgs = [path, member];
+      methodArgs = [disk.path, disk.member, ...disk.args];
     } else {
       const found = findVsMethod(methodWord);
       if (found === undefined) {
@@ -519,19 +434,19 @@ Examples:
     });
     const server = new vsApi.VirtualServer(host);
     const outcome =
-      member === undefined
+      disk === undefined
         ? await callMethod(vsApi, server, method, methodArgs)
-        : await callDiskMember(vsApi, server, String(methodArgs[0]), member);
+        : await callDisk(vsApi, server, disk);
     const { hresult } = outcome;
     let report: VsReport = {
       method,
-      ...(member === undefined ? {} : { member }),
+      ...(disk === undefined ? {} : { member: disk.member }),
       arguments: methodArgs,
       volumes,
       hresult,
       hresultText: vsApi.formatHresult(hresult),
     };
-    const what = member === undefined ? method : `disk ${member}`;
+    const what = disk === undefined ? method : `disk ${disk.member}`;
     let failure: Failure | undefined = vsApi.succeeded(hresult)
       ? undefined
       : { hresult, what: `${what} failed`, reason: outcome.reason };
@@ -541,7 +456,7 @@ Examples:
     const comTask = outcome.task;
     const comDisk = outcome.disk;
     if (failure === undefined && comTask) {
-      await waitForTask(comTask, io, method);
+      await waitForTask(comTask, io, what);
       const error = comTask.Error >>> 0;
       report = {
         ...report,
@@ -557,7 +472,7 @@ Examples:
       if (error !== vsApi.HRESULT.S_OK) {
         failure = {
           hresult: error,
-          what: `${method}'s task failed`,
+          what: `${what}'s task failed`,
           reason: comTask.ErrorDescription,
         };
       }
@@ -577,7 +492,7 @@ Examples:
     }
     const cancelled = comTask?.Result === vsApi.VMTaskResult.Cancelled;
     const line = cancelled
-      ? `${method}'s task was cancelled (interrupted); what it had written was removed`
+      ? `${what}'s task was cancelled (interrupted); what it had written was removed`
       : failure === undefined
         ? undefined
         : `${failure.what}${failure.reason ? `: ${failure.reason}` : ''}`;
