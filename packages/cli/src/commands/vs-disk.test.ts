@@ -89,6 +89,25 @@ describe('parseDiskCall', () => {
   });
 });
 
+describe('vskit vs --help', () => {
+  it('names every disk method with its arguments, and shows put_Parent in an example', async () => {
+    const help = await vskit(['vs', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.toString();
+    expect(text).toMatch(/^ +vskit vs disk <path> <Member> \[<args>\.\.\.\]/m);
+    for (const line of [
+      'disk <path> Merge',
+      'disk <path> MergeTo <newPath> <Dynamic|FixedSize|0|1>',
+      'disk <path> Compact',
+      'disk <path> Convert <newPath> <Dynamic|FixedSize|0|1>',
+      'disk <path> put_Parent <parentPath>',
+    ]) {
+      expect(text).toContain(`  ${line}`);
+    }
+    expect(text).toContain("$ vskit vs disk 'C:\\vms\\c.vhd' put_Parent 'C:\\store\\p.vhd'");
+  });
+});
+
 describe('vskit vs disk <path> put_Parent <parentPath>', () => {
   it('re-links a child to its parent copied elsewhere: S_OK, and Parent then names the copy', async () => {
     expect((await vs('CreateDynamicVirtualHardDisk', ['C:\\rl\\base\\p.vhd', '8'])).code).toBe(0);
