@@ -15,7 +15,7 @@ import { type Footer, openImage, type RandomAccessFile, rebase } from '@vskit/vh
 import { VsError } from '../../errors.js';
 import { ioFailure } from '../../failures.js';
 import { hasHostDriveCookie } from '../../host-drive-image.js';
-import { openToChange } from '../../image-access.js';
+import { accessFailure, type HeldImage, holdToChange } from '../../image-access.js';
 import { STRICT_OPEN } from '../../image-open.js';
 import { parentNames } from '../../parent-names.js';
 import { statEntry } from '../../paths.js';
@@ -28,7 +28,7 @@ const DISK = 'disk';
 const PARENT = 'parent';
 
 /**
- * Check 4: the parent's volume and every folder on the way to it exist (E_PATH_NOT_FOUND), and
+ * Check 8: the parent's volume and every folder on the way to it exist (E_PATH_NOT_FOUND), and
  * a file is at its path (E_FILE_NOT_FOUND). A host failure while looking is
  * VM_E_HD_IMAGE_OPEN_FAIL. Resolves to the parent's facts (its mtime is the recorded time).
  */
@@ -64,9 +64,11 @@ async function requireParent(host: Host, parent: WindowsPath): Promise<HostStat>
 }
 
 /**
- * Check 5: the parent's footer, the file opened `read` (sharing `readWrite`, as the properties
- * open it) and decoded strictly alone: VM_E_HD_IMAGE_OPEN_FAIL when the host cannot open or read
- * it, VM_E_HD_IMAGE_ACCESS when it is not a valid VHD (a host-drive image neither).
+ * Check 9: the parent's footer, the file opened `read` (sharing `readWrite`, as the properties
+ * open it) and decoded strictly alone: E_SHARING_VIOLATION when a handle held with no sharing
+ * refuses the open (the parent in use), VM_E_HD_IMAGE_OPEN_FAIL when the host cannot open or
+ * read it otherwise, VM_E_HD_IMAGE_ACCESS when it is not a valid VHD (a host-drive image
+ * neither).
  */
 async function readParentFooter(host: Host, parent: WindowsPath): Promise<Footer> {
   let file: HostFile | undefined;
@@ -78,7 +80,7 @@ async function readParentFooter(host: Host, parent: WindowsPath): Promise<Footer
     await image.close().catch(() => {});
     return image.footer;
   } catch (error) {
-    throw propertyFailure(error, PARENT);
+    throw accessFailure(error, PARENT, false) ?? propertyFailure(error, PARENT);
   } finally {
     await file?.close().catch(() => {});
   }
@@ -96,52 +98,63 @@ function borrowed(file: HostFile): RandomAccessFile {
   };
 }
 
+/** What checks 5 and 6 read of this disk. */
+interface ChildFacts {
+  readonly footer: Footer;
+  /** The parent UUID it records. */
+  readonly recorded: Uint8Array;
+}
+
 /**
- * Checks 7 to 10 on the child opened to change: it decodes strictly (VM_E_HD_IMAGE_ACCESS; a
- * read the host refuses VM_E_HD_IMAGE_OPEN_FAIL), it is differencing (VM_E_WRONG_HD_IMAGE_TYPE;
- * a host-drive image is not), it records `parent`'s UUID (VM_E_PARENT_CHILD_ID_MISMATCH) and has
- * its virtual size (E_INVALIDARG).
+ * Checks 5 and 6 on the disk held for the change: it decodes strictly (VM_E_HD_IMAGE_ACCESS; a
+ * read the host refuses VM_E_HD_IMAGE_OPEN_FAIL), and it is differencing
+ * (VM_E_WRONG_HD_IMAGE_TYPE; a host-drive image is not).
  */
-async function checkChild(file: HostFile, parent: Footer): Promise<void> {
+async function readChild(file: HostFile): Promise<ChildFacts> {
   let type: string;
-  let recorded: Uint8Array | undefined;
-  let size: number;
+  let facts: ChildFacts | undefined;
   try {
     const head = new Uint8Array(16);
     const count = await file.read(head, 0);
     if (hasHostDriveCookie(head.subarray(0, count))) {
       type = 'a host-drive image';
-      recorded = undefined;
-      size = 0;
     } else {
       const image = await openImage(borrowed(file), STRICT_OPEN);
       type = image.type;
-      recorded = image.header?.parentUniqueId;
-      size = image.virtualSize;
+      const recorded = image.header?.parentUniqueId;
+      if (recorded !== undefined) facts = { footer: image.footer, recorded };
       await image.close();
     }
   } catch (error) {
-    // 7. VM_E_HD_IMAGE_ACCESS / VM_E_HD_IMAGE_OPEN_FAIL
+    // 5. VM_E_HD_IMAGE_ACCESS / VM_E_HD_IMAGE_OPEN_FAIL
     throw propertyFailure(error, DISK);
   }
-  // 8. VM_E_WRONG_HD_IMAGE_TYPE
-  if (type !== 'differencing' || recorded === undefined) {
+  // 6. VM_E_WRONG_HD_IMAGE_TYPE
+  if (type !== 'differencing' || facts === undefined) {
     throw new VsError('VM_E_WRONG_HD_IMAGE_TYPE', DISK, `the disk is ${type}, not differencing`);
   }
-  // 9. VM_E_PARENT_CHILD_ID_MISMATCH
-  if (!recorded.every((byte, i) => byte === parent.uniqueId[i])) {
+  return facts;
+}
+
+/**
+ * Checks 10 and 11: `parent` is the disk this one was made from (VM_E_PARENT_CHILD_ID_MISMATCH)
+ * and has its virtual size (E_INVALIDARG).
+ */
+function checkRelation(child: ChildFacts, parent: Footer): void {
+  // 10. VM_E_PARENT_CHILD_ID_MISMATCH
+  if (!child.recorded.every((byte, i) => byte === parent.uniqueId[i])) {
     throw new VsError(
       'VM_E_PARENT_CHILD_ID_MISMATCH',
       PARENT,
       "the parent's UUID differs from the one the disk records: it is not the disk it was made from",
     );
   }
-  // 10. E_INVALIDARG
-  if (parent.currentSize !== size) {
+  // 11. E_INVALIDARG
+  if (parent.currentSize !== child.footer.currentSize) {
     throw new VsError(
       'E_INVALIDARG',
       PARENT,
-      `the parent's virtual size ${parent.currentSize} differs from the disk's ${size}`,
+      `the parent's virtual size ${parent.currentSize} differs from the disk's ${child.footer.currentSize}`,
     );
   }
 }
@@ -162,22 +175,29 @@ export async function putParent(
   requireRunning(host);
   // 3. E_FILE_NOT_FOUND: this disk's file
   await requireImageFile(host, path, DISK, 'VM_E_HD_IMAGE_OPEN_FAIL');
-  // 4. E_PATH_NOT_FOUND / E_FILE_NOT_FOUND: the parent's folder, then its file
-  const parentStat = await requireParent(host, parent);
-  // 5. VM_E_HD_IMAGE_OPEN_FAIL / VM_E_HD_IMAGE_ACCESS: the parent alone
-  const parentFooter = await readParentFooter(host, parent);
-  // 6. E_SHARING_VIOLATION / VM_E_FILE_READ_ONLY / VM_E_HD_IMAGE_OPEN_FAIL: this disk opened to
-  //    change, sharing nothing, until the end
-  let file: HostFile;
+  // 4. E_SHARING_VIOLATION: this disk in use; it is held, sharing nothing, to the end
+  let held: HeldImage;
   try {
-    file = await openToChange(host, path, DISK);
+    held = await holdToChange(host, path, DISK);
   } catch (error) {
     throw propertyFailure(error, DISK);
   }
+  const { file } = held;
   try {
-    // 7-10 (the child decodes, is differencing, names this parent, has its size)
-    await checkChild(file, parentFooter);
-    // 11. The new parent facts written (a host failure: E_DISK_FULL, ... see ioFailure)
+    // 5. VM_E_HD_IMAGE_ACCESS, 6. VM_E_WRONG_HD_IMAGE_TYPE
+    const child = await readChild(file);
+    // 7. VM_E_FILE_READ_ONLY
+    if (held.readOnly !== undefined) throw held.readOnly;
+    // 8. E_PATH_NOT_FOUND / E_FILE_NOT_FOUND: the parent's folder, then its file
+    const parentStat = await requireParent(host, parent);
+    // 9. E_SHARING_VIOLATION / VM_E_HD_IMAGE_OPEN_FAIL / VM_E_HD_IMAGE_ACCESS: the parent alone
+    //    (this disk itself, held here, is read through the handle already open)
+    const parentFooter = windowsPath.samePath(parent, path)
+      ? child.footer
+      : await readParentFooter(host, parent);
+    // 10. VM_E_PARENT_CHILD_ID_MISMATCH, 11. E_INVALIDARG
+    checkRelation(child, parentFooter);
+    // 12. The new parent facts written (a host failure: E_DISK_FULL, ... see ioFailure)
     try {
       await rebase(file, {
         parent: { footer: parentFooter, modified: parentStat.mtime, ...parentNames(path, parent) },
