@@ -78,26 +78,15 @@ export function creationFailure(error: unknown): TaskFailure {
 }
 
 /**
- * The VsError for a failure while a method changes an existing image in place (IVMHardDisk's
- * Parent put): a host refusal of the write is
- * - E_DISK_FULL when the volume ran out of space (ENOSPC);
- * - E_SHARING_VIOLATION when another handle's share mode refuses (EBUSY);
- * - VM_E_FILE_READ_ONLY when the file or volume is read-only (EPERM, EROFS);
- * - DISP_E_EXCEPTION for anything else, as for any other unexpected failure; a VsError stays.
+ * The VsError for a host failure while a method changes an existing image in place, without a
+ * task (IVMHardDisk's Parent put): the HRESULT a task's failure gets ({@link creationFailure}:
+ * E_DISK_FULL for ENOSPC, E_SHARING_VIOLATION for EBUSY, VM_E_FILE_READ_ONLY for EPERM, ...,
+ * DISP_E_EXCEPTION for anything else); a VsError stays as it is.
  */
 export function ioFailure(error: unknown, argument: string | undefined): VsError {
   if (error instanceof VsError) return error;
-  const code = hostErrorIn(error)?.code;
-  const name =
-    code === 'ENOSPC'
-      ? 'E_DISK_FULL'
-      : code === 'EBUSY'
-        ? 'E_SHARING_VIOLATION'
-        : code === 'EPERM' || code === 'EROFS'
-          ? 'VM_E_FILE_READ_ONLY'
-          : 'DISP_E_EXCEPTION';
   const message = error instanceof Error ? error.message : String(error);
-  return new VsError(name, argument, message, { cause: error });
+  return new VsError(creationFailure(error).hresult, argument, message, { cause: error });
 }
 
 /** A check phase failure as a VsError: VsErrors as they are, anything else DISP_E_EXCEPTION. */
