@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNodeHost } from '@vskit/host-node';
 import {
@@ -216,5 +216,62 @@ describe('vskit vs disk <path> Merge | MergeTo | Compact | Convert', () => {
         hresult: expected,
       });
     }
+  });
+});
+
+describe('vskit vs disk <path> Convert and MergeTo, end to end', () => {
+  it('Convert flattens the chain into a new fixed image that reads as the chain', async () => {
+    expect((await vs('CreateDynamicVirtualHardDisk', ['C:\\cv\\p.vhd', '8'])).code).toBe(0);
+    expect(
+      (await vs('CreateDifferencingVirtualHardDisk', ['C:\\cv\\c.vhd', 'C:\\cv\\p.vhd'])).code,
+    ).toBe(0);
+    const data = join(tmp.dir, 'cv', 'data.bin');
+    await writeFile(
+      data,
+      Uint8Array.from({ length: 3000 }, (_, i) => (i * 3 + 5) & 0xff),
+    );
+    const child = join(tmp.dir, 'cv', 'c.vhd');
+    expect((await vskit(['write', child, '--offset', '4096', '--input', data])).code).toBe(0);
+    const json = await disk('C:\\cv\\c.vhd', 'Convert', ['C:\\cv\\flat.vhd', 'FixedSize'], true);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout.toString())).toMatchObject({
+      member: 'Convert',
+      arguments: ['C:\\cv\\c.vhd', 'Convert', 'C:\\cv\\flat.vhd', 1],
+      hresult: 0,
+      task: { result: 0, resultName: 'Success', error: 0 },
+    });
+    const type = await disk('C:\\cv\\flat.vhd', 'Type');
+    expect(type.stdout.toString()).toBe('S_OK (0x00000000)\n  Type  FixedSize (1)\n');
+    const flat = await vskit(['cat', join(tmp.dir, 'cv', 'flat.vhd')]);
+    const chain = await vskit(['cat', child]);
+    expect(Buffer.compare(flat.stdout, chain.stdout)).toBe(0);
+  });
+
+  it('MergeTo flattens the chain into a new dynamic image that reads as the chain', async () => {
+    expect((await vs('CreateFixedVirtualHardDisk', ['C:\\mg\\p.vhd', '4'])).code).toBe(0);
+    expect(
+      (await vs('CreateDifferencingVirtualHardDisk', ['C:\\mg\\c.vhd', 'C:\\mg\\p.vhd'])).code,
+    ).toBe(0);
+    const data = join(tmp.dir, 'mg', 'data.bin');
+    await writeFile(
+      data,
+      Uint8Array.from({ length: 2000 }, (_, i) => (i * 5 + 3) & 0xff),
+    );
+    const child = join(tmp.dir, 'mg', 'c.vhd');
+    expect((await vskit(['write', child, '--offset', '1MiB', '--input', data])).code).toBe(0);
+    const merged = await disk('C:\\mg\\c.vhd', 'MergeTo', ['C:\\mg\\flat.vhd', 'Dynamic']);
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(0);
+    expect(merged.stdout.toString()).toBe(
+      'S_OK (0x00000000)\n  task result  Success (0)\n  task error   S_OK (0x00000000)\n',
+    );
+    const flat = await vskit(['cat', join(tmp.dir, 'mg', 'flat.vhd')]);
+    const chain = await vskit(['cat', child]);
+    expect(Buffer.compare(flat.stdout, chain.stdout)).toBe(0);
+    // The new path is taken now: the creation's E_ALREADY_EXISTS, printed as any failure.
+    const again = await disk('C:\\mg\\c.vhd', 'MergeTo', ['C:\\mg\\flat.vhd', '0']);
+    expect(again.code).toBe(1);
+    expect(again.stdout.toString()).toBe('E_ALREADY_EXISTS (0x800700B7)\n');
+    expect(errorCode(again.stderr)).toBe('E_ALREADY_EXISTS');
   });
 });
