@@ -219,19 +219,34 @@ describe('vskit vs disk <path> Merge | MergeTo | Compact | Convert', () => {
   });
 });
 
+/**
+ * `C:\\<folder>\\p.vhd` made by `create` (`sizeMB`), its child `c.vhd` holding 3000 bytes of
+ * its own at `offset` (written with vskit write); resolves to the child's real path.
+ */
+async function chainWithData(
+  folder: string,
+  create: string,
+  sizeMB: string,
+  offset: number,
+): Promise<string> {
+  const parent = `C:\\${folder}\\p.vhd`;
+  expect((await vs(create, [parent, sizeMB])).code).toBe(0);
+  expect(
+    (await vs('CreateDifferencingVirtualHardDisk', [`C:\\${folder}\\c.vhd`, parent])).code,
+  ).toBe(0);
+  const data = join(tmp.dir, folder, 'data.bin');
+  await writeFile(
+    data,
+    Uint8Array.from({ length: 3000 }, (_, i) => (i * 3 + 5) & 0xff),
+  );
+  const child = join(tmp.dir, folder, 'c.vhd');
+  expect((await vskit(['write', child, '--offset', String(offset), '--input', data])).code).toBe(0);
+  return child;
+}
+
 describe('vskit vs disk <path> Convert and MergeTo, end to end', () => {
   it('Convert flattens the chain into a new fixed image that reads as the chain', async () => {
-    expect((await vs('CreateDynamicVirtualHardDisk', ['C:\\cv\\p.vhd', '8'])).code).toBe(0);
-    expect(
-      (await vs('CreateDifferencingVirtualHardDisk', ['C:\\cv\\c.vhd', 'C:\\cv\\p.vhd'])).code,
-    ).toBe(0);
-    const data = join(tmp.dir, 'cv', 'data.bin');
-    await writeFile(
-      data,
-      Uint8Array.from({ length: 3000 }, (_, i) => (i * 3 + 5) & 0xff),
-    );
-    const child = join(tmp.dir, 'cv', 'c.vhd');
-    expect((await vskit(['write', child, '--offset', '4096', '--input', data])).code).toBe(0);
+    const child = await chainWithData('cv', 'CreateDynamicVirtualHardDisk', '8', 4096);
     const json = await disk('C:\\cv\\c.vhd', 'Convert', ['C:\\cv\\flat.vhd', 'FixedSize'], true);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout.toString())).toMatchObject({
@@ -248,17 +263,7 @@ describe('vskit vs disk <path> Convert and MergeTo, end to end', () => {
   });
 
   it('MergeTo flattens the chain into a new dynamic image that reads as the chain', async () => {
-    expect((await vs('CreateFixedVirtualHardDisk', ['C:\\mg\\p.vhd', '4'])).code).toBe(0);
-    expect(
-      (await vs('CreateDifferencingVirtualHardDisk', ['C:\\mg\\c.vhd', 'C:\\mg\\p.vhd'])).code,
-    ).toBe(0);
-    const data = join(tmp.dir, 'mg', 'data.bin');
-    await writeFile(
-      data,
-      Uint8Array.from({ length: 2000 }, (_, i) => (i * 5 + 3) & 0xff),
-    );
-    const child = join(tmp.dir, 'mg', 'c.vhd');
-    expect((await vskit(['write', child, '--offset', '1MiB', '--input', data])).code).toBe(0);
+    const child = await chainWithData('mg', 'CreateFixedVirtualHardDisk', '4', 2 ** 20);
     const merged = await disk('C:\\mg\\c.vhd', 'MergeTo', ['C:\\mg\\flat.vhd', 'Dynamic']);
     expect(merged.stderr).toBe('');
     expect(merged.code).toBe(0);
