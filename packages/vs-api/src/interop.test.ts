@@ -2,8 +2,10 @@
  * Through libvhdi's Python binding (pyvhdi), a reader that shares no code with vskit: a child
  * written by CreateDifferencingVirtualHardDisk reads identically to its parent, and a chain
  * reads the same before and after IVMHardDisk.Merge, its parent alone then reading as the
- * chain did. Through qemu-img, a disk reads the same before and after IVMHardDisk.Compact.
+ * chain did; a child re-linked by IVMHardDisk.Parent (put) names its parent's new place and
+ * reads as vskit reads it. Through qemu-img, a disk reads the same before and after IVMHardDisk.Compact.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,14 @@ import { createNodeHost } from '@vskit/host-node';
 import { describe, expect, it } from 'vitest';
 import { compactableDisk, patterns } from './__fixtures__/chains.js';
 import { counting, readVirtual, writeThrough, writeVhd } from './__fixtures__/hosts.js';
-import { hasPyvhdi, hasQemu, pyvhdiRead, qemuRead, requirePeers } from './__fixtures__/peers.js';
+import {
+  hasPyvhdi,
+  hasQemu,
+  python,
+  pyvhdiRead,
+  qemuRead,
+  requirePeers,
+} from './__fixtures__/peers.js';
 import { VMTaskResult } from './hresult.js';
 import { VirtualServer } from './virtual-server.js';
 
@@ -84,6 +93,42 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
         expect(task.result).toBe(VMTaskResult.Success);
         expect(Buffer.compare(pyvhdiRead(child, parent), before)).toBe(0);
         expect(Buffer.compare(pyvhdiRead(parent), before)).toBe(0);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+
+    it('a child re-linked by put_Parent names its parent at the new place and reads as through vskit', async () => {
+      const root = await mkdtemp(join(tmpdir(), 'vs-api-interop-'));
+      try {
+        const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
+        const size = 8 * 2 ** 20;
+        const vs = new VirtualServer(host);
+        await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: size });
+        await writeThrough(host, 'C:\\base\\parent.vhd', patterns([[0, 3 * 2 ** 20, 5]]));
+        const created = await vs.createDifferencingVirtualHardDisk(
+          'C:\\vms\\child.vhd',
+          'C:\\base\\parent.vhd',
+        );
+        await created.waitForCompletion(-1);
+        await writeThrough(host, 'C:\\vms\\child.vhd', patterns([[4096, 8192, 31]]));
+        await host.mkdir('C:\\store');
+        await host.writeFile('C:\\store\\moved.vhd', await host.readFile('C:\\base\\parent.vhd'));
+        const child = await vs.getHardDisk('C:\\vms\\child.vhd');
+        await child.putParent(await vs.getHardDisk('C:\\store\\moved.vhd'));
+        await host.unlink('C:\\base\\parent.vhd');
+        const childFile = join(root, 'vms', 'child.vhd');
+        const name = spawnSync(python, [
+          '-c',
+          'import sys, pyvhdi\nf = pyvhdi.file()\nf.open(sys.argv[1])\nsys.stdout.write(f.get_parent_filename())',
+          childFile,
+        ]);
+        expect(name.status, String(name.stderr)).toBe(0);
+        expect(String(name.stdout)).toMatch(/moved\.vhd$/);
+        const read = pyvhdiRead(childFile, join(root, 'store', 'moved.vhd'));
+        expect(read.length).toBe(size);
+        const ours = await readVirtual(host, 'C:\\vms\\child.vhd', 0, size);
+        expect(Buffer.compare(read, ours)).toBe(0);
       } finally {
         await rm(root, { recursive: true, force: true });
       }
