@@ -26,6 +26,25 @@ import { VirtualServer } from './virtual-server.js';
 
 // pyvhdi comes from Debian's python3-libvhdi; CI (.ci/run) installs it. Without it this check
 // cannot run here, so it is skipped with this reason (and required when VSKIT_REQUIRE_PEERS is set).
+
+/**
+ * On a node host over `root`: an 8 MiB dynamic parent at `C:\\base\\parent.vhd` holding data
+ * in its first 3 MiB, and a differencing child of it at `C:\\vms\\child.vhd`.
+ */
+async function parentAndChild(root: string) {
+  const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
+  const size = 8 * 2 ** 20;
+  const vs = new VirtualServer(host);
+  await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: size });
+  await writeThrough(host, 'C:\\base\\parent.vhd', patterns([[0, 3 * 2 ** 20, 5]]));
+  const created = await vs.createDifferencingVirtualHardDisk(
+    'C:\\vms\\child.vhd',
+    'C:\\base\\parent.vhd',
+  );
+  await created.waitForCompletion(-1);
+  return { host, vs, size };
+}
+
 describe.skipIf(!hasPyvhdi && !requirePeers)(
   'interop with pyvhdi (skipped: python3 module pyvhdi not installed)',
   () => {
@@ -62,16 +81,7 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
     it('a chain reads the same before and after Merge, and the parent alone as the chain did', async () => {
       const root = await mkdtemp(join(tmpdir(), 'vs-api-interop-'));
       try {
-        const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
-        const size = 8 * 2 ** 20;
-        const vs = new VirtualServer(host);
-        await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: size });
-        await writeThrough(host, 'C:\\base\\parent.vhd', patterns([[0, 3 * 2 ** 20, 5]]));
-        const created = await vs.createDifferencingVirtualHardDisk(
-          'C:\\vms\\child.vhd',
-          'C:\\base\\parent.vhd',
-        );
-        await created.waitForCompletion(-1);
+        const { host, vs, size } = await parentAndChild(root);
         // Runs start and end on 4 KiB, the partly written blocks pyvhdi reads right.
         await writeThrough(
           host,
@@ -101,16 +111,7 @@ describe.skipIf(!hasPyvhdi && !requirePeers)(
     it('a child re-linked by put_Parent names its parent at the new place and reads as through vskit', async () => {
       const root = await mkdtemp(join(tmpdir(), 'vs-api-interop-'));
       try {
-        const host = createNodeHost({ volumes: [{ drive: 'C', root, fileSystem: 'NTFS' }] });
-        const size = 8 * 2 ** 20;
-        const vs = new VirtualServer(host);
-        await writeVhd(host, 'C:\\base\\parent.vhd', { type: 'dynamic', sizeBytes: size });
-        await writeThrough(host, 'C:\\base\\parent.vhd', patterns([[0, 3 * 2 ** 20, 5]]));
-        const created = await vs.createDifferencingVirtualHardDisk(
-          'C:\\vms\\child.vhd',
-          'C:\\base\\parent.vhd',
-        );
-        await created.waitForCompletion(-1);
+        const { host, vs, size } = await parentAndChild(root);
         await writeThrough(host, 'C:\\vms\\child.vhd', patterns([[4096, 8192, 31]]));
         await host.mkdir('C:\\store');
         await host.writeFile('C:\\store\\moved.vhd', await host.readFile('C:\\base\\parent.vhd'));

@@ -11,40 +11,13 @@ import { join } from 'node:path';
 import { createNodeHost } from '@vskit/host-node';
 import { describe, expect, it } from 'vitest';
 import { counting, writeThrough, writeVhd } from '../../__fixtures__/hosts.js';
+import { hasPyvhdi, hasQemu, pyvhdiRead, requirePeers } from '../../__fixtures__/peers.js';
 import { VMHardDiskType, VMTaskResult } from '../../hresult.js';
 import { VirtualServer } from '../../virtual-server.js';
 
 const MiB = 2 ** 20;
 const SIZE = 24 * MiB;
-const python = process.env.VSKIT_PYTHON ?? '/usr/bin/python3';
-const available = (file: string, args: string[]) =>
-  spawnSync(file, args, { stdio: 'ignore' }).status === 0;
-const hasPeers = available(python, ['-c', 'import pyvhdi']) && available('qemu-img', ['--version']);
-const requirePeers = process.env.VSKIT_REQUIRE_PEERS === '1';
-
-/** Writes the whole media of the chain named by the arguments (top first) with pyvhdi. */
-const READ_CHAIN = `
-import sys, pyvhdi
-files = []
-for path in sys.argv[1:]:
-    f = pyvhdi.file()
-    f.open(path)
-    files.append(f)
-for child, parent in zip(files, files[1:]):
-    child.set_parent(parent)
-top = files[0]
-size, offset = top.get_media_size(), 0
-while offset < size:
-    n = min(1 << 20, size - offset)
-    sys.stdout.buffer.write(top.read_buffer_at_offset(n, offset))
-    offset += n
-`;
-
-function pyvhdi(...paths: string[]): Buffer {
-  const run = spawnSync(python, ['-c', READ_CHAIN, ...paths], { maxBuffer: 64 * MiB });
-  expect(run.status, String(run.stderr)).toBe(0);
-  return run.stdout;
-}
+const hasPeers = hasPyvhdi && hasQemu;
 
 /** The image's bytes as qemu-img gives them, sized by the footer's current size. */
 async function qemuRaw(image: string, raw: string): Promise<Buffer> {
@@ -79,7 +52,7 @@ describe.skipIf(!hasPeers && !requirePeers)(
           { offset: 8 * MiB, bytes: counting(2 * MiB, 50) },
           { offset: SIZE - 2 * MiB, bytes: counting(2 * MiB, 90) },
         ]);
-        const chain = pyvhdi(join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd'));
+        const chain = pyvhdiRead(join(root, 'vms', 'c.vhd'), join(root, 'base', 'p.vhd'));
         expect(chain.length).toBe(SIZE);
         expect(Buffer.compare(chain.subarray(512, 512 + 70_000), counting(70_000, 3))).toBe(0);
         expect(Buffer.compare(chain.subarray(8 * MiB, 10 * MiB), counting(2 * MiB, 50))).toBe(0);
@@ -111,7 +84,7 @@ describe.skipIf(!hasPeers && !requirePeers)(
           const viaQemu = await qemuRaw(image, join(root, `${output.name}.raw`));
           expect(viaQemu.length, output.name).toBe(SIZE);
           expect(Buffer.compare(viaQemu, chain), `${output.name} through qemu-img`).toBe(0);
-          expect(Buffer.compare(pyvhdi(image), chain), `${output.name} through pyvhdi`).toBe(0);
+          expect(Buffer.compare(pyvhdiRead(image), chain), `${output.name} through pyvhdi`).toBe(0);
         }
       } finally {
         await rm(root, { recursive: true, force: true });
