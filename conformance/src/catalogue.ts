@@ -898,6 +898,189 @@ const DISK_METHODS: readonly Requirement[] = [
   ),
 ];
 
+/**
+ * Merge, Compact, MergeTo and Convert in generated host states, against the surface model (their
+ * check orders in SEMANTICS.md), and what an S_OK task leaves.
+ */
+const DISK_METHOD_MODEL: readonly Requirement[] = [
+  r(
+    'MERGE.S_OK',
+    'Merge, in the model check order, gives S_OK and a task that ends Success when every check passes.',
+  ),
+  r(
+    'MERGE.VM_E_APP_SHUTTING_DOWN',
+    'Merge, in the model check order, gives VM_E_APP_SHUTTING_DOWN once the host has begun shutting down.',
+  ),
+  r(
+    'MERGE.E_FILE_NOT_FOUND',
+    'Merge, in the model check order, gives E_FILE_NOT_FOUND when the disk file was deleted since GetHardDisk.',
+  ),
+  r(
+    'MERGE.E_SHARING_VIOLATION',
+    'Merge, in the model check order, gives E_SHARING_VIOLATION when the disk (or an ancestor it opens) is held by a handle sharing nothing.',
+  ),
+  r(
+    'MERGE.VM_E_WRONG_HD_IMAGE_TYPE',
+    'Merge, in the model check order, gives VM_E_WRONG_HD_IMAGE_TYPE for a disk of a type it does not take (or a type value other than 0 and 1).',
+  ),
+  r(
+    'MERGE.VM_E_FILE_READ_ONLY',
+    'Merge, in the model check order, gives VM_E_FILE_READ_ONLY when a file it writes is read-only.',
+  ),
+  r(
+    'MERGE.VM_E_PARENT_PATH_NOT_FOUND',
+    'Merge, in the model check order, gives VM_E_PARENT_PATH_NOT_FOUND when no candidate of the parent is a file.',
+  ),
+  r(
+    'MERGE.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'Merge, in the model check order, gives VM_E_PARENT_CHILD_ID_MISMATCH when the parent was replaced by a disk of another UUID.',
+  ),
+  r(
+    'COMPACT.S_OK',
+    'Compact, in the model check order, gives S_OK and a task that ends Success when every check passes.',
+  ),
+  r(
+    'COMPACT.VM_E_APP_SHUTTING_DOWN',
+    'Compact, in the model check order, gives VM_E_APP_SHUTTING_DOWN once the host has begun shutting down.',
+  ),
+  r(
+    'COMPACT.E_FILE_NOT_FOUND',
+    'Compact, in the model check order, gives E_FILE_NOT_FOUND when the disk file was deleted since GetHardDisk.',
+  ),
+  r(
+    'COMPACT.E_SHARING_VIOLATION',
+    'Compact, in the model check order, gives E_SHARING_VIOLATION when the disk (or an ancestor it opens) is held by a handle sharing nothing.',
+  ),
+  r(
+    'COMPACT.VM_E_WRONG_HD_IMAGE_TYPE',
+    'Compact, in the model check order, gives VM_E_WRONG_HD_IMAGE_TYPE for a disk of a type it does not take (or a type value other than 0 and 1).',
+  ),
+  r(
+    'COMPACT.VM_E_FILE_READ_ONLY',
+    'Compact, in the model check order, gives VM_E_FILE_READ_ONLY when a file it writes is read-only.',
+  ),
+  r(
+    'MERGETO.S_OK',
+    'MergeTo, in the model check order, gives S_OK and a task that ends Success when every check passes.',
+  ),
+  r(
+    'MERGETO.VM_E_APP_SHUTTING_DOWN',
+    'MergeTo, in the model check order, gives VM_E_APP_SHUTTING_DOWN once the host has begun shutting down.',
+  ),
+  r(
+    'MERGETO.E_INVALID_NAME',
+    'MergeTo, in the model check order, gives E_INVALID_NAME for a new path holding an invalid character, before the type is judged.',
+  ),
+  r(
+    'MERGETO.E_BAD_PATHNAME',
+    'MergeTo, in the model check order, gives E_BAD_PATHNAME for a relative new path, before the type is judged.',
+  ),
+  r(
+    'MERGETO.VM_E_WRONG_HD_IMAGE_TYPE',
+    'MergeTo, in the model check order, gives VM_E_WRONG_HD_IMAGE_TYPE for a disk of a type it does not take (or a type value other than 0 and 1).',
+  ),
+  r(
+    'MERGETO.E_FILE_NOT_FOUND',
+    'MergeTo, in the model check order, gives E_FILE_NOT_FOUND when the disk file was deleted since GetHardDisk.',
+  ),
+  r(
+    'MERGETO.E_SHARING_VIOLATION',
+    'MergeTo, in the model check order, gives E_SHARING_VIOLATION when the disk (or an ancestor it opens) is held by a handle sharing nothing.',
+  ),
+  r(
+    'MERGETO.VM_E_PARENT_PATH_NOT_FOUND',
+    'MergeTo, in the model check order, gives VM_E_PARENT_PATH_NOT_FOUND when no candidate of the parent is a file.',
+  ),
+  r(
+    'MERGETO.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'MergeTo, in the model check order, gives VM_E_PARENT_CHILD_ID_MISMATCH when the parent was replaced by a disk of another UUID.',
+  ),
+  r(
+    'MERGETO.E_PATH_NOT_FOUND',
+    'MergeTo, in the model check order, gives E_PATH_NOT_FOUND for a new path on a drive with no volume, after the checks of the disk.',
+  ),
+  r(
+    'MERGETO.E_ALREADY_EXISTS',
+    'MergeTo, in the model check order, gives E_ALREADY_EXISTS when a file (this disk itself included) is at the new path.',
+  ),
+  r(
+    'CONVERT.S_OK',
+    'Convert, in the model check order, gives S_OK and a task that ends Success when every check passes.',
+  ),
+  r(
+    'CONVERT.VM_E_APP_SHUTTING_DOWN',
+    'Convert, in the model check order, gives VM_E_APP_SHUTTING_DOWN once the host has begun shutting down.',
+  ),
+  r(
+    'CONVERT.E_INVALID_NAME',
+    'Convert, in the model check order, gives E_INVALID_NAME for a new path holding an invalid character, before the type is judged.',
+  ),
+  r(
+    'CONVERT.E_BAD_PATHNAME',
+    'Convert, in the model check order, gives E_BAD_PATHNAME for a relative new path, before the type is judged.',
+  ),
+  r(
+    'CONVERT.VM_E_WRONG_HD_IMAGE_TYPE',
+    'Convert, in the model check order, gives VM_E_WRONG_HD_IMAGE_TYPE for a disk of a type it does not take (or a type value other than 0 and 1).',
+  ),
+  r(
+    'CONVERT.E_FILE_NOT_FOUND',
+    'Convert, in the model check order, gives E_FILE_NOT_FOUND when the disk file was deleted since GetHardDisk.',
+  ),
+  r(
+    'CONVERT.E_SHARING_VIOLATION',
+    'Convert, in the model check order, gives E_SHARING_VIOLATION when the disk (or an ancestor it opens) is held by a handle sharing nothing.',
+  ),
+  r(
+    'CONVERT.VM_E_PARENT_PATH_NOT_FOUND',
+    'Convert, in the model check order, gives VM_E_PARENT_PATH_NOT_FOUND when no candidate of the parent is a file.',
+  ),
+  r(
+    'CONVERT.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'Convert, in the model check order, gives VM_E_PARENT_CHILD_ID_MISMATCH when the parent was replaced by a disk of another UUID.',
+  ),
+  r(
+    'CONVERT.E_PATH_NOT_FOUND',
+    'Convert, in the model check order, gives E_PATH_NOT_FOUND for a new path on a drive with no volume, after the checks of the disk.',
+  ),
+  r(
+    'CONVERT.E_ALREADY_EXISTS',
+    'Convert, in the model check order, gives E_ALREADY_EXISTS when a file (this disk itself included) is at the new path.',
+  ),
+  r(
+    'MERGE.parent-reads',
+    'Merge: once the task ends Success the parent alone reads, byte for byte, as the chain from the merged disk read before (the rest of a partly written block kept).',
+  ),
+  r(
+    'COMPACT.reads',
+    'Compact: once the task ends Success the disk reads, byte for byte, as before (no block holding data dropped).',
+  ),
+  r(
+    'MERGETO.target-reads',
+    'MergeTo: once the task ends Success the new image reads, byte for byte, as the source chain.',
+  ),
+  r(
+    'CONVERT.target-reads',
+    'Convert: once the task ends Success the new image reads, byte for byte, as the source (chain).',
+  ),
+  r(
+    'MERGETO.sources-unchanged',
+    'MergeTo: no file that was there before (this disk, its ancestors) changes; only the new image and its folders are added.',
+  ),
+  r(
+    'CONVERT.sources-unchanged',
+    'Convert: no file that was there before (this disk, its ancestors) changes; only the new image and its folders are added.',
+  ),
+  r(
+    'DISKOPS.progress',
+    'Merge, Compact, MergeTo and Convert tasks never read 100% before they are complete, and read 100% once complete.',
+  ),
+  r(
+    'DISKOPS.refusal-no-change',
+    'Merge, Compact, MergeTo and Convert refused by any check change nothing on any volume.',
+  ),
+];
+
 /** CreateFloppyDiskImage (no task) and GetFloppyDiskImageType, in their check orders. */
 const FLOPPY: readonly Requirement[] = [
   r(
@@ -1152,6 +1335,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...GET_HARD_DISK,
   ...DISK_PROPERTIES,
   ...DISK_METHODS,
+  ...DISK_METHOD_MODEL,
   ...FLOPPY,
   ...HOST_DRIVES,
   ...SEARCH,

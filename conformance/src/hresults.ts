@@ -33,6 +33,7 @@ export const HR = {
   VM_E_IMAGE_SIZE_TOO_LARGE: 0xa0040683,
   VM_E_IMAGE_SIZE_TOO_SMALL: 0xa0040684,
   VM_E_PARENT_CHILD_ID_MISMATCH: 0xa0040685,
+  VM_E_WRONG_HD_IMAGE_TYPE: 0xa004067b,
 } as const;
 
 /** The name of an HRESULT the suite knows. */

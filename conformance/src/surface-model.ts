@@ -275,3 +275,86 @@ export function predictSearch(
   }
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
 }
+
+/** IVMHardDisk's methods that change disks or write new ones (put_Parent aside). */
+export type DiskMethod = 'Merge' | 'Compact' | 'MergeTo' | 'Convert';
+
+/** How the disk a method is called on, and its parent, stand on the host. */
+export type MethodState =
+  | 'as-is'
+  | 'shutdown'
+  | 'deleted'
+  | 'read-only'
+  | 'in-use'
+  | 'parent-read-only'
+  | 'parent-in-use'
+  | 'parent-deleted'
+  | 'parent-replaced';
+
+/** Where MergeTo's or Convert's new image goes. */
+export type TargetCase =
+  | 'new'
+  | 'new-folder'
+  | 'file'
+  | 'self'
+  | 'invalid'
+  | 'relative'
+  | 'no-volume';
+
+/** One method call in a described state (a differencing disk's parent is a dynamic disk). */
+export interface MethodCall {
+  readonly method: DiskMethod;
+  readonly disk: 'dynamic' | 'fixed' | 'differencing';
+  readonly state: MethodState;
+  /** MergeTo and Convert only. */
+  readonly target: TargetCase;
+  readonly type: unknown;
+}
+
+/** The parent's checks (Merge's 9-13, MergeTo's 9), `undefined` when the parent passes. */
+function parentCheck(state: MethodState, readOnlyRefuses: boolean): number | undefined {
+  if (state === 'parent-deleted') return HR.VM_E_PARENT_PATH_NOT_FOUND;
+  if (state === 'parent-in-use') return HR.E_SHARING_VIOLATION;
+  if (state === 'parent-replaced') return HR.VM_E_PARENT_CHILD_ID_MISMATCH;
+  if (state === 'parent-read-only' && readOnlyRefuses) return HR.VM_E_FILE_READ_ONLY;
+  return undefined;
+}
+
+/** Merge's or Compact's HRESULT (SEMANTICS.md, their numbered checks after E_POINTER). */
+function predictInPlace(call: MethodCall): number {
+  if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
+  if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
+  if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  const wanted = call.method === 'Merge' ? 'differencing' : 'dynamic';
+  if (call.disk !== wanted) return HR.VM_E_WRONG_HD_IMAGE_TYPE;
+  if (call.state === 'read-only') return HR.VM_E_FILE_READ_ONLY;
+  if (call.method === 'Compact') return HR.S_OK;
+  return parentCheck(call.state, true) ?? HR.S_OK;
+}
+
+/** MergeTo's or Convert's HRESULT (their 13 checks after E_POINTER; sizes never refuse here). */
+function predictNewImage(call: MethodCall): number {
+  if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
+  if (call.target === 'invalid') return HR.E_INVALID_NAME;
+  if (call.target === 'relative') return HR.E_BAD_PATHNAME;
+  if (call.type !== 0 && call.type !== 1) return HR.VM_E_WRONG_HD_IMAGE_TYPE;
+  if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
+  if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.method === 'MergeTo' && call.disk !== 'differencing') {
+    return HR.VM_E_WRONG_HD_IMAGE_TYPE;
+  }
+  if (call.disk === 'differencing') {
+    const parent = parentCheck(call.state, false);
+    if (parent !== undefined) return parent;
+  }
+  if (call.target === 'no-volume') return HR.E_PATH_NOT_FOUND;
+  if (call.target === 'file' || call.target === 'self') return HR.E_ALREADY_EXISTS;
+  return HR.S_OK;
+}
+
+/** The HRESULT a Merge, Compact, MergeTo or Convert call gives (a non-null task out-parameter). */
+export function predictDiskMethod(call: MethodCall): number {
+  return call.method === 'Merge' || call.method === 'Compact'
+    ? predictInPlace(call)
+    : predictNewImage(call);
+}

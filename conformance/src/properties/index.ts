@@ -8,6 +8,7 @@ import { childFile } from './child-file.js';
 import { codecNumbers, codecStructures } from './codec.js';
 import { concurrentCreation, shutdownInFlight } from './concurrency.js';
 import { differencingModel, dynamicModel, fixedModel } from './creation-model.js';
+import { diskMethodModel } from './disk-method-model.js';
 import { diskMethods } from './disk-methods.js';
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
@@ -39,6 +40,7 @@ export const ALL_PROPERTIES: readonly PropertyDefinition<unknown>[] = [
   getHardDiskProperty,
   diskProperties,
   diskMethods,
+  diskMethodModel,
   floppyCreation,
   floppyType,
   hostDriveCreation,
