@@ -1,10 +1,13 @@
 import type { Host } from '@vskit/host';
+import { mapChain } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
+import { openHostChain } from '../_internal/chain-access.js';
 import { HR } from '../hresults.js';
 import type { PropertyDefinition } from '../property.js';
 import { runConformance } from '../runner.js';
 import type { Subject } from '../subject.js';
 import { emulatedSubject } from '../subjects/emulated.js';
+import { diskMethodModel } from './disk-method-model.js';
 import { diskMethods } from './disk-methods.js';
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
@@ -34,7 +37,7 @@ function overriding<T extends object>(target: T, overrides: (inner: Members) => 
 function mutant(
   name: string,
   server: (inner: Members, host: Host) => Members,
-  disk: (inner: Members) => Members = () => ({}),
+  disk: (inner: Members, host: Host) => Members = () => ({}),
 ): Subject {
   return {
     name,
@@ -46,7 +49,7 @@ function mutant(
         ...server(members, host),
         GetHardDisk: (async (path: unknown, out: Out) => {
           const hr = await (base.GetHardDisk as (p: unknown, o: Out) => Promise<number>)(path, out);
-          if (out?.value) out.value = overriding(out.value as object, disk);
+          if (out?.value) out.value = overriding(out.value as object, (m) => disk(m, host));
           return hr;
         }) as Method,
       })) as never;
@@ -280,4 +283,171 @@ describe('Merge, MergeTo, Compact, Convert and put_Parent answering a wrong code
       expect(await failing(subject, methods)).toEqual([id]);
     });
   }
+});
+
+const model = [diskMethodModel] as PropertyDefinition<never>[];
+
+/** A method mutant: `member` replaced by `wrong(inner, host)` on every disk GetHardDisk hands. */
+function methodMutant(member: string, wrong: (inner: Members, host: Host) => Method): Subject {
+  return mutant(
+    `broken ${member}`,
+    () => ({}),
+    (inner, host) => ({ [member]: wrong(inner, host) }),
+  );
+}
+
+/** The disk's path, as its File property reads. */
+async function fileOf(inner: Members): Promise<string> {
+  const out = { value: undefined as unknown };
+  await call(inner, 'get_File', out);
+  return String(out.value);
+}
+
+/**
+ * `member` as the original, but once its task completes with Result Success `after()` runs
+ * (the task's WaitForCompletion answers only then).
+ */
+function afterSuccess(
+  inner: Members,
+  member: string,
+  before: (...args: unknown[]) => Promise<() => Promise<void>>,
+): Method {
+  return (async (...args: unknown[]) => {
+    const after = await before(...args);
+    const hr = await call(inner, member, ...args);
+    const out = args[args.length - 1] as Out;
+    const task = out?.value as { WaitForCompletion(t: number): Promise<number>; Result: number };
+    if (hr !== HR.S_OK || !task) return hr;
+    let done: Promise<void> | undefined;
+    const wait = async (timeout: number) => {
+      const answer = await task.WaitForCompletion(timeout);
+      // a source it cannot write (read-only) is left as it is
+      done ??= Number(task.Result) === 0 ? after().catch(() => undefined) : Promise.resolve();
+      await done;
+      return answer;
+    };
+    if (out) out.value = taskWith(task, { WaitForCompletion: wait });
+    return hr;
+  }) as Method;
+}
+
+/** `task` with some members replaced; the rest read from the task itself. */
+function taskWith(task: object, replaced: Record<string, unknown>): object {
+  return new Proxy(task, {
+    get(object, key) {
+      if (typeof key === 'string' && key in replaced) return replaced[key];
+      const value = Reflect.get(object, key, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
+
+/** Writes `bytes` at each offset through the chain whose top is `path`. */
+async function overwrite(host: Host, path: string, at: readonly number[], bytes: Uint8Array) {
+  const opened = await openHostChain(host, path, { writable: true });
+  try {
+    for (const offset of at) await opened.chain.write(bytes, offset);
+    await opened.chain.sync();
+  } finally {
+    await opened.chain.close();
+  }
+}
+
+const BLOCK = 2 * 1_048_576;
+
+describe('Merge, Compact, MergeTo and Convert in generated states: each broken one is caught by the id that names it', () => {
+  const wrongCodes: [string, number, number, string][] = [
+    [
+      'Merge',
+      HR.VM_E_PARENT_CHILD_ID_MISMATCH,
+      HR.VM_E_INVALID_HD_FILE,
+      'MERGE.VM_E_PARENT_CHILD_ID_MISMATCH',
+    ],
+    ['Compact', HR.VM_E_FILE_READ_ONLY, HR.E_FAIL, 'COMPACT.VM_E_FILE_READ_ONLY'],
+    ['MergeTo', HR.E_ALREADY_EXISTS, HR.E_FAIL, 'MERGETO.E_ALREADY_EXISTS'],
+    ['Convert', HR.E_PATH_NOT_FOUND, HR.E_FILE_NOT_FOUND, 'CONVERT.E_PATH_NOT_FOUND'],
+  ];
+  for (const [member, from, to, id] of wrongCodes) {
+    it(`${member} answering a wrong code: ${id}`, async () => {
+      const subject = methodMutant(member, (inner) => returning(member, from, to)(inner));
+      expect(await failing(subject, model)).toEqual([id]);
+    });
+  }
+
+  it('a Merge that zeroes the rest of a partly written block: MERGE.parent-reads', async () => {
+    const subject = methodMutant('Merge', (inner, host) =>
+      afterSuccess(inner, 'Merge', async () => {
+        // the sectors of the child's blocks it does not hold, and the parent's path
+        const rest: number[] = [];
+        let parent: string | undefined;
+        try {
+          const opened = await openHostChain(host, await fileOf(inner));
+          try {
+            const runs = [];
+            for await (const run of mapChain(opened.chain)) runs.push(run);
+            const held = new Set(
+              runs.filter((r) => r.depth === 0).map((r) => Math.floor(r.start / BLOCK)),
+            );
+            for (const r of runs) {
+              if (r.depth === 0 || !held.has(Math.floor(r.start / BLOCK))) continue;
+              for (let at = r.start; at < r.start + r.length; at += 512) rest.push(at);
+            }
+            parent = opened.paths[1];
+          } finally {
+            await opened.chain.close();
+          }
+        } catch {
+          return async () => undefined;
+        }
+        return async () => {
+          if (parent !== undefined) await overwrite(host, parent, rest, new Uint8Array(512));
+        };
+      }),
+    );
+    expect(await failing(subject, model)).toEqual(['MERGE.parent-reads']);
+  });
+
+  it('a Compact that drops a block holding data: COMPACT.reads', async () => {
+    const subject = methodMutant('Compact', (inner, host) =>
+      afterSuccess(inner, 'Compact', async () => async () => {
+        const path = await fileOf(inner);
+        const opened = await openHostChain(host, path);
+        let first = -1;
+        try {
+          const block = new Uint8Array(BLOCK);
+          for (let at = 0; at + BLOCK <= opened.chain.virtualSize && first < 0; at += BLOCK) {
+            await opened.chain.read(block, at);
+            if (block.some((b) => b !== 0)) first = at;
+          }
+        } finally {
+          await opened.chain.close();
+        }
+        if (first >= 0) await overwrite(host, path, [first], new Uint8Array(BLOCK));
+      }),
+    );
+    expect(await failing(subject, model)).toEqual(['COMPACT.reads']);
+  });
+
+  it('a Convert that writes the source: CONVERT.sources-unchanged', async () => {
+    const subject = methodMutant('Convert', (inner, host) =>
+      afterSuccess(inner, 'Convert', async () => async () => {
+        await overwrite(host, await fileOf(inner), [0], new Uint8Array(512).fill(0xee));
+      }),
+    );
+    expect(await failing(subject, model)).toEqual(['CONVERT.sources-unchanged']);
+  });
+
+  it('a MergeTo task that reads 100% before it is done: DISKOPS.progress', async () => {
+    const subject = methodMutant(
+      'MergeTo',
+      (inner) =>
+        (async (...args: unknown[]) => {
+          const hr = await call(inner, 'MergeTo', ...args);
+          const out = args[2] as Out;
+          if (out?.value) out.value = taskWith(out.value as object, { PercentCompleted: 100 });
+          return hr;
+        }) as Method,
+    );
+    expect(await failing(subject, model)).toEqual(['DISKOPS.progress']);
+  });
 });
