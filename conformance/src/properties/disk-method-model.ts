@@ -415,6 +415,7 @@ export const diskMethodModel = defineProperty<MethodCase>({
   name: 'disk.methods.model',
   covers: IDS,
   primary: REFUSAL,
+  runsFactor: 2,
   arbitrary: () => methodCaseArb(),
   aimAt(id) {
     if (CODE_IDS.includes(id)) {
