@@ -1048,6 +1048,38 @@ const DISK_METHOD_MODEL: readonly Requirement[] = [
     'Convert, in the model check order, gives E_ALREADY_EXISTS when a file (this disk itself included) is at the new path.',
   ),
   r(
+    'PUTPARENT.S_OK',
+    'put_Parent, in the model check order, gives S_OK when the disk is re-linked to its own parent, found where it is.',
+  ),
+  r(
+    'PUTPARENT.VM_E_APP_SHUTTING_DOWN',
+    'put_Parent, in the model check order, gives VM_E_APP_SHUTTING_DOWN once the host has begun shutting down.',
+  ),
+  r(
+    'PUTPARENT.E_FILE_NOT_FOUND',
+    'put_Parent, in the model check order, gives E_FILE_NOT_FOUND when the disk file, or the parent file, was deleted since GetHardDisk.',
+  ),
+  r(
+    'PUTPARENT.E_SHARING_VIOLATION',
+    'put_Parent, in the model check order, gives E_SHARING_VIOLATION when the disk or the parent is held by a handle sharing nothing.',
+  ),
+  r(
+    'PUTPARENT.VM_E_WRONG_HD_IMAGE_TYPE',
+    'put_Parent, in the model check order, gives VM_E_WRONG_HD_IMAGE_TYPE for a dynamic or fixed disk.',
+  ),
+  r(
+    'PUTPARENT.VM_E_FILE_READ_ONLY',
+    'put_Parent, in the model check order, gives VM_E_FILE_READ_ONLY when the disk is read-only.',
+  ),
+  r(
+    'PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH',
+    'put_Parent, in the model check order, gives VM_E_PARENT_CHILD_ID_MISMATCH when the file at the parent path has another UUID (the UUID check).',
+  ),
+  r(
+    'PUTPARENT.reads',
+    'put_Parent: once it gives S_OK the chain from the disk reads, byte for byte, as before.',
+  ),
+  r(
     'MERGE.parent-reads',
     'Merge: once the task ends Success the parent alone reads, byte for byte, as the chain from the merged disk read before (the rest of a partly written block kept).',
   ),
@@ -1077,7 +1109,7 @@ const DISK_METHOD_MODEL: readonly Requirement[] = [
   ),
   r(
     'DISKOPS.refusal-no-change',
-    'Merge, Compact, MergeTo and Convert refused by any check change nothing on any volume.',
+    'Merge, Compact, MergeTo, Convert and put_Parent refused by any check change nothing on any volume.',
   ),
 ];
 

@@ -276,8 +276,8 @@ export function predictSearch(
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
 }
 
-/** IVMHardDisk's methods that change disks or write new ones (put_Parent aside). */
-export type DiskMethod = 'Merge' | 'Compact' | 'MergeTo' | 'Convert';
+/** IVMHardDisk's methods that change disks or write new ones. */
+export type DiskMethod = 'Merge' | 'Compact' | 'MergeTo' | 'Convert' | 'put_Parent';
 
 /** How the disk a method is called on, and its parent, stand on the host. */
 export type MethodState =
@@ -352,8 +352,28 @@ function predictNewImage(call: MethodCall): number {
   return HR.S_OK;
 }
 
-/** The HRESULT a Merge, Compact, MergeTo or Convert call gives (a non-null task out-parameter). */
+/**
+ * put_Parent's HRESULT, given the IVMHardDisk of the disk's own parent (of the disk itself when
+ * it has none) taken before the state was arranged: checks 2-10 of SEMANTICS.md.
+ */
+function predictPutParent(call: MethodCall): number {
+  if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
+  if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
+  if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.disk !== 'differencing') return HR.VM_E_WRONG_HD_IMAGE_TYPE;
+  if (call.state === 'read-only') return HR.VM_E_FILE_READ_ONLY;
+  if (call.state === 'parent-deleted') return HR.E_FILE_NOT_FOUND;
+  if (call.state === 'parent-in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'parent-replaced') return HR.VM_E_PARENT_CHILD_ID_MISMATCH;
+  return HR.S_OK;
+}
+
+/**
+ * The HRESULT a Merge, Compact, MergeTo, Convert (a non-null task out-parameter) or put_Parent
+ * call gives.
+ */
 export function predictDiskMethod(call: MethodCall): number {
+  if (call.method === 'put_Parent') return predictPutParent(call);
   return call.method === 'Merge' || call.method === 'Compact'
     ? predictInPlace(call)
     : predictNewImage(call);

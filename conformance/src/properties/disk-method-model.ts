@@ -1,5 +1,6 @@
 /**
- * Merge, Compact, MergeTo and Convert against the surface model: each is called on a dynamic,
+ * Merge, Compact, MergeTo, Convert and put_Parent (given the disk's own parent) against the
+ * surface model: each is called on a dynamic,
  * fixed or differencing disk holding generated writes, in a generated host state (shutdown, the
  * disk or its parent read-only, in use, deleted or replaced, a target that exists, is not a path
  * or lies on no volume, a wrong type value). The HRESULT is the model's; a refusal changes
@@ -45,6 +46,7 @@ const PREFIX: Record<DiskMethod, string> = {
   Compact: 'COMPACT',
   MergeTo: 'MERGETO',
   Convert: 'CONVERT',
+  put_Parent: 'PUTPARENT',
 };
 
 /** The HRESULTs the model gives each method, named as its ids are. */
@@ -69,6 +71,15 @@ const CODES: Record<DiskMethod, readonly string[]> = {
   ],
   MergeTo: newImageCodes(),
   Convert: newImageCodes(),
+  put_Parent: [
+    'S_OK',
+    'VM_E_APP_SHUTTING_DOWN',
+    'E_FILE_NOT_FOUND',
+    'E_SHARING_VIOLATION',
+    'VM_E_WRONG_HD_IMAGE_TYPE',
+    'VM_E_FILE_READ_ONLY',
+    'VM_E_PARENT_CHILD_ID_MISMATCH',
+  ],
 };
 
 /** MergeTo's and Convert's codes (the same checks). */
@@ -94,6 +105,7 @@ const READS: Record<DiskMethod, string> = {
   Compact: 'COMPACT.reads',
   MergeTo: 'MERGETO.target-reads',
   Convert: 'CONVERT.target-reads',
+  put_Parent: 'PUTPARENT.reads',
 };
 const SOURCES = { MergeTo: 'MERGETO.sources-unchanged', Convert: 'CONVERT.sources-unchanged' };
 const REFUSAL = 'DISKOPS.refusal-no-change';
@@ -237,7 +249,13 @@ function hundredBeforeDone(task: ComTask): boolean {
   return percent >= 100 && !task.IsComplete;
 }
 
-function argumentsOf(v: MethodCase, target: string, out: OutParam<ComTask>): unknown[] {
+function argumentsOf(
+  v: MethodCase,
+  target: string,
+  parent: unknown,
+  out: OutParam<ComTask>,
+): unknown[] {
+  if (v.method === 'put_Parent') return [parent];
   return v.method === 'Merge' || v.method === 'Compact' ? [out] : [target, v.type, out];
 }
 
@@ -266,14 +284,32 @@ async function runCase(subject: Subject, v: MethodCase, ctx: CaseContext): Promi
       id,
       paths.image,
     );
+    // put_Parent's argument: the parent's disk (the disk itself when it has none), taken now
+    const parent =
+      v.method === 'put_Parent' && paths.base !== undefined
+        ? expectDisk(
+            await getHardDisk(prepared, paths.base, ctx, {
+              id,
+              kind: 'disk methods',
+              expect: 'disk',
+            }),
+            ctx,
+            id,
+            paths.base,
+          )
+        : disk;
     held = await arrange(prepared, v, paths, ctx, id);
     const before = await prepared.host.snapshot();
     const out: OutParam<ComTask> = { value: undefined };
-    const args = argumentsOf(v, paths.target, out);
-    const what = `${v.method}(${args
-      .slice(0, -1)
-      .map((a) => JSON.stringify(a))
-      .join(', ')}) on a ${v.disk} disk (${v.state}${
+    const args = argumentsOf(v, paths.target, parent, out);
+    const what = `${v.method}(${
+      v.method === 'put_Parent'
+        ? 'its parent'
+        : args
+            .slice(0, -1)
+            .map((a) => JSON.stringify(a))
+            .join(', ')
+    }) on a ${v.disk} disk (${v.state}${
       v.method === 'MergeTo' || v.method === 'Convert' ? `, target ${v.target}` : ''
     })`;
     const hr = await callMember(
@@ -291,6 +327,10 @@ async function runCase(subject: Subject, v: MethodCase, ctx: CaseContext): Promi
     );
     if (hr !== HR.S_OK) {
       expectNoChange(ctx, REFUSAL, what, before, await prepared.host.snapshot());
+      return;
+    }
+    if (v.method === 'put_Parent') {
+      await checkAfter(prepared, v, paths, expected, before, what, ctx);
       return;
     }
     const task = out.value;
@@ -332,7 +372,7 @@ async function checkAfter(
   const readPath =
     v.method === 'Merge'
       ? (paths.base as string)
-      : v.method === 'Compact'
+      : v.method === 'Compact' || v.method === 'put_Parent'
         ? paths.image
         : paths.target;
   const got = await readChain(prepared, readPath, SPAN).catch((e: unknown) =>
@@ -359,7 +399,8 @@ async function checkAfter(
 
 const writeArb = (fills: fc.Arbitrary<number>): fc.Arbitrary<SectorWrite> =>
   fc.record({
-    sector: fc.integer({ min: 0, max: 8191 }),
+    // half of them in the first 128 KiB, so that layers often share a block
+    sector: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 8191 })),
     sectors: fc.integer({ min: 1, max: 64 }),
     fill: fills,
   });
@@ -385,13 +426,16 @@ const TARGETS: readonly TargetCase[] = [
   'no-volume',
 ];
 
-/** A case of one of `methods`; a third of the cases in the plain state. */
+/** A case of one of `methods`; about half of them in the plain state, on a differencing disk. */
 export function methodCaseArb(
-  methods: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert'],
+  methods: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert', 'put_Parent'],
 ): fc.Arbitrary<MethodCase> {
   return fc.record({
     method: fc.constantFrom(...methods),
-    disk: fc.constantFrom<MethodCase['disk']>('dynamic', 'fixed', 'differencing'),
+    disk: fc.oneof(
+      fc.constant<MethodCase['disk']>('differencing'),
+      fc.constantFrom<MethodCase['disk']>('dynamic', 'fixed', 'differencing'),
+    ),
     state: fc.oneof(fc.constant<MethodState>('as-is'), fc.constantFrom(...STATES)),
     target: fc.oneof(fc.constantFrom<TargetCase>('new', 'new-folder'), fc.constantFrom(...TARGETS)),
     type: fc.oneof(fc.constantFrom(0, 1), fc.constantFrom<unknown>(0, 1, 2, 7, '0')),
@@ -399,18 +443,24 @@ export function methodCaseArb(
     folders: foldersArb,
     name: nameArb,
     baseWrites: fc.array(writeArb(fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
-    childWrites: fc.array(writeArb(fc.integer({ min: 1, max: 255 })), { maxLength: 3 }),
+    childWrites: fc.array(writeArb(fc.integer({ min: 1, max: 255 })), {
+      minLength: 1,
+      maxLength: 3,
+    }),
   });
 }
 
-const METHODS: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert'];
+const METHODS: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert', 'put_Parent'];
 const CODE_IDS = METHODS.flatMap((m) => CODES[m].map((code) => `${PREFIX[m]}.${code}`));
 const EVERY_S_OK = [...Object.values(READS), ...Object.values(SOURCES), PROGRESS];
 const IDS = [...CODE_IDS, ...EVERY_S_OK, REFUSAL];
 
 const aimCode = aimByModel(CODE_IDS, methodCaseArb, methodIdOf);
 
-/** Merge, Compact, MergeTo and Convert: their HRESULTs in generated states, and what they leave. */
+/**
+ * Merge, Compact, MergeTo, Convert and put_Parent: their HRESULTs in generated states, and what
+ * they leave.
+ */
 export const diskMethodModel = defineProperty<MethodCase>({
   name: 'disk.methods.model',
   covers: IDS,
@@ -426,7 +476,10 @@ export const diskMethodModel = defineProperty<MethodCase>({
     if (method !== undefined) {
       return methodCaseArb([method]).filter((v) => predictDiskMethod(v) === HR.S_OK);
     }
-    if (id === PROGRESS) return methodCaseArb().filter((v) => predictDiskMethod(v) === HR.S_OK);
+    if (id === PROGRESS) {
+      const tasks = METHODS.filter((m) => m !== 'put_Parent');
+      return methodCaseArb(tasks).filter((v) => predictDiskMethod(v) === HR.S_OK);
+    }
     if (id === REFUSAL) return methodCaseArb().filter((v) => predictDiskMethod(v) !== HR.S_OK);
     return aimCode(id);
   },

@@ -1,5 +1,5 @@
 import type { Host } from '@vskit/host';
-import { mapChain } from '@vskit/vhd-format';
+import { decodeFooter, mapChain, rebase } from '@vskit/vhd-format';
 import { describe, expect, it } from 'vitest';
 import { openHostChain } from '../_internal/chain-access.js';
 import { HR } from '../hresults.js';
@@ -355,7 +355,7 @@ async function overwrite(host: Host, path: string, at: readonly number[], bytes:
 
 const BLOCK = 2 * 1_048_576;
 
-describe('Merge, Compact, MergeTo and Convert in generated states: each broken one is caught by the id that names it', () => {
+describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: each broken one is caught by the id that names it', () => {
   const wrongCodes: [string, number, number, string][] = [
     [
       'Merge',
@@ -366,6 +366,7 @@ describe('Merge, Compact, MergeTo and Convert in generated states: each broken o
     ['Compact', HR.VM_E_FILE_READ_ONLY, HR.E_FAIL, 'COMPACT.VM_E_FILE_READ_ONLY'],
     ['MergeTo', HR.E_ALREADY_EXISTS, HR.E_FAIL, 'MERGETO.E_ALREADY_EXISTS'],
     ['Convert', HR.E_PATH_NOT_FOUND, HR.E_FILE_NOT_FOUND, 'CONVERT.E_PATH_NOT_FOUND'],
+    ['put_Parent', HR.VM_E_FILE_READ_ONLY, HR.E_FAIL, 'PUTPARENT.VM_E_FILE_READ_ONLY'],
   ];
   for (const [member, from, to, id] of wrongCodes) {
     it(`${member} answering a wrong code: ${id}`, async () => {
@@ -449,5 +450,35 @@ describe('Merge, Compact, MergeTo and Convert in generated states: each broken o
         }) as Method,
     );
     expect(await failing(subject, model)).toEqual(['DISKOPS.progress']);
+  });
+
+  it('a put_Parent without the UUID check (it re-links any parent): PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH', async () => {
+    const subject = methodMutant(
+      'put_Parent',
+      (inner, host) =>
+        (async (parent: unknown) => {
+          const hr = await call(inner, 'put_Parent', parent);
+          if (hr !== HR.VM_E_PARENT_CHILD_ID_MISMATCH) return hr;
+          const parentPath = await fileOf(parent as Members);
+          const bytes = await host.readFile(parentPath);
+          const stat = await host.stat(parentPath);
+          const file = await host.open(await fileOf(inner), 'readWrite');
+          try {
+            await rebase(file, {
+              parent: {
+                footer: decodeFooter(bytes.subarray(bytes.length - 512)),
+                modified: stat?.mtime ?? new Date(0),
+                unicodeName: parentPath.slice(parentPath.lastIndexOf('\\') + 1),
+                absolutePath: parentPath,
+              },
+              unsafe: true,
+            });
+          } finally {
+            await file.close();
+          }
+          return HR.S_OK;
+        }) as Method,
+    );
+    expect(await failing(subject, model)).toEqual(['PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH']);
   });
 });
