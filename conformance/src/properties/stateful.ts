@@ -16,6 +16,8 @@ import { type CaseContext, defineProperty } from '../property.js';
 import type { CreateCall, HostState } from '../state.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
 import { invoke, waitForTask } from './_helpers/calls.js';
+import { expectDisk, getHardDisk } from './_helpers/hard-disk-calls.js';
+import { callMember } from './_helpers/member-calls.js';
 import { entriesOf } from './_helpers/snapshots.js';
 
 const FOLDERS = ['s', 's\\deep', 'T'];
@@ -25,7 +27,8 @@ interface ModelDisk {
   readonly path: string;
   readonly sizeBytes: number;
   readonly parent: string | undefined;
-  readonly writes: Array<{ offset: number; bytes: Uint8Array }>;
+  readonly kind: 'dynamic' | 'fixed' | 'differencing';
+  writes: Array<{ offset: number; bytes: Uint8Array }>;
 }
 
 /** The model: the disks that exist, which are ancestors, and whether shutdown began. */
@@ -243,6 +246,7 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
       path,
       sizeBytes: parent?.sizeBytes ?? this.sizeMB * MIB,
       parent: parent ? key(parent.path) : undefined,
+      kind: this.kind,
       writes: [],
     });
     if (parent && !model.ancestors.has(key(parent.path))) {
@@ -293,6 +297,144 @@ class WriteCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
   }
   toString(): string {
     return `write ${this.sectors} sectors at sector ${this.sector} of leaf #${this.diskIndex}`;
+  }
+}
+
+/** A disk method of the sequences. */
+type DiskOp = 'Merge' | 'MergeTo' | 'Convert' | 'Compact';
+
+const OP_PREFIX: Readonly<Record<DiskOp, string>> = {
+  Merge: 'MERGE',
+  MergeTo: 'MERGETO',
+  Convert: 'CONVERT',
+  Compact: 'COMPACT',
+};
+
+/** The writes that make the chain from `path` read as it reads, oldest first. */
+function chainWrites(model: ChainModel, path: string): ModelDisk['writes'] {
+  const chain: ModelDisk[] = [];
+  for (let at: string | undefined = key(path); at !== undefined; ) {
+    const disk = model.disks.get(at);
+    if (disk === undefined) break;
+    chain.unshift(disk);
+    at = disk.parent;
+  }
+  return chain.flatMap((d) => d.writes);
+}
+
+/** Merge, MergeTo, Convert (to a new dynamic image in C:\\T) or Compact on a disk. */
+class DiskOpCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  constructor(
+    readonly op: DiskOp,
+    readonly diskIndex: number,
+    readonly name: string,
+  ) {}
+  /** The disks it may be called on: a disk that changes in place is never an ancestor. */
+  private disk(model: Readonly<ChainModel>): ModelDisk | undefined {
+    const inPlace = this.op === 'Merge' || this.op === 'Compact';
+    const disks = [...model.disks.values()].filter(
+      (d) => !inPlace || !model.ancestors.has(key(d.path)),
+    );
+    return disks[this.diskIndex % Math.max(1, disks.length)];
+  }
+  private target(): string {
+    return `C:\\T\\${this.name}-new.vhd`;
+  }
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    return this.disk(model) !== undefined;
+  }
+  private expectation(model: ChainModel, disk: ModelDisk): HrName {
+    if (model.shuttingDown) return 'VM_E_APP_SHUTTING_DOWN';
+    if (this.op === 'Merge' || this.op === 'MergeTo') {
+      if (disk.kind !== 'differencing') return 'VM_E_WRONG_HD_IMAGE_TYPE';
+    }
+    if (this.op === 'Compact' && disk.kind !== 'dynamic') return 'VM_E_WRONG_HD_IMAGE_TYPE';
+    if (this.op === 'MergeTo' || this.op === 'Convert') {
+      const target = key(this.target());
+      if (model.disks.has(target) || model.folders.has(target)) return 'E_ALREADY_EXISTS';
+    }
+    return 'S_OK';
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const { prepared, ctx } = real;
+    const disk = this.disk(model) as ModelDisk;
+    const expected = this.expectation(model, disk);
+    const id = `${OP_PREFIX[this.op]}.${expected}`;
+    const got = await getHardDisk(prepared, disk.path, ctx, {
+      id,
+      kind: 'disk methods',
+      expect: 'disk',
+    });
+    const handle = expectDisk(got, ctx, id, disk.path);
+    const out: OutParam<ComTask> = { value: undefined };
+    const args = this.op === 'Merge' || this.op === 'Compact' ? [out] : [this.target(), 0, out];
+    const hr = await callMember(
+      ctx,
+      { id, member: `IVMHardDisk.${this.op}`, what: this.toString(), kind: this.op },
+      handle,
+      this.op,
+      args,
+    );
+    ctx.exercise(id);
+    if (hr !== HR[expected]) {
+      ctx.fail(id, `${this.toString()} gave ${describeHr(hr)}, expected ${expected}`);
+    }
+    const task = out.value;
+    if (hr === HR.S_OK && task) {
+      await waitForTask(ctx, id, task, this.op);
+      ctx.expect(
+        id,
+        task.Result === TASK_RESULT.Success,
+        () => `${this.toString()} task ended with Result ${task.Result}`,
+      );
+      await this.record(model, real, disk);
+    }
+    await checkInvariants(model, real);
+  }
+  /** The model after a successful task; the disks it changed or made read as the model says. */
+  private async record(model: ChainModel, real: ChainReal, disk: ModelDisk): Promise<void> {
+    let changed = disk.path;
+    if (this.op === 'Merge') {
+      const parent = model.disks.get(disk.parent as string) as ModelDisk;
+      parent.writes = [...parent.writes, ...disk.writes];
+      disk.writes = [];
+      changed = parent.path;
+    } else if (this.op === 'MergeTo' || this.op === 'Convert') {
+      const path = this.target();
+      model.folders.add(key('C:\\T'));
+      model.disks.set(key(path), {
+        path,
+        sizeBytes: disk.sizeBytes,
+        parent: undefined,
+        kind: 'dynamic',
+        writes: chainWrites(model, disk.path),
+      });
+      changed = path;
+    }
+    const length = Math.min(disk.sizeBytes, 6160 * 512);
+    const opened = await openHostChain(real.prepared.host, changed);
+    const bytes = new Uint8Array(length);
+    try {
+      await opened.chain.read(bytes, 0);
+    } finally {
+      await opened.chain.close();
+    }
+    const want = expectedBytes(model, changed, 0, length);
+    real.ctx.exercise('STATE.chain-reads');
+    real.ctx.expect(
+      'STATE.chain-reads',
+      bytes.every((b, i) => b === want[i]),
+      () => `after ${this.toString()}, ${changed} reads other bytes than the model`,
+    );
+    // a merge target changes, at the merged sectors only (its reads were just checked)
+    if (this.op === 'Merge' && model.ancestors.has(key(changed))) {
+      const snapshot = entriesOf(await real.prepared.host.snapshot());
+      model.ancestors.set(key(changed), snapshot.get(key(changed))?.digest ?? '');
+    }
+  }
+  toString(): string {
+    const to = this.op === 'MergeTo' || this.op === 'Convert' ? `("${this.target()}", 0)` : '()';
+    return `${this.op}${to} on disk #${this.diskIndex}`;
   }
 }
 
@@ -386,6 +528,13 @@ const commandsArb = fc.commands<ChainModel, ChainReal, true>(
       .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }))
       .map(([disk, sector, sectors]) => new ReadCommand(disk, sector, sectors)),
     fc.constant(new ShutdownCommand()),
+    fc
+      .tuple(
+        fc.constantFrom<DiskOp>('Merge', 'MergeTo', 'Convert', 'Compact'),
+        fc.nat(20),
+        fc.constantFrom('a', 'b'),
+      )
+      .map(([op, disk, name]) => new DiskOpCommand(op, disk, name)),
   ],
   { maxCommands: 20, size: '+1' },
 );
@@ -445,6 +594,15 @@ export const statefulChains = defineProperty({
     ]),
     'CDVHD.task.disk-full',
     'CDVHD.DISP_E_EXCEPTION',
+    ...(['MERGE', 'MERGETO', 'CONVERT', 'COMPACT'] as const).flatMap((p) => [
+      `${p}.S_OK`,
+      `${p}.VM_E_APP_SHUTTING_DOWN`,
+    ]),
+    'MERGE.VM_E_WRONG_HD_IMAGE_TYPE',
+    'MERGETO.VM_E_WRONG_HD_IMAGE_TYPE',
+    'COMPACT.VM_E_WRONG_HD_IMAGE_TYPE',
+    'MERGETO.E_ALREADY_EXISTS',
+    'CONVERT.E_ALREADY_EXISTS',
   ],
   primary: 'STATE.chain-reads',
   arbitrary: () => commandsArb,
