@@ -49,55 +49,39 @@ const PREFIX: Record<DiskMethod, string> = {
   put_Parent: 'PUTPARENT',
 };
 
-/** The HRESULTs the model gives each method, named as its ids are. */
-const CODES: Record<DiskMethod, readonly string[]> = {
-  Merge: [
-    'S_OK',
-    'VM_E_APP_SHUTTING_DOWN',
-    'E_FILE_NOT_FOUND',
-    'E_SHARING_VIOLATION',
-    'VM_E_WRONG_HD_IMAGE_TYPE',
-    'VM_E_FILE_READ_ONLY',
-    'VM_E_PARENT_PATH_NOT_FOUND',
-    'VM_E_PARENT_CHILD_ID_MISMATCH',
-  ],
-  Compact: [
-    'S_OK',
-    'VM_E_APP_SHUTTING_DOWN',
-    'E_FILE_NOT_FOUND',
-    'E_SHARING_VIOLATION',
-    'VM_E_WRONG_HD_IMAGE_TYPE',
-    'VM_E_FILE_READ_ONLY',
-  ],
-  MergeTo: newImageCodes(),
-  Convert: newImageCodes(),
-  put_Parent: [
-    'S_OK',
-    'VM_E_APP_SHUTTING_DOWN',
-    'E_FILE_NOT_FOUND',
-    'E_SHARING_VIOLATION',
-    'VM_E_WRONG_HD_IMAGE_TYPE',
-    'VM_E_FILE_READ_ONLY',
-    'VM_E_PARENT_CHILD_ID_MISMATCH',
-  ],
-};
+/** The codes of the checks every method that changes a disk in place runs first. */
+const IN_PLACE = [
+  'S_OK',
+  'VM_E_APP_SHUTTING_DOWN',
+  'E_FILE_NOT_FOUND',
+  'E_SHARING_VIOLATION',
+  'VM_E_WRONG_HD_IMAGE_TYPE',
+  'VM_E_FILE_READ_ONLY',
+] as const;
 
 /** MergeTo's and Convert's codes (the same checks). */
-function newImageCodes(): readonly string[] {
-  return [
-    'S_OK',
-    'VM_E_APP_SHUTTING_DOWN',
-    'E_INVALID_NAME',
-    'E_BAD_PATHNAME',
-    'VM_E_WRONG_HD_IMAGE_TYPE',
-    'E_FILE_NOT_FOUND',
-    'E_SHARING_VIOLATION',
-    'VM_E_PARENT_PATH_NOT_FOUND',
-    'VM_E_PARENT_CHILD_ID_MISMATCH',
-    'E_PATH_NOT_FOUND',
-    'E_ALREADY_EXISTS',
-  ];
-}
+const NEW_IMAGE = [
+  'S_OK',
+  'VM_E_APP_SHUTTING_DOWN',
+  'E_INVALID_NAME',
+  'E_BAD_PATHNAME',
+  'VM_E_WRONG_HD_IMAGE_TYPE',
+  'E_FILE_NOT_FOUND',
+  'E_SHARING_VIOLATION',
+  'VM_E_PARENT_PATH_NOT_FOUND',
+  'VM_E_PARENT_CHILD_ID_MISMATCH',
+  'E_PATH_NOT_FOUND',
+  'E_ALREADY_EXISTS',
+] as const;
+
+/** The HRESULTs the model gives each method, named as its ids are. */
+const CODES: Record<DiskMethod, readonly string[]> = {
+  Merge: [...IN_PLACE, 'VM_E_PARENT_PATH_NOT_FOUND', 'VM_E_PARENT_CHILD_ID_MISMATCH'],
+  Compact: IN_PLACE,
+  MergeTo: NEW_IMAGE,
+  Convert: NEW_IMAGE,
+  put_Parent: [...IN_PLACE, 'VM_E_PARENT_CHILD_ID_MISMATCH'],
+};
 
 /** What an S_OK task leaves, per method. */
 const READS: Record<DiskMethod, string> = {

@@ -52,12 +52,8 @@ export interface ChainReal {
 
 const key = (path: string) => path.toUpperCase();
 
-function expectedBytes(
-  model: ChainModel,
-  path: string,
-  offset: number,
-  length: number,
-): Uint8Array {
+/** The disks of the chain from `path`, its deepest ancestor first. */
+function chainOf(model: ChainModel, path: string): ModelDisk[] {
   const chain: ModelDisk[] = [];
   for (let at: string | undefined = key(path); at !== undefined; ) {
     const disk = model.disks.get(at);
@@ -65,8 +61,17 @@ function expectedBytes(
     chain.unshift(disk);
     at = disk.parent;
   }
+  return chain;
+}
+
+function expectedBytes(
+  model: ChainModel,
+  path: string,
+  offset: number,
+  length: number,
+): Uint8Array {
   const out = new Uint8Array(length);
-  for (const disk of chain) {
+  for (const disk of chainOf(model, path)) {
     for (const w of disk.writes) {
       const from = Math.max(offset, w.offset);
       const to = Math.min(offset + length, w.offset + w.bytes.length);
@@ -312,14 +317,7 @@ const OP_PREFIX: Readonly<Record<DiskOp, string>> = {
 
 /** The writes that make the chain from `path` read as it reads, oldest first. */
 function chainWrites(model: ChainModel, path: string): ModelDisk['writes'] {
-  const chain: ModelDisk[] = [];
-  for (let at: string | undefined = key(path); at !== undefined; ) {
-    const disk = model.disks.get(at);
-    if (disk === undefined) break;
-    chain.unshift(disk);
-    at = disk.parent;
-  }
-  return chain.flatMap((d) => d.writes);
+  return chainOf(model, path).flatMap((d) => d.writes);
 }
 
 /** Merge, MergeTo, Convert (to a new dynamic image in C:\\T) or Compact on a disk. */
@@ -340,8 +338,13 @@ class DiskOpCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
   private target(): string {
     return `C:\\T\\${this.name}-new.vhd`;
   }
+  /** Run only where its target is free (E_ALREADY_EXISTS is judged by disk.methods.model). */
   async check(model: Readonly<ChainModel>): Promise<boolean> {
-    return this.disk(model) !== undefined;
+    const target = key(this.target());
+    const taken =
+      (this.op === 'MergeTo' || this.op === 'Convert') &&
+      (model.disks.has(target) || model.folders.has(target));
+    return this.disk(model) !== undefined && !taken;
   }
   private expectation(model: ChainModel, disk: ModelDisk): HrName {
     if (model.shuttingDown) return 'VM_E_APP_SHUTTING_DOWN';
@@ -349,10 +352,6 @@ class DiskOpCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
       if (disk.kind !== 'differencing') return 'VM_E_WRONG_HD_IMAGE_TYPE';
     }
     if (this.op === 'Compact' && disk.kind !== 'dynamic') return 'VM_E_WRONG_HD_IMAGE_TYPE';
-    if (this.op === 'MergeTo' || this.op === 'Convert') {
-      const target = key(this.target());
-      if (model.disks.has(target) || model.folders.has(target)) return 'E_ALREADY_EXISTS';
-    }
     return 'S_OK';
   }
   async run(model: ChainModel, real: ChainReal): Promise<void> {
@@ -360,12 +359,13 @@ class DiskOpCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
     const disk = this.disk(model) as ModelDisk;
     const expected = this.expectation(model, disk);
     const id = `${OP_PREFIX[this.op]}.${expected}`;
+    // GetHardDisk's own failure (or hang) is charged to GetHardDisk, not to the method
     const got = await getHardDisk(prepared, disk.path, ctx, {
-      id,
+      id: 'GHD.file',
       kind: 'disk methods',
       expect: 'disk',
     });
-    const handle = expectDisk(got, ctx, id, disk.path);
+    const handle = expectDisk(got, ctx, 'GHD.file', disk.path);
     const out: OutParam<ComTask> = { value: undefined };
     const args = this.op === 'Merge' || this.op === 'Compact' ? [out] : [this.target(), 0, out];
     const hr = await callMember(
@@ -532,7 +532,7 @@ const commandsArb = fc.commands<ChainModel, ChainReal, true>(
       .tuple(
         fc.constantFrom<DiskOp>('Merge', 'MergeTo', 'Convert', 'Compact'),
         fc.nat(20),
-        fc.constantFrom('a', 'b'),
+        fc.constantFrom(...NAMES),
       )
       .map(([op, disk, name]) => new DiskOpCommand(op, disk, name)),
   ],
@@ -601,8 +601,7 @@ export const statefulChains = defineProperty({
     'MERGE.VM_E_WRONG_HD_IMAGE_TYPE',
     'MERGETO.VM_E_WRONG_HD_IMAGE_TYPE',
     'COMPACT.VM_E_WRONG_HD_IMAGE_TYPE',
-    'MERGETO.E_ALREADY_EXISTS',
-    'CONVERT.E_ALREADY_EXISTS',
+    'GHD.file',
   ],
   primary: 'STATE.chain-reads',
   arbitrary: () => commandsArb,
