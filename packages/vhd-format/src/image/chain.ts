@@ -121,14 +121,11 @@ function isOpenedParent(x: RandomAccessFile | OpenedParent): x is OpenedParent {
 }
 
 /**
- * Opens `file` and, while the current layer is differencing, its parent through
- * `o.openParent`. Checks: the parent's UUID equals the recorded one (`PARENT_ID_MISMATCH`),
- * no UUID appears twice (`CHAIN_CYCLE`), at most `maxDepth` parents (`CHAIN_TOO_DEEP`), a
- * parent is found (`PARENT_NOT_FOUND`). A timestamp difference (unless the child records 0,
- * "not recorded") or a size difference is a warning. On failure the parents opened so far are
- * closed; `file` itself is left open.
+ * The most parents a walk down a chain may take, from options that must give `openParent`:
+ * `maxDepth`, else {@link DEFAULT_MAX_CHAIN_DEPTH}. `INVALID_ARGUMENT` without `openParent` or
+ * for a `maxDepth` that is not a non-negative integer.
  */
-export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Promise<VhdChain> {
+export function chainWalkDepth(o: Pick<OpenChainOptions, 'openParent' | 'maxDepth'>): number {
   if (!o || typeof o.openParent !== 'function') {
     throw new VhdFormatError('INVALID_ARGUMENT', 'openParent is required', { field: 'openParent' });
   }
@@ -139,6 +136,19 @@ export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Pr
       value: maxDepth,
     });
   }
+  return maxDepth;
+}
+
+/**
+ * Opens `file` and, while the current layer is differencing, its parent through
+ * `o.openParent`. Checks: the parent's UUID equals the recorded one (`PARENT_ID_MISMATCH`),
+ * no UUID appears twice (`CHAIN_CYCLE`), at most `maxDepth` parents (`CHAIN_TOO_DEEP`), a
+ * parent is found (`PARENT_NOT_FOUND`). A timestamp difference (unless the child records 0,
+ * "not recorded") or a size difference is a warning. On failure the parents opened so far are
+ * closed; `file` itself is left open.
+ */
+export async function openChain(file: RandomAccessFile, o: OpenChainOptions): Promise<VhdChain> {
+  const maxDepth = chainWalkDepth(o);
   const rules = {
     strict: o.strict === true,
     acceptLittleEndianParentName: o.acceptLittleEndianParentName === true,

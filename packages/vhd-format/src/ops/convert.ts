@@ -282,13 +282,7 @@ async function toDynamic(
     await writes.settle();
     await reader.settle();
   }
-  const fileSize = await writer.finish();
+  const result = await writer.finish();
   advance(o, size, size);
-  return {
-    type: 'dynamic',
-    virtualSize: size,
-    fileSize,
-    dataBytes: writer.allocatedBlocks * blockSize,
-    allocatedBlocks: writer.allocatedBlocks,
-  };
+  return result;
 }

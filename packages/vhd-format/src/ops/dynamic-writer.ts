@@ -14,6 +14,7 @@ import { batByteSize, emptyBat, encodeBat } from '../structs/bat.js';
 import { type DynamicHeader, encodeDynamicHeader } from '../structs/dynamic-header.js';
 import { encodeFooter, type Footer } from '../structs/footer.js';
 import { bitmapByteSize } from '../structs/sector-bitmap.js';
+import type { ConvertResult } from './convert.js';
 
 /**
  * A dynamic image being written into an empty file. Call {@link putBlock} for each block that
@@ -97,8 +98,11 @@ export class DynamicImageWriter {
     return this.#file.write(stored, at);
   }
 
-  /** Writes the BAT, the footer copy and header, and the trailing footer; the image is whole. */
-  async finish(): Promise<number> {
+  /**
+   * Writes the BAT, the footer copy and header, and the trailing footer; the image is whole.
+   * Resolves to what the conversion made.
+   */
+  async finish(): Promise<ConvertResult> {
     const footerBytes = encodeFooter(this.#footer);
     await this.#file.write(encodeBat(this.#bat), TABLE_OFFSET);
     const head = new Uint8Array(TABLE_OFFSET);
@@ -106,6 +110,12 @@ export class DynamicImageWriter {
     head.set(encodeDynamicHeader(this.#header), HEADER_OFFSET);
     await this.#file.write(head, 0);
     await this.#file.write(footerBytes, this.#next);
-    return this.#next + FOOTER_SIZE;
+    return {
+      type: 'dynamic',
+      virtualSize: this.#footer.currentSize,
+      fileSize: this.#next + FOOTER_SIZE,
+      dataBytes: this.#allocated * this.blockSize,
+      allocatedBlocks: this.#allocated,
+    };
   }
 }

@@ -16,9 +16,13 @@
  */
 
 import { formatUuid, sameUuid } from '../codec/uuid.js';
-import { DEFAULT_MAX_CHAIN_DEPTH } from '../constants.js';
 import { VhdFormatError } from '../errors.js';
-import { checkParentStep, type OpenChainOptions, parentNotFound } from '../image/chain.js';
+import {
+  chainWalkDepth,
+  checkParentStep,
+  type OpenChainOptions,
+  parentNotFound,
+} from '../image/chain.js';
 import type { VhdLayer } from '../image/layer.js';
 import { openLayer } from '../image/open.js';
 import { type RandomAccessFile, readExactly } from '../io.js';
@@ -94,16 +98,7 @@ export async function merge(
   target: RandomAccessFile,
   o: MergeOptions,
 ): Promise<MergeResult> {
-  if (!o || typeof o.openParent !== 'function') {
-    throw new VhdFormatError('INVALID_ARGUMENT', 'openParent is required', { field: 'openParent' });
-  }
-  const maxDepth = o.maxDepth ?? DEFAULT_MAX_CHAIN_DEPTH;
-  if (!Number.isInteger(maxDepth) || maxDepth < 0) {
-    throw new VhdFormatError('INVALID_ARGUMENT', 'maxDepth must be a non-negative integer', {
-      field: 'maxDepth',
-      value: maxDepth,
-    });
-  }
+  const maxDepth = chainWalkDepth(o);
   const opened: VhdLayer[] = [];
   const openOne = async (file: RandomAccessFile) => {
     try {

@@ -190,12 +190,5 @@ export async function writeDynamicFromStream(
     // No write may still be under way when the caller closes the file.
     await Promise.allSettled(writing);
   }
-  const fileSize = await writer.finish();
-  return {
-    type: 'dynamic',
-    virtualSize: size,
-    fileSize,
-    dataBytes: writer.allocatedBlocks * blockSize,
-    allocatedBlocks: writer.allocatedBlocks,
-  };
+  return writer.finish();
 }
