@@ -10,9 +10,9 @@ import {
   checkCharacters,
   checkGivenLength,
   checkResolvedLength,
-  foldersOnTheWay,
   type PathArgument,
   requireAbsolute,
+  requireFoldersOnTheWay,
   requirePath,
   requireVolume,
   statEntry,
@@ -56,16 +56,7 @@ export async function requireExistingFile(
   const path = checkExistingPath(pathArgument, argument);
   const file = windowsPath.format(path);
   const volume = requireVolume(host, path, argument);
-  for (const prefix of foldersOnTheWay(path)) {
-    const stat = await statEntry(host, prefix);
-    if (stat?.kind !== 'directory') {
-      throw new VsError(
-        'E_PATH_NOT_FOUND',
-        argument,
-        `'${windowsPath.format(prefix)}' ${stat === undefined ? 'does not exist' : 'is a file'}`,
-      );
-    }
-  }
+  await requireFoldersOnTheWay(host, path, argument);
   const stat = await statEntry(host, path);
   if (stat?.kind !== 'file') {
     throw new VsError(

@@ -10,8 +10,8 @@ import {
   checkCharacters,
   checkGivenLength,
   checkResolvedLength,
-  foldersOnTheWay,
   requireAbsolute,
+  requireFoldersOnTheWay,
   requireVolume,
   statEntry,
 } from './paths.js';
@@ -32,16 +32,7 @@ export async function requireExistingFolder(
   checkGivenLength(path, argument);
   checkResolvedLength(parsed, argument);
   requireVolume(host, parsed, argument);
-  for (const prefix of foldersOnTheWay(parsed)) {
-    const stat = await statEntry(host, prefix);
-    if (stat?.kind !== 'directory') {
-      throw new VsError(
-        'E_PATH_NOT_FOUND',
-        argument,
-        `'${windowsPath.format(prefix)}' ${stat === undefined ? 'does not exist' : 'is a file'}`,
-      );
-    }
-  }
+  await requireFoldersOnTheWay(host, parsed, argument);
   const stat = parsed.segments.length === 0 ? undefined : await statEntry(host, parsed);
   if (parsed.segments.length > 0 && stat?.kind !== 'directory') {
     throw new VsError(

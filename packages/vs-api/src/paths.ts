@@ -109,6 +109,27 @@ export function foldersOnTheWay(path: WindowsPath): WindowsPath[] {
 }
 
 /**
+ * E_PATH_NOT_FOUND, naming the first of them, unless every folder on the way to `path` is a
+ * folder on the host (none missing, none a file).
+ */
+export async function requireFoldersOnTheWay(
+  host: Host,
+  path: WindowsPath,
+  argument: string,
+): Promise<void> {
+  for (const prefix of foldersOnTheWay(path)) {
+    const stat = await statEntry(host, prefix);
+    if (stat?.kind !== 'directory') {
+      throw new VsError(
+        'E_PATH_NOT_FOUND',
+        argument,
+        `'${windowsPath.format(prefix)}' ${stat === undefined ? 'does not exist' : 'is a file'}`,
+      );
+    }
+  }
+}
+
+/**
  * What is at `path`, or `undefined` when nothing is (also when a component of its folder is
  * missing or a file: the host then reports ENOENT or ENOTDIR).
  */
