@@ -1113,6 +1113,86 @@ const DISK_METHOD_MODEL: readonly Requirement[] = [
   ),
 ];
 
+/**
+ * Merge, Compact, MergeTo, Convert and put_Parent on a disk or parent that is no valid VHD, is
+ * damaged, flagged as saved state, resized or gone with its folder, and with the volume they
+ * write nearly full or of a FAT file system (SEMANTICS.md's check orders; the rules of their own).
+ */
+const DISK_METHOD_STATES: readonly Requirement[] = [
+  r(
+    'MERGE.VM_E_INVALID_HD_FILE',
+    'Merge, in the model check order, gives VM_E_INVALID_HD_FILE when the disk or its parent is no valid VHD or damaged (a footer checksum wrong), or the parent has another virtual size.',
+  ),
+  r(
+    'MERGE.saved-state',
+    "Merge, in the model check order, gives E_SHARING_VIOLATION when the disk's or its parent's footer has the saved-state flag set (after the type check of each).",
+  ),
+  r(
+    'MERGE.full-volume',
+    'Merge on a volume with 1 MiB free gives S_OK (free space is no check); its task ends Success when the parent need not grow, else DiskRelatedError with Error E_DISK_FULL, the chain reading as before.',
+  ),
+  r(
+    'COMPACT.VM_E_INVALID_HD_FILE',
+    'Compact, in the model check order, gives VM_E_INVALID_HD_FILE when the disk is no valid VHD or damaged (a footer checksum wrong).',
+  ),
+  r(
+    'COMPACT.saved-state',
+    'Compact does not look at the saved-state flag: a flagged dynamic disk is compacted, S_OK and Success (decision).',
+  ),
+  r(
+    'COMPACT.full-volume',
+    'Compact on a volume with 1 MiB free gives S_OK and ends Success: it works in place and never grows the file (decision).',
+  ),
+  r(
+    'MERGETO.VM_E_INVALID_HD_FILE',
+    'MergeTo, in the model check order, gives VM_E_INVALID_HD_FILE when the disk or an ancestor is no valid VHD or damaged (a footer checksum wrong).',
+  ),
+  r(
+    'MERGETO.VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+    "MergeTo, in the model check order, gives VM_E_FILE_TOO_LARGE_FOR_VOLUME when the new image outgrows its volume's largest file (FAT16 2 GiB, FAT32 4 GiB), after E_ALREADY_EXISTS.",
+  ),
+  r(
+    'MERGETO.E_DISK_FULL',
+    "MergeTo, in the model check order, gives E_DISK_FULL when the new image's volume has 1 MiB free, after VM_E_FILE_TOO_LARGE_FOR_VOLUME.",
+  ),
+  r(
+    'MERGETO.saved-state',
+    'MergeTo does not look at the saved-state flag of the disk or its ancestors: it only reads them, S_OK and Success (decision).',
+  ),
+  r(
+    'CONVERT.VM_E_INVALID_HD_FILE',
+    'Convert, in the model check order, gives VM_E_INVALID_HD_FILE when the disk or an ancestor is no valid VHD or damaged (a footer checksum wrong).',
+  ),
+  r(
+    'CONVERT.VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+    "Convert, in the model check order, gives VM_E_FILE_TOO_LARGE_FOR_VOLUME when the new image outgrows its volume's largest file (FAT16 2 GiB, FAT32 4 GiB), after E_ALREADY_EXISTS.",
+  ),
+  r(
+    'CONVERT.E_DISK_FULL',
+    "Convert, in the model check order, gives E_DISK_FULL when the new image's volume has 1 MiB free, after VM_E_FILE_TOO_LARGE_FOR_VOLUME.",
+  ),
+  r(
+    'CONVERT.saved-state',
+    'Convert does not look at the saved-state flag of the disk or its ancestors: it only reads them, S_OK and Success (decision).',
+  ),
+  r(
+    'PUTPARENT.VM_E_HD_IMAGE_ACCESS',
+    'put_Parent, in the model check order, gives VM_E_HD_IMAGE_ACCESS when the disk or the parent given is no valid VHD or damaged (a footer checksum wrong).',
+  ),
+  r(
+    'PUTPARENT.E_PATH_NOT_FOUND',
+    "put_Parent, in the model check order, gives E_PATH_NOT_FOUND when the parent's folder is gone (E_FILE_NOT_FOUND only when the folder is there).",
+  ),
+  r(
+    'PUTPARENT.E_INVALIDARG',
+    'put_Parent, in the model check order, gives E_INVALIDARG when the parent has the recorded UUID but another virtual size (resized since).',
+  ),
+  r(
+    'PUTPARENT.saved-state',
+    "put_Parent does not look at the saved-state flag of the disk or the parent: no sector of the disk's data changes, S_OK (decision).",
+  ),
+];
+
 /** CreateFloppyDiskImage (no task) and GetFloppyDiskImageType, in their check orders. */
 const FLOPPY: readonly Requirement[] = [
   r(
@@ -1368,6 +1448,7 @@ export const CATALOGUE: readonly Requirement[] = [
   ...DISK_PROPERTIES,
   ...DISK_METHODS,
   ...DISK_METHOD_MODEL,
+  ...DISK_METHOD_STATES,
   ...FLOPPY,
   ...HOST_DRIVES,
   ...SEARCH,

@@ -279,17 +279,36 @@ export function predictSearch(
 /** IVMHardDisk's methods that change disks or write new ones. */
 export type DiskMethod = 'Merge' | 'Compact' | 'MergeTo' | 'Convert' | 'put_Parent';
 
-/** How the disk a method is called on, and its parent, stand on the host. */
+/** How the disk a method is called on, its parent, and the volume it writes stand on the host. */
 export type MethodState =
   | 'as-is'
   | 'shutdown'
   | 'deleted'
   | 'read-only'
   | 'in-use'
+  /** The disk's file replaced by bytes that are no VHD. */
+  | 'junk'
+  /** Every footer copy of the disk with a wrong checksum. */
+  | 'damaged'
+  /** The disk's footer has its saved-state flag set. */
+  | 'saved-state'
   | 'parent-read-only'
   | 'parent-in-use'
   | 'parent-deleted'
-  | 'parent-replaced';
+  /** The parent lived in a folder of its own, and the folder is gone with it. */
+  | 'parent-folder-gone'
+  | 'parent-replaced'
+  /** Every footer copy of the parent with a wrong checksum. */
+  | 'parent-damaged'
+  /** The parent's footer has its saved-state flag set. */
+  | 'parent-saved-state'
+  /** The parent grown by 1 MiB since the disk was made (same UUID, another virtual size). */
+  | 'parent-resized'
+  /**
+   * The volume the method writes (the new image's for MergeTo and Convert, else the disk's)
+   * left with 1 MiB free: less than any new image needs, and than one 2 MiB block.
+   */
+  | 'volume-full';
 
 /** Where MergeTo's or Convert's new image goes. */
 export type TargetCase =
@@ -301,6 +320,16 @@ export type TargetCase =
   | 'relative'
   | 'no-volume';
 
+/** The file system of the volume a new image goes to (`new`, `new-folder`, `file` targets). */
+export type TargetVolume = 'NTFS' | 'FAT32' | 'FAT16';
+
+/** Each file system's largest file (SEMANTICS.md "Units and limits"). */
+export const LARGEST_FILE: Readonly<Record<TargetVolume, number>> = {
+  NTFS: 16 * 2 ** 40 - 64 * 1024,
+  FAT32: 2 ** 32 - 1,
+  FAT16: 2 ** 31 - 1,
+};
+
 /** One method call in a described state (a differencing disk's parent is a dynamic disk). */
 export interface MethodCall {
   readonly method: DiskMethod;
@@ -308,15 +337,31 @@ export interface MethodCall {
   readonly state: MethodState;
   /** MergeTo and Convert only. */
   readonly target: TargetCase;
+  /** MergeTo and Convert only: the new image's volume. */
+  readonly volume: TargetVolume;
   readonly type: unknown;
+  /** The disk's virtual size. */
+  readonly sizeMB: number;
+}
+
+/** Whether the state's damage or flag lies on a file the call has: the parent needs one. */
+function stateApplies(call: MethodCall): boolean {
+  return !call.state.startsWith('parent-') || call.disk === 'differencing';
 }
 
 /** The parent's checks (Merge's 9-13, MergeTo's 9), `undefined` when the parent passes. */
-function parentCheck(state: MethodState, readOnlyRefuses: boolean): number | undefined {
-  if (state === 'parent-deleted') return HR.VM_E_PARENT_PATH_NOT_FOUND;
+function parentCheck(state: MethodState, method: DiskMethod): number | undefined {
+  const merge = method === 'Merge';
+  if (state === 'parent-deleted' || state === 'parent-folder-gone') {
+    return HR.VM_E_PARENT_PATH_NOT_FOUND;
+  }
   if (state === 'parent-in-use') return HR.E_SHARING_VIOLATION;
+  if (state === 'parent-damaged') return HR.VM_E_INVALID_HD_FILE;
   if (state === 'parent-replaced') return HR.VM_E_PARENT_CHILD_ID_MISMATCH;
-  if (state === 'parent-read-only' && readOnlyRefuses) return HR.VM_E_FILE_READ_ONLY;
+  // a parent of another size is only a warning when the chain is read
+  if (state === 'parent-resized' && merge) return HR.VM_E_INVALID_HD_FILE;
+  if (state === 'parent-saved-state' && merge) return HR.E_SHARING_VIOLATION;
+  if (state === 'parent-read-only' && merge) return HR.VM_E_FILE_READ_ONLY;
   return undefined;
 }
 
@@ -325,14 +370,22 @@ function predictInPlace(call: MethodCall): number {
   if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
   if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'junk' || call.state === 'damaged') return HR.VM_E_INVALID_HD_FILE;
   const wanted = call.method === 'Merge' ? 'differencing' : 'dynamic';
   if (call.disk !== wanted) return HR.VM_E_WRONG_HD_IMAGE_TYPE;
+  // Compact does not look at the saved-state flag (decision)
+  if (call.state === 'saved-state' && call.method === 'Merge') return HR.E_SHARING_VIOLATION;
   if (call.state === 'read-only') return HR.VM_E_FILE_READ_ONLY;
   if (call.method === 'Compact') return HR.S_OK;
-  return parentCheck(call.state, true) ?? HR.S_OK;
+  return parentCheck(call.state, call.method) ?? HR.S_OK;
 }
 
-/** MergeTo's or Convert's HRESULT (their 13 checks after E_POINTER; sizes never refuse here). */
+/** Whether the new image can outgrow its volume's largest file (it is at least size + footer). */
+export function newImageTooLarge(call: MethodCall): boolean {
+  return call.sizeMB * 1_048_576 + 512 > LARGEST_FILE[call.volume];
+}
+
+/** MergeTo's or Convert's HRESULT (their 13 checks after E_POINTER). */
 function predictNewImage(call: MethodCall): number {
   if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
   if (call.target === 'invalid') return HR.E_INVALID_NAME;
@@ -340,31 +393,38 @@ function predictNewImage(call: MethodCall): number {
   if (call.type !== 0 && call.type !== 1) return HR.VM_E_WRONG_HD_IMAGE_TYPE;
   if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'junk' || call.state === 'damaged') return HR.VM_E_INVALID_HD_FILE;
   if (call.method === 'MergeTo' && call.disk !== 'differencing') {
     return HR.VM_E_WRONG_HD_IMAGE_TYPE;
   }
   if (call.disk === 'differencing') {
-    const parent = parentCheck(call.state, false);
+    const parent = parentCheck(call.state, call.method);
     if (parent !== undefined) return parent;
   }
   if (call.target === 'no-volume') return HR.E_PATH_NOT_FOUND;
   if (call.target === 'file' || call.target === 'self') return HR.E_ALREADY_EXISTS;
+  if (newImageTooLarge(call)) return HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME;
+  if (call.state === 'volume-full') return HR.E_DISK_FULL;
   return HR.S_OK;
 }
 
 /**
  * put_Parent's HRESULT, given the IVMHardDisk of the disk's own parent (of the disk itself when
- * it has none) taken before the state was arranged: checks 2-10 of SEMANTICS.md.
+ * it has none) taken before the state was arranged: checks 2-11 of SEMANTICS.md.
  */
 function predictPutParent(call: MethodCall): number {
   if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
   if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'junk' || call.state === 'damaged') return HR.VM_E_HD_IMAGE_ACCESS;
   if (call.disk !== 'differencing') return HR.VM_E_WRONG_HD_IMAGE_TYPE;
   if (call.state === 'read-only') return HR.VM_E_FILE_READ_ONLY;
+  if (call.state === 'parent-folder-gone') return HR.E_PATH_NOT_FOUND;
   if (call.state === 'parent-deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'parent-in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'parent-damaged') return HR.VM_E_HD_IMAGE_ACCESS;
   if (call.state === 'parent-replaced') return HR.VM_E_PARENT_CHILD_ID_MISMATCH;
+  if (call.state === 'parent-resized') return HR.E_INVALIDARG;
   return HR.S_OK;
 }
 
@@ -377,4 +437,30 @@ export function predictDiskMethod(call: MethodCall): number {
   return call.method === 'Merge' || call.method === 'Compact'
     ? predictInPlace(call)
     : predictNewImage(call);
+}
+
+/**
+ * The Error an S_OK call's task ends with (S_OK: Success): a Merge on a full volume whose
+ * parent must grow (`parentGrows`: the disk holds a block its parent lacks) ends E_DISK_FULL,
+ * as the host answers the growth; every other task ends Success.
+ */
+export function predictTaskError(call: MethodCall, parentGrows: boolean): number {
+  const full = call.method === 'Merge' && call.state === 'volume-full' && parentGrows;
+  return full ? HR.E_DISK_FULL : HR.S_OK;
+}
+
+/**
+ * The requirement that names why a call answers what the model says: the method's code, or a
+ * rule of its own for the saved-state flag and a full volume (`undefined`: the code's id).
+ */
+export function methodRuleOf(call: MethodCall): string | undefined {
+  const hr = predictDiskMethod(call);
+  const flagged =
+    (call.state === 'saved-state' || call.state === 'parent-saved-state') && stateApplies(call);
+  if (flagged && hr === HR.E_SHARING_VIOLATION && call.method === 'Merge') return 'saved-state';
+  if (flagged && hr === HR.S_OK) return 'saved-state';
+  if (call.state === 'volume-full' && hr === HR.S_OK && call.method !== 'put_Parent') {
+    return 'full-volume';
+  }
+  return undefined;
 }

@@ -137,35 +137,45 @@ async function place(host: Host, entry: EntrySpec, timestamp: number): Promise<v
   else await writeImage(host, target, diskImage(entry.disk, target, timestamp));
 }
 
-/** Brings a volume's free space to its target by writing a sparse filler file at its root. */
+/**
+ * Leaves `freeBytes` free on the volume of `drive` (rounded up to whole clusters), or as
+ * little above it as the host allows, by writing sparse filler files at its root. A host whose
+ * file system keeps sparse files free cannot be steered: its filler is removed again.
+ */
+export async function fillVolume(host: Host, drive: string, freeBytes: number): Promise<void> {
+  const info = host.volumeInfo(drive);
+  if (info === undefined) return;
+  const cluster = info.clusterBytes;
+  let excess = info.freeBytes - Math.ceil(freeBytes / cluster) * cluster;
+  const largest = Math.floor(info.maxFileSizeBytes / cluster) * cluster;
+  for (let n = 0; excess > 0 && n < 64; n++) {
+    const size = Math.min(excess, largest);
+    const path = `${drive}:\\${n}${FILLER_NAME}`;
+    const before = host.volumeInfo(drive)?.freeBytes ?? 0;
+    const file = await host.open(path, 'createNew');
+    try {
+      await file.truncate(size);
+    } finally {
+      await file.close();
+    }
+    const after = host.volumeInfo(drive)?.freeBytes ?? 0;
+    if (after > before - size / 2) {
+      // a real file system keeps sparse files free: free space cannot be steered here
+      await host.unlink(path);
+      break;
+    }
+    excess -= size;
+  }
+}
+
+/** Brings each volume's free space to its target edge. */
 async function fill(host: Host, state: HostState): Promise<void> {
   for (const volume of state.volumes) {
     if (volume.free.kind !== 'edge') continue;
-    const info = host.volumeInfo(volume.drive);
-    if (info === undefined) continue;
-    const cluster = info.clusterBytes;
+    const cluster = host.volumeInfo(volume.drive)?.clusterBytes ?? 1;
     const target =
       Math.ceil(volume.free.needBytes / cluster) * cluster - (volume.free.short ? cluster : 0);
-    let excess = info.freeBytes - target;
-    const largest = Math.floor(info.maxFileSizeBytes / cluster) * cluster;
-    for (let n = 0; excess > 0 && n < 64; n++) {
-      const size = Math.min(excess, largest);
-      const path = `${volume.drive}:\\${n}${FILLER_NAME}`;
-      const before = host.volumeInfo(volume.drive)?.freeBytes ?? 0;
-      const file = await host.open(path, 'createNew');
-      try {
-        await file.truncate(size);
-      } finally {
-        await file.close();
-      }
-      const after = host.volumeInfo(volume.drive)?.freeBytes ?? 0;
-      if (after > before - size / 2) {
-        // a real file system keeps sparse files free: free space cannot be steered here
-        await host.unlink(path);
-        break;
-      }
-      excess -= size;
-    }
+    await fillVolume(host, volume.drive, target);
   }
 }
 

@@ -332,18 +332,27 @@ export function differencingImage(fields: DifferencingFields): Uint8Array {
   return bytes;
 }
 
+/** Where `file`'s footer copies start: its last 512 bytes, and 0 when a copy is there. */
+export function footerStarts(file: { readonly length: number; readonly head: Uint8Array }) {
+  const starts = [file.length - 512];
+  if (file.length >= 1024 && readAscii(file.head, 0, 8) === 'conectix') starts.push(0);
+  return starts;
+}
+
+/** Applies `edit` to a 512-byte footer in place and makes its checksum right again. */
+export function rewriteFooter(footer: Uint8Array, edit: (footer: DataView) => void): void {
+  edit(view(footer));
+  view(footer).setUint32(FOOTER.checksum, checksum(footer, FOOTER.checksum));
+}
+
 /**
  * `file` (a whole VHD) with every footer copy's disk type set to `diskType` and its checksum
  * made right again: the last 512 bytes, and the copy at offset 0 when it is one.
  */
 export function withDiskType(file: Uint8Array, diskType: number): Uint8Array {
   const out = file.slice();
-  const starts = [out.length - 512];
-  if (out.length >= 1024 && readAscii(out, 0, 8) === 'conectix') starts.push(0);
-  for (const start of starts) {
-    const footer = out.subarray(start, start + 512);
-    view(footer).setUint32(FOOTER.diskType, diskType);
-    view(footer).setUint32(FOOTER.checksum, checksum(footer, FOOTER.checksum));
+  for (const start of footerStarts({ length: out.length, head: out })) {
+    rewriteFooter(out.subarray(start, start + 512), (f) => f.setUint32(FOOTER.diskType, diskType));
   }
   return out;
 }

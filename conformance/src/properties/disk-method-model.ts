@@ -2,18 +2,22 @@
  * Merge, Compact, MergeTo, Convert and put_Parent (given the disk's own parent) against the
  * surface model: each is called on a dynamic,
  * fixed or differencing disk holding generated writes, in a generated host state (shutdown, the
- * disk or its parent read-only, in use, deleted or replaced, a target that exists, is not a path
- * or lies on no volume, a wrong type value). The HRESULT is the model's; a refusal changes
- * nothing on any volume; an S_OK task reports 100 only once complete, ends Success, and the
- * disks read as a byte model says: a merged parent as the chain read before, a new image as the
- * source chain, a compacted disk as before, with every source of a new image unchanged.
+ * disk or its parent read-only, in use, deleted, replaced, no valid VHD, damaged, flagged as
+ * saved state, the parent resized or its folder gone, the volume written nearly full, a target
+ * that exists, is not a path, lies on no volume or on a FAT volume too small for it, a wrong
+ * type value). The HRESULT is the model's; a refusal changes nothing on any volume; an S_OK
+ * task reports 100 only once complete, ends as the model says (Success, or E_DISK_FULL for a
+ * merge whose parent cannot grow, the chain reading as before), and the disks read as a byte
+ * model says: a merged parent as the chain read before, a new image as the source chain, a
+ * compacted disk as before, with every source of a new image unchanged.
  * @module
  */
 import type { HostFile } from '@vskit/host';
+import { resize } from '@vskit/vhd-format';
 import fc from 'fast-check';
 import { openHostChain } from '../_internal/chain-access.js';
-import { type Prepared, prepare } from '../_internal/setup.js';
-import { MIB } from '../_internal/units.js';
+import { fillVolume, junkBytes, type Prepared, prepare } from '../_internal/setup.js';
+import { GIB, MIB } from '../_internal/units.js';
 import { describeHr, HR, nameOfHr, TASK_RESULT } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
@@ -21,10 +25,14 @@ import {
   type DiskMethod,
   type MethodCall,
   type MethodState,
+  methodRuleOf,
   predictDiskMethod,
+  predictTaskError,
   type TargetCase,
+  type TargetVolume,
 } from '../surface-model.js';
 import { waitForTask } from './_helpers/calls.js';
+import { editFooters, setSavedState } from './_helpers/footer-edits.js';
 import {
   createThrough,
   differencingCall,
@@ -34,6 +42,7 @@ import {
   nameArb,
   pathOf,
   plainState,
+  plainVolume,
   sizedCall,
 } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
@@ -74,13 +83,38 @@ const NEW_IMAGE = [
   'E_ALREADY_EXISTS',
 ] as const;
 
-/** The HRESULTs the model gives each method, named as its ids are. */
+/** MergeTo's and Convert's codes for a source that is no VHD, the new image's room, the flag. */
+const NEW_IMAGE_ROOM = [
+  'VM_E_INVALID_HD_FILE',
+  'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+  'E_DISK_FULL',
+  'saved-state',
+] as const;
+
+/**
+ * The HRESULTs the model gives each method, named as its ids are, and the rules of their own
+ * (`methodRuleOf`): the saved-state flag, a full volume.
+ */
 const CODES: Record<DiskMethod, readonly string[]> = {
-  Merge: [...IN_PLACE, 'VM_E_PARENT_PATH_NOT_FOUND', 'VM_E_PARENT_CHILD_ID_MISMATCH'],
-  Compact: IN_PLACE,
-  MergeTo: NEW_IMAGE,
-  Convert: NEW_IMAGE,
-  put_Parent: [...IN_PLACE, 'VM_E_PARENT_CHILD_ID_MISMATCH'],
+  Merge: [
+    ...IN_PLACE,
+    'VM_E_PARENT_PATH_NOT_FOUND',
+    'VM_E_PARENT_CHILD_ID_MISMATCH',
+    'VM_E_INVALID_HD_FILE',
+    'saved-state',
+    'full-volume',
+  ],
+  Compact: [...IN_PLACE, 'VM_E_INVALID_HD_FILE', 'saved-state', 'full-volume'],
+  MergeTo: [...NEW_IMAGE, ...NEW_IMAGE_ROOM],
+  Convert: [...NEW_IMAGE, ...NEW_IMAGE_ROOM],
+  put_Parent: [
+    ...IN_PLACE,
+    'VM_E_PARENT_CHILD_ID_MISMATCH',
+    'VM_E_HD_IMAGE_ACCESS',
+    'E_PATH_NOT_FOUND',
+    'E_INVALIDARG',
+    'saved-state',
+  ],
 };
 
 /** What an S_OK task leaves, per method. */
@@ -104,7 +138,6 @@ export interface SectorWrite {
 
 /** One generated case. */
 export interface MethodCase extends MethodCall {
-  readonly sizeMB: number;
   readonly folders: readonly string[];
   readonly name: string;
   /** Written into the disk (a differencing disk's parent, alone) before the child exists. */
@@ -113,9 +146,39 @@ export interface MethodCase extends MethodCall {
   readonly childWrites: readonly SectorWrite[];
 }
 
-/** The id a case's HRESULT is judged by. */
+/** The id a case's HRESULT is judged by: its rule's when it has one, else its code's. */
 export function methodIdOf(v: MethodCall): string {
-  return `${PREFIX[v.method]}.${nameOfHr(predictDiskMethod(v)) ?? 'S_OK'}`;
+  return `${PREFIX[v.method]}.${methodRuleOf(v) ?? nameOfHr(predictDiskMethod(v)) ?? 'S_OK'}`;
+}
+
+/** The 2 MiB blocks the writes touch. */
+function blocksOf(writes: readonly SectorWrite[]): Set<number> {
+  const blocks = new Set<number>();
+  for (const w of writes) {
+    for (
+      let b = Math.floor(w.sector / 4096);
+      b <= Math.floor((w.sector + w.sectors - 1) / 4096);
+      b++
+    ) {
+      blocks.add(b);
+    }
+  }
+  return blocks;
+}
+
+/** Whether a merge of the case's child must allocate a block in its parent. */
+function parentGrows(v: MethodCase): boolean {
+  const parent = blocksOf(v.baseWrites);
+  return [...blocksOf(v.childWrites)].some((b) => !parent.has(b));
+}
+
+/** The drive of each target volume (E: is a FAT16 volume of these states). */
+const DRIVE: Record<TargetVolume, string> = { NTFS: 'C', FAT32: 'D', FAT16: 'E' };
+
+/** The plain state with a 2 GiB FAT16 volume E: as well. */
+function methodState() {
+  const state = plainState();
+  return { ...state, volumes: [...state.volumes, plainVolume('E', 'FAT16', 2 * GIB)] };
 }
 
 const bytesOf = (w: SectorWrite): Uint8Array =>
@@ -141,14 +204,17 @@ interface Paths {
 
 function pathsOf(v: MethodCase): Paths {
   const image = pathOf('C', v.folders, `${v.name}.vhd`);
-  const base = v.disk === 'differencing' ? pathOf('C', v.folders, `b-${v.name}.vhd`) : undefined;
+  // a parent whose folder goes lives in a folder of its own
+  const baseFolders = v.state === 'parent-folder-gone' ? [...v.folders, 'pf'] : v.folders;
+  const base = v.disk === 'differencing' ? pathOf('C', baseFolders, `b-${v.name}.vhd`) : undefined;
+  const drive = DRIVE[v.volume];
   const target = ((): string => {
     switch (v.target) {
       case 'new':
       case 'file':
-        return pathOf('C', v.folders, 'new.vhd');
+        return pathOf(drive, v.folders, 'new.vhd');
       case 'new-folder':
-        return pathOf('C', [...v.folders, 'made'], 'new.vhd');
+        return pathOf(drive, [...v.folders, 'made'], 'new.vhd');
       case 'self':
         return image;
       case 'invalid':
@@ -193,7 +259,11 @@ async function arrange(
   id: string,
 ): Promise<HostFile | null> {
   const host = prepared.host;
-  if (v.target === 'file') await host.writeFile(paths.target, new Uint8Array(512).fill(7));
+  if (v.target === 'file') {
+    const folder = paths.target.slice(0, paths.target.lastIndexOf('\\'));
+    if (folder.length > 2) await host.mkdir(folder, { recursive: true });
+    await host.writeFile(paths.target, new Uint8Array(512).fill(7));
+  }
   const state: MethodState = v.state;
   const parent = paths.base;
   switch (state) {
@@ -210,6 +280,21 @@ async function arrange(
       return null;
     case 'in-use':
       return host.open(paths.image, 'read', { share: 'none' });
+    case 'junk':
+      await host.writeFile(paths.image, junkBytes(2048));
+      return null;
+    case 'damaged':
+      await editFooters(host, paths.image, undefined);
+      return null;
+    case 'saved-state':
+      await setSavedState(host, paths.image);
+      return null;
+    case 'volume-full': {
+      const writesNew = ['new', 'new-folder', 'file'].includes(v.target);
+      const drive = writesNew && (v.method === 'MergeTo' || v.method === 'Convert');
+      await fillVolume(host, drive ? DRIVE[v.volume] : 'C', MIB);
+      return null;
+    }
     case 'parent-read-only':
       if (parent !== undefined) await host.setReadOnly(parent, true);
       return null;
@@ -222,6 +307,28 @@ async function arrange(
       if (parent !== undefined) {
         await host.unlink(parent);
         await createThrough(prepared, sizedCall('dynamic', parent, v.sizeMB), ctx, id);
+      }
+      return null;
+    case 'parent-folder-gone':
+      if (parent !== undefined) {
+        await host.unlink(parent);
+        await host.rmdir(parent.slice(0, parent.lastIndexOf('\\')));
+      }
+      return null;
+    case 'parent-damaged':
+      if (parent !== undefined) await editFooters(host, parent, undefined);
+      return null;
+    case 'parent-saved-state':
+      if (parent !== undefined) await setSavedState(host, parent);
+      return null;
+    case 'parent-resized':
+      if (parent !== undefined) {
+        const file = await host.open(parent, 'readWrite');
+        try {
+          await resize(file, { sizeBytes: (v.sizeMB + 1) * MIB, exactSize: true });
+        } finally {
+          await file.close();
+        }
       }
       return null;
   }
@@ -246,7 +353,7 @@ function argumentsOf(
 async function runCase(subject: Subject, v: MethodCase, ctx: CaseContext): Promise<void> {
   const id = methodIdOf(v);
   const predicted = predictDiskMethod(v);
-  const prepared = await prepare(subject, plainState());
+  const prepared = await prepare(subject, methodState());
   let held: HostFile | null = null;
   try {
     const paths = pathsOf(v);
@@ -293,8 +400,8 @@ async function runCase(subject: Subject, v: MethodCase, ctx: CaseContext): Promi
             .slice(0, -1)
             .map((a) => JSON.stringify(a))
             .join(', ')
-    }) on a ${v.disk} disk (${v.state}${
-      v.method === 'MergeTo' || v.method === 'Convert' ? `, target ${v.target}` : ''
+    }) on a ${v.sizeMB} MB ${v.disk} disk (${v.state}${
+      v.method === 'MergeTo' || v.method === 'Convert' ? `, target ${v.target} on ${v.volume}` : ''
     })`;
     const hr = await callMember(
       ctx,
@@ -328,14 +435,26 @@ async function runCase(subject: Subject, v: MethodCase, ctx: CaseContext): Promi
       Number(task.PercentCompleted) === 100,
       () => `${what}: the complete task reads ${task.PercentCompleted}%`,
     );
+    const error = predictTaskError(v, parentGrows(v));
+    const result = error === HR.S_OK ? TASK_RESULT.Success : TASK_RESULT.DiskRelatedError;
     ctx.expect(
       id,
-      Number(task.Result) === TASK_RESULT.Success,
-      () => `${what}: the task ended with Result ${task.Result}, Error ${describeHr(task.Error)}`,
+      Number(task.Result) === result && Number(task.Error) === error,
+      () =>
+        `${what}: the task ended with Result ${task.Result}, Error ${describeHr(task.Error)}; expected Result ${result}, Error ${describeHr(error)}`,
     );
     if (held !== null) await held.close();
     held = null;
-    await checkAfter(prepared, v, paths, expected, before, what, ctx);
+    if (error === HR.S_OK) {
+      await checkAfter(prepared, v, paths, expected, before, what, ctx);
+      return;
+    }
+    // a failed merge leaves the chain reading as before
+    const got = await readChain(prepared, paths.image, SPAN).catch((e: unknown) =>
+      ctx.fail(id, `after ${what} failed, ${paths.image} does not open: ${String(e)}`),
+    );
+    const at = got.findIndex((b, i) => b !== expected[i]);
+    ctx.expect(id, at < 0, () => `after ${what} failed, the chain reads ${got[at]} at byte ${at}`);
   } finally {
     if (held !== null) await held.close().catch(() => undefined);
     await prepared.dispose();
@@ -395,10 +514,18 @@ const STATES: readonly MethodState[] = [
   'deleted',
   'read-only',
   'in-use',
+  'junk',
+  'damaged',
+  'saved-state',
   'parent-read-only',
   'parent-in-use',
   'parent-deleted',
+  'parent-folder-gone',
   'parent-replaced',
+  'parent-damaged',
+  'parent-saved-state',
+  'parent-resized',
+  'volume-full',
 ];
 const TARGETS: readonly TargetCase[] = [
   'new',
@@ -410,28 +537,52 @@ const TARGETS: readonly TargetCase[] = [
   'no-volume',
 ];
 
+/**
+ * A case's new image on a FAT volume with a disk too large for its largest file (MergeTo and
+ * Convert of a dynamic or differencing disk only: such a disk is never copied, so it costs
+ * nothing); every other case's volume is NTFS when the method writes no new image.
+ */
+function sized(v: MethodCase & { readonly big: boolean }): MethodCase {
+  const { big, ...rest } = v;
+  const writesNew = v.method === 'MergeTo' || v.method === 'Convert';
+  const volume: TargetVolume = writesNew ? v.volume : 'NTFS';
+  const large = writesNew && big && v.disk !== 'fixed' && volume !== 'NTFS';
+  const sizeMB = large ? (volume === 'FAT16' ? 2048 : 4096) : v.sizeMB;
+  return { ...rest, volume, sizeMB };
+}
+
 /** A case of one of `methods`; about half of them in the plain state, on a differencing disk. */
 export function methodCaseArb(
   methods: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert', 'put_Parent'],
 ): fc.Arbitrary<MethodCase> {
-  return fc.record({
-    method: fc.constantFrom(...methods),
-    disk: fc.oneof(
-      fc.constant<MethodCase['disk']>('differencing'),
-      fc.constantFrom<MethodCase['disk']>('dynamic', 'fixed', 'differencing'),
-    ),
-    state: fc.oneof(fc.constant<MethodState>('as-is'), fc.constantFrom(...STATES)),
-    target: fc.oneof(fc.constantFrom<TargetCase>('new', 'new-folder'), fc.constantFrom(...TARGETS)),
-    type: fc.oneof(fc.constantFrom(0, 1), fc.constantFrom<unknown>(0, 1, 2, 7, '0')),
-    sizeMB: fc.integer({ min: 5, max: 9 }),
-    folders: foldersArb,
-    name: nameArb,
-    baseWrites: fc.array(writeArb(fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
-    childWrites: fc.array(writeArb(fc.integer({ min: 1, max: 255 })), {
-      minLength: 1,
-      maxLength: 3,
-    }),
-  });
+  return fc
+    .record({
+      method: fc.constantFrom(...methods),
+      disk: fc.oneof(
+        fc.constant<MethodCase['disk']>('differencing'),
+        fc.constantFrom<MethodCase['disk']>('dynamic', 'fixed', 'differencing'),
+      ),
+      state: fc.oneof(fc.constant<MethodState>('as-is'), fc.constantFrom(...STATES)),
+      target: fc.oneof(
+        fc.constantFrom<TargetCase>('new', 'new-folder'),
+        fc.constantFrom(...TARGETS),
+      ),
+      volume: fc.oneof(
+        fc.constant<TargetVolume>('NTFS'),
+        fc.constantFrom<TargetVolume>('NTFS', 'FAT32', 'FAT16'),
+      ),
+      big: fc.boolean(),
+      type: fc.oneof(fc.constantFrom(0, 1), fc.constantFrom<unknown>(0, 1, 2, 7, '0')),
+      sizeMB: fc.integer({ min: 5, max: 9 }),
+      folders: foldersArb,
+      name: nameArb,
+      baseWrites: fc.array(writeArb(fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+      childWrites: fc.array(writeArb(fc.integer({ min: 1, max: 255 })), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    })
+    .map(sized);
 }
 
 const METHODS: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert', 'put_Parent'];

@@ -17,21 +17,25 @@ import { invoke, waitForTask } from './calls.js';
 /** The host clock of these properties' states. */
 export const NOW = '2026-01-01T00:00:00.000Z';
 
-/** A state with C: (NTFS) and D: (FAT32), plenty free, nothing on them. */
-export function plainState(): HostState {
-  const volume = (
-    drive: string,
-    fileSystem: FileSystemKind,
-    capacityBytes: number,
-  ): VolumeSpec => ({
+/** A volume of the plain states: half a GiB of its capacity used, plenty free. */
+export function plainVolume(
+  drive: string,
+  fileSystem: FileSystemKind,
+  capacityBytes: number,
+): VolumeSpec {
+  return {
     drive,
     fileSystem,
     capacityBytes,
     freeBytes: capacityBytes - GIB / 2,
     free: { kind: 'plenty' },
-  });
+  };
+}
+
+/** A state with C: (NTFS) and D: (FAT32), plenty free, nothing on them. */
+export function plainState(): HostState {
   return {
-    volumes: [volume('C', 'NTFS', 4 * TIB), volume('D', 'FAT32', 64 * GIB)],
+    volumes: [plainVolume('C', 'NTFS', 4 * TIB), plainVolume('D', 'FAT32', 64 * GIB)],
     entries: [],
     shuttingDown: false,
     now: NOW,
