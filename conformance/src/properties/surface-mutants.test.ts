@@ -7,7 +7,8 @@ import type { PropertyDefinition } from '../property.js';
 import { runConformance } from '../runner.js';
 import type { Subject } from '../subject.js';
 import { emulatedSubject } from '../subjects/emulated.js';
-import { diskMethodModel } from './disk-method-model.js';
+import type { DiskMethod } from '../surface-model.js';
+import { diskMethodModel, methodCaseArb } from './disk-method-model.js';
 import { diskMethods } from './disk-methods.js';
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
@@ -480,5 +481,235 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
         }) as Method,
     );
     expect(await failing(subject, model)).toEqual(['PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH']);
+  });
+});
+
+/** The last 512 bytes of the file at `path` (its footer), or undefined when it cannot be read. */
+async function footerAt(host: Host, path: string): Promise<Uint8Array | undefined> {
+  try {
+    const file = await host.open(path, 'read', { share: 'readWrite' });
+    try {
+      const footer = new Uint8Array(512);
+      await file.read(footer, (await file.size()) - 512);
+      return footer;
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the VHD at `path` has its saved-state flag set (footer byte 84). */
+const flagged = async (host: Host, path: string) => ((await footerAt(host, path))?.[84] ?? 0) !== 0;
+
+/** The VHD disk type at `path` (footer bytes 60-63: 2 fixed, 3 dynamic, 4 differencing). */
+const diskTypeAt = async (host: Host, path: string) => (await footerAt(host, path))?.[63];
+
+/** The path of the disk's parent, as its Parent property reads (undefined: none). */
+async function parentOf(inner: Members): Promise<string | undefined> {
+  const out = { value: undefined as unknown };
+  const hr = await call(inner, 'get_Parent', out);
+  return hr === HR.S_OK && out.value ? fileOf(out.value as Members) : undefined;
+}
+
+/** Whether the disk or its parent has its saved-state flag set. */
+async function chainFlagged(inner: Members, host: Host): Promise<boolean> {
+  const parent = await parentOf(inner);
+  return (
+    (await flagged(host, await fileOf(inner))) || (parent !== undefined && flagged(host, parent))
+  );
+}
+
+/**
+ * MergeTo or Convert refusing with `code` where `refuses()` says so (asked before the call),
+ * in a way no snapshot tells from a refusal: the real call runs, its task is waited for, and the
+ * new image and every folder it made are removed again.
+ */
+function newImageRefusing(
+  member: string,
+  code: number,
+  refuses: (inner: Members, host: Host) => Promise<boolean>,
+): (inner: Members, host: Host) => Method {
+  return (inner, host) =>
+    (async (...args: unknown[]) => {
+      const refuse = await refuses(inner, host);
+      const target = String(args[0]);
+      const missing: string[] = [];
+      for (let at = target.lastIndexOf('\\'); at > 2; at = target.lastIndexOf('\\', at - 1)) {
+        const folder = target.slice(0, at);
+        if (await host.exists(folder)) break;
+        missing.push(folder);
+      }
+      const hr = await call(inner, member, ...args);
+      const task = (args[2] as Out)?.value as { WaitForCompletion(t: number): Promise<number> };
+      if (hr !== HR.S_OK || !refuse || !task) return hr;
+      await task.WaitForCompletion(-1);
+      await host.unlink(target);
+      for (const folder of missing) await host.rmdir(folder);
+      return code;
+    }) as Method;
+}
+
+/** The id prefix of each method's requirements. */
+const PREFIX: Record<string, string> = {
+  Merge: 'MERGE.',
+  Compact: 'COMPACT.',
+  MergeTo: 'MERGETO.',
+  Convert: 'CONVERT.',
+  put_Parent: 'PUTPARENT.',
+};
+
+/**
+ * disk.methods.model with only `member`'s cases and ids (and those every method shares): a
+ * mutant of one method cannot fail another's ids, and the run costs a fifth.
+ */
+function modelOf(member: string): PropertyDefinition<never>[] {
+  const own = (id: string) => id.startsWith(PREFIX[member] as string) || id.startsWith('DISKOPS.');
+  const property = {
+    ...diskMethodModel,
+    covers: diskMethodModel.covers.filter(own),
+    arbitrary: () => methodCaseArb([member as DiskMethod]),
+  };
+  return [property] as PropertyDefinition<never>[];
+}
+
+describe('the disk methods in states of the disk, its parent and the volume written: each wrong code is caught by the id that names it', () => {
+  const wrongCodes: [string, number, number, string][] = [
+    ['Merge', HR.VM_E_INVALID_HD_FILE, HR.VM_E_HD_IMAGE_ACCESS, 'MERGE.VM_E_INVALID_HD_FILE'],
+    ['Compact', HR.VM_E_INVALID_HD_FILE, HR.VM_E_HD_IMAGE_ACCESS, 'COMPACT.VM_E_INVALID_HD_FILE'],
+    [
+      'MergeTo',
+      HR.VM_E_INVALID_HD_FILE,
+      HR.VM_E_HD_IMAGE_OPEN_FAIL,
+      'MERGETO.VM_E_INVALID_HD_FILE',
+    ],
+    [
+      'Convert',
+      HR.VM_E_INVALID_HD_FILE,
+      HR.VM_E_HD_IMAGE_OPEN_FAIL,
+      'CONVERT.VM_E_INVALID_HD_FILE',
+    ],
+    [
+      'MergeTo',
+      HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME,
+      HR.E_DISK_FULL,
+      'MERGETO.VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+    ],
+    [
+      'Convert',
+      HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME,
+      HR.VM_E_IMAGE_SIZE_TOO_LARGE,
+      'CONVERT.VM_E_FILE_TOO_LARGE_FOR_VOLUME',
+    ],
+    ['MergeTo', HR.E_DISK_FULL, HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME, 'MERGETO.E_DISK_FULL'],
+    ['Convert', HR.E_DISK_FULL, HR.E_FAIL, 'CONVERT.E_DISK_FULL'],
+    [
+      'put_Parent',
+      HR.VM_E_HD_IMAGE_ACCESS,
+      HR.VM_E_INVALID_HD_FILE,
+      'PUTPARENT.VM_E_HD_IMAGE_ACCESS',
+    ],
+    ['put_Parent', HR.E_PATH_NOT_FOUND, HR.E_FILE_NOT_FOUND, 'PUTPARENT.E_PATH_NOT_FOUND'],
+    ['put_Parent', HR.E_INVALIDARG, HR.VM_E_PARENT_CHILD_ID_MISMATCH, 'PUTPARENT.E_INVALIDARG'],
+  ];
+  for (const [member, from, to, id] of wrongCodes) {
+    it(`${member} answering a wrong code: ${id}`, async () => {
+      const subject = methodMutant(member, (inner) => returning(member, from, to)(inner));
+      expect(await failing(subject, modelOf(member))).toEqual([id]);
+    });
+  }
+
+  it('Merge answering VM_E_FILE_READ_ONLY for a disk flagged as saved state: MERGE.saved-state', async () => {
+    const subject = methodMutant(
+      'Merge',
+      (inner, host) =>
+        (async (out: Out) => {
+          const flag = await chainFlagged(inner, host);
+          const hr = await call(inner, 'Merge', out);
+          return hr === HR.E_SHARING_VIOLATION && flag ? HR.VM_E_FILE_READ_ONLY : hr;
+        }) as Method,
+    );
+    expect(await failing(subject, modelOf('Merge'))).toEqual(['MERGE.saved-state']);
+  });
+
+  it("a Merge task ending DISP_E_EXCEPTION for the host's ENOSPC: MERGE.full-volume", async () => {
+    const subject = methodMutant(
+      'Merge',
+      (inner) =>
+        (async (out: Out) => {
+          const hr = await call(inner, 'Merge', out);
+          if (out?.value) {
+            const task = out.value as { Error: number };
+            out.value = new Proxy(task, {
+              get(object, key) {
+                const value = Reflect.get(object, key, object);
+                if (key === 'Error' && value === HR.E_DISK_FULL) return HR.DISP_E_EXCEPTION;
+                return typeof value === 'function' ? value.bind(object) : value;
+              },
+            });
+          }
+          return hr;
+        }) as Method,
+    );
+    expect(await failing(subject, modelOf('Merge'))).toEqual(['MERGE.full-volume']);
+  });
+
+  it('Compact refusing a dynamic disk flagged as saved state: COMPACT.saved-state', async () => {
+    const subject = methodMutant(
+      'Compact',
+      (inner, host) =>
+        (async (out: Out) => {
+          const path = await fileOf(inner);
+          if (out && (await flagged(host, path)) && (await diskTypeAt(host, path)) === 3) {
+            return HR.E_SHARING_VIOLATION;
+          }
+          return call(inner, 'Compact', out);
+        }) as Method,
+    );
+    expect(await failing(subject, modelOf('Compact'))).toEqual(['COMPACT.saved-state']);
+  });
+
+  it('Compact refusing a dynamic disk with E_DISK_FULL on a volume with less than a block free: COMPACT.full-volume', async () => {
+    const subject = methodMutant(
+      'Compact',
+      (inner, host) =>
+        (async (out: Out) => {
+          const path = await fileOf(inner);
+          const free = host.volumeInfo(path.slice(0, 1))?.freeBytes ?? 0;
+          if (out && free < BLOCK && (await diskTypeAt(host, path)) === 3) return HR.E_DISK_FULL;
+          return call(inner, 'Compact', out);
+        }) as Method,
+    );
+    expect(await failing(subject, modelOf('Compact'))).toEqual(['COMPACT.full-volume']);
+  });
+
+  for (const [member, id] of [
+    ['MergeTo', 'MERGETO.saved-state'],
+    ['Convert', 'CONVERT.saved-state'],
+  ] as const) {
+    it(`${member} refusing a source flagged as saved state: ${id}`, async () => {
+      const subject = methodMutant(
+        member,
+        newImageRefusing(member, HR.E_SHARING_VIOLATION, chainFlagged),
+      );
+      expect(await failing(subject, modelOf(member))).toEqual([id]);
+    });
+  }
+
+  it('put_Parent refusing a differencing disk or parent flagged as saved state: PUTPARENT.saved-state', async () => {
+    const subject = methodMutant(
+      'put_Parent',
+      (inner, host) =>
+        (async (parent: unknown) => {
+          const path = await fileOf(inner);
+          const given = parent ? await fileOf(parent as Members) : undefined;
+          const flag =
+            (await flagged(host, path)) || (given !== undefined && (await flagged(host, given)));
+          if (flag && (await diskTypeAt(host, path)) === 4) return HR.E_SHARING_VIOLATION;
+          return call(inner, 'put_Parent', parent);
+        }) as Method,
+    );
+    expect(await failing(subject, modelOf('put_Parent'))).toEqual(['PUTPARENT.saved-state']);
   });
 });
