@@ -10,6 +10,7 @@ import { CAUSE_PROBES, probedSubject } from './_internal/cause-probes.js';
 import { Hang, HangWatch, Inconclusive, seconds } from './_internal/hangs.js';
 import { CATALOGUE, requirement } from './catalogue.js';
 import type { Shard } from './options.js';
+import { FULL_VOLUME_IDS } from './properties/disk-method-model.js';
 import { ALL_PROPERTIES } from './properties/index.js';
 import {
   type CaseContext,
@@ -131,6 +132,7 @@ export const EXACT_FREE_SPACE_IDS: readonly string[] = [
   'STATE.free-space-exact',
   'FLOPPY.E_DISK_FULL',
   'HDRV.E_DISK_FULL',
+  ...FULL_VOLUME_IDS,
 ];
 
 /** The outcome of a run. */

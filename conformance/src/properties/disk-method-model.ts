@@ -46,7 +46,6 @@ import {
   sizedCall,
 } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
-import { aimByModel } from './_helpers/model-aims.js';
 import { describeDiff, diffSnapshots, expectNoChange } from './_helpers/snapshots.js';
 
 /** Each method's id prefix. */
@@ -551,10 +550,15 @@ function sized(v: MethodCase & { readonly big: boolean }): MethodCase {
   return { ...rest, volume, sizeMB };
 }
 
-/** A case of one of `methods`; about half of them in the plain state, on a differencing disk. */
+/**
+ * A case of one of `methods`; about half of them in the plain state, on a differencing disk.
+ * Without `exactFreeSpace` (real folders: free space cannot be steered) no volume is full.
+ */
 export function methodCaseArb(
   methods: readonly DiskMethod[] = ['Merge', 'Compact', 'MergeTo', 'Convert', 'put_Parent'],
+  exactFreeSpace = true,
 ): fc.Arbitrary<MethodCase> {
+  const states = exactFreeSpace ? STATES : STATES.filter((s) => s !== 'volume-full');
   return fc
     .record({
       method: fc.constantFrom(...methods),
@@ -562,7 +566,7 @@ export function methodCaseArb(
         fc.constant<MethodCase['disk']>('differencing'),
         fc.constantFrom<MethodCase['disk']>('dynamic', 'fixed', 'differencing'),
       ),
-      state: fc.oneof(fc.constant<MethodState>('as-is'), fc.constantFrom(...STATES)),
+      state: fc.oneof(fc.constant<MethodState>('as-is'), fc.constantFrom(...states)),
       target: fc.oneof(
         fc.constantFrom<TargetCase>('new', 'new-folder'),
         fc.constantFrom(...TARGETS),
@@ -590,7 +594,13 @@ const CODE_IDS = METHODS.flatMap((m) => CODES[m].map((code) => `${PREFIX[m]}.${c
 const EVERY_S_OK = [...Object.values(READS), ...Object.values(SOURCES), PROGRESS];
 const IDS = [...CODE_IDS, ...EVERY_S_OK, REFUSAL];
 
-const aimCode = aimByModel(CODE_IDS, methodCaseArb, methodIdOf);
+/** The ids only a full volume reaches: real folders cannot be filled (EXACT_FREE_SPACE_IDS). */
+export const FULL_VOLUME_IDS: readonly string[] = [
+  'MERGE.full-volume',
+  'COMPACT.full-volume',
+  'MERGETO.E_DISK_FULL',
+  'CONVERT.E_DISK_FULL',
+];
 
 /**
  * Merge, Compact, MergeTo, Convert and put_Parent: their HRESULTs in generated states, and what
@@ -601,22 +611,25 @@ export const diskMethodModel = defineProperty<MethodCase>({
   covers: IDS,
   primary: REFUSAL,
   runsFactor: 2,
-  arbitrary: () => methodCaseArb(),
-  aimAt(id) {
+  arbitrary: (subject) => methodCaseArb(METHODS, subject.exactFreeSpace !== false),
+  aimAt(id, subject) {
+    const exact = subject.exactFreeSpace !== false;
+    const cases = (methods: readonly DiskMethod[]) => methodCaseArb(methods, exact);
+    if (!exact && FULL_VOLUME_IDS.includes(id)) return undefined;
     if (CODE_IDS.includes(id)) {
       const method = METHODS.find((m) => id.startsWith(`${PREFIX[m]}.`)) as DiskMethod;
-      return methodCaseArb([method]).filter((v) => methodIdOf(v) === id);
+      return cases([method]).filter((v) => methodIdOf(v) === id);
     }
     const method = METHODS.find((m) => READS[m] === id || SOURCES[m as 'MergeTo'] === id);
     if (method !== undefined) {
-      return methodCaseArb([method]).filter((v) => predictDiskMethod(v) === HR.S_OK);
+      return cases([method]).filter((v) => predictDiskMethod(v) === HR.S_OK);
     }
     if (id === PROGRESS) {
       const tasks = METHODS.filter((m) => m !== 'put_Parent');
-      return methodCaseArb(tasks).filter((v) => predictDiskMethod(v) === HR.S_OK);
+      return cases(tasks).filter((v) => predictDiskMethod(v) === HR.S_OK);
     }
-    if (id === REFUSAL) return methodCaseArb().filter((v) => predictDiskMethod(v) !== HR.S_OK);
-    return aimCode(id);
+    if (id === REFUSAL) return cases(METHODS).filter((v) => predictDiskMethod(v) !== HR.S_OK);
+    return undefined;
   },
   check: (subject, v, ctx) => runCase(subject, v, ctx),
 });
