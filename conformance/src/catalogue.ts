@@ -1120,6 +1120,10 @@ const DISK_METHOD_MODEL: readonly Requirement[] = [
  */
 const DISK_METHOD_STATES: readonly Requirement[] = [
   r(
+    'MERGE.VM_E_HD_IMAGE_OPEN_FAIL',
+    'Merge, in the model check order, gives VM_E_HD_IMAGE_OPEN_FAIL when the host refuses to open the disk or its parent (access denied), after E_SHARING_VIOLATION.',
+  ),
+  r(
     'MERGE.VM_E_INVALID_HD_FILE',
     'Merge, in the model check order, gives VM_E_INVALID_HD_FILE when the disk or its parent is no valid VHD or damaged (a footer checksum wrong), or the parent has another virtual size.',
   ),
@@ -1132,6 +1136,10 @@ const DISK_METHOD_STATES: readonly Requirement[] = [
     'Merge on a volume with 1 MiB free gives S_OK (free space is no check); its task ends Success when the parent need not grow, else DiskRelatedError with Error E_DISK_FULL, the chain reading as before.',
   ),
   r(
+    'COMPACT.VM_E_HD_IMAGE_OPEN_FAIL',
+    'Compact, in the model check order, gives VM_E_HD_IMAGE_OPEN_FAIL when the host refuses to open the disk (access denied), after E_SHARING_VIOLATION.',
+  ),
+  r(
     'COMPACT.VM_E_INVALID_HD_FILE',
     'Compact, in the model check order, gives VM_E_INVALID_HD_FILE when the disk is no valid VHD or damaged (a footer checksum wrong).',
   ),
@@ -1142,6 +1150,10 @@ const DISK_METHOD_STATES: readonly Requirement[] = [
   r(
     'COMPACT.full-volume',
     'Compact on a volume with 1 MiB free gives S_OK and ends Success: it works in place and never grows the file (decision).',
+  ),
+  r(
+    'MERGETO.VM_E_HD_IMAGE_OPEN_FAIL',
+    'MergeTo, in the model check order, gives VM_E_HD_IMAGE_OPEN_FAIL when the host refuses to open the disk or an ancestor (access denied), after E_SHARING_VIOLATION.',
   ),
   r(
     'MERGETO.VM_E_INVALID_HD_FILE',
@@ -1160,6 +1172,10 @@ const DISK_METHOD_STATES: readonly Requirement[] = [
     'MergeTo does not look at the saved-state flag of the disk or its ancestors: it only reads them, S_OK and Success (decision).',
   ),
   r(
+    'CONVERT.VM_E_HD_IMAGE_OPEN_FAIL',
+    'Convert, in the model check order, gives VM_E_HD_IMAGE_OPEN_FAIL when the host refuses to open the disk or an ancestor (access denied), after E_SHARING_VIOLATION.',
+  ),
+  r(
     'CONVERT.VM_E_INVALID_HD_FILE',
     'Convert, in the model check order, gives VM_E_INVALID_HD_FILE when the disk or an ancestor is no valid VHD or damaged (a footer checksum wrong).',
   ),
@@ -1174,6 +1190,10 @@ const DISK_METHOD_STATES: readonly Requirement[] = [
   r(
     'CONVERT.saved-state',
     'Convert does not look at the saved-state flag of the disk or its ancestors: it only reads them, S_OK and Success (decision).',
+  ),
+  r(
+    'PUTPARENT.VM_E_HD_IMAGE_OPEN_FAIL',
+    'put_Parent, in the model check order, gives VM_E_HD_IMAGE_OPEN_FAIL when the host refuses to open the disk or the parent given (access denied), after E_SHARING_VIOLATION.',
   ),
   r(
     'PUTPARENT.VM_E_HD_IMAGE_ACCESS',

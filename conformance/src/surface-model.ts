@@ -286,6 +286,8 @@ export type MethodState =
   | 'deleted'
   | 'read-only'
   | 'in-use'
+  /** The host refuses to open the disk's file (access denied). */
+  | 'unreadable'
   /** The disk's file replaced by bytes that are no VHD. */
   | 'junk'
   /** Every footer copy of the disk with a wrong checksum. */
@@ -294,6 +296,8 @@ export type MethodState =
   | 'saved-state'
   | 'parent-read-only'
   | 'parent-in-use'
+  /** The host refuses to open the parent's file (access denied). */
+  | 'parent-unreadable'
   | 'parent-deleted'
   /** The parent lived in a folder of its own, and the folder is gone with it. */
   | 'parent-folder-gone'
@@ -356,6 +360,7 @@ function parentCheck(state: MethodState, method: DiskMethod): number | undefined
     return HR.VM_E_PARENT_PATH_NOT_FOUND;
   }
   if (state === 'parent-in-use') return HR.E_SHARING_VIOLATION;
+  if (state === 'parent-unreadable') return HR.VM_E_HD_IMAGE_OPEN_FAIL;
   if (state === 'parent-damaged') return HR.VM_E_INVALID_HD_FILE;
   if (state === 'parent-replaced') return HR.VM_E_PARENT_CHILD_ID_MISMATCH;
   // a parent of another size is only a warning when the chain is read
@@ -370,6 +375,7 @@ function predictInPlace(call: MethodCall): number {
   if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
   if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'unreadable') return HR.VM_E_HD_IMAGE_OPEN_FAIL;
   if (call.state === 'junk' || call.state === 'damaged') return HR.VM_E_INVALID_HD_FILE;
   const wanted = call.method === 'Merge' ? 'differencing' : 'dynamic';
   if (call.disk !== wanted) return HR.VM_E_WRONG_HD_IMAGE_TYPE;
@@ -393,6 +399,7 @@ function predictNewImage(call: MethodCall): number {
   if (call.type !== 0 && call.type !== 1) return HR.VM_E_WRONG_HD_IMAGE_TYPE;
   if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'unreadable') return HR.VM_E_HD_IMAGE_OPEN_FAIL;
   if (call.state === 'junk' || call.state === 'damaged') return HR.VM_E_INVALID_HD_FILE;
   if (call.method === 'MergeTo' && call.disk !== 'differencing') {
     return HR.VM_E_WRONG_HD_IMAGE_TYPE;
@@ -416,12 +423,14 @@ function predictPutParent(call: MethodCall): number {
   if (call.state === 'shutdown') return HR.VM_E_APP_SHUTTING_DOWN;
   if (call.state === 'deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'unreadable') return HR.VM_E_HD_IMAGE_OPEN_FAIL;
   if (call.state === 'junk' || call.state === 'damaged') return HR.VM_E_HD_IMAGE_ACCESS;
   if (call.disk !== 'differencing') return HR.VM_E_WRONG_HD_IMAGE_TYPE;
   if (call.state === 'read-only') return HR.VM_E_FILE_READ_ONLY;
   if (call.state === 'parent-folder-gone') return HR.E_PATH_NOT_FOUND;
   if (call.state === 'parent-deleted') return HR.E_FILE_NOT_FOUND;
   if (call.state === 'parent-in-use') return HR.E_SHARING_VIOLATION;
+  if (call.state === 'parent-unreadable') return HR.VM_E_HD_IMAGE_OPEN_FAIL;
   if (call.state === 'parent-damaged') return HR.VM_E_HD_IMAGE_ACCESS;
   if (call.state === 'parent-replaced') return HR.VM_E_PARENT_CHILD_ID_MISMATCH;
   if (call.state === 'parent-resized') return HR.E_INVALIDARG;

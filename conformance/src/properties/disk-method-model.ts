@@ -84,6 +84,7 @@ const NEW_IMAGE = [
 
 /** MergeTo's and Convert's codes for a source that is no VHD, the new image's room, the flag. */
 const NEW_IMAGE_ROOM = [
+  'VM_E_HD_IMAGE_OPEN_FAIL',
   'VM_E_INVALID_HD_FILE',
   'VM_E_FILE_TOO_LARGE_FOR_VOLUME',
   'E_DISK_FULL',
@@ -99,16 +100,24 @@ const CODES: Record<DiskMethod, readonly string[]> = {
     ...IN_PLACE,
     'VM_E_PARENT_PATH_NOT_FOUND',
     'VM_E_PARENT_CHILD_ID_MISMATCH',
+    'VM_E_HD_IMAGE_OPEN_FAIL',
     'VM_E_INVALID_HD_FILE',
     'saved-state',
     'full-volume',
   ],
-  Compact: [...IN_PLACE, 'VM_E_INVALID_HD_FILE', 'saved-state', 'full-volume'],
+  Compact: [
+    ...IN_PLACE,
+    'VM_E_HD_IMAGE_OPEN_FAIL',
+    'VM_E_INVALID_HD_FILE',
+    'saved-state',
+    'full-volume',
+  ],
   MergeTo: [...NEW_IMAGE, ...NEW_IMAGE_ROOM],
   Convert: [...NEW_IMAGE, ...NEW_IMAGE_ROOM],
   put_Parent: [
     ...IN_PLACE,
     'VM_E_PARENT_CHILD_ID_MISMATCH',
+    'VM_E_HD_IMAGE_OPEN_FAIL',
     'VM_E_HD_IMAGE_ACCESS',
     'E_PATH_NOT_FOUND',
     'E_INVALIDARG',
@@ -279,6 +288,12 @@ async function arrange(
       return null;
     case 'in-use':
       return host.open(paths.image, 'read', { share: 'none' });
+    case 'unreadable':
+      prepared.probe.makeUnreadable(paths.image);
+      return null;
+    case 'parent-unreadable':
+      if (parent !== undefined) prepared.probe.makeUnreadable(parent);
+      return null;
     case 'junk':
       await host.writeFile(paths.image, junkBytes(2048));
       return null;
@@ -513,11 +528,13 @@ const STATES: readonly MethodState[] = [
   'deleted',
   'read-only',
   'in-use',
+  'unreadable',
   'junk',
   'damaged',
   'saved-state',
   'parent-read-only',
   'parent-in-use',
+  'parent-unreadable',
   'parent-deleted',
   'parent-folder-gone',
   'parent-replaced',

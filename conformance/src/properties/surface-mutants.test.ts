@@ -576,6 +576,20 @@ function modelOf(member: string): PropertyDefinition<never>[] {
 
 describe('the disk methods in states of the disk, its parent and the volume written: each wrong code is caught by the id that names it', () => {
   const wrongCodes: [string, number, number, string][] = [
+    ...(['Merge', 'Compact', 'MergeTo', 'Convert'] as const).map(
+      (member): [string, number, number, string] => [
+        member,
+        HR.VM_E_HD_IMAGE_OPEN_FAIL,
+        HR.VM_E_INVALID_HD_FILE,
+        `${(PREFIX[member] as string).slice(0, -1)}.VM_E_HD_IMAGE_OPEN_FAIL`,
+      ],
+    ),
+    [
+      'put_Parent',
+      HR.VM_E_HD_IMAGE_OPEN_FAIL,
+      HR.VM_E_HD_IMAGE_ACCESS,
+      'PUTPARENT.VM_E_HD_IMAGE_OPEN_FAIL',
+    ],
     ['Merge', HR.VM_E_INVALID_HD_FILE, HR.VM_E_HD_IMAGE_ACCESS, 'MERGE.VM_E_INVALID_HD_FILE'],
     ['Compact', HR.VM_E_INVALID_HD_FILE, HR.VM_E_HD_IMAGE_ACCESS, 'COMPACT.VM_E_INVALID_HD_FILE'],
     [
