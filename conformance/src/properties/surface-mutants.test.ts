@@ -575,61 +575,29 @@ function modelOf(member: string): PropertyDefinition<never>[] {
 }
 
 describe('the disk methods in states of the disk, its parent and the volume written: each wrong code is caught by the id that names it', () => {
-  const wrongCodes: [string, number, number, string][] = [
-    ...(['Merge', 'Compact', 'MergeTo', 'Convert'] as const).map(
-      (member): [string, number, number, string] => [
-        member,
-        HR.VM_E_HD_IMAGE_OPEN_FAIL,
-        HR.VM_E_INVALID_HD_FILE,
-        `${(PREFIX[member] as string).slice(0, -1)}.VM_E_HD_IMAGE_OPEN_FAIL`,
-      ],
-    ),
-    [
-      'put_Parent',
-      HR.VM_E_HD_IMAGE_OPEN_FAIL,
-      HR.VM_E_HD_IMAGE_ACCESS,
-      'PUTPARENT.VM_E_HD_IMAGE_OPEN_FAIL',
-    ],
-    ['Merge', HR.VM_E_INVALID_HD_FILE, HR.VM_E_HD_IMAGE_ACCESS, 'MERGE.VM_E_INVALID_HD_FILE'],
-    ['Compact', HR.VM_E_INVALID_HD_FILE, HR.VM_E_HD_IMAGE_ACCESS, 'COMPACT.VM_E_INVALID_HD_FILE'],
-    [
-      'MergeTo',
-      HR.VM_E_INVALID_HD_FILE,
-      HR.VM_E_HD_IMAGE_OPEN_FAIL,
-      'MERGETO.VM_E_INVALID_HD_FILE',
-    ],
-    [
-      'Convert',
-      HR.VM_E_INVALID_HD_FILE,
-      HR.VM_E_HD_IMAGE_OPEN_FAIL,
-      'CONVERT.VM_E_INVALID_HD_FILE',
-    ],
-    [
-      'MergeTo',
-      HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME,
-      HR.E_DISK_FULL,
-      'MERGETO.VM_E_FILE_TOO_LARGE_FOR_VOLUME',
-    ],
-    [
-      'Convert',
-      HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME,
-      HR.VM_E_IMAGE_SIZE_TOO_LARGE,
-      'CONVERT.VM_E_FILE_TOO_LARGE_FOR_VOLUME',
-    ],
-    ['MergeTo', HR.E_DISK_FULL, HR.VM_E_FILE_TOO_LARGE_FOR_VOLUME, 'MERGETO.E_DISK_FULL'],
-    ['Convert', HR.E_DISK_FULL, HR.E_FAIL, 'CONVERT.E_DISK_FULL'],
-    [
-      'put_Parent',
-      HR.VM_E_HD_IMAGE_ACCESS,
-      HR.VM_E_INVALID_HD_FILE,
-      'PUTPARENT.VM_E_HD_IMAGE_ACCESS',
-    ],
-    ['put_Parent', HR.E_PATH_NOT_FOUND, HR.E_FILE_NOT_FOUND, 'PUTPARENT.E_PATH_NOT_FOUND'],
-    ['put_Parent', HR.E_INVALIDARG, HR.VM_E_PARENT_CHILD_ID_MISMATCH, 'PUTPARENT.E_INVALIDARG'],
+  // the method, the code it should give, the wrong code it gives; judged by `PREFIX` + the code
+  const wrongCodes: [string, keyof typeof HR, keyof typeof HR][] = [
+    ['Merge', 'VM_E_HD_IMAGE_OPEN_FAIL', 'VM_E_INVALID_HD_FILE'],
+    ['Compact', 'VM_E_HD_IMAGE_OPEN_FAIL', 'VM_E_INVALID_HD_FILE'],
+    ['MergeTo', 'VM_E_HD_IMAGE_OPEN_FAIL', 'VM_E_INVALID_HD_FILE'],
+    ['Convert', 'VM_E_HD_IMAGE_OPEN_FAIL', 'VM_E_INVALID_HD_FILE'],
+    ['put_Parent', 'VM_E_HD_IMAGE_OPEN_FAIL', 'VM_E_HD_IMAGE_ACCESS'],
+    ['Merge', 'VM_E_INVALID_HD_FILE', 'VM_E_HD_IMAGE_ACCESS'],
+    ['Compact', 'VM_E_INVALID_HD_FILE', 'VM_E_HD_IMAGE_ACCESS'],
+    ['MergeTo', 'VM_E_INVALID_HD_FILE', 'VM_E_HD_IMAGE_OPEN_FAIL'],
+    ['Convert', 'VM_E_INVALID_HD_FILE', 'VM_E_HD_IMAGE_OPEN_FAIL'],
+    ['MergeTo', 'VM_E_FILE_TOO_LARGE_FOR_VOLUME', 'E_DISK_FULL'],
+    ['Convert', 'VM_E_FILE_TOO_LARGE_FOR_VOLUME', 'VM_E_IMAGE_SIZE_TOO_LARGE'],
+    ['MergeTo', 'E_DISK_FULL', 'VM_E_FILE_TOO_LARGE_FOR_VOLUME'],
+    ['Convert', 'E_DISK_FULL', 'E_FAIL'],
+    ['put_Parent', 'VM_E_HD_IMAGE_ACCESS', 'VM_E_INVALID_HD_FILE'],
+    ['put_Parent', 'E_PATH_NOT_FOUND', 'E_FILE_NOT_FOUND'],
+    ['put_Parent', 'E_INVALIDARG', 'VM_E_PARENT_CHILD_ID_MISMATCH'],
   ];
-  for (const [member, from, to, id] of wrongCodes) {
-    it(`${member} answering a wrong code: ${id}`, async () => {
-      const subject = methodMutant(member, (inner) => returning(member, from, to)(inner));
+  for (const [member, from, to] of wrongCodes) {
+    const id = `${PREFIX[member]}${from}`;
+    it(`${member} answering ${to} for ${from}: ${id}`, async () => {
+      const subject = methodMutant(member, (inner) => returning(member, HR[from], HR[to])(inner));
       expect(await failing(subject, modelOf(member))).toEqual([id]);
     });
   }
@@ -669,31 +637,28 @@ describe('the disk methods in states of the disk, its parent and the volume writ
     expect(await failing(subject, modelOf('Merge'))).toEqual(['MERGE.full-volume']);
   });
 
-  it('Compact refusing a dynamic disk flagged as saved state: COMPACT.saved-state', async () => {
-    const subject = methodMutant(
+  /** Compact refusing a dynamic disk with `code` where `refuses(host, path)` says so. */
+  const compactRefusing = (code: number, refuses: (host: Host, path: string) => Promise<boolean>) =>
+    methodMutant(
       'Compact',
       (inner, host) =>
         (async (out: Out) => {
           const path = await fileOf(inner);
-          if (out && (await flagged(host, path)) && (await diskTypeAt(host, path)) === 3) {
-            return HR.E_SHARING_VIOLATION;
-          }
+          const dynamic = (await diskTypeAt(host, path)) === 3;
+          if (out && dynamic && (await refuses(host, path))) return code;
           return call(inner, 'Compact', out);
         }) as Method,
     );
+
+  it('Compact refusing a dynamic disk flagged as saved state: COMPACT.saved-state', async () => {
+    const subject = compactRefusing(HR.E_SHARING_VIOLATION, flagged);
     expect(await failing(subject, modelOf('Compact'))).toEqual(['COMPACT.saved-state']);
   });
 
   it('Compact refusing a dynamic disk with E_DISK_FULL on a volume with less than a block free: COMPACT.full-volume', async () => {
-    const subject = methodMutant(
-      'Compact',
-      (inner, host) =>
-        (async (out: Out) => {
-          const path = await fileOf(inner);
-          const free = host.volumeInfo(path.slice(0, 1))?.freeBytes ?? 0;
-          if (out && free < BLOCK && (await diskTypeAt(host, path)) === 3) return HR.E_DISK_FULL;
-          return call(inner, 'Compact', out);
-        }) as Method,
+    const subject = compactRefusing(
+      HR.E_DISK_FULL,
+      async (host, path) => (host.volumeInfo(path.slice(0, 1))?.freeBytes ?? 0) < BLOCK,
     );
     expect(await failing(subject, modelOf('Compact'))).toEqual(['COMPACT.full-volume']);
   });
