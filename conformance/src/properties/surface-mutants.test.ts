@@ -286,7 +286,28 @@ describe('Merge, MergeTo, Compact, Convert and put_Parent answering a wrong code
   }
 });
 
-const model = [diskMethodModel] as PropertyDefinition<never>[];
+/** The id prefix of each method's requirements. */
+const PREFIX: Record<string, string> = {
+  Merge: 'MERGE.',
+  Compact: 'COMPACT.',
+  MergeTo: 'MERGETO.',
+  Convert: 'CONVERT.',
+  put_Parent: 'PUTPARENT.',
+};
+
+/**
+ * disk.methods.model with only `member`'s cases and ids (and those every method shares): a
+ * mutant of one method cannot fail another's ids, and the run costs a fifth.
+ */
+function modelOf(member: string): PropertyDefinition<never>[] {
+  const own = (id: string) => id.startsWith(PREFIX[member] as string) || id.startsWith('DISKOPS.');
+  const property = {
+    ...diskMethodModel,
+    covers: diskMethodModel.covers.filter(own),
+    arbitrary: () => methodCaseArb([member as DiskMethod]),
+  };
+  return [property] as PropertyDefinition<never>[];
+}
 
 /** A method mutant: `member` replaced by `wrong(inner, host)` on every disk GetHardDisk hands. */
 function methodMutant(member: string, wrong: (inner: Members, host: Host) => Method): Subject {
@@ -372,7 +393,7 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
   for (const [member, from, to, id] of wrongCodes) {
     it(`${member} answering a wrong code: ${id}`, async () => {
       const subject = methodMutant(member, (inner) => returning(member, from, to)(inner));
-      expect(await failing(subject, model)).toEqual([id]);
+      expect(await failing(subject, modelOf(member))).toEqual([id]);
     });
   }
 
@@ -406,7 +427,7 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
         };
       }),
     );
-    expect(await failing(subject, model)).toEqual(['MERGE.parent-reads']);
+    expect(await failing(subject, modelOf('Merge'))).toEqual(['MERGE.parent-reads']);
   });
 
   it('a Compact that drops a block holding data: COMPACT.reads', async () => {
@@ -427,7 +448,7 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
         if (first >= 0) await overwrite(host, path, [first], new Uint8Array(BLOCK));
       }),
     );
-    expect(await failing(subject, model)).toEqual(['COMPACT.reads']);
+    expect(await failing(subject, modelOf('Compact'))).toEqual(['COMPACT.reads']);
   });
 
   it('a Convert that writes the source: CONVERT.sources-unchanged', async () => {
@@ -436,7 +457,7 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
         await overwrite(host, await fileOf(inner), [0], new Uint8Array(512).fill(0xee));
       }),
     );
-    expect(await failing(subject, model)).toEqual(['CONVERT.sources-unchanged']);
+    expect(await failing(subject, modelOf('Convert'))).toEqual(['CONVERT.sources-unchanged']);
   });
 
   it('a MergeTo task that reads 100% before it is done: DISKOPS.progress', async () => {
@@ -450,7 +471,7 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
           return hr;
         }) as Method,
     );
-    expect(await failing(subject, model)).toEqual(['DISKOPS.progress']);
+    expect(await failing(subject, modelOf('MergeTo'))).toEqual(['DISKOPS.progress']);
   });
 
   it('a put_Parent without the UUID check (it re-links any parent): PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH', async () => {
@@ -480,7 +501,9 @@ describe('Merge, Compact, MergeTo, Convert and put_Parent in generated states: e
           return HR.S_OK;
         }) as Method,
     );
-    expect(await failing(subject, model)).toEqual(['PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH']);
+    expect(await failing(subject, modelOf('put_Parent'))).toEqual([
+      'PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH',
+    ]);
   });
 });
 
@@ -549,29 +572,6 @@ function newImageRefusing(
       for (const folder of missing) await host.rmdir(folder);
       return code;
     }) as Method;
-}
-
-/** The id prefix of each method's requirements. */
-const PREFIX: Record<string, string> = {
-  Merge: 'MERGE.',
-  Compact: 'COMPACT.',
-  MergeTo: 'MERGETO.',
-  Convert: 'CONVERT.',
-  put_Parent: 'PUTPARENT.',
-};
-
-/**
- * disk.methods.model with only `member`'s cases and ids (and those every method shares): a
- * mutant of one method cannot fail another's ids, and the run costs a fifth.
- */
-function modelOf(member: string): PropertyDefinition<never>[] {
-  const own = (id: string) => id.startsWith(PREFIX[member] as string) || id.startsWith('DISKOPS.');
-  const property = {
-    ...diskMethodModel,
-    covers: diskMethodModel.covers.filter(own),
-    arbitrary: () => methodCaseArb([member as DiskMethod]),
-  };
-  return [property] as PropertyDefinition<never>[];
 }
 
 describe('the disk methods in states of the disk, its parent and the volume written: each wrong code is caught by the id that names it', () => {
