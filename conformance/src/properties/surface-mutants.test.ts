@@ -8,7 +8,7 @@ import { runConformance } from '../runner.js';
 import type { Subject } from '../subject.js';
 import { emulatedSubject } from '../subjects/emulated.js';
 import type { DiskMethod } from '../surface-model.js';
-import { diskMethodModel, methodCaseArb } from './disk-method-model.js';
+import { diskMethodModel, type MethodCase, methodCaseArb } from './disk-method-model.js';
 import { diskMethods } from './disk-methods.js';
 import { diskProperties } from './disk-properties.js';
 import { floppyCreation, floppyType } from './floppy.js';
@@ -301,7 +301,7 @@ const PREFIX: Record<string, string> = {
  */
 function modelOf(member: string): PropertyDefinition<never>[] {
   const own = (id: string) => id.startsWith(PREFIX[member] as string) || id.startsWith('DISKOPS.');
-  const property = {
+  const property: PropertyDefinition<MethodCase> = {
     ...diskMethodModel,
     covers: diskMethodModel.covers.filter(own),
     arbitrary: () => methodCaseArb([member as DiskMethod]),
