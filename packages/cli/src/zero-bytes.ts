@@ -1,34 +1,23 @@
 /**
- * Whether a piece of input is all zeros, fast: 32 bytes at a time through an `Int32Array` view
- * of the aligned middle (a few dozen ms per 512 MiB of zeros; data stops at its first non-zero
- * word).
+ * Whether a piece of a disk is all zeros, on the C library's `memcmp`: the CLI's test, the
+ * same rule as `@vskit/vhd-format`'s `isAllZero` (every byte is 0) and handed to its copies as
+ * their `isAllZero` option. `Buffer.compare` against a buffer of zeros that stays in the CPU's
+ * cache costs a few ms per 512 MiB of zeros, where a JavaScript word scan costs tens (data stops
+ * both at its first non-zero byte).
  * @module
  */
+import { Buffer } from 'node:buffer';
 
-/** Whether every byte of `bytes` is 0. */
-export function isAllZero(bytes: Uint8Array): boolean {
-  const head = (4 - (bytes.byteOffset % 4)) % 4;
-  if (bytes.length <= head) return bytes.every((b) => b === 0);
-  for (let i = 0; i < head; i++) if (bytes[i] !== 0) return false;
-  const words = Math.floor((bytes.length - head) / 4);
-  const w = new Int32Array(bytes.buffer, bytes.byteOffset + head, words);
-  const blocks = words - (words % 8);
-  for (let i = 0; i < blocks; i += 8) {
-    if (
-      (w[i]! |
-        w[i + 1]! |
-        w[i + 2]! |
-        w[i + 3]! |
-        w[i + 4]! |
-        w[i + 5]! |
-        w[i + 6]! |
-        w[i + 7]!) !==
-      0
-    ) {
-      return false;
-    }
+/** Zeros compared against, a piece at a time: small enough to stay in the CPU's cache. */
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/** Whether every byte of `bytes[start, end)` is 0 (the whole view by default). */
+export function isAllZero(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (end <= start) return true;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  for (let at = 0; at < view.length; at += ZEROS.length) {
+    const n = Math.min(ZEROS.length, view.length - at);
+    if (view.compare(ZEROS, 0, n, at, at + n) !== 0) return false;
   }
-  for (let i = blocks; i < words; i++) if (w[i] !== 0) return false;
-  for (let i = head + words * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
 }

@@ -105,6 +105,8 @@ export type {
 export { diskChunks, writeDynamicFromStream } from './ops/stream.js';
 export type { VirtualDisk } from './ops/virtual-disk.js';
 export { rawDisk } from './ops/virtual-disk.js';
+export type { ZeroTest, ZeroTestOption } from './ops/zero.js';
+export { isAllZero } from './ops/zero.js';
 export type { QemuSizedFooter } from './qemu-size.js';
 export { QEMU_CURRENT_SIZE_CREATORS, qemuVirtualSize } from './qemu-size.js';
 export { decodeBat, encodeBat } from './structs/bat.js';

@@ -28,6 +28,7 @@ import { createProgress } from '../progress.js';
 import { exportRaw } from '../raw-export.js';
 import { formatSize } from '../sizes.js';
 import { driveMap } from '../volumes.js';
+import { isAllZero } from '../zero-bytes.js';
 
 /** What `convert` reports. */
 export interface ConvertReport {
@@ -265,6 +266,7 @@ Examples:
             : convertDisk(source, file, {
                 type,
                 ...(type === 'dynamic' ? { blockSizeBytes: blockSize ?? DEFAULT_BLOCK_SIZE } : {}),
+                isAllZero,
                 signal,
                 onProgress,
               }),

@@ -16,7 +16,7 @@ import { encodeFooter } from '../structs/footer.js';
 import { DynamicImageWriter } from './dynamic-writer.js';
 import { advance, type OperationOptions } from './options.js';
 import { chainDisk, type VirtualDisk } from './virtual-disk.js';
-import { dataRuns, isAllZero } from './zero.js';
+import { dataRuns, isAllZero, type ZeroTestOption } from './zero.js';
 
 /** What a conversion makes: a fixed or dynamic VHD, or a raw file of the disk's bytes. */
 export type ConvertTargetType = 'fixed' | 'dynamic' | 'raw';
@@ -24,6 +24,7 @@ export type ConvertTargetType = 'fixed' | 'dynamic' | 'raw';
 /** Options of {@link convertDisk}. */
 export interface ConvertOptions
   extends OperationOptions,
+    ZeroTestOption,
     Omit<CreateOptions, 'onProgress' | 'signal'> {
   /** The target's kind. */
   type: ConvertTargetType;
@@ -205,7 +206,7 @@ class ChunkReader {
 async function copySparse(
   disk: VirtualDisk,
   target: RandomAccessFile,
-  o: OperationOptions,
+  o: OperationOptions & ZeroTestOption,
 ): Promise<number> {
   const size = disk.virtualSize;
   const length = Math.min(COPY_CHUNK, size);
@@ -228,7 +229,7 @@ async function copySparse(
       if (!(await reader.take(index))) continue;
       const view = reader.view(index);
       // Runs of pages holding data, each one write: [start, end, start, end, ...].
-      const runs = dataRuns(view, HOLE_GRAIN);
+      const runs = dataRuns(view, HOLE_GRAIN, o.isAllZero);
       for (let r = 0; r < runs.length; r += 2) written += runs[r + 1]! - runs[r]!;
       if (runs.length > 0) writes.add(index, writeRuns(view, offset, runs));
     }
@@ -256,6 +257,7 @@ async function toDynamic(
     disk.geometry,
   );
   const blockSize = writer.blockSize;
+  const allZero = o.isAllZero ?? isAllZero;
   const stored = Array.from({ length: BUFFERS }, () => writer.blockBuffer());
   const reader = new ChunkReader(
     disk,
@@ -271,7 +273,7 @@ async function toDynamic(
       await writes.through(block - WRITES_UNDER_WAY - 1);
       if (!(await reader.take(block))) continue;
       const view = reader.view(block);
-      if (isAllZero(view)) continue;
+      if (allZero(view, 0, view.length)) continue;
       // A last, partial block is stored with zeros after the disk's end.
       const out = stored[block % stored.length]!;
       if (view.length < blockSize) out.fill(0, writer.bitmapBytes + view.length);

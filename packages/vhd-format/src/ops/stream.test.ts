@@ -104,6 +104,34 @@ describe('diskChunks and writeDynamicFromStream', () => {
     );
   });
 
+  it('an isAllZero option gives the same image as the built-in test, and the writer asks it', async () => {
+    const size = 64 * 1024;
+    const model = new Uint8Array(size);
+    model[4096 + 7] = 0x80; // block 1: the bytes of a -0.0 double
+    model[3 * 4096 - 1] = 1; // block 2: its last byte only
+    const metadata = { timestamp: new Date(Date.UTC(2020, 0, 1)), uniqueId: new Uint8Array(16) };
+    const builtIn = memoryFile();
+    await writeDynamicFromStream([model], builtIn, {
+      sizeBytes: size,
+      blockSizeBytes: 4096,
+      ...metadata,
+    });
+    const asked: number[] = [];
+    const injected = memoryFile();
+    const result = await writeDynamicFromStream([model], injected, {
+      sizeBytes: size,
+      blockSizeBytes: 4096,
+      ...metadata,
+      isAllZero: (bytes, start, end) => {
+        asked.push(start, end);
+        return bytes.subarray(start, end).every((b) => b === 0);
+      },
+    });
+    expect(asked.length).toBe(2 * 16);
+    expect(injected.bytes()).toEqual(builtIn.bytes());
+    expect(result.allocatedBlocks).toBe(2);
+  });
+
   it('a stream shorter than sizeBytes is TRUNCATED, a longer one INVALID_ARGUMENT', async () => {
     await expect(
       writeDynamicFromStream([new Uint8Array(1000)], memoryFile(), { sizeBytes: 1024 }),

@@ -14,7 +14,7 @@ import { diskOf } from './convert.js';
 import { DynamicImageWriter } from './dynamic-writer.js';
 import { advance, type OperationOptions } from './options.js';
 import type { VirtualDisk } from './virtual-disk.js';
-import { isAllZero } from './zero.js';
+import { isAllZero, type ZeroTestOption } from './zero.js';
 
 /** The part of a Web `ReadableStream` of bytes that {@link writeDynamicFromStream} uses. */
 export interface ReadableStreamLike {
@@ -70,6 +70,7 @@ export async function* diskChunks(
 /** Options of {@link writeDynamicFromStream}. */
 export interface WriteFromStreamOptions
   extends OperationOptions,
+    ZeroTestOption,
     Omit<CreateOptions, 'onProgress' | 'signal'> {
   /** The disk's size: exactly the bytes the stream holds (a multiple of 512). */
   sizeBytes: number;
@@ -127,6 +128,7 @@ export async function writeDynamicFromStream(
     o,
   );
   const blockSize = writer.blockSize;
+  const allZero = o.isAllZero ?? isAllZero;
   // Two block buffers: one fills while the other's write is under way.
   const buffers = [writer.blockBuffer(), writer.blockBuffer()];
   const writing: Array<Promise<void> | undefined> = [undefined, undefined];
@@ -138,7 +140,7 @@ export async function writeDynamicFromStream(
   let filled = 0;
   const flush = async () => {
     if (filled < blockSize) data.fill(0, filled);
-    if (!isAllZero(data, 0, filled)) {
+    if (!allZero(data, 0, filled)) {
       const write = writer.putBlock(block, stored);
       // A failure is reported when it is waited for; until then it must not go unhandled.
       write.catch(() => undefined);

@@ -22,6 +22,16 @@ describe('isAllZero', () => {
       ),
     );
   });
+
+  it('takes the bytes of a -0.0 double for data, at any word of the range', () => {
+    for (let at = 0; at < 64; at += 8) {
+      const bytes = new Uint8Array(64);
+      bytes[at + 7] = 0x80;
+      expect(isAllZero(bytes)).toBe(false);
+      expect(isAllZero(bytes, at, at + 8)).toBe(false);
+      expect(isAllZero(bytes, at, at + 7)).toBe(true);
+    }
+  });
 });
 
 describe('dataRuns', () => {
@@ -44,6 +54,9 @@ describe('dataRuns', () => {
             }
           }
           expect(dataRuns(bytes, grain)).toEqual(expected);
+          const everyByte = (b: Uint8Array, start: number, end: number) =>
+            b.subarray(start, end).every((x) => x === 0);
+          expect(dataRuns(bytes, grain, everyByte)).toEqual(expected);
         },
       ),
     );
