@@ -117,14 +117,21 @@ export const WRITES_UNDER_WAY = 2;
 /** Buffers a copy holds: one per chunk being read, checked or written. */
 const BUFFERS = READ_AHEAD + WRITES_UNDER_WAY + 1;
 
-/** The writes under way, by chunk, oldest first. */
+/**
+ * The writes of a copy, by chunk, oldest first. They go out one after the other, each started
+ * when the one before it has ended: a file system serialises the writes to one file anyway,
+ * and writes under way together only contend for its lock.
+ */
 class Writes {
   #queue: Array<{ index: number; done: Promise<void> }> = [];
+  #last: Promise<void> = Promise.resolve();
 
-  /** Adds the write(s) of chunk `index`. */
-  add(index: number, done: Promise<void>): void {
+  /** Queues the write(s) of chunk `index`: `start` is called once the earlier ones ended. */
+  add(index: number, start: () => Promise<void>): void {
+    const done = this.#last.then(start);
     // A failure is reported when it is waited for; until then it must not go unhandled.
     done.catch(() => undefined);
+    this.#last = done;
     this.#queue.push({ index, done });
   }
 
@@ -231,7 +238,7 @@ async function copySparse(
       // Runs of pages holding data, each one write: [start, end, start, end, ...].
       const runs = dataRuns(view, HOLE_GRAIN, o.isAllZero);
       for (let r = 0; r < runs.length; r += 2) written += runs[r + 1]! - runs[r]!;
-      if (runs.length > 0) writes.add(index, writeRuns(view, offset, runs));
+      if (runs.length > 0) writes.add(index, () => writeRuns(view, offset, runs));
     }
     await writes.through(Number.POSITIVE_INFINITY);
   } finally {
@@ -277,7 +284,7 @@ async function toDynamic(
       // A last, partial block is stored with zeros after the disk's end.
       const out = stored[block % stored.length]!;
       if (view.length < blockSize) out.fill(0, writer.bitmapBytes + view.length);
-      writes.add(block, writer.putBlock(block, out));
+      writes.add(block, () => writer.putBlock(block, out));
     }
     await writes.through(Number.POSITIVE_INFINITY);
   } finally {
