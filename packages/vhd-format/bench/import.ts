@@ -4,7 +4,8 @@
  * against node doing the least the same work needs (`readSync` of the whole file in 2 MiB
  * pieces, `writeSync` of the non-zero half; it knows where the zeros are, so it checks nothing)
  * and against `qemu-img convert -f raw -O vpc` (a whole process: its start-up is in its time, so
- * the CLI bench, packages/cli/bench, compares whole processes on both sides). Interleaved rounds,
+ * the CLI bench, packages/cli/bench, compares whole processes on both sides). The default zero
+ * scan and the CLI's (`isAllZero` on `Buffer.compare`) each have a row. Interleaved rounds,
  * medians; input and outputs on tmpfs (`/dev/shm` where there is one, as in the CLI bench: no
  * write-back of earlier rounds lands in a later one), outputs removed before each run, no sync.
  */
@@ -20,7 +21,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { openNodeFile } from '@vskit/host-node';
-import { convertDisk, rawDisk } from '../src/index.js';
+import { convertDisk, rawDisk, type ZeroTest } from '../src/index.js';
 import { seededBytes } from '../src/interop/__fixtures__/content.js';
 import type { Peers } from '../src/interop/__fixtures__/peers.js';
 import { runChecked } from '../src/interop/__fixtures__/run.js';
@@ -31,6 +32,19 @@ import { median, mibPerSecond, timeOnce } from './timing.js';
 const MiB = 2 ** 20;
 const PIECE = 2 * MiB;
 const ROUNDS = Number(process.env.VSKIT_BENCH_IMPORT_ROUNDS ?? 9);
+
+/** Zeros {@link memcmpZeroTest} compares against. */
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/** The zero test the CLI gives `convertDisk`: `Buffer.compare` (memcmp) against zeros. */
+const memcmpZeroTest: ZeroTest = (bytes, start, end) => {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  for (let at = 0; at < view.length; at += ZEROS.length) {
+    const n = Math.min(ZEROS.length, view.length - at);
+    if (view.compare(ZEROS, 0, n, at, at + n) !== 0) return false;
+  }
+  return true;
+};
 
 /** Every even 2 MiB block seeded bytes, every odd one zeros written (not a hole). */
 function halfZeroRaw(path: string, size: number): void {
@@ -65,12 +79,15 @@ async function measureIn(
   const out = file('import-out.vhd');
   const floorOut = file('import-floor.bin');
   const piece = new Uint8Array(PIECE);
-  const ours = (io: 'sync' | 'default') => async () => {
+  const ours = (io: 'sync' | 'default', isAllZero?: ZeroTest) => async () => {
     const options = io === 'sync' ? { io: 'sync' as const } : {};
     const source = await openNodeFile(raw, 'read', options);
     const target = await openNodeFile(out, 'createNew', options);
     try {
-      await convertDisk(await rawDisk(source), target, { type: 'dynamic' });
+      await convertDisk(await rawDisk(source), target, {
+        type: 'dynamic',
+        ...(isAllZero === undefined ? {} : { isAllZero }),
+      });
     } finally {
       await source.close();
       await target.close();
@@ -93,6 +110,7 @@ async function measureIn(
     { id: 'floor', run: floor, out: floorOut },
     { id: 'default', run: ours('default'), out },
     { id: 'sync', run: ours('sync'), out },
+    { id: 'memcmp', run: ours('default', memcmpZeroTest), out },
   ];
   if (peers.qemu.found) {
     cases.push({
@@ -139,6 +157,11 @@ async function measureIn(
       'sync',
       "ours: convertDisk(rawDisk) to dynamic, io: 'sync'",
       `${sizes.get('sync')} bytes out`,
+    ),
+    row(
+      'memcmp',
+      'ours: convertDisk(rawDisk) to dynamic, default I/O, isAllZero on Buffer.compare (as the CLI)',
+      `${sizes.get('memcmp')} bytes out`,
     ),
   ];
   if (times.has('qemu')) {
