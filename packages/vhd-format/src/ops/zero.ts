@@ -83,12 +83,13 @@ function piecesTest(bytes: Uint8Array, grain: number): ZeroTest {
 /**
  * The runs of `bytes` holding a non-zero byte, found `grain` bytes at a time (the last piece may
  * be shorter), adjacent pieces joined: `[start, end, start, end, ...]`. `test` decides whether a
- * piece is all zero (default {@link isAllZero}).
+ * piece is all zero (default {@link isAllZero}). All-zero `bytes` cost one test, not one a piece.
  */
 export function dataRuns(bytes: Uint8Array, grain: number, test?: ZeroTest): number[] {
   const n = bytes.length;
   const zero = test ?? piecesTest(bytes, grain);
   const runs: number[] = [];
+  if (zero(bytes, 0, n)) return runs;
   let run = -1;
   for (let at = 0; at < n; at += grain) {
     const allZero = zero(bytes, at, Math.min(n, at + grain));
