@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HostError, type HostFile, isTemporaryName, temporaryName } from '@vskit/host';
-import lockfile from 'proper-lockfile';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { openNodeFile } from './node-file.js';
 import { WRITER_LOCK_STALE_MS } from './writer-lock.js';
@@ -48,6 +47,8 @@ export async function renameNoReplace(from: string, to: string): Promise<void> {
 
 async function lockedRename(from: string, to: string): Promise<void> {
   let release: () => Promise<void>;
+  // Imported here, as the writer lock does: a process that never renames into place never loads it.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(to, {
       realpath: false,

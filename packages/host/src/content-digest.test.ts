@@ -41,4 +41,13 @@ describe('isAllZero', () => {
       expect(isAllZero(bytes.subarray(at === 0 ? 0 : 1))).toBe(false);
     }
   });
+
+  it('sees a lone sign bit (a word that reads as -0 or a negative number is not zero)', () => {
+    const bytes = new Uint8Array(64);
+    bytes[63] = 0x80;
+    expect(isAllZero(bytes)).toBe(false);
+    bytes[63] = 0;
+    bytes[3] = 0x80;
+    expect(isAllZero(bytes)).toBe(false);
+  });
 });
