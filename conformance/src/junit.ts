@@ -9,7 +9,7 @@
 import { describeValue } from './_internal/describe-value.js';
 import { replayCommand } from './_internal/replay.js';
 import { escapeXml } from './_internal/xml.js';
-import type { ConformanceReport, RequirementResult } from './runner.js';
+import { type ConformanceReport, notApplicableReason, type RequirementResult } from './runner.js';
 
 /** Options of {@link renderJunit}. */
 export interface JunitOptions {
@@ -30,7 +30,7 @@ export function skipReason(r: RequirementResult): string | undefined {
   }
   if (r.status !== 'pass' || r.exercised) return undefined;
   return r.applicable === false
-    ? "not applicable: this subject's host cannot bring free space to an exact edge"
+    ? `not applicable: ${notApplicableReason(r)}`
     : 'not exercised: no case reached it, so it is not shown to hold';
 }
 

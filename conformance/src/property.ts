@@ -54,6 +54,12 @@ export interface SubjectCall {
 export interface CaseContext {
   /** Counts this case towards requirement `id`. */
   exercise(id: string): void;
+  /**
+   * Notes that the subject's host cannot serve requirement `id` (it lacks an optional capability
+   * the requirement needs), for the reason given. When no case exercises `id`, the report shows
+   * it as not applicable with that reason, instead of not exercised.
+   */
+  inapplicable(id: string, reason: string): void;
   /** Fails the case against requirement `id` (stops the case). */
   fail(id: string, message: string): never;
   /** `fail(id, message())` unless `ok`. */

@@ -6,7 +6,7 @@
  */
 import { describeValue } from './_internal/describe-value.js';
 import { replayCommand } from './_internal/replay.js';
-import { type ConformanceReport, groupFailures } from './runner.js';
+import { type ConformanceReport, groupFailures, notApplicableReason } from './runner.js';
 
 /** Options of {@link renderReport}. */
 export interface RenderOptions {
@@ -41,7 +41,7 @@ export function renderReport(report: ConformanceReport, options: RenderOptions =
         : r.status !== 'pass' || r.exercised
           ? ''
           : r.applicable === false
-            ? " (not applicable: this subject's host cannot bring free space to an exact edge)"
+            ? ` (not applicable: ${notApplicableReason(r)})`
             : ' (not exercised: not shown to hold)';
     lines.push(`${status}  ${r.id.padEnd(width)}  ${String(r.cases).padStart(6)} cases${note}`);
   }

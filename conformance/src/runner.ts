@@ -97,6 +97,12 @@ export interface RequirementResult {
    * not shown to hold, but not held against the report's `ok` either. Absent otherwise.
    */
   readonly applicable?: false;
+  /**
+   * With `applicable: false`: what the subject's host lacks, as the report prints it ("this
+   * subject's host offers no power cuts"). Reports written before it existed lack it: see
+   * {@link notApplicableReason}.
+   */
+  readonly inapplicableBecause?: string;
   readonly counterexample?: Counterexample;
   /**
    * The requirement its failures were charged to: every case that failed it passes once written
@@ -116,6 +122,14 @@ export interface FailureGroup {
   readonly ids: readonly string[];
   /** Length of the minimal input as JSON: groups are listed smallest first. */
   readonly size: number;
+}
+
+/** Why a free-space requirement is not applicable to a subject with `exactFreeSpace: false`. */
+const FREE_SPACE_REASON = "this subject's host cannot bring free space to an exact edge";
+
+/** Why a requirement with `applicable: false` is not applicable. */
+export function notApplicableReason(r: RequirementResult): string {
+  return r.inapplicableBecause ?? FREE_SPACE_REASON;
 }
 
 /**
@@ -202,6 +216,8 @@ class Tally {
   readonly raw = new Map<string, { property: PropertyDefinition<unknown>; value: unknown }>();
   /** Requirements whose failures were charged to the rule that caused them. */
   readonly chargedTo = new Map<string, string>();
+  /** Requirements a case found the subject's host cannot serve, with the reason. */
+  readonly inapplicable = new Map<string, string>();
   /** Properties a case of which hung outside any timed call: not run again. */
   readonly abandoned = new Set<PropertyDefinition<unknown>>();
   private readonly ignoredBy = new Map<PropertyDefinition<unknown>, Set<string>>();
@@ -326,10 +342,14 @@ function caseContext(
   counts: Map<string, number>,
   ignored: ReadonlySet<string>,
   watch: HangWatch,
+  inapplicable: Map<string, string> = new Map(),
 ): CaseContext {
   const ctx: CaseContext = {
     exercise(id) {
       counts.set(id, (counts.get(id) ?? 0) + 1);
+    },
+    inapplicable(id, reason) {
+      if (!inapplicable.has(id)) inapplicable.set(id, reason);
     },
     fail(id, message) {
       if (ignored.has(id)) throw new IgnoredViolation(id);
@@ -387,6 +407,7 @@ async function checkOnce(
   settings: RunSettings,
   ignored: ReadonlySet<string>,
   watch: HangWatch,
+  inapplicable: Map<string, string>,
 ): Promise<{ details: fc.RunDetails<[unknown]>; counts: Map<string, number>; generated: number }> {
   const counts = new Map<string, number>();
   // counting stops at the first failure: shrinking runs are not cases of the run
@@ -404,7 +425,7 @@ async function checkOnce(
       for (const [id, n] of caseCounts) counts.set(id, (counts.get(id) ?? 0) + n);
     };
     try {
-      const ctx = caseContext(caseCounts, ignored, watch);
+      const ctx = caseContext(caseCounts, ignored, watch, inapplicable);
       await withinCase(property.check(subject, value, ctx), caseMs, property.primary);
       keep();
     } catch (error) {
@@ -480,6 +501,7 @@ async function runPasses(
       settings,
       ignored,
       tally.watch,
+      tally.inapplicable,
     );
     if (pass === 0) tally.generated += generated;
     for (const [id, n] of counts) best.set(id, Math.max(best.get(id) ?? 0, n));
@@ -530,6 +552,8 @@ async function aimAtUnexercised(
 ): Promise<void> {
   for (const id of tally.covered) {
     if (owned !== undefined && !owned.has(id)) continue;
+    // more cases cannot reach what the subject's host cannot serve
+    if (tally.inapplicable.has(id)) continue;
     const owners = properties.filter((property) => property.covers.includes(id));
     const live = owners.filter((property) => !tally.abandoned.has(property));
     const aiming = live.filter((property) => property.aimAt?.(id, subject) !== undefined);
@@ -643,17 +667,17 @@ function requirementResults(tally: Tally, subject: Subject): RequirementResult[]
     const counterexample = tally.failures.get(requirement.id);
     const n = tally.cases.get(requirement.id) ?? 0;
     const exercised = n > 0 || counterexample !== undefined;
-    const inapplicable =
-      !exercised &&
-      subject.exactFreeSpace === false &&
-      EXACT_FREE_SPACE_IDS.includes(requirement.id);
+    const freeSpace =
+      subject.exactFreeSpace === false && EXACT_FREE_SPACE_IDS.includes(requirement.id);
+    const because = freeSpace ? FREE_SPACE_REASON : tally.inapplicable.get(requirement.id);
+    const inapplicable = !exercised && because !== undefined;
     return {
       id: requirement.id,
       text: requirement.text,
       status: counterexample === undefined ? 'pass' : 'fail',
       cases: n,
       exercised,
-      ...(inapplicable ? { applicable: false as const } : {}),
+      ...(inapplicable ? { applicable: false as const, inapplicableBecause: because } : {}),
       ...(counterexample === undefined ? {} : { counterexample }),
       ...(tally.chargedTo.has(requirement.id)
         ? { chargedTo: tally.chargedTo.get(requirement.id) as string }

@@ -87,7 +87,14 @@ function mergeRequirement(parts: readonly RequirementResult[]): RequirementResul
     status: failed ? 'fail' : 'pass',
     cases,
     exercised,
-    ...(inapplicable ? { applicable: false as const } : {}),
+    ...(inapplicable
+      ? {
+          applicable: false as const,
+          ...(first.inapplicableBecause === undefined
+            ? {}
+            : { inapplicableBecause: first.inapplicableBecause }),
+        }
+      : {}),
     ...(counterexample === undefined ? {} : { counterexample }),
     ...(failed || chargedTo === undefined ? {} : { chargedTo }),
   };
