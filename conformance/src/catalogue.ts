@@ -1428,6 +1428,10 @@ const STATEFUL: readonly Requirement[] = [
     'STATE.free-space-exact',
     'Free space changes by exactly the clusters the created or grown files occupy.',
   ),
+  r(
+    'STATE.power-cut',
+    'A power cut at any write, sync or truncate of a creation, Merge, MergeTo, Convert, Compact or put_Parent leaves every chain reading, once restarted, as before the operation or as after it: a new image absent or whole, no other ancestor changed, a merge target changed at merged sectors only, nothing left but a temporary file (~*.tmp).',
+  ),
 ];
 
 /** Codec laws and corruptions (checked through @vskit/vhd-format). */

@@ -13,11 +13,15 @@ export interface HostChain {
   readonly paths: readonly string[];
 }
 
-/** Opens the chain whose top is `path` (read-only unless `writable`). */
+/**
+ * Opens the chain whose top is `path` (read-only unless `writable`). `strict` holds every layer
+ * to the structural rules as GetHardDisk does: strictly, a trailing footer never written read
+ * through its copy at offset 0 (the one state a power cut may leave an image in).
+ */
 export async function openHostChain(
   host: Host,
   path: string,
-  options: { writable?: boolean; maxDepth?: number } = {},
+  options: { writable?: boolean; maxDepth?: number; strict?: boolean } = {},
 ): Promise<HostChain> {
   const top = windowsPath.parseAbsolute(path);
   if (top === undefined) throw new Error(`not an absolute path: ${path}`);
@@ -26,6 +30,7 @@ export async function openHostChain(
   try {
     const chain = await openChain(file, {
       writable: options.writable ?? false,
+      ...(options.strict === true ? { strict: true, acceptUnwrittenFooter: true } : {}),
       ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
       async openParent(ref, _child, depth) {
         const child = paths[depth - 1] as WindowsPath;

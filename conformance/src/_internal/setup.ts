@@ -190,15 +190,31 @@ export async function prepare(subject: Subject, state: HostState): Promise<Prepa
     for (const entry of layoutOf(state).placed) await place(host, entry, timestamp);
     await fill(host, state);
     if (state.shuttingDown) host.beginShutdown();
-    const probe = new ProbeHost(host);
-    for (const entry of layoutOf(state).placed) {
-      if (entry.kind === 'vhd' && entry.disk.unreadable) probe.makeUnreadable(entry.path);
-    }
-    const server = toCom(await subject.createServer(probe));
-    const freeBytes = new Map(host.volumes().map((volume) => [volume.drive, volume.freeBytes]));
-    return { host, probe, server, facts: { freeBytes }, dispose };
+    const unreadable = layoutOf(state).placed.flatMap((entry) =>
+      entry.kind === 'vhd' && entry.disk.unreadable ? [entry.path] : [],
+    );
+    return await serve(subject, host, unreadable);
   } catch (error) {
     await dispose();
     throw error;
   }
+}
+
+/**
+ * A server of `subject` on a probe of `host`, a host already set up (or reopened after a power
+ * cut): the {@link Prepared} of it. `unreadable` files fail every read through the probe.
+ */
+export async function serve(
+  subject: Subject,
+  host: Host,
+  unreadable: readonly string[] = [],
+): Promise<Prepared> {
+  const probe = new ProbeHost(host);
+  for (const path of unreadable) probe.makeUnreadable(path);
+  const server = toCom(await subject.createServer(probe));
+  const freeBytes = new Map(host.volumes().map((volume) => [volume.drive, volume.freeBytes]));
+  const dispose = async () => {
+    await subject.disposeHost?.(host);
+  };
+  return { host, probe, server, facts: { freeBytes }, dispose };
 }

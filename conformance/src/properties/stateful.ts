@@ -1,9 +1,11 @@
 /**
  * Command sequences (fast-check `commands`): create dynamic, fixed and differencing disks
- * (chains of any depth), write through the top of a chain, read, shut down and inject faults,
- * against a separate model of the volume. After every command: no ancestor has changed, no
- * file or folder exists that the model does not know, and free space plus the clusters of every
- * file stays constant.
+ * (chains of any depth), write through the top of a chain, read, copy a disk, Merge, MergeTo,
+ * Convert, Compact and put_Parent, shut down, inject faults and cut the power, against a
+ * separate model of the volume. After every command: no ancestor has changed (but a merge
+ * target, at the merged sectors), no file or folder exists that the model does not know, and
+ * free space plus the clusters of every file stays constant. After a power cut the suite
+ * restarts on the durable state and every disk reads as before the command or as after it.
  * @module
  */
 import fc from 'fast-check';
@@ -12,73 +14,51 @@ import type { ProbeFault } from '../_internal/probe-host.js';
 import { type Prepared, prepare } from '../_internal/setup.js';
 import { MIB, TIB } from '../_internal/units.js';
 import { describeHr, HR, type HrName, TASK_RESULT } from '../hresults.js';
+import { type PowerCutHost, powerCutsOf } from '../power-cuts.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { CreateCall, HostState } from '../state.js';
 import type { ComTask, OutParam, Subject } from '../subject.js';
 import { invoke, waitForTask } from './_helpers/calls.js';
+import {
+  type ChainModel,
+  chainWrites,
+  cloneModel,
+  emptyModel,
+  expectedBytes,
+  key,
+  type ModelDisk,
+  parentKeys,
+} from './_helpers/chain-model.js';
 import { expectDisk, getHardDisk } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
+import {
+  type CutPlan,
+  type CutScope,
+  cutArb,
+  describeCut,
+  NO_POWER_CUTS,
+  POWER_CUT,
+  recoverFromCut,
+} from './_helpers/power-cut-judge.js';
 import { entriesOf } from './_helpers/snapshots.js';
+
+export type { ChainModel } from './_helpers/chain-model.js';
 
 const FOLDERS = ['s', 's\\deep', 'T'];
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];
 
-interface ModelDisk {
-  readonly path: string;
-  readonly sizeBytes: number;
-  readonly parent: string | undefined;
-  readonly kind: 'dynamic' | 'fixed' | 'differencing';
-  writes: Array<{ offset: number; bytes: Uint8Array }>;
-}
-
-/** The model: the disks that exist, which are ancestors, and whether shutdown began. */
-export interface ChainModel {
-  disks: Map<string, ModelDisk>;
-  /** Keys of every folder that exists. */
-  folders: Set<string>;
-  ancestors: Map<string, string>;
-  shuttingDown: boolean;
-}
-
-/** The real side: a prepared host and the case context. */
+/** The real side: the host and server the sequence runs on, and the case context. */
 export interface ChainReal {
-  readonly prepared: Prepared;
+  /** The host and server now: a power cut replaces them with a restarted pair. */
+  prepared: Prepared;
+  readonly subject: Subject;
   readonly ctx: CaseContext;
   /** Free bytes plus the clusters of every file, at the start. */
   readonly budget: number;
   /** Whether the subject accounts free space exactly. */
   readonly exactFreeSpace: boolean;
-}
-
-const key = (path: string) => path.toUpperCase();
-
-/** The disks of the chain from `path`, its deepest ancestor first. */
-function chainOf(model: ChainModel, path: string): ModelDisk[] {
-  const chain: ModelDisk[] = [];
-  for (let at: string | undefined = key(path); at !== undefined; ) {
-    const disk = model.disks.get(at);
-    if (disk === undefined) break;
-    chain.unshift(disk);
-    at = disk.parent;
-  }
-  return chain;
-}
-
-function expectedBytes(
-  model: ChainModel,
-  path: string,
-  offset: number,
-  length: number,
-): Uint8Array {
-  const out = new Uint8Array(length);
-  for (const disk of chainOf(model, path)) {
-    for (const w of disk.writes) {
-      const from = Math.max(offset, w.offset);
-      const to = Math.min(offset + length, w.offset + w.bytes.length);
-      if (from < to) out.set(w.bytes.subarray(from - w.offset, to - w.offset), from - offset);
-    }
-  }
-  return out;
+  /** Every host of the sequence (one more per power cut), released when it ends. */
+  readonly hosts: Prepared[];
 }
 
 async function usedBudget(prepared: Prepared): Promise<number> {
@@ -102,34 +82,142 @@ export function describeEntryDrift(stray: readonly string[], missing: readonly s
     .join('; ');
 }
 
-/** Checks the invariants after a command. */
-async function checkInvariants(model: ChainModel, real: ChainReal): Promise<void> {
+/**
+ * Checks the invariants after a command, each charged to its own requirement, or all to
+ * `charge` (right after a power cut, to `STATE.power-cut`). A temporary file a cut left is
+ * known until it goes.
+ */
+async function checkInvariants(model: ChainModel, real: ChainReal, charge?: string): Promise<void> {
   const { prepared, ctx } = real;
   const snapshot = await prepared.host.snapshot();
   const entries = entriesOf(snapshot);
+  const as = (id: string) => charge ?? id;
   ctx.exercise('STATE.ancestors-unchanged');
   for (const [ancestor, digest] of model.ancestors) {
     const now = entries.get(ancestor);
     ctx.expect(
-      'STATE.ancestors-unchanged',
+      as('STATE.ancestors-unchanged'),
       now?.digest === digest,
       () => `ancestor ${ancestor} changed`,
     );
   }
   ctx.exercise('STATE.no-partial-file');
-  const known = new Set([...model.disks.keys(), ...model.folders]);
+  for (const k of model.leftovers) if (!entries.has(k)) model.leftovers.delete(k);
+  const known = new Set([...model.disks.keys(), ...model.folders, ...model.leftovers]);
   const stray = [...entries.keys()].filter((k) => !known.has(k));
   const missing = [...known].filter((k) => !entries.has(k));
-  ctx.expect('STATE.no-partial-file', stray.length === 0 && missing.length === 0, () =>
+  ctx.expect(as('STATE.no-partial-file'), stray.length === 0 && missing.length === 0, () =>
     describeEntryDrift(stray, missing),
   );
   if (!real.exactFreeSpace) return;
   ctx.exercise('STATE.free-space-exact');
   const budget = await usedBudget(prepared);
   ctx.expect(
-    'STATE.free-space-exact',
+    as('STATE.free-space-exact'),
     budget === real.budget,
     () => `free space + file clusters went from ${real.budget} to ${budget}`,
+  );
+}
+
+/**
+ * Makes every disk some disk is made over an ancestor (with its digest now) and drops those
+ * that no longer are one (put_Parent re-linked their last child elsewhere).
+ */
+async function noteAncestors(model: ChainModel, real: ChainReal): Promise<void> {
+  const parents = parentKeys(model);
+  const fresh = [...parents].filter((k) => !model.ancestors.has(k));
+  if (fresh.length > 0) {
+    const entries = entriesOf(await real.prepared.host.snapshot());
+    for (const k of fresh) model.ancestors.set(k, entries.get(k)?.digest ?? '');
+  }
+  for (const k of model.ancestors.keys()) if (!parents.has(k)) model.ancestors.delete(k);
+}
+
+/** A cut armed on the host for one command, and the model before it. */
+interface ArmedCut {
+  readonly cuts: PowerCutHost;
+  readonly before: ChainModel;
+}
+
+/**
+ * Arms `cut` when the subject's host offers power cuts (noting `STATE.power-cut` not applicable
+ * when it does not). Armed only for a command the model says succeeds.
+ */
+function armCut(
+  model: ChainModel,
+  real: ChainReal,
+  cut: CutPlan | undefined,
+  succeeds: boolean,
+): ArmedCut | undefined {
+  if (cut === undefined || !succeeds) return undefined;
+  const cuts = powerCutsOf(real.prepared.host);
+  if (cuts === undefined) {
+    real.ctx.inapplicable(POWER_CUT, NO_POWER_CUTS);
+    return undefined;
+  }
+  const before = cloneModel(model);
+  cuts.faults.powerCutAt(cut.op, cut.n, { torn: cut.torn });
+  return { cuts, before };
+}
+
+/**
+ * After the command ran with `armed`: when the power failed, restarts on the durable state,
+ * judges it against the model before and after (`effect` turns the one into the other), goes on
+ * from what the disks read as, and returns true; otherwise disarms and returns false.
+ */
+async function settleCut(
+  armed: ArmedCut | undefined,
+  model: ChainModel,
+  real: ChainReal,
+  effect: (after: ChainModel) => void,
+  scope: CutScope,
+  what: string,
+): Promise<boolean> {
+  if (armed === undefined) return false;
+  if (!armed.cuts.faults.poweredOff) {
+    armed.cuts.faults.clear();
+    return false;
+  }
+  const after = cloneModel(armed.before);
+  effect(after);
+  const recovered = await recoverFromCut({
+    subject: real.subject,
+    cuts: armed.cuts,
+    before: armed.before,
+    after,
+    scope,
+    ctx: real.ctx,
+    what,
+  });
+  real.hosts.push(recovered.prepared);
+  real.prepared = recovered.prepared;
+  Object.assign(model, recovered.model);
+  await checkInvariants(model, real, POWER_CUT);
+  return true;
+}
+
+/** Reads the chain from `path` over its first `length` bytes and compares it with the model. */
+async function expectChainReads(
+  model: ChainModel,
+  real: ChainReal,
+  path: string,
+  what: string,
+): Promise<void> {
+  const disk = model.disks.get(key(path)) as ModelDisk;
+  const length = Math.min(disk.sizeBytes, 6160 * 512);
+  const opened = await openHostChain(real.prepared.host, path);
+  const bytes = new Uint8Array(length);
+  try {
+    await opened.chain.read(bytes, 0);
+  } finally {
+    await opened.chain.close();
+  }
+  const want = expectedBytes(model, path, 0, length);
+  real.ctx.exercise('STATE.chain-reads');
+  real.ctx.expect(
+    'STATE.chain-reads',
+    bytes.every((b, i) => b === want[i]),
+    () => `after ${what}, ${path} reads other bytes than the model`,
   );
 }
 
@@ -149,6 +237,7 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
     readonly sizeMB: number,
     readonly parentIndex: number,
     readonly fault: ProbeFault | undefined,
+    readonly cut: CutPlan | undefined = undefined,
   ) {}
   private path(): string {
     return `C:\\${this.folder}\\${this.name}.vhd`;
@@ -193,16 +282,22 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
     return { code: 'S_OK', id: `${prefix}.S_OK` };
   }
   async run(model: ChainModel, real: ChainReal): Promise<void> {
-    const { prepared, ctx } = real;
+    const { ctx } = real;
+    const prepared = real.prepared;
     const parent = this.kind === 'differencing' ? this.parent(model) : undefined;
     const expected = this.expectation(model);
     const call = this.call(parent);
     const out: OutParam<ComTask> = { value: undefined };
     if (this.fault) prepared.probe.injectFault(this.fault);
+    const armed = armCut(model, real, this.fault ? undefined : this.cut, expected.code === 'S_OK');
     const refusal = expected.code === 'S_OK' ? undefined : expected.code;
     const hr = await invoke(ctx, expected.id, prepared.server, call, out, refusal);
     const task = out.value;
     if (hr === HR.S_OK && task) await waitForTask(ctx, expected.id, task, call.method);
+    const effect = (after: ChainModel) => this.record(after, parent);
+    if (await settleCut(armed, model, real, effect, { target: this.path() }, this.toString())) {
+      return;
+    }
     const fired = this.fault !== undefined && prepared.probe.faultFired;
     prepared.probe.injectFault(undefined);
     ctx.exercise(expected.id);
@@ -221,7 +316,8 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
         task?.Result === TASK_RESULT.Success,
         () => `${this.toString()} task ended with Result ${task?.Result}`,
       );
-      await this.record(model, real, parent);
+      this.record(model, parent);
+      await noteAncestors(model, real);
     }
     await checkInvariants(model, real);
   }
@@ -236,12 +332,8 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
       () => `${this.toString()}: Result ${task?.Result}, Error ${describeHr(task?.Error)}`,
     );
   }
-  /** The model after a successful creation: the folders, the disk, and its parent as an ancestor. */
-  private async record(
-    model: ChainModel,
-    real: ChainReal,
-    parent: ModelDisk | undefined,
-  ): Promise<void> {
+  /** The model after a successful creation: the folders and the disk (its parent an ancestor). */
+  private record(model: ChainModel, parent: ModelDisk | undefined): void {
     const path = this.path();
     const folderKeys = this.folder
       .split('\\')
@@ -252,19 +344,22 @@ class CreateCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
       sizeBytes: parent?.sizeBytes ?? this.sizeMB * MIB,
       parent: parent ? key(parent.path) : undefined,
       kind: this.kind,
+      uuid: key(path),
+      parentUuid: parent?.uuid,
       writes: [],
     });
-    if (parent && !model.ancestors.has(key(parent.path))) {
-      const snapshot = entriesOf(await real.prepared.host.snapshot());
-      model.ancestors.set(key(parent.path), snapshot.get(key(parent.path))?.digest ?? '');
-    }
   }
   toString(): string {
     const what =
       this.kind === 'differencing'
         ? `differencing(parent #${this.parentIndex})`
         : `${this.kind}(${this.sizeMB} MB)`;
-    return `create ${what} C:\\${this.folder}\\${this.name}.vhd${this.fault ? ` with ${this.fault.code} at ${this.fault.operation} #${this.fault.nth}` : ''}`;
+    const fault = this.fault
+      ? ` with ${this.fault.code} at ${this.fault.operation} #${this.fault.nth}`
+      : this.cut
+        ? describeCut(this.cut)
+        : '';
+    return `create ${what} C:\\${this.folder}\\${this.name}.vhd${fault}`;
   }
 }
 
@@ -306,34 +401,60 @@ class WriteCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
 }
 
 /** A disk method of the sequences. */
-type DiskOp = 'Merge' | 'MergeTo' | 'Convert' | 'Compact';
+type DiskOp = 'Merge' | 'MergeTo' | 'Convert' | 'Compact' | 'put_Parent';
 
 const OP_PREFIX: Readonly<Record<DiskOp, string>> = {
   Merge: 'MERGE',
   MergeTo: 'MERGETO',
   Convert: 'CONVERT',
   Compact: 'COMPACT',
+  put_Parent: 'PUTPARENT',
 };
 
-/** The writes that make the chain from `path` read as it reads, oldest first. */
-function chainWrites(model: ChainModel, path: string): ModelDisk['writes'] {
-  return chainOf(model, path).flatMap((d) => d.writes);
-}
+/**
+ * put_Parent's argument: the disk's own parent where it is (`own`), another disk with the
+ * parent's identity, a byte copy (`twin`, the parent where there is none), or any disk (`any`).
+ */
+type ParentPick = 'own' | 'twin' | 'any';
 
-/** Merge, MergeTo, Convert (to a new dynamic image in C:\\T) or Compact on a disk. */
+/** Merge, MergeTo, Convert (to a new dynamic image in C:\\T), Compact or put_Parent on a disk. */
 class DiskOpCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  /** The cut (put_Parent's never tears: SEMANTICS.md accepts a torn header there). */
+  readonly cut: CutPlan | undefined;
   constructor(
     readonly op: DiskOp,
     readonly diskIndex: number,
     readonly name: string,
-  ) {}
+    cut: CutPlan | undefined = undefined,
+    readonly pick: ParentPick = 'own',
+    readonly pickIndex = 0,
+  ) {
+    this.cut = op === 'put_Parent' && cut?.torn ? { ...cut, torn: false } : cut;
+  }
   /** The disks it may be called on: a disk that changes in place is never an ancestor. */
   private disk(model: Readonly<ChainModel>): ModelDisk | undefined {
-    const inPlace = this.op === 'Merge' || this.op === 'Compact';
+    const inPlace = this.op === 'Merge' || this.op === 'Compact' || this.op === 'put_Parent';
     const disks = [...model.disks.values()].filter(
       (d) => !inPlace || !model.ancestors.has(key(d.path)),
     );
-    return disks[this.diskIndex % Math.max(1, disks.length)];
+    // a method of differencing disks is drawn on one three times in four, where there is one
+    const differencing = disks.filter((d) => d.kind === 'differencing');
+    const forDifferencing =
+      this.op === 'Merge' || this.op === 'MergeTo' || this.op === 'put_Parent';
+    const from =
+      forDifferencing && this.diskIndex % 4 !== 0 && differencing.length > 0 ? differencing : disks;
+    return from[this.diskIndex % Math.max(1, from.length)];
+  }
+  /** put_Parent's argument for `disk`. */
+  private parentArgument(model: Readonly<ChainModel>, disk: ModelDisk): ModelDisk {
+    const all = [...model.disks.values()];
+    const own = disk.parent === undefined ? undefined : model.disks.get(disk.parent);
+    if (this.pick === 'any' || own === undefined) {
+      return all[this.pickIndex % all.length] as ModelDisk;
+    }
+    if (this.pick === 'own') return own;
+    const twins = all.filter((d) => d.uuid === disk.parentUuid && d !== own);
+    return twins[this.pickIndex % Math.max(1, twins.length)] ?? own;
   }
   private target(): string {
     return `C:\\T\\${this.name}-new.vhd`;
@@ -343,98 +464,180 @@ class DiskOpCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
     const target = key(this.target());
     const taken =
       (this.op === 'MergeTo' || this.op === 'Convert') &&
-      (model.disks.has(target) || model.folders.has(target));
+      (model.disks.has(target) || model.folders.has(target) || model.leftovers.has(target));
     return this.disk(model) !== undefined && !taken;
   }
-  private expectation(model: ChainModel, disk: ModelDisk): HrName {
+  private expectation(model: ChainModel, disk: ModelDisk, parent: ModelDisk | undefined): HrName {
     if (model.shuttingDown) return 'VM_E_APP_SHUTTING_DOWN';
-    if (this.op === 'Merge' || this.op === 'MergeTo') {
+    if (this.op === 'Merge' || this.op === 'MergeTo' || this.op === 'put_Parent') {
       if (disk.kind !== 'differencing') return 'VM_E_WRONG_HD_IMAGE_TYPE';
+    }
+    if (this.op === 'put_Parent' && parent?.uuid !== disk.parentUuid) {
+      return 'VM_E_PARENT_CHILD_ID_MISMATCH';
     }
     if (this.op === 'Compact' && disk.kind !== 'dynamic') return 'VM_E_WRONG_HD_IMAGE_TYPE';
     return 'S_OK';
   }
-  async run(model: ChainModel, real: ChainReal): Promise<void> {
-    const { prepared, ctx } = real;
-    const disk = this.disk(model) as ModelDisk;
-    const expected = this.expectation(model, disk);
-    const id = `${OP_PREFIX[this.op]}.${expected}`;
-    // GetHardDisk's own failure (or hang) is charged to GetHardDisk, not to the method
-    const got = await getHardDisk(prepared, disk.path, ctx, {
+  /** The disk's IVMHardDisk; GetHardDisk's own failure (or hang) is charged to GetHardDisk. */
+  private async handleOf(real: ChainReal, path: string): Promise<object> {
+    const got = await getHardDisk(real.prepared, path, real.ctx, {
       id: 'GHD.file',
       kind: 'disk methods',
       expect: 'disk',
     });
-    const handle = expectDisk(got, ctx, 'GHD.file', disk.path);
+    return expectDisk(got, real.ctx, 'GHD.file', path);
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const { ctx } = real;
+    const disk = this.disk(model) as ModelDisk;
+    const parent = this.op === 'put_Parent' ? this.parentArgument(model, disk) : undefined;
+    const expected = this.expectation(model, disk, parent);
+    const id = `${OP_PREFIX[this.op]}.${expected}`;
+    const handle = await this.handleOf(real, disk.path);
+    const parentHandle = parent === undefined ? undefined : await this.handleOf(real, parent.path);
     const out: OutParam<ComTask> = { value: undefined };
-    const args = this.op === 'Merge' || this.op === 'Compact' ? [out] : [this.target(), 0, out];
+    const args =
+      this.op === 'put_Parent'
+        ? [parentHandle]
+        : this.op === 'Merge' || this.op === 'Compact'
+          ? [out]
+          : [this.target(), 0, out];
+    const armed = armCut(model, real, this.cut, expected === 'S_OK');
     const hr = await callMember(
       ctx,
-      { id, member: `IVMHardDisk.${this.op}`, what: this.toString(), kind: this.op },
+      {
+        id,
+        member: `IVMHardDisk.${this.op}`,
+        what: this.toString(),
+        kind: this.op,
+        ...(this.op === 'put_Parent' ? { budget: 'work' as const } : {}),
+      },
       handle,
       this.op,
       args,
     );
+    const task = out.value;
+    if (hr === HR.S_OK && task) await waitForTask(ctx, id, task, this.op);
+    const effect = (after: ChainModel) => this.record(after, disk.path, parent?.path);
+    if (await settleCut(armed, model, real, effect, this.cutScope(disk), this.toString())) return;
     ctx.exercise(id);
     if (hr !== HR[expected]) {
       ctx.fail(id, `${this.toString()} gave ${describeHr(hr)}, expected ${expected}`);
     }
-    const task = out.value;
     if (hr === HR.S_OK && task) {
-      await waitForTask(ctx, id, task, this.op);
       ctx.expect(
         id,
         task.Result === TASK_RESULT.Success,
         () => `${this.toString()} task ended with Result ${task.Result}`,
       );
-      await this.record(model, real, disk);
+    }
+    if (hr === HR.S_OK) {
+      const changed = this.record(model, disk.path, parent?.path);
+      await expectChainReads(model, real, changed, this.toString());
+      // a merge target changes, at the merged sectors only (its reads were just checked)
+      if (this.op === 'Merge' && model.ancestors.has(key(changed))) {
+        const snapshot = entriesOf(await real.prepared.host.snapshot());
+        model.ancestors.set(key(changed), snapshot.get(key(changed))?.digest ?? '');
+      }
+      await noteAncestors(model, real);
     }
     await checkInvariants(model, real);
   }
-  /** The model after a successful task; the disks it changed or made read as the model says. */
-  private async record(model: ChainModel, real: ChainReal, disk: ModelDisk): Promise<void> {
-    let changed = disk.path;
+  /** What a cut in this command may leave besides the disks as before or after. */
+  private cutScope(disk: ModelDisk): CutScope {
+    if (this.op === 'Merge') return { mergeTarget: disk.parent as string };
+    if (this.op === 'MergeTo' || this.op === 'Convert') return { target: this.target() };
+    if (this.op === 'put_Parent') return { relinked: disk.path };
+    return {};
+  }
+  /**
+   * The model after a successful call on the disk at `path` (`parent`: put_Parent's argument);
+   * returns the path of the disk it changed or made.
+   */
+  private record(model: ChainModel, path: string, parent: string | undefined): string {
+    const disk = model.disks.get(key(path)) as ModelDisk;
     if (this.op === 'Merge') {
-      const parent = model.disks.get(disk.parent as string) as ModelDisk;
-      parent.writes = [...parent.writes, ...disk.writes];
+      const into = model.disks.get(disk.parent as string) as ModelDisk;
+      into.writes = [...into.writes, ...disk.writes];
       disk.writes = [];
-      changed = parent.path;
-    } else if (this.op === 'MergeTo' || this.op === 'Convert') {
-      const path = this.target();
+      return into.path;
+    }
+    if (this.op === 'put_Parent') {
+      disk.parent = key(parent as string);
+      return disk.path;
+    }
+    if (this.op === 'MergeTo' || this.op === 'Convert') {
+      const target = this.target();
       model.folders.add(key('C:\\T'));
-      model.disks.set(key(path), {
-        path,
+      model.disks.set(key(target), {
+        path: target,
         sizeBytes: disk.sizeBytes,
         parent: undefined,
         kind: 'dynamic',
+        uuid: key(target),
+        parentUuid: undefined,
         writes: chainWrites(model, disk.path),
       });
-      changed = path;
+      return target;
     }
-    const length = Math.min(disk.sizeBytes, 6160 * 512);
-    const opened = await openHostChain(real.prepared.host, changed);
-    const bytes = new Uint8Array(length);
-    try {
-      await opened.chain.read(bytes, 0);
-    } finally {
-      await opened.chain.close();
-    }
-    const want = expectedBytes(model, changed, 0, length);
-    real.ctx.exercise('STATE.chain-reads');
-    real.ctx.expect(
-      'STATE.chain-reads',
-      bytes.every((b, i) => b === want[i]),
-      () => `after ${this.toString()}, ${changed} reads other bytes than the model`,
-    );
-    // a merge target changes, at the merged sectors only (its reads were just checked)
-    if (this.op === 'Merge' && model.ancestors.has(key(changed))) {
-      const snapshot = entriesOf(await real.prepared.host.snapshot());
-      model.ancestors.set(key(changed), snapshot.get(key(changed))?.digest ?? '');
-    }
+    return disk.path;
   }
   toString(): string {
-    const to = this.op === 'MergeTo' || this.op === 'Convert' ? `("${this.target()}", 0)` : '()';
-    return `${this.op}${to} on disk #${this.diskIndex}`;
+    const to =
+      this.op === 'MergeTo' || this.op === 'Convert'
+        ? `("${this.target()}", 0)`
+        : this.op === 'put_Parent'
+          ? `(${this.pick} #${this.pickIndex})`
+          : '()';
+    return `${this.op}${to} on disk #${this.diskIndex}${this.cut ? describeCut(this.cut) : ''}`;
+  }
+}
+
+/**
+ * A byte copy of a dynamic or fixed disk at `C:\\T\\<name>-copy.vhd` (as a user copies an
+ * image): a disk with the same identity, put_Parent's argument elsewhere.
+ */
+class CopyCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  constructor(
+    readonly diskIndex: number,
+    readonly name: string,
+  ) {}
+  private source(model: Readonly<ChainModel>): ModelDisk | undefined {
+    const disks = [...model.disks.values()].filter((d) => d.kind !== 'differencing');
+    return disks[this.diskIndex % Math.max(1, disks.length)];
+  }
+  private target(): string {
+    return `C:\\T\\${this.name}-copy.vhd`;
+  }
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    const target = key(this.target());
+    return (
+      this.source(model) !== undefined && !model.disks.has(target) && !model.leftovers.has(target)
+    );
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const source = this.source(model) as ModelDisk;
+    const host = real.prepared.host;
+    const bytes = await host.readFile(source.path);
+    await host.mkdir('C:\\T', { recursive: true });
+    const file = await host.open(this.target(), 'createNew');
+    try {
+      await file.write(bytes, 0);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    model.folders.add(key('C:\\T'));
+    model.disks.set(key(this.target()), {
+      ...source,
+      path: this.target(),
+      parent: undefined,
+      writes: [...source.writes],
+    });
+    await checkInvariants(model, real);
+  }
+  toString(): string {
+    return `copy disk #${this.diskIndex} to ${this.target()}`;
   }
 }
 
@@ -472,8 +675,9 @@ class ReadCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
 }
 
 class ShutdownCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  /** Once three disks exist, so chains grow first. */
   async check(model: Readonly<ChainModel>): Promise<boolean> {
-    return !model.shuttingDown;
+    return !model.shuttingDown && model.disks.size >= 3;
   }
   async run(model: ChainModel, real: ChainReal): Promise<void> {
     real.prepared.host.beginShutdown();
@@ -493,34 +697,60 @@ const faultArb: fc.Arbitrary<ProbeFault | undefined> = fc.option(
   { freq: 5, nil: undefined },
 );
 
+/** Creating dynamic, fixed and differencing disks (a fault or a power cut in some). */
+const createArbs = [
+  fc
+    .tuple(
+      fc.constantFrom(...FOLDERS),
+      fc.constantFrom(...NAMES),
+      fc.integer({ min: 3, max: 64 }),
+      faultArb,
+      cutArb,
+    )
+    .map(
+      ([folder, name, size, fault, cut]) =>
+        new CreateCommand('dynamic', folder, name, size, 0, fault, cut),
+    ),
+  fc
+    .tuple(
+      fc.constantFrom(...FOLDERS),
+      fc.constantFrom(...NAMES),
+      fc.integer({ min: 3, max: 6 }),
+      faultArb,
+      cutArb,
+    )
+    .map(
+      ([folder, name, size, fault, cut]) =>
+        new CreateCommand('fixed', folder, name, size, 0, fault, cut),
+    ),
+  fc
+    .tuple(fc.constantFrom(...FOLDERS), fc.constantFrom(...NAMES), fc.nat(20), faultArb, cutArb)
+    .map(
+      ([folder, name, parent, fault, cut]) =>
+        new CreateCommand('differencing', folder, name, 0, parent, fault, cut),
+    ),
+];
+
+/** Merge, MergeTo, Convert, Compact or put_Parent on a disk (a power cut in some). */
+const diskOpArb = fc
+  .tuple(
+    fc.constantFrom<DiskOp>('Merge', 'MergeTo', 'Convert', 'Compact', 'put_Parent'),
+    fc.nat(20),
+    fc.constantFrom(...NAMES),
+    cutArb,
+    fc.constantFrom<ParentPick>('own', 'twin', 'any'),
+    fc.nat(20),
+  )
+  .map(
+    ([op, disk, name, cut, pick, pickIndex]) =>
+      new DiskOpCommand(op, disk, name, cut, pick, pickIndex),
+  );
+
+// a chain method and a differencing creation are drawn twice as often as shutdown and the rest
 const commandsArb = fc.commands<ChainModel, ChainReal, true>(
   [
-    fc
-      .tuple(
-        fc.constantFrom(...FOLDERS),
-        fc.constantFrom(...NAMES),
-        fc.integer({ min: 3, max: 64 }),
-        faultArb,
-      )
-      .map(
-        ([folder, name, size, fault]) => new CreateCommand('dynamic', folder, name, size, 0, fault),
-      ),
-    fc
-      .tuple(
-        fc.constantFrom(...FOLDERS),
-        fc.constantFrom(...NAMES),
-        fc.integer({ min: 3, max: 6 }),
-        faultArb,
-      )
-      .map(
-        ([folder, name, size, fault]) => new CreateCommand('fixed', folder, name, size, 0, fault),
-      ),
-    fc
-      .tuple(fc.constantFrom(...FOLDERS), fc.constantFrom(...NAMES), fc.nat(20), faultArb)
-      .map(
-        ([folder, name, parent, fault]) =>
-          new CreateCommand('differencing', folder, name, 0, parent, fault),
-      ),
+    ...createArbs,
+    createArbs[2] as (typeof createArbs)[2],
     fc
       .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }), fc.nat(255))
       .map(([disk, sector, sectors, fill]) => new WriteCommand(disk, sector, sectors, fill)),
@@ -528,13 +758,11 @@ const commandsArb = fc.commands<ChainModel, ChainReal, true>(
       .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }))
       .map(([disk, sector, sectors]) => new ReadCommand(disk, sector, sectors)),
     fc.constant(new ShutdownCommand()),
+    diskOpArb,
+    diskOpArb,
     fc
-      .tuple(
-        fc.constantFrom<DiskOp>('Merge', 'MergeTo', 'Convert', 'Compact'),
-        fc.nat(20),
-        fc.constantFrom(...NAMES),
-      )
-      .map(([op, disk, name]) => new DiskOpCommand(op, disk, name)),
+      .tuple(fc.nat(20), fc.constantFrom(...NAMES))
+      .map(([disk, name]) => new CopyCommand(disk, name)),
   ],
   { maxCommands: 20, size: '+1' },
 );
@@ -560,22 +788,26 @@ async function runCommands(
   ctx: CaseContext,
 ): Promise<void> {
   const prepared = await prepare(subject, STATE);
+  const hosts = [prepared];
   try {
     const budget = await usedBudget(prepared);
     await fc.asyncModelRun(
       () => ({
-        model: {
-          disks: new Map<string, ModelDisk>(),
-          folders: new Set<string>(),
-          ancestors: new Map<string, string>(),
-          shuttingDown: false,
+        model: emptyModel(),
+        real: {
+          prepared,
+          subject,
+          ctx,
+          budget,
+          exactFreeSpace: subject.exactFreeSpace !== false,
+          hosts,
         },
-        real: { prepared, ctx, budget, exactFreeSpace: subject.exactFreeSpace !== false },
       }),
       commands,
     );
   } finally {
-    await prepared.dispose();
+    // newest first: a host reopened after a cut may stand on its predecessor's resources
+    for (const host of [...hosts].reverse()) await host.dispose();
   }
 }
 
@@ -587,6 +819,7 @@ export const statefulChains = defineProperty({
     'STATE.chain-reads',
     'STATE.no-partial-file',
     'STATE.free-space-exact',
+    'STATE.power-cut',
     ...['CDVHD', 'CDYN', 'CFIX'].flatMap((p) => [
       `${p}.S_OK`,
       `${p}.VM_E_APP_SHUTTING_DOWN`,
@@ -601,6 +834,10 @@ export const statefulChains = defineProperty({
     'MERGE.VM_E_WRONG_HD_IMAGE_TYPE',
     'MERGETO.VM_E_WRONG_HD_IMAGE_TYPE',
     'COMPACT.VM_E_WRONG_HD_IMAGE_TYPE',
+    'PUTPARENT.S_OK',
+    'PUTPARENT.VM_E_APP_SHUTTING_DOWN',
+    'PUTPARENT.VM_E_WRONG_HD_IMAGE_TYPE',
+    'PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH',
     'GHD.file',
   ],
   primary: 'STATE.chain-reads',
