@@ -31,6 +31,8 @@ export {
   OPTIONS_HELP,
   parseConformanceArgs,
 } from './options.js';
+export type { PowerCutHost, PowerCutOperation, PowerCutOptions } from './power-cuts.js';
+export { isTemporaryName, powerCutsOf } from './power-cuts.js';
 export { ALL_PROPERTIES } from './properties/index.js';
 export type { Budget, CaseContext, PropertyDefinition, SubjectCall } from './property.js';
 export { defineProperty, Violation } from './property.js';

@@ -200,7 +200,9 @@ export interface Subject {
   readonly name: string;
   /**
    * A fresh host with the state's volumes (drive, file system, capacity, free bytes). The suite
-   * then writes the state's files and folders through the {@link Host} methods.
+   * then writes the state's files and folders through the {@link Host} methods. A host that also
+   * offers power cuts (`PowerCutHost` of `power-cuts.ts`, found at run time; the emulated host
+   * does) has `STATE.power-cut` checked; without them it is reported not applicable.
    */
   createHost(state: HostState): Host | Promise<Host>;
   /** A server on `host` (the suite may hand a wrapper of the host it created). */
