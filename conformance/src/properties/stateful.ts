@@ -697,39 +697,28 @@ const faultArb: fc.Arbitrary<ProbeFault | undefined> = fc.option(
   { freq: 5, nil: undefined },
 );
 
-/** Creating dynamic, fixed and differencing disks (a fault or a power cut in some). */
-const createArbs = [
+/** Creating a dynamic or fixed disk of 3 to `maxMB` MB (a fault or a power cut in some). */
+const sizedCreateArb = (kind: 'dynamic' | 'fixed', maxMB: number) =>
   fc
     .tuple(
       fc.constantFrom(...FOLDERS),
       fc.constantFrom(...NAMES),
-      fc.integer({ min: 3, max: 64 }),
+      fc.integer({ min: 3, max: maxMB }),
       faultArb,
       cutArb,
     )
     .map(
       ([folder, name, size, fault, cut]) =>
-        new CreateCommand('dynamic', folder, name, size, 0, fault, cut),
-    ),
-  fc
-    .tuple(
-      fc.constantFrom(...FOLDERS),
-      fc.constantFrom(...NAMES),
-      fc.integer({ min: 3, max: 6 }),
-      faultArb,
-      cutArb,
-    )
-    .map(
-      ([folder, name, size, fault, cut]) =>
-        new CreateCommand('fixed', folder, name, size, 0, fault, cut),
-    ),
-  fc
-    .tuple(fc.constantFrom(...FOLDERS), fc.constantFrom(...NAMES), fc.nat(20), faultArb, cutArb)
-    .map(
-      ([folder, name, parent, fault, cut]) =>
-        new CreateCommand('differencing', folder, name, 0, parent, fault, cut),
-    ),
-];
+        new CreateCommand(kind, folder, name, size, 0, fault, cut),
+    );
+
+/** Creating a differencing disk over any disk (a fault or a power cut in some). */
+const differencingArb = fc
+  .tuple(fc.constantFrom(...FOLDERS), fc.constantFrom(...NAMES), fc.nat(20), faultArb, cutArb)
+  .map(
+    ([folder, name, parent, fault, cut]) =>
+      new CreateCommand('differencing', folder, name, 0, parent, fault, cut),
+  );
 
 /** Merge, MergeTo, Convert, Compact or put_Parent on a disk (a power cut in some). */
 const diskOpArb = fc
@@ -749,8 +738,10 @@ const diskOpArb = fc
 // a chain method and a differencing creation are drawn twice as often as shutdown and the rest
 const commandsArb = fc.commands<ChainModel, ChainReal, true>(
   [
-    ...createArbs,
-    createArbs[2] as (typeof createArbs)[2],
+    sizedCreateArb('dynamic', 64),
+    sizedCreateArb('fixed', 6),
+    differencingArb,
+    differencingArb,
     fc
       .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }), fc.nat(255))
       .map(([disk, sector, sectors, fill]) => new WriteCommand(disk, sector, sectors, fill)),
