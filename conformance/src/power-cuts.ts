@@ -43,6 +43,8 @@ export interface PowerCutHost {
      * call and every later call on this host fail (the server sees an I/O error).
      */
     powerCutAt(op: PowerCutOperation, n: number, options?: PowerCutOptions): void;
+    /** The power fails now: every later call on this host fails. */
+    powerCut(): void;
     /** Whether the power has failed. */
     readonly poweredOff: boolean;
     /** Removes an armed cut that has not fired (and any other pending fault rule). */
@@ -66,6 +68,7 @@ export function powerCutsOf(host: Host): (Host & PowerCutHost) | undefined {
     typeof faults !== 'object' ||
     faults === null ||
     typeof faults.powerCutAt !== 'function' ||
+    typeof faults.powerCut !== 'function' ||
     typeof faults.clear !== 'function' ||
     !('poweredOff' in faults)
   ) {

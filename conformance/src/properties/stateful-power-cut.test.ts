@@ -71,6 +71,22 @@ describe('stateful.chains cuts the power on a host that offers it', () => {
     ).toMatch(/does not open strictly|reads neither as before nor as after|not as a whole image/);
   });
 
+  it('Merge, Compact and put_Parent never syncing what they write in place are caught by STATE.power-cut alone', async () => {
+    const subject = onHost('in-place writes never synced', (host) =>
+      replacing(host, {
+        open: async (...args: Parameters<Host['open']>) => {
+          const file = await host.open(...args);
+          if (args[1] !== 'readWrite') return file;
+          return replacing(file, { sync: async () => undefined } as Partial<
+            Record<keyof HostFile, unknown>
+          >);
+        },
+      }),
+    );
+    const report = await statefulRun(subject);
+    expect(failing(report)).toEqual(['STATE.power-cut']);
+  });
+
   it('a creation writing the image in place under its final name is caught by STATE.power-cut alone', async () => {
     // the server's creation methods name the image; the host then opens it where the
     // temporary file was asked for, and the rename into place does nothing

@@ -674,6 +674,35 @@ class ReadCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
   }
 }
 
+/**
+ * The power fails between two commands, and the suite restarts on what was durable: every disk
+ * must read as the model says (what a command completed must have been durable when it said so).
+ */
+class PowerCutCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
+  async check(model: Readonly<ChainModel>): Promise<boolean> {
+    return model.disks.size > 0;
+  }
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    const cuts = powerCutsOf(real.prepared.host);
+    if (cuts === undefined) {
+      real.ctx.inapplicable(POWER_CUT, NO_POWER_CUTS);
+      return;
+    }
+    cuts.faults.powerCut();
+    await settleCut(
+      { cuts, before: cloneModel(model) },
+      model,
+      real,
+      () => {},
+      {},
+      this.toString(),
+    );
+  }
+  toString(): string {
+    return 'power cut between commands';
+  }
+}
+
 class ShutdownCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
   /** Once three disks exist, so chains grow first. */
   async check(model: Readonly<ChainModel>): Promise<boolean> {
@@ -735,7 +764,11 @@ const diskOpArb = fc
       new DiskOpCommand(op, disk, name, cut, pick, pickIndex),
   );
 
-// a chain method and a differencing creation are drawn twice as often as shutdown and the rest
+/** The power failing between two commands. */
+const powerCutArb = fc.constant(new PowerCutCommand());
+
+// a chain method, a differencing creation and a power cut between commands are drawn twice as
+// often as shutdown and the rest
 const commandsArb = fc.commands<ChainModel, ChainReal, true>(
   [
     sizedCreateArb('dynamic', 64),
@@ -749,13 +782,15 @@ const commandsArb = fc.commands<ChainModel, ChainReal, true>(
       .tuple(fc.nat(20), fc.nat(6143), fc.integer({ min: 1, max: 16 }))
       .map(([disk, sector, sectors]) => new ReadCommand(disk, sector, sectors)),
     fc.constant(new ShutdownCommand()),
+    powerCutArb,
+    powerCutArb,
     diskOpArb,
     diskOpArb,
     fc
       .tuple(fc.nat(20), fc.constantFrom(...NAMES))
       .map(([disk, name]) => new CopyCommand(disk, name)),
   ],
-  { maxCommands: 20, size: '+1' },
+  { maxCommands: 30, size: '+1' },
 );
 
 const STATE: HostState = {

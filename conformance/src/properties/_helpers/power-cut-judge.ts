@@ -139,11 +139,8 @@ export async function recoverFromCut(
       mergeTarget,
     );
   if (relinked !== undefined) {
-    const opened = await openHostChain(host, relinked, { strict: true }).catch((e: unknown) =>
-      ctx.fail(POWER_CUT, `after ${c.what}, ${relinked} does not open strictly: ${String(e)}`),
-    );
-    const parent = opened.paths[1];
-    await opened.chain.close();
+    // put_Parent's disk leads to its parent before or after; the model goes on with that one
+    const parent = (await read(relinked, [])).paths[1];
     const was = c.before.disks.get(key(relinked))?.parent;
     const now = c.after.disks.get(key(relinked))?.parent;
     const at = parent === undefined ? undefined : key(parent);
@@ -158,6 +155,13 @@ export async function recoverFromCut(
   for (const disk of model.disks.values()) {
     const extents = writtenExtents([c.before, c.after, model], disk.path);
     const got = await read(disk.path, extents);
+    const parent = got.paths[1];
+    ctx.expect(
+      POWER_CUT,
+      (parent === undefined ? undefined : key(parent)) === disk.parent,
+      () =>
+        `after ${c.what}, ${disk.path} leads to ${parent ?? 'no parent'}, the model to ${disk.parent ?? 'none'}`,
+    );
     expectExtents(
       ctx,
       got,
@@ -169,12 +173,15 @@ export async function recoverFromCut(
   return { prepared, model };
 }
 
+/** What a chain reads at each extent, and the path of each of its layers (top first). */
+type ReadExtents = Array<{ extent: Extent; bytes: Uint8Array }> & { paths: readonly string[] };
+
 /** The bytes a chain reads at each extent. */
 async function readExtents(
   prepared: Prepared,
   path: string,
   extents: readonly Extent[],
-): Promise<Array<{ extent: Extent; bytes: Uint8Array }>> {
+): Promise<ReadExtents> {
   const opened = await openHostChain(prepared.host, path, { strict: true });
   try {
     const out = [];
@@ -183,7 +190,7 @@ async function readExtents(
       await opened.chain.read(bytes, extent.offset);
       out.push({ extent, bytes });
     }
-    return out;
+    return Object.assign(out, { paths: opened.paths });
   } finally {
     await opened.chain.close();
   }
