@@ -1423,7 +1423,10 @@ const STATEFUL: readonly Requirement[] = [
     'STATE.chain-reads',
     'Reading through the top of a chain gives exactly the bytes written through it, over the parent bytes.',
   ),
-  r('STATE.no-partial-file', 'No failed or refused creation leaves a file or folder behind.'),
+  r(
+    'STATE.no-partial-file',
+    'No failed or refused creation leaves a file or folder behind (a temporary file, ~*.tmp, that a power cut left is tolerated until it goes).',
+  ),
   r(
     'STATE.free-space-exact',
     'Free space changes by exactly the clusters the created or grown files occupy.',
