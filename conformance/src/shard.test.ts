@@ -104,4 +104,20 @@ describe('mergeReports', () => {
     );
     expect(merged.ok).toBe(false);
   });
+
+  it('keeps a requirement no shard could serve not applicable, with its reason', () => {
+    const unserved = {
+      id: 'STATE.power-cut',
+      text: 'power cuts',
+      status: 'pass' as const,
+      cases: 0,
+      exercised: false,
+      applicable: false as const,
+      inapplicableBecause: "this subject's host offers no power cuts",
+    };
+    const merged = mergeReports(
+      [1, 2].map((index) => shard(index, 2, { requirements: [unserved] })),
+    );
+    expect(merged.requirements).toEqual([unserved]);
+  });
 });
