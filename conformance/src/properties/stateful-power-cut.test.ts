@@ -46,7 +46,10 @@ function statefulRun(subject: Subject, runs = 60) {
 const failing = (report: Awaited<ReturnType<typeof statefulRun>>) =>
   report.requirements.filter((r) => r.status === 'fail').map((r) => r.id);
 
-describe('stateful.chains cuts the power on a host that offers it', () => {
+// each test runs the sequences (and shrinks a failure) on a shared machine: more than the default
+const LONG = { timeout: 150_000 };
+
+describe('stateful.chains cuts the power on a host that offers it', LONG, () => {
   it('the emulated subject holds STATE.power-cut over cuts in creations and chain methods', async () => {
     const report = await statefulRun(emulatedSubject);
     const line = report.requirements.find((r) => r.id === 'STATE.power-cut');
@@ -138,7 +141,7 @@ describe('stateful.chains cuts the power on a host that offers it', () => {
   });
 });
 
-describe('stateful.chains on a host without power cuts', () => {
+describe('stateful.chains on a host without power cuts', LONG, () => {
   it('reports STATE.power-cut not applicable, with the reason, never as a pass', async () => {
     const subject: Subject = {
       name: 'no power cuts',

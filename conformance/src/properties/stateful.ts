@@ -36,9 +36,10 @@ import {
   type CutScope,
   cutArb,
   describeCut,
+  judgeCut,
   NO_POWER_CUTS,
   POWER_CUT,
-  recoverFromCut,
+  restartAfterCut,
 } from './_helpers/power-cut-judge.js';
 import { entriesOf } from './_helpers/snapshots.js';
 
@@ -57,8 +58,8 @@ export interface ChainReal {
   readonly budget: number;
   /** Whether the subject accounts free space exactly. */
   readonly exactFreeSpace: boolean;
-  /** Every host of the sequence (one more per power cut), released when it ends. */
-  readonly hosts: Prepared[];
+  /** The release of every host of the sequence (one more per power cut), run when it ends. */
+  readonly releases: Array<() => Promise<void>>;
 }
 
 async function usedBudget(prepared: Prepared): Promise<number> {
@@ -180,18 +181,18 @@ async function settleCut(
   }
   const after = cloneModel(armed.before);
   effect(after);
-  const recovered = await recoverFromCut({
-    subject: real.subject,
-    cuts: armed.cuts,
+  real.prepared = await restartAfterCut(real.subject, armed.cuts, (release) =>
+    real.releases.push(release),
+  );
+  const recovered = await judgeCut({
+    prepared: real.prepared,
     before: armed.before,
     after,
     scope,
     ctx: real.ctx,
     what,
   });
-  real.hosts.push(recovered.prepared);
-  real.prepared = recovered.prepared;
-  Object.assign(model, recovered.model);
+  Object.assign(model, recovered);
   await checkInvariants(model, real, POWER_CUT);
   return true;
 }
@@ -814,7 +815,7 @@ async function runCommands(
   ctx: CaseContext,
 ): Promise<void> {
   const prepared = await prepare(subject, STATE);
-  const hosts = [prepared];
+  const releases = [() => prepared.dispose()];
   try {
     const budget = await usedBudget(prepared);
     await fc.asyncModelRun(
@@ -826,14 +827,14 @@ async function runCommands(
           ctx,
           budget,
           exactFreeSpace: subject.exactFreeSpace !== false,
-          hosts,
+          releases,
         },
       }),
       commands,
     );
   } finally {
     // newest first: a host reopened after a cut may stand on its predecessor's resources
-    for (const host of [...hosts].reverse()) await host.dispose();
+    for (const release of [...releases].reverse()) await release();
   }
 }
 

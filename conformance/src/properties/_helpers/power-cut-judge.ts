@@ -91,9 +91,8 @@ export interface CutScope {
 
 /** What the judgment needs. */
 export interface CutCase {
-  readonly subject: Subject;
-  /** The host whose power failed. */
-  readonly cuts: PowerCutHost;
+  /** The server restarted on the durable state. */
+  readonly prepared: Prepared;
   readonly before: Readonly<ChainModel>;
   readonly after: Readonly<ChainModel>;
   readonly scope: CutScope;
@@ -103,15 +102,28 @@ export interface CutCase {
 }
 
 /**
- * Restarts on the durable state after a cut and judges it; returns the new server and host and
- * the model to go on from (each disk as before or as after, whichever it reads as).
+ * A new host holding what was durable when the power failed, and a server of `subject` on it (as
+ * an application restarting); `keep` gets the host's release first, whatever happens next.
  */
-export async function recoverFromCut(
-  c: CutCase,
-): Promise<{ prepared: Prepared; model: ChainModel }> {
-  const { ctx } = c;
-  const host = await c.cuts.reopenAfterPowerCut();
-  const prepared = await serve(c.subject, host);
+export async function restartAfterCut(
+  subject: Subject,
+  cuts: PowerCutHost,
+  keep: (release: () => Promise<void>) => void,
+): Promise<Prepared> {
+  const host = await cuts.reopenAfterPowerCut();
+  keep(async () => {
+    await subject.disposeHost?.(host);
+  });
+  return serve(subject, host);
+}
+
+/**
+ * Judges the durable state a cut left, through the restarted server's host; returns the model to
+ * go on from (each disk as before or as after, whichever it reads as).
+ */
+export async function judgeCut(c: CutCase): Promise<ChainModel> {
+  const { ctx, prepared } = c;
+  const host = prepared.host;
   ctx.exercise(POWER_CUT);
   const entries = entriesOf(await host.snapshot());
   const model = cloneModel(c.before);
@@ -170,7 +182,7 @@ export async function recoverFromCut(
       `after ${c.what}, ${disk.path} reads neither as before nor as after`,
     );
   }
-  return { prepared, model };
+  return model;
 }
 
 /** What a chain reads at each extent, and the path of each of its layers (top first). */
