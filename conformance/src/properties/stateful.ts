@@ -794,6 +794,52 @@ const commandsArb = fc.commands<ChainModel, ChainReal, true>(
   { maxCommands: 30, size: '+1' },
 );
 
+/** A chain C:\\s\\a.vhd <- C:\\s\\b.vhd <- C:\\s\\c.vhd and a dynamic C:\\s\\d.vhd (not in the chain). */
+function chainOfThree(): Array<fc.AsyncCommand<ChainModel, ChainReal, true>> {
+  return [
+    new CreateCommand('dynamic', 's', 'a', 3, 0, undefined),
+    new CreateCommand('differencing', 's', 'b', 0, 0, undefined),
+    new CreateCommand('differencing', 's', 'c', 0, 1, undefined),
+    new CreateCommand('dynamic', 's', 'd', 3, 0, undefined),
+  ];
+}
+
+/**
+ * Sequences aimed at what random ones reach least: each chain method during shutdown,
+ * put_Parent given a disk of another identity, and a power cut (between commands, or in a merge
+ * at its first sync). Elsewhere `undefined`.
+ */
+function aimedCommands(
+  id: string,
+): fc.Arbitrary<Iterable<fc.AsyncCommand<ChainModel, ChainReal, true>>> | undefined {
+  const op = (Object.keys(OP_PREFIX) as DiskOp[]).find(
+    (o) => id === `${OP_PREFIX[o]}.VM_E_APP_SHUTTING_DOWN`,
+  );
+  if (op !== undefined) {
+    return fc
+      .nat(20)
+      .map((disk) => [...chainOfThree(), new ShutdownCommand(), new DiskOpCommand(op, disk, 'a')]);
+  }
+  if (id === 'PUTPARENT.VM_E_PARENT_CHILD_ID_MISMATCH') {
+    // the disks in order a, b, c, d: the top, c, given d instead of its parent b
+    return fc.constant([
+      ...chainOfThree(),
+      new DiskOpCommand('put_Parent', 1, 'a', undefined, 'any', 3),
+    ]);
+  }
+  if (id === POWER_CUT) {
+    return fc.constantFrom(
+      [...chainOfThree(), new PowerCutCommand()],
+      [
+        ...chainOfThree(),
+        new WriteCommand(0, 8, 4, 7),
+        new DiskOpCommand('Merge', 1, 'a', { op: 'sync', n: 1, torn: false }),
+      ],
+    );
+  }
+  return undefined;
+}
+
 const STATE: HostState = {
   volumes: [
     {
@@ -869,5 +915,6 @@ export const statefulChains = defineProperty({
   ],
   primary: 'STATE.chain-reads',
   arbitrary: () => commandsArb,
+  aimAt: aimedCommands,
   check: (subject, commands, ctx) => runCommands(subject, commands, ctx),
 });
