@@ -68,44 +68,70 @@ export async function writeNonZeroRuns(
 export const EXPORT_CHUNK = 2 * 2 ** 20;
 
 /**
+ * Pieces under way at once, each in a buffer of its own: reads of some overlap writes of others,
+ * and memory stays at this many {@link EXPORT_CHUNK}s whatever the disk's size.
+ */
+export const EXPORT_DEPTH = 3;
+
+/** Options of {@link exportRaw}. */
+export interface RawExportOptions {
+  /** Reports progress in bytes of disk. */
+  readonly onProgress?: (done: number) => void;
+  /** Pieces under way at once (default {@link EXPORT_DEPTH}); at least 1. */
+  readonly depth?: number;
+}
+
+/**
  * Copies the whole virtual disk of `chain` into the empty file `file`, sparse (see the module's
- * text), reporting progress in bytes of disk; stops by throwing `signal`'s reason when it fires.
- * Two buffers take turns: while the writes of one piece are under way (on the thread pool, with
- * a `file` doing non-blocking I/O), the next piece is read into the other and looked at.
+ * text); stops by throwing `signal`'s reason when it fires.
+ *
+ * `depth` copiers share the pieces of {@link EXPORT_CHUNK} bytes, in order: each takes the
+ * next one, reads it into its own buffer and writes its non-zero page runs, then takes another.
+ * Where the chain's reads block and `file`'s writes do not (or the reverse), one piece is read
+ * while the writes of others are under way. Pieces land at their own positions, so the order in
+ * which their writes end does not matter. The first failure (a read, a write, the signal) stops
+ * every copier from taking another piece, and is what this throws once all of them have
+ * stopped: no write is left under way.
  */
 export async function exportRaw(
   chain: VhdChain,
   file: HostFile,
   signal: AbortSignal,
-  onProgress: (done: number) => void = () => undefined,
+  options: RawExportOptions = {},
 ): Promise<RawExport> {
+  const onProgress = options.onProgress ?? (() => undefined);
+  const depth = Math.max(1, Math.floor(options.depth ?? EXPORT_DEPTH));
   const size = chain.virtualSize;
   const length = Math.min(EXPORT_CHUNK, size);
-  const buffers = [new Uint8Array(length), new Uint8Array(length)];
-  const writes: Array<Promise<number> | undefined> = [undefined, undefined];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
   let dataBytes = 0;
-  try {
-    for (let at = 0, piece = 0; at < size; at += EXPORT_CHUNK, piece++) {
-      const n = Math.min(EXPORT_CHUNK, size - at);
-      const turn = piece % 2;
-      // The buffer is free once the writes from it are done.
-      const earlier = writes[turn];
-      writes[turn] = undefined;
-      if (earlier !== undefined) dataBytes += await earlier;
-      signal.throwIfAborted();
-      onProgress(at);
-      if (!(await chain.isAllocated(at, n))) continue;
-      const view = buffers[turn]!.subarray(0, n);
-      await chain.read(view, at);
-      const written = writeNonZeroRuns(file, view, at);
-      // A failure is reported when it is waited for; until then it must not go unhandled.
-      written.catch(() => undefined);
-      writes[turn] = written;
+  const copier = async () => {
+    let buffer: Uint8Array | undefined;
+    try {
+      while (failure === undefined && next < size) {
+        signal.throwIfAborted();
+        const at = next;
+        const n = Math.min(EXPORT_CHUNK, size - at);
+        next += n;
+        onProgress(at);
+        if (!(await chain.isAllocated(at, n))) continue;
+        buffer ??= new Uint8Array(length);
+        const view = buffer.subarray(0, n);
+        await chain.read(view, at);
+        if (failure !== undefined) return;
+        // Not `dataBytes += await ...`: that reads the total before the wait, and other
+        // copiers add to it meanwhile.
+        const written = await writeNonZeroRuns(file, view, at);
+        dataBytes += written;
+      }
+    } catch (error) {
+      failure ??= { error };
     }
-    for (const pending of writes) if (pending !== undefined) dataBytes += await pending;
-  } finally {
-    await Promise.allSettled(writes.filter((w) => w !== undefined));
-  }
+  };
+  // Each copier catches its own failure: none rejects, and all have stopped past this line.
+  await Promise.all(Array.from({ length: depth }, copier));
+  if (failure !== undefined) throw failure.error;
   await file.truncate(size);
   onProgress(size);
   return { fileSize: size, dataBytes };

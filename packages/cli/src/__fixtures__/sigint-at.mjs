@@ -3,7 +3,8 @@
  * exact point of creating the file VSKIT_TEST_SIGINT_PATH (or the temporary file it is written
  * under), as a Ctrl-C there would:
  * VSKIT_TEST_SIGINT_AT = `before-open` (just before the file is created), `after-open` (the file
- * exists, empty, and the command has not yet seen it) or `first-write` (the first write into it).
+ * exists, empty, and the command has not yet seen it) or `first-write` (the first write into it,
+ * by `fs.write` or `fs.writeSync`).
  * A process with no SIGINT listener dies at once, as it would at the keyboard.
  */
 import fs from 'node:fs';
@@ -53,6 +54,15 @@ fs.write = function patchedWrite(fd, ...rest) {
     interrupt();
   }
   return write.call(fs, fd, ...rest);
+};
+
+const writeSync = fs.writeSync;
+fs.writeSync = function patchedWriteSync(fd, ...rest) {
+  if (fd === targetFd && at === 'first-write') {
+    targetFd = undefined;
+    interrupt();
+  }
+  return writeSync.call(fs, fd, ...rest);
 };
 
 syncBuiltinESMExports();

@@ -3,7 +3,7 @@
  * source never written, the target never overwritten; and what qemu-img makes of the results.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -160,6 +160,49 @@ describe('vskit convert interrupted (Ctrl-C)', () => {
         await expect(stat(out), type).rejects.toMatchObject({ code: 'ENOENT' });
         await vskitOk(['convert', input, out, '--type', type]);
       }
+    },
+  );
+  it.each(['after-open', 'first-write'])(
+    "leaves no file when a chain's raw export is interrupted %s, exits 130 with CANCELLED",
+    async (at) => {
+      const c = await chain(`sigint-chain-${at}`);
+      const out = join(c.dir, 'flat.raw');
+      const result = await run(
+        process.execPath,
+        ['--import', preload, BIN, 'convert', c.top, out],
+        {
+          env: { VSKIT_TEST_SIGINT_AT: at, VSKIT_TEST_SIGINT_PATH: out },
+        },
+      );
+      expect(result.stderr).toMatch(/^vskit: CANCELLED: /);
+      expect(result.code).toBe(130);
+      expect((await readdir(c.dir)).sort()).toEqual(['base.vhd', 'mid.vhd', 'top.vhd']);
+    },
+  );
+});
+
+describe('vskit convert when a write fails (a full disk)', () => {
+  const preload = pathToFileURL(
+    join(import.meta.dirname, '..', '__fixtures__', 'write-fails-at.mjs'),
+  ).href;
+
+  it.each([1, 2, 3])(
+    'reports ENOSPC of write %i of a raw export, with others under way, and leaves no file; a rerun works',
+    async (at) => {
+      const c = await chain(`enospc-${at}`);
+      const out = join(c.dir, 'flat.raw');
+      const result = await run(
+        process.execPath,
+        ['--import', preload, BIN, 'convert', c.top, out],
+        {
+          env: { VSKIT_TEST_FAIL_WRITE_AT: String(at), VSKIT_TEST_FAIL_WRITE_PATH: out },
+        },
+      );
+      expect(result.code, result.stderr).toBe(1);
+      expect(errorCode(result.stderr)).toBe('ENOSPC');
+      expect((await readdir(c.dir)).sort()).toEqual(['base.vhd', 'mid.vhd', 'top.vhd']);
+      await vskitOk(['convert', c.top, out]);
+      expect(Buffer.compare(await readFile(out), c.raw)).toBe(0);
     },
   );
 });

@@ -257,7 +257,7 @@ Examples:
         const { source } = opened;
         result = await createTarget(output, (file, signal) =>
           type === 'raw' && isChain(source)
-            ? exportRaw(source, file, signal, onProgress).then((r) => ({
+            ? exportRaw(source, file, signal, { onProgress }).then((r) => ({
                 ...r,
                 type,
                 virtualSize: source.virtualSize,
