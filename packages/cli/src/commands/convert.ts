@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
-import { createFileAtomically, openNodeFile } from '@vskit/host-node';
+import { createFileAtomically, NODE_CREATION_STEPS, openNodeFile } from '@vskit/host-node';
 import {
   type ConvertResult,
   type ConvertTargetType,
@@ -89,10 +89,12 @@ export async function looksLikeVhd(file: HostFile): Promise<boolean> {
 
 /**
  * Writes `path` whole or not at all through `createFileAtomically` (never replacing anything
- * there); Ctrl-C stops the copy, removes the temporary file and ends with `CANCELLED`.
+ * there), its file doing I/O as `io` says; Ctrl-C stops the copy, removes the temporary file and
+ * ends with `CANCELLED`.
  */
 async function createTarget<T>(
   path: string,
+  io: 'async' | 'sync',
   fill: (file: HostFile, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
@@ -105,7 +107,13 @@ async function createTarget<T>(
       async (file) => {
         result = await fill(file, controller.signal);
       },
-      { signal: controller.signal },
+      {
+        signal: controller.signal,
+        steps: {
+          ...NODE_CREATION_STEPS,
+          createNew: (temporary) => openNodeFile(temporary, 'createNew', { share: 'none', io }),
+        },
+      },
     );
   } catch (error) {
     if (controller.signal.aborted) {
@@ -125,11 +133,10 @@ async function createTarget<T>(
   return result as T;
 }
 
-/** The source to read: a chain (closed by `close`, its files doing I/O as `io` says) or a raw file. */
+/** The source to read: a chain (closed by `close`) or a raw file. */
 async function openSource(
   path: string,
   drives: ReturnType<typeof driveMap>,
-  io: 'async' | 'sync',
 ): Promise<{
   source: VhdChain | VirtualDisk;
   format: 'vhd' | 'raw';
@@ -146,8 +153,8 @@ async function openSource(
     );
   }
   // Default (thread-pool) I/O: convertDisk keeps reads ahead and a write under way, and they
-  // overlap only off the main thread (measured faster than blocking calls: see the README).
-  // A raw export reads the chain with blocking calls instead (see raw-export.ts): `io`.
+  // overlap only off the main thread (measured faster than blocking calls: see the README); a
+  // raw export keeps reads ahead too (see raw-export.ts).
   const file = await openNodeFile(path, 'read');
   let vhd: boolean;
   try {
@@ -169,7 +176,7 @@ async function openSource(
     };
   }
   await file.close();
-  const { chain } = await openChainAt(path, { drives, io });
+  const { chain } = await openChainAt(path, { drives });
   return {
     source: chain,
     format: 'vhd',
@@ -239,7 +246,7 @@ Examples:
       throw usageError('--block-size applies to a dynamic output only');
     }
     const drives = driveMap(stringOptions(args, 'volume'));
-    const opened = await openSource(input, drives, type === 'raw' ? 'sync' : 'async');
+    const opened = await openSource(input, drives);
     let result: ConvertResult;
     try {
       for (const warning of opened.warnings) {
@@ -255,8 +262,11 @@ Examples:
       try {
         const onProgress = (done: number) => progress.update(done);
         const { source } = opened;
-        result = await createTarget(output, (file, signal) =>
-          type === 'raw' && isChain(source)
+        // A chain's raw export writes with blocking calls while its reads run ahead on the
+        // thread pool (see raw-export.ts); convertDisk's writes run on the thread pool.
+        const rawExport = type === 'raw' && isChain(source);
+        result = await createTarget(output, rawExport ? 'sync' : 'async', (file, signal) =>
+          rawExport
             ? exportRaw(source, file, signal, { onProgress }).then((r) => ({
                 ...r,
                 type,
