@@ -6,6 +6,17 @@ import { join } from 'node:path';
 /** GNU time, which reports a child's CPU time and peak resident set size. */
 const GNU_TIME = '/usr/bin/time';
 
+/**
+ * The environment the bench runs commands in: this process's, without `NODE_EXTRA_CA_CERTS`.
+ * Node.js 20 reads and parses that certificate file at every start (about 30 ms on the
+ * project's machine, where it is set for other tools); no command timed here needs it, and it
+ * would time the machine's settings, not the commands. The bench shows its cost in a row of its
+ * own when it is set.
+ */
+export const BENCH_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'),
+);
+
 /** Whether CPU time and peak memory can be measured here. */
 export const canMeasureRss = existsSync(GNU_TIME);
 
@@ -19,7 +30,8 @@ export interface Timing {
  * Runs `script` with `bash -c` and times it: the wall clock around the whole run, and the CPU
  * time GNU time reports for it (when installed; its own start is outside that). The script should
  * `exec` its command so that no shell stays between the bench and it (a `> file` redirection is
- * then the command's own, as when a user types it). Throws when the script fails.
+ * then the command's own, as when a user types it). It runs in {@link BENCH_ENV}. Throws when
+ * the script fails.
  */
 export function timeScript(script: string, scratch: string): Timing {
   const out = join(scratch, 'cpu.txt');
@@ -27,7 +39,10 @@ export function timeScript(script: string, scratch: string): Timing {
     ? [GNU_TIME, '-f', '%U %S', '-o', out, 'bash', '-c', script]
     : ['bash', '-c', script];
   const start = performance.now();
-  const result = spawnSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(command[0]!, command.slice(1), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: BENCH_ENV,
+  });
   const wall = performance.now() - start;
   if (result.status !== 0) {
     throw new Error(`${script}: exit ${result.status}: ${result.stderr.toString().trim()}`);
@@ -40,12 +55,13 @@ export function timeScript(script: string, scratch: string): Timing {
 
 /**
  * The peak resident set size of `script`'s command in bytes (GNU time's `%M`, the kernel's
- * `ru_maxrss` of the child), `script` run as by {@link timeScript}.
+ * `ru_maxrss` of the child), `script` run as by {@link timeScript} (in {@link BENCH_ENV}).
  */
 export function peakRss(script: string, scratch: string): number {
   const out = join(scratch, 'rss.txt');
   const result = spawnSync(GNU_TIME, ['-f', '%M', '-o', out, 'bash', '-c', script], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: BENCH_ENV,
   });
   if (result.status !== 0) {
     throw new Error(`${script}: exit ${result.status}: ${result.stderr.toString().trim()}`);
