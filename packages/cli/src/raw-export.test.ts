@@ -159,10 +159,16 @@ describe('exportRaw', () => {
   });
 
   it('keeps as many pieces under way as its depth, and never more, whatever the disk size', async () => {
-    for (const depth of [1, 2, EXPORT_DEPTH, 5]) {
+    for (const asked of [undefined, 1, 3, 5]) {
+      const depth = asked ?? EXPORT_DEPTH;
       const chain = await fullChain(8);
       const target = heldFile();
-      const exported = exportRaw(chain, target.file, new AbortController().signal, { depth });
+      const exported = exportRaw(
+        chain,
+        target.file,
+        new AbortController().signal,
+        asked === undefined ? {} : { depth: asked },
+      );
       let written = 0;
       while (written < 8) {
         await settle();

@@ -70,10 +70,12 @@ export async function writeNonZeroRuns(
 export const EXPORT_CHUNK = 2 * 2 ** 20;
 
 /**
- * Pieces under way at once, each in a buffer of its own: reads of some overlap writes of others,
- * and memory stays at this many {@link EXPORT_CHUNK}s whatever the disk's size.
+ * Pieces under way at once, each in a buffer of its own, so memory stays at this many
+ * {@link EXPORT_CHUNK}s whatever the disk's size. Two suffice where a read takes less time than
+ * a write (from the page cache, about half): the next piece is read while one is written. A
+ * third measured no faster, and 2 MiB more at the peak.
  */
-export const EXPORT_DEPTH = 3;
+export const EXPORT_DEPTH = 2;
 
 /** Options of {@link exportRaw}. */
 export interface RawExportOptions {
