@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { isTargetOrTemporary } from './target-path.mjs';
 
 const at = process.env.VSKIT_TEST_SIGINT_AT;
 const target = process.env.VSKIT_TEST_SIGINT_PATH;
@@ -18,20 +19,8 @@ function interrupt() {
   process.kill(process.pid, 'SIGINT');
 }
 
-/** The file itself, or the temporary file it is written under before its rename. */
-function isTarget(path) {
-  const text = String(path);
-  if (text === target) return true;
-  const slash = text.lastIndexOf('/');
-  const folder = target.slice(0, target.lastIndexOf('/'));
-  return (
-    text.slice(0, slash) === folder &&
-    /^~vskit-[0-9a-f]{8}-[0-9a-f]{8}\.tmp$/.test(text.slice(slash + 1))
-  );
-}
-
 function creates(path, flags) {
-  if (!isTarget(path)) return false;
+  if (!isTargetOrTemporary(path, target)) return false;
   return typeof flags === 'number' ? (flags & fs.constants.O_CREAT) !== 0 : /[wax]/.test(flags);
 }
 
@@ -47,21 +36,23 @@ fs.open = function patchedOpen(path, flags, ...rest) {
   });
 };
 
-const write = fs.write;
-fs.write = function patchedWrite(fd, ...rest) {
+/** Interrupts at the first write into the file (`first-write`). */
+function beforeWrite(fd) {
   if (fd === targetFd && at === 'first-write') {
     targetFd = undefined;
     interrupt();
   }
+}
+
+const write = fs.write;
+fs.write = function patchedWrite(fd, ...rest) {
+  beforeWrite(fd);
   return write.call(fs, fd, ...rest);
 };
 
 const writeSync = fs.writeSync;
 fs.writeSync = function patchedWriteSync(fd, ...rest) {
-  if (fd === targetFd && at === 'first-write') {
-    targetFd = undefined;
-    interrupt();
-  }
+  beforeWrite(fd);
   return writeSync.call(fs, fd, ...rest);
 };
 

@@ -6,23 +6,12 @@
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { isTargetOrTemporary } from './target-path.mjs';
 
 const failAt = Number(process.env.VSKIT_TEST_FAIL_WRITE_AT);
 const target = process.env.VSKIT_TEST_FAIL_WRITE_PATH;
 const targetFds = new Set();
 let writes = 0;
-
-/** The file itself, or the temporary file it is written under before its rename. */
-function isTarget(path) {
-  const text = String(path);
-  if (text === target) return true;
-  const slash = text.lastIndexOf('/');
-  const folder = target.slice(0, target.lastIndexOf('/'));
-  return (
-    text.slice(0, slash) === folder &&
-    /^~vskit-[0-9a-f]{8}-[0-9a-f]{8}\.tmp$/.test(text.slice(slash + 1))
-  );
-}
 
 function full() {
   return Object.assign(new Error('ENOSPC: no space left on device, write'), {
@@ -41,7 +30,7 @@ const open = fs.open;
 fs.open = function patchedOpen(path, flags, ...rest) {
   const callback = rest.pop();
   return open.call(fs, path, flags, ...rest, (error, fd) => {
-    if (!error && isTarget(path)) targetFds.add(fd);
+    if (!error && isTargetOrTemporary(path, target)) targetFds.add(fd);
     callback(error, fd);
   });
 };
