@@ -15,6 +15,7 @@
 import type { HostFile } from '@vskit/host';
 import { resize } from '@vskit/vhd-format';
 import fc from 'fast-check';
+import { firstDifference } from '../_internal/bytes.js';
 import { openHostChain } from '../_internal/chain-access.js';
 import { fillVolume, junkBytes, type Prepared, prepare } from '../_internal/setup.js';
 import { GIB, MIB } from '../_internal/units.js';
@@ -189,10 +190,13 @@ function methodState() {
   return { ...state, volumes: [...state.volumes, plainVolume('E', 'FAT16', 2 * GIB)] };
 }
 
-const bytesOf = (w: SectorWrite): Uint8Array =>
-  w.fill === 0
-    ? new Uint8Array(w.sectors * 512)
-    : Uint8Array.from({ length: w.sectors * 512 }, (_, i) => (w.fill + i * 7) & 0xff || 1);
+/** The bytes of one write: zeros, or byte i = (fill + 7i) mod 256, with 1 in place of 0. */
+function bytesOf(w: SectorWrite): Uint8Array {
+  const bytes = new Uint8Array(w.sectors * 512);
+  if (w.fill === 0) return bytes;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (w.fill + i * 7) & 0xff || 1;
+  return bytes;
+}
 
 /** The bytes the writes leave in the first `length` bytes of the virtual disk. */
 function byteModel(writes: readonly SectorWrite[], length: number): Uint8Array {
@@ -467,7 +471,7 @@ async function runCase(subject: Subject, v: MethodCase, ctx: CaseContext): Promi
     const got = await readChain(prepared, paths.image, SPAN).catch((e: unknown) =>
       ctx.fail(id, `after ${what} failed, ${paths.image} does not open: ${String(e)}`),
     );
-    const at = got.findIndex((b, i) => b !== expected[i]);
+    const at = firstDifference(got, expected);
     ctx.expect(id, at < 0, () => `after ${what} failed, the chain reads ${got[at]} at byte ${at}`);
   } finally {
     if (held !== null) await held.close().catch(() => undefined);
@@ -495,7 +499,7 @@ async function checkAfter(
   const got = await readChain(prepared, readPath, SPAN).catch((e: unknown) =>
     ctx.fail(readsId, `after ${what}, ${readPath} does not open: ${String(e)}`),
   );
-  const at = got.findIndex((b, i) => b !== expected[i]);
+  const at = firstDifference(got, expected);
   ctx.expect(
     readsId,
     at < 0,

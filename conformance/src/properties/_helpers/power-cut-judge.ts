@@ -7,6 +7,7 @@
  */
 import type { SnapshotEntry } from '@vskit/host';
 import fc from 'fast-check';
+import { firstDifference } from '../../_internal/bytes.js';
 import { openHostChain } from '../../_internal/chain-access.js';
 import { type Prepared, serve } from '../../_internal/setup.js';
 import { isTemporaryName, type PowerCutHost, type PowerCutOperation } from '../../power-cuts.js';
@@ -218,7 +219,7 @@ function expectExtents(
 ): void {
   for (const { extent, bytes } of got) {
     const want = expectedBytes(model, path, extent.offset, extent.length);
-    const at = bytes.findIndex((b, i) => b !== want[i]);
+    const at = firstDifference(bytes, want);
     ctx.expect(
       POWER_CUT,
       at < 0,
@@ -245,7 +246,7 @@ function adoptMerged(
     const now = expectedBytes(c.after, path, extent.offset, extent.length);
     for (let s = 0; s < bytes.length; s += 512) {
       const sector = bytes.subarray(s, s + 512);
-      const same = (model: Uint8Array) => sector.every((b, i) => b === model[s + i]);
+      const same = (model: Uint8Array) => firstDifference(sector, model.subarray(s, s + 512)) < 0;
       ctx.expect(
         POWER_CUT,
         same(was) || same(now),
