@@ -106,10 +106,27 @@ interface Located {
   readonly posix: string | undefined;
 }
 
+/**
+ * The process memfs asks for the caller's user and group on every lookup: asked once here, as
+ * the host's namespace has one owner (each call to the real one is a system call).
+ */
+const MEMFS_PROCESS = {
+  cwd: () => '/',
+  platform: process.platform,
+  emitWarning: () => undefined,
+  env: {},
+  getuid: constant(process.getuid?.() ?? 0),
+  getgid: constant(process.getgid?.() ?? 0),
+} as const;
+
+function constant(value: number): () => number {
+  return () => value;
+}
+
 class EmulatedHostImpl extends HostBase implements EmulatedHost {
   readonly #options: EmulatedHostOptions;
   readonly #volumes = new Map<string, VolumeAccount>();
-  readonly #fs = new Volume();
+  readonly #fs = Volume.fromJSON({}, '/', { process: MEMFS_PROCESS });
   /** Case-insensitive index: `pathKey` of a Windows path -> its memfs path (case preserved). */
   readonly #index = new Map<string, string>();
   /** Per memfs inode: what memfs does not hold (file bytes, times). */
