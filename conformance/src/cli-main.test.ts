@@ -152,6 +152,22 @@ describe('main, as a user meets it', () => {
     expect(c.out.join('')).toBe('');
   });
 
+  it('prints the time of each property to stderr when VSKIT_CONFORMANCE_TIMES=1', async () => {
+    const before = process.env.VSKIT_CONFORMANCE_TIMES;
+    process.env.VSKIT_CONFORMANCE_TIMES = '1';
+    try {
+      const c = capture();
+      expect(await main(['--filter', 'codec', '--runs', '1'], c.io)).toBe(0);
+      const err = c.err.join('');
+      expect(err).toContain('time per property:');
+      expect(err).toMatch(/ms +\d+% {2}codec\.numbers\n/);
+      expect(c.out.join('')).not.toContain('time per property');
+    } finally {
+      if (before === undefined) delete process.env.VSKIT_CONFORMANCE_TIMES;
+      else process.env.VSKIT_CONFORMANCE_TIMES = before;
+    }
+  });
+
   it('prints replay lines with the command that started the run', async () => {
     const c = capture();
     const example = new URL('../examples/broken-subject.mjs', import.meta.url).pathname;

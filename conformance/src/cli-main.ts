@@ -7,6 +7,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PropertyTimes, TIMES_VARIABLE } from './_internal/property-times.js';
 import { resolveSuiteForSubjects } from './_internal/subject-resolution.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
@@ -189,8 +190,14 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     out.stderr(`conformance: ${refused}\n`);
     return 2;
   }
+  const showProgress = io?.stderr === undefined && process.stderr.isTTY;
+  const times = process.env[TIMES_VARIABLE] === '1' ? new PropertyTimes() : undefined;
+  const onProgress = (name: string, done: number, total: number) => {
+    times?.finished(name);
+    if (showProgress) progress(name, done, total);
+  };
   const report = await runConformance(subject, {
-    ...(io?.stderr === undefined && process.stderr.isTTY ? { onProgress: progress } : {}),
+    ...(showProgress || times !== undefined ? { onProgress } : {}),
     runs: args.runs,
     ...(args.seed === undefined ? {} : { seed: args.seed }),
     ...(args.path === undefined ? {} : { path: args.path }),
@@ -201,5 +208,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
     ...(args.caseTimeoutMs === undefined ? {} : { caseTimeoutMs: args.caseTimeoutMs }),
     ...(args.quickTimeoutMs === undefined ? {} : { quickTimeoutMs: args.quickTimeoutMs }),
   });
-  return deliver(report, args, out, io, cwd);
+  const status = await deliver(report, args, out, io, cwd);
+  if (times !== undefined) out.stderr(times.table(report.durationMs));
+  return status;
 }
