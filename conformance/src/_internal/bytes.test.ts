@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { firstDifference } from './bytes.js';
+import { firstDifference, repeating256 } from './bytes.js';
 
 describe('firstDifference', () => {
-  it('finds the first differing byte, in a word or in the tail', () => {
+  it('finds the first differing byte', () => {
     const a = new Uint8Array(4099);
     for (const at of [0, 3, 4, 2048, 4095, 4096, 4098]) {
       const b = new Uint8Array(4099);
@@ -12,7 +12,7 @@ describe('firstDifference', () => {
     }
   });
 
-  it('answers -1 for equal bytes and compares unaligned views byte by byte', () => {
+  it('answers -1 for equal bytes, views at any offset included', () => {
     const a = Uint8Array.from({ length: 100 }, (_, i) => i);
     expect(firstDifference(a, a.slice())).toBe(-1);
     const shifted = new Uint8Array(101);
@@ -24,5 +24,16 @@ describe('firstDifference', () => {
 
   it('counts bytes past the end of the shorter second array as different', () => {
     expect(firstDifference(new Uint8Array(8), new Uint8Array(5))).toBe(5);
+  });
+});
+
+describe('repeating256', () => {
+  it('gives byteAt(i % 256) at every index, for any length', () => {
+    for (const length of [0, 1, 255, 256, 257, 1000, 4096 + 17]) {
+      const bytes = repeating256(length, (i) => (9 + i * 7) & 0xff || 1);
+      expect(bytes.length).toBe(length);
+      const want = Uint8Array.from({ length }, (_, i) => (9 + i * 7) & 0xff || 1);
+      expect(firstDifference(bytes, want)).toBe(-1);
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Byte comparisons for the suite's checks of what a chain reads: the first byte where two
- * arrays differ, found a 4-byte word at a time where the arrays allow it.
+ * Byte work of the suite's checks of what a chain reads: the first byte where two arrays differ
+ * (one native comparison when they agree), and the repeating patterns the suite writes.
  * @module
  */
+import { Buffer } from 'node:buffer';
 
 /**
  * The index of the first byte where `a` and `b` differ over `a`'s length (`b` read as
@@ -10,15 +11,26 @@
  */
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = a.length;
-  let i = 0;
-  if (b.length >= n && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
-    const words = n >>> 2;
-    const wa = new Uint32Array(a.buffer, a.byteOffset, words);
-    const wb = new Uint32Array(b.buffer, b.byteOffset, words);
-    let w = 0;
-    while (w < words && wa[w] === wb[w]) w++;
-    i = w * 4;
+  if (
+    b.length >= n &&
+    Buffer.from(a.buffer, a.byteOffset, n).equals(Buffer.from(b.buffer, b.byteOffset, n))
+  ) {
+    return -1;
   }
-  for (; i < n; i++) if (a[i] !== b[i]) return i;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return -1;
+}
+
+/**
+ * `length` bytes where byte i is `byteAt(i % 256)`: the pattern's first 256 bytes are computed
+ * and the rest copied from them (a pattern of `(fill + i * step) & 0xff` repeats every 256 bytes).
+ */
+export function repeating256(length: number, byteAt: (i: number) => number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  const period = Math.min(256, length);
+  for (let i = 0; i < period; i++) bytes[i] = byteAt(i);
+  for (let filled = period; filled < length; filled *= 2) {
+    bytes.copyWithin(filled, 0, Math.min(filled, length - filled));
+  }
+  return bytes;
 }

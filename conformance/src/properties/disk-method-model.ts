@@ -15,7 +15,7 @@
 import type { HostFile } from '@vskit/host';
 import { resize } from '@vskit/vhd-format';
 import fc from 'fast-check';
-import { firstDifference } from '../_internal/bytes.js';
+import { firstDifference, repeating256 } from '../_internal/bytes.js';
 import { openHostChain } from '../_internal/chain-access.js';
 import { fillVolume, junkBytes, type Prepared, prepare } from '../_internal/setup.js';
 import { GIB, MIB } from '../_internal/units.js';
@@ -192,10 +192,8 @@ function methodState() {
 
 /** The bytes of one write: zeros, or byte i = (fill + 7i) mod 256, with 1 in place of 0. */
 function bytesOf(w: SectorWrite): Uint8Array {
-  const bytes = new Uint8Array(w.sectors * 512);
-  if (w.fill === 0) return bytes;
-  for (let i = 0; i < bytes.length; i++) bytes[i] = (w.fill + i * 7) & 0xff || 1;
-  return bytes;
+  if (w.fill === 0) return new Uint8Array(w.sectors * 512);
+  return repeating256(w.sectors * 512, (i) => (w.fill + i * 7) & 0xff || 1);
 }
 
 /** The bytes the writes leave in the first `length` bytes of the virtual disk. */

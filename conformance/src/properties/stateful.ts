@@ -9,7 +9,7 @@
  * @module
  */
 import fc from 'fast-check';
-import { firstDifference } from '../_internal/bytes.js';
+import { firstDifference, repeating256 } from '../_internal/bytes.js';
 import { openHostChain } from '../_internal/chain-access.js';
 import type { ProbeFault } from '../_internal/probe-host.js';
 import { type Prepared, prepare } from '../_internal/setup.js';
@@ -383,8 +383,7 @@ class WriteCommand implements fc.AsyncCommand<ChainModel, ChainReal, true> {
     const disk = this.leaf(model);
     if (disk === undefined) return;
     const offset = Math.min(this.sector * 512, disk.sizeBytes - this.sectors * 512);
-    const bytes = new Uint8Array(this.sectors * 512);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (this.fill + i * 13) & 0xff;
+    const bytes = repeating256(this.sectors * 512, (i) => (this.fill + i * 13) & 0xff);
     const opened = await openHostChain(real.prepared.host, disk.path, { writable: true });
     try {
       await opened.chain.write(bytes, offset);
