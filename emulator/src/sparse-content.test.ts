@@ -85,6 +85,45 @@ describe('SparseContent', () => {
     );
   });
 
+  it('keeps a durable copy and its source independent, whatever either does next', () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 8 }),
+        fc.array(step, { maxLength: 8 }),
+        fc.array(step, { maxLength: 8 }),
+        (first, onSource, onCopy) => {
+          const source = new SparseContent();
+          const model = new Model();
+          for (const s of first) {
+            apply(source, s);
+            model.apply(s);
+          }
+          const copy = source.durable();
+          const copyModel = new Model();
+          copyModel.bytes = model.durableNow();
+          copyModel.durable = model.durableNow();
+          for (let i = 0; i < Math.max(onSource.length, onCopy.length); i++) {
+            const a = onSource[i];
+            const b = onCopy[i];
+            if (a !== undefined) {
+              apply(source, a);
+              model.apply(a);
+            }
+            if (b !== undefined) {
+              apply(copy, b);
+              copyModel.apply(b);
+            }
+          }
+          expect(Buffer.compare(all(source), model.bytes)).toBe(0);
+          expect(Buffer.compare(all(source.durable()), model.durableNow())).toBe(0);
+          expect(Buffer.compare(all(copy), copyModel.bytes)).toBe(0);
+          expect(Buffer.compare(all(copy.durable()), copyModel.durableNow())).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('gives equal digests for equal bytes however they were written', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 8 }), (steps) => {

@@ -150,17 +150,25 @@ export class SparseContent {
 
   /**
    * A new, independent content holding only what is durable: the bytes as of the last sync, at
-   * today's size. Chunks are copied, so neither content's later writes reach the other.
+   * today's size. Chunks are shared, not copied: each content copies a shared chunk before its
+   * first change to it, so neither content's later writes reach the other.
    */
   durable(): SparseContent {
     const chunks = new Map<number, Uint8Array>();
+    const copy = new SparseContent(this.size, chunks);
     for (const [index, chunk] of this.#chunks) {
-      if (!this.#saved.has(index)) chunks.set(index, chunk.slice());
+      if (this.#saved.has(index)) continue;
+      chunks.set(index, chunk);
+      this.#shared.add(index);
+      copy.#shared.add(index);
     }
+    // a kept synced version is never changed in place (truncate replaces it)
     for (const [index, chunk] of this.#saved) {
-      if (chunk !== null) chunks.set(index, chunk.slice());
+      if (chunk === null) continue;
+      chunks.set(index, chunk);
+      copy.#shared.add(index);
     }
-    return new SparseContent(this.size, chunks);
+    return copy;
   }
 
   /**
