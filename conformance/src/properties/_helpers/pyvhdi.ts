@@ -8,19 +8,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '@vskit/host';
+import { readThroughPyvhdi } from './pyvhdi-process.js';
+
+const PYTHON = '/usr/bin/python3';
 
 let available: Promise<boolean> | undefined;
 
 function run(args: string[]): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve) => {
-    execFile(
-      '/usr/bin/python3',
-      args,
-      { encoding: 'buffer', maxBuffer: 1 << 24 },
-      (error, stdout) => {
-        resolve({ code: error ? 1 : 0, stdout: stdout as Buffer });
-      },
-    );
+    execFile(PYTHON, args, { encoding: 'buffer', maxBuffer: 1 << 24 }, (error, stdout) => {
+      resolve({ code: error ? 1 : 0, stdout: stdout as Buffer });
+    });
   });
 }
 
@@ -29,14 +27,6 @@ export function pyvhdiAvailable(): Promise<boolean> {
   available ??= run(['-c', 'import pyvhdi']).then((r) => r.code === 0);
   return available;
 }
-
-const SCRIPT = `
-import sys, pyvhdi
-child, parent, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-p = pyvhdi.file(); p.open(parent)
-c = pyvhdi.file(); c.open(child); c.set_parent(p)
-sys.stdout.buffer.write(c.read_buffer_at_offset(n, 0))
-`;
 
 /**
  * The first `length` bytes of the child as pyvhdi reads them, or `undefined` when pyvhdi is not
@@ -53,14 +43,13 @@ export async function pyvhdiReads(
   try {
     await writeFile(join(dir, 'child.vhd'), await host.readFile(child));
     await writeFile(join(dir, 'parent.vhd'), await host.readFile(parent));
-    const result = await run([
-      '-c',
-      SCRIPT,
+    const bytes = await readThroughPyvhdi(
+      PYTHON,
       join(dir, 'child.vhd'),
       join(dir, 'parent.vhd'),
-      String(length),
-    ]);
-    return result.code === 0 ? new Uint8Array(result.stdout) : new Uint8Array(0);
+      length,
+    );
+    return bytes ?? new Uint8Array(0);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
