@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDifference, repeating256 } from './bytes.js';
+import { everyByteIs, firstDifference, repeating256 } from './bytes.js';
 
 describe('firstDifference', () => {
   it('finds the first differing byte', () => {
@@ -35,5 +35,16 @@ describe('repeating256', () => {
       const want = Uint8Array.from({ length }, (_, i) => (9 + i * 7) & 0xff || 1);
       expect(firstDifference(bytes, want)).toBe(-1);
     }
+  });
+});
+
+describe('everyByteIs', () => {
+  it('is true only when every byte holds the value', () => {
+    expect(everyByteIs(new Uint8Array(0), 0xff)).toBe(true);
+    const bat = new Uint8Array(4096).fill(0xff);
+    expect(everyByteIs(bat, 0xff)).toBe(true);
+    bat[4095] = 0xfe;
+    expect(everyByteIs(bat, 0xff)).toBe(false);
+    expect(everyByteIs(new Uint8Array(10), 0)).toBe(true);
   });
 });

@@ -34,3 +34,9 @@ export function repeating256(length: number, byteAt: (i: number) => number): Uin
   }
   return bytes;
 }
+
+/** Whether every byte of `bytes` is `value` (true for none). */
+export function everyByteIs(bytes: Uint8Array, value: number): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== value) return false;
+  return true;
+}

@@ -4,6 +4,7 @@
  * @module
  */
 import { windowsPath } from '@vskit/host';
+import { everyByteIs } from '../_internal/bytes.js';
 import { openHostChain } from '../_internal/chain-access.js';
 import { prepare } from '../_internal/setup.js';
 import { MIB } from '../_internal/units.js';
@@ -68,11 +69,7 @@ export const imageFile = defineProperty<Scenario>({
           const probe = new Uint8Array(4096);
           for (const at of [0, Math.max(0, size - 4096)]) {
             await file.read(probe, at);
-            ctx.expect(
-              id,
-              probe.every((b) => b === 0),
-              () => `fixed image data at ${at} is not zero`,
-            );
+            ctx.expect(id, everyByteIs(probe, 0), () => `fixed image data at ${at} is not zero`);
           }
         } else {
           const header = new Uint8Array(1024);
@@ -90,7 +87,7 @@ export const imageFile = defineProperty<Scenario>({
           await file.read(bat, readU64(header, HEADER.tableOffset));
           ctx.expect(
             id,
-            bat.every((b) => b === 0xff),
+            everyByteIs(bat, 0xff),
             () => 'a BAT entry of a new dynamic image is allocated',
           );
         }
@@ -102,11 +99,7 @@ export const imageFile = defineProperty<Scenario>({
         try {
           const head = new Uint8Array(4096);
           await opened.chain.read(head, 0);
-          ctx.expect(
-            id,
-            head.every((b) => b === 0),
-            () => 'a new dynamic image does not read as zeros',
-          );
+          ctx.expect(id, everyByteIs(head, 0), () => 'a new dynamic image does not read as zeros');
         } finally {
           await opened.chain.close();
         }
