@@ -100,8 +100,8 @@ describe('SparseContent', () => {
           }
           const copy = source.durable();
           const copyModel = new Model();
-          copyModel.bytes = model.durableNow();
-          copyModel.durable = model.durableNow();
+          copyModel.bytes = new Uint8Array(model.durableNow());
+          copyModel.durable = new Uint8Array(model.durableNow());
           for (let i = 0; i < Math.max(onSource.length, onCopy.length); i++) {
             const a = onSource[i];
             const b = onCopy[i];
