@@ -4,6 +4,7 @@
  * one is pending, and ends when the suite's process closes its input.
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
@@ -89,7 +90,7 @@ class PyvhdiProcess {
 
   #answer(): void {
     if (this.#receivedBytes < HEAD) return;
-    const all = concat(this.#received, this.#receivedBytes);
+    const all = Buffer.concat(this.#received, this.#receivedBytes);
     const length = Number(new DataView(all.buffer, all.byteOffset, HEAD).getBigInt64(0, true));
     const end = HEAD + Math.max(0, length);
     if (all.length < end) {
@@ -104,17 +105,6 @@ class PyvhdiProcess {
     this.#idle();
     waiting?.resolve(length < 0 ? undefined : new Uint8Array(all.subarray(HEAD, end)));
   }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 let current: PyvhdiProcess | undefined;
