@@ -129,6 +129,12 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
   readonly #fs = Volume.fromJSON({}, '/', { process: MEMFS_PROCESS });
   /** Case-insensitive index: `pathKey` of a Windows path -> its memfs path (case preserved). */
   readonly #index = new Map<string, string>();
+  /**
+   * The inode of each memfs path looked up, and the names in each folder listed, since the
+   * namespace last changed: memfs walks the path for each, and snapshots ask again and again.
+   */
+  readonly #lookups = new Map<string, number>();
+  readonly #listings = new Map<string, readonly string[]>();
   /** Per memfs inode: what memfs does not hold (file bytes, times). */
   readonly #nodes = new Map<number, Node>();
   /** Open handles per file key. */
@@ -148,7 +154,7 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
       }
       this.#volumes.set(volume.drive, volume);
       const posix = `/${volume.drive}`;
-      this.#fs.mkdirSync(posix);
+      this.#mutate(() => this.#fs.mkdirSync(posix));
       this.#index.set(`${volume.drive}:\\`, posix);
       this.#nodes.set(this.#ino(posix), {
         kind: 'directory',
@@ -367,10 +373,11 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
         const parent = this.#parentPosix(target, 'rename');
         const posix = `${parent}/${windowsPath.basename(target.path)}`;
         if (posix === source.posix) return;
-        const node = this.#node(source.posix);
-        const oldPlace = { drive: source.volume.drive, segments: source.posix.split('/').slice(2) };
-        this.#fs.renameSync(source.posix, posix);
-        this.#reindex(source.key, source.posix, target.key, posix);
+        const sourcePosix = source.posix;
+        const node = this.#node(sourcePosix);
+        const oldPlace = { drive: source.volume.drive, segments: sourcePosix.split('/').slice(2) };
+        this.#mutate(() => this.#fs.renameSync(sourcePosix, posix));
+        this.#reindex(source.key, sourcePosix, target.key, posix);
         this.#pending.push({ node, from: oldPlace, into: this.#node(parent) });
         this.#touchParent(source);
         this.#touchParent(target);
@@ -548,7 +555,7 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     mtime = this.now(),
   ): FileNode {
     const posix = `${this.#parentPosix(at, syscall)}/${windowsPath.basename(at.path)}`;
-    this.#fs.writeFileSync(posix, '');
+    this.#mutate(() => this.#fs.writeFileSync(posix, ''));
     const file: FileNode = { content, mtime, readOnly: false };
     this.#nodes.set(this.#ino(posix), { kind: 'file', file });
     this.#index.set(at.key, posix);
@@ -558,7 +565,7 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
 
   #createDirectory(at: Located, syscall: string): void {
     const posix = `${this.#parentPosix(at, syscall)}/${windowsPath.basename(at.path)}`;
-    this.#fs.mkdirSync(posix);
+    this.#mutate(() => this.#fs.mkdirSync(posix));
     this.#nodes.set(this.#ino(posix), { kind: 'directory', directory: { mtime: this.now() } });
     this.#index.set(at.key, posix);
     this.#touchParent(at);
@@ -567,7 +574,7 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
   /** Deletes the entry at `at` (memfs path `posix`) with `remove`, and forgets its node and key. */
   #remove(at: Located, posix: string, remove: (posix: string) => void): void {
     const ino = this.#ino(posix);
-    remove(posix);
+    this.#mutate(() => remove(posix));
     this.#nodes.delete(ino);
     this.#index.delete(at.key);
     this.#touchParent(at);
@@ -581,8 +588,26 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     if (node.kind === 'directory') node.directory.mtime = this.now();
   }
 
+  /**
+   * Runs a change of the memfs namespace, forgetting every lookup and listing remembered since
+   * the last change (they hold only while nothing changes).
+   */
+  #mutate(change: () => void): void {
+    try {
+      change();
+    } finally {
+      this.#lookups.clear();
+      this.#listings.clear();
+    }
+  }
+
   #ino(posix: string): number {
-    return Number(this.#fs.statSync(posix).ino);
+    let ino = this.#lookups.get(posix);
+    if (ino === undefined) {
+      ino = Number(this.#fs.statSync(posix).ino);
+      this.#lookups.set(posix, ino);
+    }
+    return ino;
   }
 
   #node(posix: string): Node {
@@ -591,8 +616,14 @@ class EmulatedHostImpl extends HostBase implements EmulatedHost {
     return node;
   }
 
+  /** The names in the folder at `posix` (a new array, free to sort). */
   #children(posix: string): string[] {
-    return (this.#fs.readdirSync(posix) as unknown[]).map(String);
+    let names = this.#listings.get(posix);
+    if (names === undefined) {
+      names = (this.#fs.readdirSync(posix) as unknown[]).map(String);
+      this.#listings.set(posix, names);
+    }
+    return [...names];
   }
 
   /** Moves the index entries of `fromKey` and everything below it to `toKey`. */
