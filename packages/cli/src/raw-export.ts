@@ -13,10 +13,10 @@
  * @module
  */
 import type { HostFile } from '@vskit/host';
-import type { VhdChain } from '@vskit/vhd-format';
+import { dataRuns, HOLE_GRAIN, type VhdChain } from '@vskit/vhd-format';
 
-/** The smallest all-zero piece left as a hole (a page). */
-export const HOLE_GRAIN = 4096;
+/** The smallest all-zero piece left as a hole (a page): vhd-format's, as its copies leave. */
+export { HOLE_GRAIN };
 
 /** What {@link exportRaw} wrote. */
 export interface RawExport {
@@ -36,33 +36,15 @@ export async function writeNonZeroRuns(
   bytes: Uint8Array,
   position: number,
 ): Promise<number> {
-  const n = bytes.length;
-  // Whole words where the view is aligned (it is: the reused buffer starts one), bytes otherwise.
-  const aligned = bytes.byteOffset % 4 === 0;
-  const words = aligned ? new Int32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : undefined;
-  const hasData = (start: number, end: number) => {
-    if (words !== undefined) {
-      const last = end >>> 2;
-      for (let w = start >>> 2; w < last; w++) if (words[w] !== 0) return true;
-      for (let i = last << 2; i < end; i++) if (bytes[i] !== 0) return true;
-      return false;
-    }
-    for (let i = start; i < end; i++) if (bytes[i] !== 0) return true;
-    return false;
-  };
+  // Runs of pages holding data: [start, end, start, end, ...].
+  const runs = dataRuns(bytes, HOLE_GRAIN);
   let written = 0;
-  let run = -1;
-  const flush = async (end: number) => {
-    await file.write(bytes.subarray(run, end), position + run);
-    written += end - run;
-    run = -1;
-  };
-  for (let at = 0; at < n; at += HOLE_GRAIN) {
-    const data = hasData(at, Math.min(n, at + HOLE_GRAIN));
-    if (data && run < 0) run = at;
-    if (!data && run >= 0) await flush(at);
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = runs[r]!;
+    const end = runs[r + 1]!;
+    await file.write(bytes.subarray(start, end), position + start);
+    written += end - start;
   }
-  if (run >= 0) await flush(n);
   return written;
 }
 
