@@ -143,15 +143,19 @@ export function predictCreateHostDrive(call: HostDriveCall): number {
   return call.diskFull ? HR.E_DISK_FULL : HR.S_OK;
 }
 
-/** The IVMHardDisk properties the model judges. */
-export type DiskProperty =
-  | 'File'
-  | 'Type'
-  | 'SizeInGuest'
-  | 'SizeOnHost'
-  | 'HostFreeDiskSpace'
-  | 'HostDriveIdentifier'
-  | 'Parent';
+/** The IVMHardDisk properties the model judges, in the order the suite reads them. */
+export const DISK_PROPERTIES = [
+  'File',
+  'Type',
+  'SizeInGuest',
+  'SizeOnHost',
+  'HostFreeDiskSpace',
+  'HostDriveIdentifier',
+  'Parent',
+] as const;
+
+/** One of {@link DISK_PROPERTIES}. */
+export type DiskProperty = (typeof DISK_PROPERTIES)[number];
 
 /** What a disk is. */
 export type DiskKind = 'dynamic' | 'fixed' | 'differencing' | 'host-drive';

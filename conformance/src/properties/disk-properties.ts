@@ -19,6 +19,7 @@ import { describeHr, HARD_DISK_TYPE, HR, nameOfHr } from '../hresults.js';
 import { type CaseContext, defineProperty } from '../property.js';
 import type { ComHardDisk, Subject } from '../subject.js';
 import {
+  DISK_PROPERTIES,
   type DiskKind,
   type DiskProperty,
   type DiskState,
@@ -39,16 +40,6 @@ import {
 } from './_helpers/hard-disk-calls.js';
 import { callMember } from './_helpers/member-calls.js';
 import { expectNoChange } from './_helpers/snapshots.js';
-
-const PROPERTIES: readonly DiskProperty[] = [
-  'File',
-  'Type',
-  'SizeInGuest',
-  'SizeOnHost',
-  'HostFreeDiskSpace',
-  'HostDriveIdentifier',
-  'Parent',
-];
 
 const STATES: readonly DiskState[] = [
   'as-is',
@@ -320,7 +311,7 @@ async function runCase(subject: Subject, v: HdpCase, ctx: CaseContext): Promise<
     held = await arrange(prepared, v, built);
     const before = await prepared.host.snapshot();
     // the case's property first (with its out-parameter), then every other one
-    for (const property of [v.property, ...PROPERTIES.filter((p) => p !== v.property)]) {
+    for (const property of [v.property, ...DISK_PROPERTIES.filter((p) => p !== v.property)]) {
       const read = { ...v, property, nullOut: property === v.property && v.nullOut };
       await readOne(prepared, subject, read, built, disk, ctx);
     }
@@ -334,7 +325,7 @@ async function runCase(subject: Subject, v: HdpCase, ctx: CaseContext): Promise<
 
 /** A case (of `properties`, in `states`). */
 export function hdpArb(
-  properties: readonly DiskProperty[] = PROPERTIES,
+  properties: readonly DiskProperty[] = DISK_PROPERTIES,
   states: readonly DiskState[] = STATES,
   nullOut: fc.Arbitrary<boolean> = fc.nat({ max: 9 }).map((n) => n === 0),
 ): fc.Arbitrary<HdpCase> {
@@ -355,7 +346,7 @@ export function hdpArb(
 
 const COVERS = [
   'HDP.E_POINTER',
-  ...PROPERTIES.flatMap((property) =>
+  ...DISK_PROPERTIES.flatMap((property) =>
     STATES.flatMap((state) =>
       (['dynamic', 'fixed', 'differencing', 'host-drive'] as const).flatMap((disk) =>
         (['same', 'gone'] as const).map((drive) =>
@@ -387,7 +378,7 @@ export const diskProperties = defineProperty<HdpCase>({
   arbitrary: () => hdpArb(),
   aimAt(id) {
     if (!COVERS.includes(id)) return undefined;
-    if (id === 'HDP.E_POINTER') return hdpArb(PROPERTIES, STATES, fc.constant(true));
+    if (id === 'HDP.E_POINTER') return hdpArb(DISK_PROPERTIES, STATES, fc.constant(true));
     if (id === 'HDP.no-change') return hdpArb();
     const property = id.split('.')[1] as DiskProperty;
     return hdpArb([property], STATES, fc.constant(false)).filter((v) => hdpIdOf(v) === id);
