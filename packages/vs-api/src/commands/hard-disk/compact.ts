@@ -4,11 +4,10 @@
  */
 import { type WindowsPath, windowsPath } from '@vskit/host';
 import { compact as compactImage } from '@vskit/vhd-format';
-import { VsError } from '../../errors.js';
-import { readHeld, startInPlaceChange } from '../../in-place-change.js';
+import { startInPlaceChange } from '../../in-place-change.js';
 import { requireRunning, type ServerContext } from '../../server-context.js';
 import type { VMTask } from '../../task.js';
-import { requireImageFile } from './look.js';
+import { holdDiskOfType } from './held-disk.js';
 
 /**
  * Every check of SEMANTICS.md "IVMHardDisk.Compact" in its order, then the task that compacts.
@@ -21,17 +20,9 @@ export async function compact(context: ServerContext, path: WindowsPath): Promis
   requireRunning(host);
   const text = windowsPath.format(path);
   return startInPlaceChange(context, `Compact virtual hard disk ${text}`, async (holder) => {
-    // 3. E_FILE_NOT_FOUND: nothing, or a folder, at this disk's path now.
-    await requireImageFile(host, path, 'disk', 'VM_E_HD_IMAGE_OPEN_FAIL');
-    // 4. E_SHARING_VIOLATION: this disk in use.
-    const disk = await holder.hold(path, 'disk');
-    // 5. VM_E_INVALID_HD_FILE / VM_E_HD_IMAGE_OPEN_FAIL
-    const contents = await readHeld(disk, 'disk');
-    // 6. VM_E_WRONG_HD_IMAGE_TYPE: not dynamic.
-    if (contents.kind !== 'vhd' || contents.type !== 'dynamic') {
-      const type = contents.kind === 'vhd' ? contents.type : 'a host-drive image';
-      throw new VsError('VM_E_WRONG_HD_IMAGE_TYPE', 'disk', `'${text}' is ${type}`);
-    }
+    // 3-6. E_FILE_NOT_FOUND, E_SHARING_VIOLATION, VM_E_INVALID_HD_FILE, and
+    // VM_E_WRONG_HD_IMAGE_TYPE: not dynamic.
+    const { disk } = await holdDiskOfType(host, holder, path, 'dynamic');
     // 7. VM_E_FILE_READ_ONLY
     if (disk.readOnly !== undefined) throw disk.readOnly;
     // E_DISK_FULL is no check: the compaction works in place and never grows the file.

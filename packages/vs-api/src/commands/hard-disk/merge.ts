@@ -5,16 +5,14 @@
 import { type WindowsPath, windowsPath } from '@vskit/host';
 import { formatUuid, merge as mergeLayers } from '@vskit/vhd-format';
 import { VsError } from '../../errors.js';
-import { type HeldContents, readHeld, startInPlaceChange } from '../../in-place-change.js';
+import { readHeld, startInPlaceChange } from '../../in-place-change.js';
 import { findParent } from '../../parent-resolution.js';
 import { requireRunning, type ServerContext } from '../../server-context.js';
 import type { VMTask } from '../../task.js';
-import { requireImageFile } from './look.js';
-
-type Vhd = Extract<HeldContents, { kind: 'vhd' }>;
+import { type HeldVhd, holdDiskOfType } from './held-disk.js';
 
 /** Steps 7 and 12: E_SHARING_VIOLATION when the footer says the disk belongs to a saved state. */
-function requireNoSavedState(contents: Vhd, argument: string): void {
+function requireNoSavedState(contents: HeldVhd, argument: string): void {
   if (contents.footer.savedState !== 0) {
     throw new VsError('E_SHARING_VIOLATION', argument, 'the disk belongs to a saved state');
   }
@@ -31,17 +29,9 @@ export async function merge(context: ServerContext, path: WindowsPath): Promise<
   requireRunning(host);
   const text = windowsPath.format(path);
   return startInPlaceChange(context, `Merge virtual hard disk ${text}`, async (holder) => {
-    // 3. E_FILE_NOT_FOUND: nothing, or a folder, at this disk's path now.
-    await requireImageFile(host, path, 'disk', 'VM_E_HD_IMAGE_OPEN_FAIL');
-    // 4. E_SHARING_VIOLATION: this disk in use.
-    const child = await holder.hold(path, 'disk');
-    // 5. VM_E_INVALID_HD_FILE / VM_E_HD_IMAGE_OPEN_FAIL
-    const contents = await readHeld(child, 'disk');
-    // 6. VM_E_WRONG_HD_IMAGE_TYPE: not differencing.
-    if (contents.kind !== 'vhd' || contents.type !== 'differencing') {
-      const type = contents.kind === 'vhd' ? contents.type : 'a host-drive image';
-      throw new VsError('VM_E_WRONG_HD_IMAGE_TYPE', 'disk', `'${text}' is ${type}`);
-    }
+    // 3-6. E_FILE_NOT_FOUND, E_SHARING_VIOLATION, VM_E_INVALID_HD_FILE, and
+    // VM_E_WRONG_HD_IMAGE_TYPE: not differencing.
+    const { disk: child, contents } = await holdDiskOfType(host, holder, path, 'differencing');
     // 7. E_SHARING_VIOLATION: this disk belongs to a saved state.
     requireNoSavedState(contents, 'disk');
     // 8. VM_E_FILE_READ_ONLY: this disk (the merge empties it).
