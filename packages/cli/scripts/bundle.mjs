@@ -119,7 +119,13 @@ async function codeCache() {
     const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
     const io = { stdout: sink(), stderr: sink(), stdin: undefined, env: {} };
     const image = join(scratch, 'small.vhd');
-    for (const argv of [['create', 'dynamic', image, '8MiB'], ['info', image], ['--version']]) {
+    const commands = [
+      ['create', 'dynamic', image, '8MiB'],
+      ['info', image],
+      ['--version'],
+      ['convert', image, join(scratch, 'small.raw')],
+    ];
+    for (const argv of commands) {
       const code = await cli.main(argv, io);
       if (code !== 0) throw new Error(`vskit ${argv.join(' ')} exited ${code} while bundling`);
     }

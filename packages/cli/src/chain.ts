@@ -3,7 +3,6 @@
  * remembers where every layer came from.
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type NodeFileOptions, openNodeFile } from '@vskit/host-node/file';
 import {
@@ -14,6 +13,7 @@ import {
   type RandomAccessFile,
   type VhdChain,
 } from '@vskit/vhd-format';
+import { factsOf } from './file-facts.js';
 import { explainNotVhd, openImageFile } from './image-file.js';
 import { DEFAULT_DRIVES, type DriveMap, findParent, type ParentAttempt } from './parents.js';
 
@@ -107,10 +107,7 @@ export function parentOpener(
       }
       const file = await openNodeFile(hit.path, 'read', { io });
       sources.push({ path: hit.path, file, attempts });
-      const modified = await stat(hit.path).then(
-        (s) => s.mtime,
-        () => undefined,
-      );
+      const modified = factsOf(hit.path)?.mtime;
       return modified === undefined ? file : { file, modified };
     },
     async closeAll() {

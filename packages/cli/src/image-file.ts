@@ -3,11 +3,11 @@
  * would block `open` or never end a read, so only regular files and block devices are opened.
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { type HostFile, isHostError } from '@vskit/host';
 import { type NodeFileOptions, openNodeFile, writerLockPath } from '@vskit/host-node/file';
 import { isVhdFormatError, type RandomAccessFile } from '@vskit/vhd-format';
 import { CliError } from './errors.js';
+import { factsOf } from './file-facts.js';
 import { IDENTIFY_BYTES, identifyFormat } from './formats.js';
 
 /**
@@ -24,7 +24,7 @@ export async function openImageFile(
   mode: 'read' | 'readWrite',
   options: NodeFileOptions = {},
 ): Promise<HostFile> {
-  const facts = await stat(path).catch(() => undefined);
+  const facts = factsOf(path);
   if (facts !== undefined && !facts.isFile() && !facts.isBlockDevice()) {
     const what = facts.isDirectory() ? 'a folder' : 'not a regular file';
     throw new CliError('NOT_A_FILE', `${path} is ${what}`);

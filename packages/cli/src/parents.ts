@@ -23,10 +23,10 @@
  *   they are.
  * @module
  */
-import { realpath, stat } from 'node:fs/promises';
 import * as posix from 'node:path/posix';
 import { fileURLToPath } from 'node:url';
 import { windowsPath } from '@vskit/host';
+import { factsOrThrow, realPathOr } from './file-facts.js';
 
 /** The drive Wine maps to the POSIX root; W2ku locators written on Linux use it. */
 export const POSIX_ROOT_DRIVE = 'Z';
@@ -137,9 +137,7 @@ export async function findParent(
   childPath: string,
   drives: DriveMap = DEFAULT_DRIVES,
 ): Promise<ParentAttempt[]> {
-  const childFolder = posix.dirname(
-    await realpath(childPath).catch(() => posix.resolve(childPath)),
-  );
+  const childFolder = posix.dirname(realPathOr(childPath, posix.resolve(childPath)));
   const attempts: ParentAttempt[] = [];
   for (const candidate of candidates) {
     const path = hostPathFor(candidate.path, childFolder, drives);
@@ -152,7 +150,7 @@ export async function findParent(
 
 async function isFile(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    return factsOrThrow(path).isFile();
   } catch {
     return false;
   }

@@ -1,7 +1,8 @@
 /**
  * Start-up: each command loads only its own code. `main` imports a command's module when that
  * command runs, so `vskit info` loads neither `vs` (and vs-api) nor `create`, `check`, `cat`,
- * `write` or `conformance`, nor `node:crypto` (which only the node host of `vs` needs). The bin
+ * `write` or `conformance`, nor `node:crypto` (which only the node host of `vs` needs), and
+ * neither `info` nor a raw export loads `node:fs/promises`. The bin
  * (`dist/vskit.cjs`) runs one bundle (`dist/vskit-bundle.cjs`) in which each module starts only
  * when first imported, compiled with a V8 code cache made at build time; without that cache, or
  * with one V8 refuses, it runs the same.
@@ -55,10 +56,11 @@ describe('vskit info, unbundled (one module per source file)', () => {
 });
 
 describe('vskit info, bundled (the bin as installed)', () => {
-  it('runs no node:crypto and no lock library, which vs and the writers need', async () => {
+  it('runs no node:crypto, no node:fs/promises and no lock library, which vs and the writers need', async () => {
     const builtins = await loadedBuiltins(tmp.dir, 'info-bundled', [BIN, 'info', image]);
     expect(builtins).toContain('fs');
     expect(builtins).not.toContain('crypto');
+    expect(builtins).not.toContain('fs/promises');
     // The writer lock's library (graceful-fs requires `constants`): a reader takes no lock.
     expect(builtins).not.toContain('constants');
   });
@@ -89,6 +91,15 @@ describe('vskit info, bundled (the bin as installed)', () => {
     ]);
     // graceful-fs, under the writer lock's library, requires Node.js's `constants`.
     expect(write).toContain('constants');
+  });
+
+  it('exports a chain to raw without node:crypto, node:fs/promises or the lock library', async () => {
+    const out = join(tmp.dir, 'exported.raw');
+    const loaded = await loadedBuiltins(tmp.dir, 'convert-bundled', [BIN, 'convert', image, out]);
+    expect(loaded).toContain('fs');
+    expect(loaded).not.toContain('crypto');
+    expect(loaded).not.toContain('fs/promises');
+    expect(loaded).not.toContain('constants');
   });
 
   it('compiles its bundle with the code cache made for it, which V8 accepts', async () => {

@@ -4,10 +4,10 @@
  * absolute W2ku locators that name that drive.
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FileSystemKind } from '@vskit/host';
 import { CliError } from './errors.js';
+import { factsOrThrow } from './file-facts.js';
 import { DEFAULT_DRIVES, type DriveMap } from './parents.js';
 
 /** One parsed `--volume` option. */
@@ -74,7 +74,7 @@ export async function checkVolumeFolders(volumes: readonly VolumeSpec[]): Promis
   for (const v of volumes) {
     let isFolder: boolean;
     try {
-      isFolder = (await stat(v.root)).isDirectory();
+      isFolder = factsOrThrow(v.root).isDirectory();
     } catch (error) {
       const suffix = /:([^:/\\]*)$/.exec(v.root);
       if (suffix !== null && (error as { code?: unknown }).code === 'ENOENT') {

@@ -3,10 +3,10 @@
  * creation of a new file that appears whole under its name or not at all.
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HostError, type HostFile, isTemporaryName, temporaryName } from '@vskit/host';
+import { BLOCKING_CALLS, type FsCalls, THREAD_POOL_CALLS } from './fs-calls.js';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { openNodeFile } from './node-file.js';
 import { WRITER_LOCK_STALE_MS } from './writer-lock.js';
@@ -22,30 +22,34 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLI
  * renamed under a `proper-lockfile` lock on `to`, after checking that nothing is there: atomic
  * against every caller that renames this way, not against a program that writes `to` plainly.
  */
-export async function renameNoReplace(from: string, to: string): Promise<void> {
-  const facts = await lstat(from).catch((error: unknown) => {
+export function renameNoReplace(from: string, to: string): Promise<void> {
+  return renameNoReplaceWith(THREAD_POOL_CALLS, from, to);
+}
+
+async function renameNoReplaceWith(calls: FsCalls, from: string, to: string): Promise<void> {
+  const facts = await calls.lstat(from).catch((error: unknown) => {
     throw toHostError(error, 'rename', from);
   });
   if (!facts.isDirectory()) {
     try {
-      await link(from, to);
+      await calls.link(from, to);
     } catch (error) {
       const code = nodeErrorCode(error);
       if (code === undefined || !NO_HARD_LINKS.has(code)) throw toHostError(error, 'rename', to);
-      return lockedRename(from, to);
+      return lockedRename(calls, from, to);
     }
-    await unlink(from).catch(async (error: unknown) => {
+    await calls.unlink(from).catch(async (error: unknown) => {
       // Someone else removed the old name meanwhile: the file has its new name, as asked.
       if (nodeErrorCode(error) === 'ENOENT') return;
-      await unlink(to).catch(() => undefined);
+      await calls.unlink(to).catch(() => undefined);
       throw toHostError(error, 'rename', from);
     });
     return;
   }
-  return lockedRename(from, to);
+  return lockedRename(calls, from, to);
 }
 
-async function lockedRename(from: string, to: string): Promise<void> {
+async function lockedRename(calls: FsCalls, from: string, to: string): Promise<void> {
   let release: () => Promise<void>;
   // Imported here, as the writer lock does: a process that never renames into place never loads it.
   const { default: lockfile } = await import('proper-lockfile');
@@ -60,15 +64,8 @@ async function lockedRename(from: string, to: string): Promise<void> {
     throw code === undefined ? toHostError(error, 'rename', to) : new HostError(code, 'rename', to);
   }
   try {
-    const there = await lstat(to).then(
-      () => true,
-      (error: unknown) => {
-        if (nodeErrorCode(error) === 'ENOENT') return false;
-        throw toHostError(error, 'rename', to);
-      },
-    );
-    if (there) throw new HostError('EEXIST', 'rename', to);
-    await rename(from, to).catch((error: unknown) => {
+    if (await existsWith(calls, to, 'rename')) throw new HostError('EEXIST', 'rename', to);
+    await calls.rename(from, to).catch((error: unknown) => {
       throw toHostError(error, 'rename', from);
     });
   } finally {
@@ -76,27 +73,42 @@ async function lockedRename(from: string, to: string): Promise<void> {
   }
 }
 
+/** Whether anything is at `path` (`lstat`: a dangling link counts). */
+function existsWith(calls: FsCalls, path: string, syscall: string): Promise<boolean> {
+  return calls.lstat(path).then(
+    () => true,
+    (error: unknown) => {
+      if (nodeErrorCode(error) === 'ENOENT') return false;
+      throw toHostError(error, syscall, path);
+    },
+  );
+}
+
 /**
  * Makes the names in the real folder `path` durable (`fsync` on the folder): files created,
  * renamed into it or removed from it before the call survive a power cut.
  */
-export async function syncFolderAt(path: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>>;
+export function syncFolderAt(path: string): Promise<void> {
+  return syncFolderWith(THREAD_POOL_CALLS, path);
+}
+
+async function syncFolderWith(calls: FsCalls, path: string): Promise<void> {
+  let fd: number;
   try {
-    handle = await open(path, 'r');
+    fd = await calls.open(path, constants.O_RDONLY);
   } catch (error) {
     throw toHostError(error, 'syncFolder', path);
   }
   try {
-    if (!(await handle.stat()).isDirectory()) throw new HostError('ENOTDIR', 'syncFolder', path);
-    await handle.sync();
+    if (!(await calls.fstat(fd)).isDirectory()) throw new HostError('ENOTDIR', 'syncFolder', path);
+    await calls.fsync(fd);
   } catch (error) {
     // Windows opens no folder for fsync; its renames are journaled: nothing to do there.
     if (!(process.platform === 'win32' && nodeErrorCode(error) === 'EPERM')) {
       throw toHostError(error, 'syncFolder', path);
     }
   } finally {
-    await handle.close().catch(() => undefined);
+    await calls.close(fd).catch(() => undefined);
   }
 }
 
@@ -120,28 +132,38 @@ export interface CreationSteps {
   unlink(path: string): Promise<void>;
 }
 
-/** {@link CreationSteps} on real files, through `node:fs`. */
-export const NODE_CREATION_STEPS: CreationSteps = {
-  exists: (path) =>
-    lstat(path).then(
-      () => true,
-      (error: unknown) => {
-        if (nodeErrorCode(error) === 'ENOENT') return false;
-        throw toHostError(error, 'create', path);
-      },
-    ),
-  createNew: (path) => openNodeFile(path, 'createNew', { share: 'none' }),
-  renameNoReplace,
-  syncFolder: syncFolderAt,
-  readdir: (path) => readdir(path),
-  unlink: (path) => unlink(path),
-};
+/** The creation steps over one kind of `node:fs` calls; the new file does I/O the same way. */
+function nodeCreationSteps(calls: FsCalls): CreationSteps {
+  return {
+    exists: (path) => existsWith(calls, path, 'create'),
+    createNew: (path) => openNodeFile(path, 'createNew', { share: 'none', io: calls.io }),
+    renameNoReplace: (from, to) => renameNoReplaceWith(calls, from, to),
+    syncFolder: (path) => syncFolderWith(calls, path),
+    readdir: (path) => calls.readdir(path),
+    unlink: (path) => calls.unlink(path),
+  };
+}
+
+/** {@link CreationSteps} on real files, through `node:fs` calls on the libuv thread pool. */
+export const NODE_CREATION_STEPS: CreationSteps = nodeCreationSteps(THREAD_POOL_CALLS);
+
+/**
+ * {@link CreationSteps} on real files through blocking `node:fs` calls, the new file opened with
+ * `io: 'sync'`: no thread-pool hop per step, for command-line tools that own their thread (the
+ * `vskit` CLI), not for servers. The steps and their order are those of
+ * {@link NODE_CREATION_STEPS}.
+ */
+export const NODE_BLOCKING_CREATION_STEPS: CreationSteps = nodeCreationSteps(BLOCKING_CALLS);
 
 /** Options of {@link createFileAtomically}. */
 export interface AtomicCreateOptions {
   /** Where the steps run; default `node:fs`. */
   readonly steps?: CreationSteps;
-  /** Random bytes for the temporary name; default `node:crypto`. */
+  /**
+   * Random bytes for the temporary name; default `Math.random`. The name need not be secret,
+   * only unlikely to be taken (the temporary file is created exclusively): `node:crypto` would
+   * cost every creating command its load.
+   */
   readonly random?: (length: number) => Uint8Array;
   /**
    * Checked after the fill, the sync and the close: once aborted, the creation stops before the
@@ -185,7 +207,7 @@ export async function createFileAtomically(
   options: AtomicCreateOptions = {},
 ): Promise<void> {
   const steps = options.steps ?? NODE_CREATION_STEPS;
-  const random = options.random ?? ((length: number) => new Uint8Array(randomBytes(length)));
+  const random = options.random ?? mathRandomBytes;
   const target = resolve(path);
   const folder = dirname(target);
   if (await steps.exists(target)) {
@@ -230,6 +252,11 @@ export async function createFileAtomically(
   }
   // The file is whole and durable: what earlier creations of it left can go.
   await removeLeftovers(steps, folder, target);
+}
+
+/** `length` bytes from `Math.random`. */
+function mathRandomBytes(length: number): Uint8Array {
+  return Uint8Array.from({ length }, () => Math.floor(Math.random() * 256));
 }
 
 function isHostErrorWith(error: unknown, code: string): boolean {

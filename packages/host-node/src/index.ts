@@ -8,6 +8,7 @@
 export type { AtomicCreateOptions, CreationSteps } from './atomic.js';
 export {
   createFileAtomically,
+  NODE_BLOCKING_CREATION_STEPS,
   NODE_CREATION_STEPS,
   renameNoReplace,
   syncFolderAt,

@@ -8,7 +8,6 @@ import {
   fsyncSync,
   ftruncate,
   ftruncateSync,
-  open,
   read,
   readSync,
   type Stats,
@@ -24,6 +23,7 @@ import {
   type BlockDeviceAccess,
   probeSize,
 } from './file-kinds.js';
+import { fsCalls } from './fs-calls.js';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { fileKey, PROCESS_HANDLES } from './share-table.js';
 import { acquireWriterLock, type WriterLock } from './writer-lock.js';
@@ -46,9 +46,10 @@ export interface NodeFileOptions {
    * - `'async'` (default): node's callback `fs.read`/`fs.write` on the libuv thread pool, so
    *   the event loop never waits on the disk. The right choice for servers and anything that
    *   serves other work while it does I/O.
-   * - `'sync'`: `readSync`/`writeSync` on the descriptor, the promises resolving with the
-   *   result. Faster per call (no thread-pool hop), but each call blocks the thread until the
-   *   kernel is done: for CLIs and batch tools that own their thread, not for servers.
+   * - `'sync'`: blocking calls (`openSync`, `readSync`, `writeSync`...), the promises resolving
+   *   with the result. Faster per call (no thread-pool hop), but each call blocks the thread
+   *   until the kernel is done: for CLIs and batch tools that own their thread, not for servers.
+   *   The open blocks too (not the wait for another process's writer lock).
    */
   io?: 'async' | 'sync';
   /**
@@ -131,24 +132,21 @@ export async function openNodeFile(
   if (share !== 'read' && share !== 'readWrite' && share !== 'none') {
     throw new HostError('EINVAL', 'open', path, `unknown share ${String(share)}`);
   }
+  const calls = fsCalls(io);
   let fd: number;
   try {
-    fd = await new Promise<number>((resolve, reject) =>
-      open(path, flags, 0o666, (error, opened) => (error ? reject(error) : resolve(opened))),
-    );
+    fd = await calls.open(path, flags);
   } catch (error) {
     if (nodeErrorCode(error) === 'EACCES' && mode === 'readWrite' && (await readOnlyFile(path))) {
       throw new HostError('EPERM', 'open', path, 'the file is read-only');
     }
     throw toHostError(error, 'open', path);
   }
-  const facts = await new Promise<Stats | undefined>((resolve) =>
-    fstat(fd, (error, stats) => resolve(error ? undefined : stats)),
-  );
+  const facts = await calls.fstat(fd).catch(() => undefined);
   const releases: Array<() => Promise<void> | void> = [];
   const undo = async () => {
     for (const release of releases.reverse()) await release();
-    await new Promise<void>((resolve) => close(fd, () => resolve()));
+    await calls.close(fd).catch(() => undefined);
   };
   let kind: ReturnType<typeof admitOpened>;
   let lock: WriterLock | undefined;

@@ -61,7 +61,7 @@ export type { OpenImageOptions, ParentReference, VhdImage } from './image/types.
 export type { ImageInfo, LayerInfo, LocatorInfo } from './inspect.js';
 export { inspect } from './inspect.js';
 export type { RandomAccessFile } from './io.js';
-export { memoryFile } from './io.js';
+export { memoryFile, readExactly } from './io.js';
 export type { DiskType } from './layout.js';
 export { expandedFileSize, locatorSpaceFor } from './layout.js';
 export type { CompactOptions, CompactResult } from './ops/compact.js';
@@ -69,7 +69,7 @@ export { compact } from './ops/compact.js';
 export type { ConvertOptions, ConvertResult, ConvertTargetType } from './ops/convert.js';
 export { convertDisk, HOLE_GRAIN } from './ops/convert.js';
 export type { BlockHolding, MapBlocksOptions, MapOptions, MapRun } from './ops/map.js';
-export { mapBlocks, mapChain, mapUnit } from './ops/map.js';
+export { mapBlocks, mapChain, mapChainBatches, mapUnit } from './ops/map.js';
 export type { MapPicture, MapPictureLayer, MapPictureOptions } from './ops/map-picture.js';
 export {
   escapeMarkup,

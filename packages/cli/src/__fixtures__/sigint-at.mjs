@@ -4,7 +4,7 @@
  * under), as a Ctrl-C there would:
  * VSKIT_TEST_SIGINT_AT = `before-open` (just before the file is created), `after-open` (the file
  * exists, empty, and the command has not yet seen it) or `first-write` (the first write into it,
- * by `fs.write` or `fs.writeSync`).
+ * by `fs.write` or `fs.writeSync`). The file may be created by `fs.open` or `fs.openSync`.
  * A process with no SIGINT listener dies at once, as it would at the keyboard.
  */
 import fs from 'node:fs';
@@ -34,6 +34,16 @@ fs.open = function patchedOpen(path, flags, ...rest) {
     if (!error && at === 'after-open') interrupt();
     callback(error, fd);
   });
+};
+
+const openSync = fs.openSync;
+fs.openSync = function patchedOpenSync(path, flags, ...rest) {
+  if (!creates(path, flags)) return openSync.call(fs, path, flags, ...rest);
+  if (at === 'before-open') interrupt();
+  const fd = openSync.call(fs, path, flags, ...rest);
+  targetFd = fd;
+  if (at === 'after-open') interrupt();
+  return fd;
 };
 
 /** Interrupts at the first write into the file (`first-write`). */

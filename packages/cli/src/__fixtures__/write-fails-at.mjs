@@ -2,7 +2,7 @@
  * A preload (`node --import`) for failure tests: the VSKIT_TEST_FAIL_WRITE_AT-th write (counted
  * from 1) into the file VSKIT_TEST_FAIL_WRITE_PATH, or the temporary file it is written under,
  * fails with ENOSPC, as on a full disk; every other write goes through. Both `fs.write` (the
- * thread pool's) and `fs.writeSync` are counted.
+ * thread pool's) and `fs.writeSync` are counted, into a file opened by `fs.open` or `fs.openSync`.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -33,6 +33,13 @@ fs.open = function patchedOpen(path, flags, ...rest) {
     if (!error && isTargetOrTemporary(path, target)) targetFds.add(fd);
     callback(error, fd);
   });
+};
+
+const openSync = fs.openSync;
+fs.openSync = function patchedOpenSync(path, flags, ...rest) {
+  const fd = openSync.call(fs, path, flags, ...rest);
+  if (isTargetOrTemporary(path, target)) targetFds.add(fd);
+  return fd;
 };
 
 const write = fs.write;

@@ -1,9 +1,9 @@
-import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type CheckProblem, check, DEFAULT_MAX_CHAIN_DEPTH, openImage } from '@vskit/vhd-format';
 import { parentOpener } from '../chain.js';
 import { type Command, flag, positionals, stringOptions, writeText } from '../command.js';
 import { describeError } from '../errors.js';
+import { realPathOr } from '../file-facts.js';
 import { explainNotVhd, openImageFile } from '../image-file.js';
 import { writeJson } from '../output.js';
 import type { DriveMap } from '../parents.js';
@@ -115,7 +115,7 @@ export async function checkFile(path: string, volumes: readonly string[]): Promi
   let current: string | undefined = file;
   for (let layer = 0; current !== undefined; layer++) {
     const here: string = current;
-    const real = await realpath(here).catch(() => here);
+    const real = realPathOr(here, here);
     if (seen.has(real)) {
       problems.push({
         code: 'CHAIN_CYCLE',

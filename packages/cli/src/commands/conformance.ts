@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { CliError, EXIT_USAGE, usageError } from '../errors.js';
+import { factsOf } from '../file-facts.js';
 import { loadOptionalPeer } from '../optional-peer.js';
 
 /**
@@ -83,10 +83,7 @@ Example:
       const file = given[option];
       if (file === undefined) continue;
       const folder = dirname(resolve(cwd, file));
-      const isFolder = await stat(folder).then(
-        (info) => info.isDirectory(),
-        () => false,
-      );
+      const isFolder = factsOf(folder)?.isDirectory() ?? false;
       if (!isFolder) throw usageError(`--${option}: no folder ${folder} to write the report in`);
     }
     return suite.main(args.positionals, {

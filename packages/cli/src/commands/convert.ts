@@ -1,12 +1,16 @@
-import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
-import { createFileAtomically, NODE_CREATION_STEPS, openNodeFile } from '@vskit/host-node';
+import {
+  createFileAtomically,
+  NODE_BLOCKING_CREATION_STEPS,
+  openNodeFile,
+} from '@vskit/host-node/file';
 import {
   type ConvertResult,
   type ConvertTargetType,
   convertDisk,
   DEFAULT_BLOCK_SIZE,
+  type RandomAccessFile,
   rawDisk,
   type VhdChain,
   type VirtualDisk,
@@ -22,6 +26,7 @@ import {
   writeText,
 } from '../command.js';
 import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
+import { factsOf } from '../file-facts.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
@@ -109,8 +114,10 @@ async function createTarget<T>(
       },
       {
         signal: controller.signal,
+        // Blocking steps (no thread-pool hop for each of the creation's dozen calls): the
+        // command owns its thread, and its Ctrl-C is seen between the fill's reads.
         steps: {
-          ...NODE_CREATION_STEPS,
+          ...NODE_BLOCKING_CREATION_STEPS,
           createNew: (temporary) => openNodeFile(temporary, 'createNew', { share: 'none', io }),
         },
       },
@@ -139,35 +146,39 @@ async function openSource(
   drives: ReturnType<typeof driveMap>,
 ): Promise<{
   source: VhdChain | VirtualDisk;
+  /** The files of a chain's layers, top first (none for a raw file). */
+  layerFiles: readonly RandomAccessFile[];
   format: 'vhd' | 'raw';
   layers: number;
   padding: number;
   warnings: readonly string[];
   close: () => Promise<void>;
 }> {
-  const facts = await stat(path).catch(() => undefined);
+  const facts = factsOf(path);
   if (facts !== undefined && !facts.isFile() && !facts.isBlockDevice()) {
     throw new CliError(
       'NOT_A_FILE',
       `${path} is ${facts.isDirectory() ? 'a folder' : 'not a regular file'}`,
     );
   }
-  // Default (thread-pool) I/O: convertDisk keeps reads ahead and a write under way, and they
-  // overlap only off the main thread (measured faster than blocking calls: see the README); a
-  // raw export keeps reads ahead too (see raw-export.ts).
-  const file = await openNodeFile(path, 'read');
+  // A look at both ends with blocking calls (a few small reads, no thread-pool hops); the disk
+  // is then read with default (thread-pool) I/O: convertDisk keeps reads ahead and a write under
+  // way, and they overlap only off the main thread (measured faster than blocking calls: see
+  // the README); a raw export keeps reads ahead too (see raw-export.ts).
+  const sniffed = await openNodeFile(path, 'read', { io: 'sync' });
   let vhd: boolean;
   try {
-    vhd = await looksLikeVhd(file);
-  } catch (error) {
-    await file.close().catch(() => undefined);
-    throw error;
+    vhd = await looksLikeVhd(sniffed);
+  } finally {
+    await sniffed.close().catch(() => undefined);
   }
   if (!vhd) {
+    const file = await openNodeFile(path, 'read');
     const disk = await rawDisk(file);
     const size = await file.size();
     return {
       source: disk,
+      layerFiles: [],
       format: 'raw',
       layers: 1,
       padding: disk.virtualSize - size,
@@ -175,10 +186,10 @@ async function openSource(
       close: () => file.close(),
     };
   }
-  await file.close();
-  const { chain } = await openChainAt(path, { drives });
+  const { chain, sources } = await openChainAt(path, { drives });
   return {
     source: chain,
+    layerFiles: sources.map((s) => s.file),
     format: 'vhd',
     layers: chain.layers.length,
     padding: 0,
@@ -267,7 +278,7 @@ Examples:
         const rawExport = type === 'raw' && isChain(source);
         result = await createTarget(output, rawExport ? 'sync' : 'async', (file, signal) =>
           rawExport
-            ? exportRaw(source, file, signal, { onProgress }).then((r) => ({
+            ? exportRaw(source, opened.layerFiles, file, signal, { onProgress }).then((r) => ({
                 ...r,
                 type,
                 virtualSize: source.virtualSize,

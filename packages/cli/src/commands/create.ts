@@ -1,7 +1,6 @@
-import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
-import { createFileAtomically, openNodeFile } from '@vskit/host-node';
+import { createFileAtomically, openNodeFile } from '@vskit/host-node/file';
 import {
   type CreateOptions,
   createDifferencing,
@@ -15,6 +14,7 @@ import {
 } from '@vskit/vhd-format';
 import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
 import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
+import { factsOrThrow, realPath } from '../file-facts.js';
 import { explainNotVhd } from '../image-file.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
@@ -159,11 +159,11 @@ async function createSized(
 
 async function createDiff(rest: readonly string[]): Promise<CreateReport> {
   const [childText, parentText] = positionals(rest, ['child', 'parent']) as [string, string];
-  const parentPath = await realpath(parentText);
-  const parentStat = await stat(parentPath);
+  const parentPath = realPath(parentText);
+  const parentStat = factsOrThrow(parentPath);
   if (!parentStat.isFile()) throw new CliError('NOT_A_FILE', `parent ${parentPath} is not a file`);
   const childResolved = resolve(childText);
-  const childPath = join(await realpath(dirname(childResolved)), basename(childResolved));
+  const childPath = join(realPath(dirname(childResolved)), basename(childResolved));
   const locators = locatorsFor(childPath, parentPath);
   const parentFile = await openNodeFile(parentPath, 'read');
   try {

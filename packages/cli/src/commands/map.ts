@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { HostError, isHostError } from '@vskit/host';
-import { createFileAtomically } from '@vskit/host-node';
+import { createFileAtomically } from '@vskit/host-node/file';
 import {
   isVhdFormatError,
   type MapRun,

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   isVhdFormatError,
@@ -19,6 +18,7 @@ import {
   writeText,
 } from '../command.js';
 import { CliError, EXIT_INTERRUPTED } from '../errors.js';
+import { factsOf } from '../file-facts.js';
 import { explainNotVhd, openImageFile } from '../image-file.js';
 import { writeJson } from '../output.js';
 import { type DriveMap, findParent } from '../parents.js';
@@ -135,8 +135,7 @@ Examples:
           progress ??= createProgress(io.stderr, 'merging', total);
           progress.update(done);
         },
-        parentModified: async (depth) =>
-          (await stat(paths[depth] ?? targetPath).catch(() => undefined))?.mtime,
+        parentModified: async (depth) => factsOf(paths[depth] ?? targetPath)?.mtime,
         openParent: async (ref) => {
           const path = await findParentPath(ref, paths[paths.length - 1]!, drives);
           paths.push(path);

@@ -9,7 +9,7 @@ import { openImage } from '../image/open.js';
 import { memoryFile } from '../io.js';
 import { arbWrite, patterned } from '../testing/arbitraries.js';
 import { baseImage, childImage, firstDifference, MemoryImages, shared } from '../testing/images.js';
-import { type BlockHolding, type MapRun, mapBlocks, mapChain } from './map.js';
+import { type BlockHolding, type MapRun, mapBlocks, mapChain, mapChainBatches } from './map.js';
 
 type MemoryFile = ReturnType<typeof memoryFile>;
 const MiB = 2 ** 20;
@@ -90,6 +90,16 @@ describe('mapChain', () => {
             at += run.length;
           }
           expect(at).toBe(size);
+          // In batches: the same runs, one batch per window looked at (and the last run in
+          // one of its own), none holding a run that ends past its window.
+          const batches = await collect(mapChainBatches(chain, { window: setup.window }));
+          expect(batches.flat()).toEqual(runs);
+          expect(batches).toHaveLength(Math.ceil(size / setup.window) + 1);
+          for (const [i, batch] of batches.entries()) {
+            for (const run of batch) {
+              expect(run.start + run.length).toBeLessThanOrEqual((i + 1) * setup.window);
+            }
+          }
           // Per block: what each layer supplies, as the runs say, adding up to the block.
           const unit = setup.blockSize * 2;
           const blocks = await collect(mapBlocks(chain, { unit, window: setup.window }));

@@ -102,6 +102,28 @@ function continues(run: MapRun, next: MapRun): boolean {
  * `CLOSED`, or the errors of reading a BAT page or a bitmap (`TRUNCATED`).
  */
 export async function* mapChain(chain: VhdChain, o: MapOptions = {}): AsyncGenerator<MapRun> {
+  for await (const runs of mapChainBatches(chain, o)) yield* runs;
+}
+
+/**
+ * The runs of {@link mapChain}, the same ones in the same order, a window of the disk at a time:
+ * one batch per window looked at, holding the runs known to be whole by then (a run is whole
+ * once the next one starts; the last run comes in a batch of its own, and a batch may be empty).
+ * For a consumer that handles many runs (a copy of the disk), one wait per window instead of one
+ * per run.
+ *
+ * @example
+ * ```ts
+ * for await (const runs of mapChainBatches(chain)) {
+ *   for (const run of runs) console.log(run.start, run.length, run.depth);
+ * }
+ * ```
+ * @throws VhdFormatError as {@link mapChain} does.
+ */
+export async function* mapChainBatches(
+  chain: VhdChain,
+  o: MapOptions = {},
+): AsyncGenerator<readonly MapRun[]> {
   const layers = engineLayers(chain);
   const window = o.window ?? DEFAULT_WINDOW;
   if (!Number.isSafeInteger(window) || window < 512 || window % 512 !== 0) {
@@ -124,10 +146,10 @@ export async function* mapChain(chain: VhdChain, o: MapOptions = {}): AsyncGener
         pending = run;
       }
     });
-    yield* found;
+    yield found;
     advance(o, end, total);
   }
-  if (pending !== undefined) yield pending;
+  if (pending !== undefined) yield [pending];
 }
 
 /** One block (or group of blocks) of the virtual disk, and how much of it each layer supplies. */
