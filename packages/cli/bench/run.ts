@@ -553,9 +553,10 @@ async function main(): Promise<void> {
       "  threads (qemu-img's I/O threads), so the CPU ratio says more about the work than the wall one.",
       '- Peak RSS: GNU time `%M` of the process, median of 3.',
       '- `bench/node-floor.mjs` is the floor of the raw export in Node.js: plain `node:fs` calls doing',
-      "  the export's reads and writes of `flat.vhd` (the allocated blocks' data, each written at its",
-      '  place, the size set at the end), with no vskit code: the export rows give vskit against it and',
-      '  it against qemu-img.',
+      "  the export's reads and writes of `flat.vhd` (two allocated blocks that follow in the file per",
+      "  read, read one ahead on the thread pool, each block's data written at its place with blocking",
+      '  writes, the size set at the end), with no vskit code: the export rows give vskit against it',
+      '  and it against qemu-img.',
       ...(CA_CERTS === undefined
         ? []
         : [

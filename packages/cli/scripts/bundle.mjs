@@ -63,6 +63,7 @@ const result = await build({
   footer: { js: 'return module.exports;\n})' },
   define: { 'import.meta.url': 'vskitUrl' },
   logLevel: 'warning',
+  minifyWhitespace: true,
 });
 const peerImport = `import(${JSON.stringify(PEER)})`;
 const built = result.outputFiles[0].text;
@@ -91,7 +92,6 @@ try {
 }
 const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData });
 const cli = script.runInThisContext()(require, { exports: {} }, {}, file, __dirname, (id) => import(id));
-cli.quietOnBrokenPipe(process.stdout);
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -15,6 +15,7 @@ import {
   usageError,
 } from './errors.js';
 import { writeJson } from './output.js';
+import { lazyOutput } from './process-output.js';
 
 /**
  * A subcommand by name, and how to load it. A command's module (and the packages it needs) loads
@@ -194,13 +195,29 @@ export function quietOnBrokenPipe(stream: NodeJS.WritableStream): void {
 }
 
 /**
- * The real process streams. `stdin` is looked up only when a command reads it (Node builds the
- * stream on first use, and only `write` needs it).
+ * The real process streams, each built only when first needed: stdout and stderr take text with
+ * blocking writes until a command needs the stream itself (see `process-output.ts`), and
+ * `stdin` is looked up only when a command reads it (only `write` does). A reader of stdout that
+ * goes away ends the process quietly (see {@link quietOnBrokenPipe}); on stderr, what it no
+ * longer reads is dropped.
  */
 export function processIo(): CliIo {
+  const stdout = lazyOutput(
+    1,
+    () => {
+      quietOnBrokenPipe(process.stdout);
+      return process.stdout;
+    },
+    () => process.exit(0),
+  );
+  const stderr = lazyOutput(
+    2,
+    () => process.stderr,
+    () => undefined,
+  );
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     get stdin() {
       return process.stdin;
     },
