@@ -56,12 +56,13 @@ const result = await build({
   target: 'node20',
   external: [PEER],
   // The bundle is the body of a function the bin calls (see the loader below); it returns the
-  // entry's exports. `import.meta.url` of the bundled modules is the bundle's own URL.
+  // entry's exports. `import.meta.url` of the bundled modules is the bundle's own URL, made
+  // when first asked for (only `--version` asks).
   banner: {
-    js: "(function (require, module, exports, __filename, __dirname, vskitImport) {\nconst vskitUrl = require('node:url').pathToFileURL(__filename).href;",
+    js: "(function (require, module, exports, __filename, __dirname, vskitImport) {\nconst vskitMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
   },
   footer: { js: 'return module.exports;\n})' },
-  define: { 'import.meta.url': 'vskitUrl' },
+  define: { 'import.meta.url': 'vskitMeta.url' },
   logLevel: 'warning',
   minifyWhitespace: true,
 });
