@@ -5,20 +5,8 @@
  * @packageDocumentation
  */
 
-export type { AtomicCreateOptions, CreationSteps } from './atomic.js';
-export {
-  createFileAtomically,
-  NODE_BLOCKING_CREATION_STEPS,
-  NODE_CREATION_STEPS,
-  renameNoReplace,
-  syncFolderAt,
-} from './atomic.js';
-export type { NodeFileOptions } from './node-file.js';
-export { openNodeFile } from './node-file.js';
+// Everything of the `@vskit/host-node/file` entry (files, their lock, atomic creation)...
+export * from './file.js';
+// ...and the host.
 export type { NodeHostOptions, NodeVolumeOptions } from './node-host.js';
 export { createNodeHost } from './node-host.js';
-export {
-  WRITER_LOCK_STALE_MS,
-  WRITER_LOCK_UPDATE_MS,
-  writerLockPath,
-} from './writer-lock.js';
