@@ -3,11 +3,11 @@
  * nothing is written over all-zero pages (the file's size is set at the end, so a sparse file
  * system leaves holes), as `qemu-img convert -O raw` does.
  *
- * The copy follows the chain's map (`mapChain` of vhd-format: which layer's file holds each run
- * of the disk, and where) and reads the layers' files directly, a few runs per read: runs of one
- * layer that lie close together in its file (a dynamic disk's blocks, with only a bitmap between
- * them) come in one read of up to {@link EXPORT_SPAN} bytes, and each run is then written at its
- * place in the disk. Fewer reads mean fewer thread-pool hops and event-loop turns between the
+ * The copy follows the chain's map (`mapChainBatches` of vhd-format: which layer's file holds
+ * each run of the disk, and where) and reads the layers' files directly, a few runs per read:
+ * runs of one layer that lie close together in its file (a dynamic disk's blocks, with only a
+ * bitmap between them) come in one read of up to {@link EXPORT_SPAN} bytes, and each run is then
+ * written at its place in the disk. Fewer reads mean fewer thread-pool hops and event-loop turns between the
  * writes, which are what the copy waits on.
  *
  * The next read is under way while one read's runs are written (see {@link exportRaw}), with no
@@ -82,10 +82,10 @@ export const EXPORT_GAP = 64 * 1024;
 export const EXPORT_SPAN = 2 * DEFAULT_BLOCK + EXPORT_GAP;
 
 /**
- * Reads under way or waiting to be written at once, each in a buffer of its own, so memory stays
- * at this many {@link EXPORT_SPAN}s whatever the disk's size. Two suffice where a read takes
- * less time than its writes (from the page cache, about half): the next read is under way while
- * one is written. A third measured no faster.
+ * Buffers of the copy: the read being written and the reads under way, so memory stays at this
+ * many {@link EXPORT_SPAN}s whatever the disk's size. Two suffice where a read takes less time
+ * than its writes (from the page cache, about half): the next read is under way while one is
+ * written. A third measured no faster.
  */
 export const EXPORT_DEPTH = 2;
 
