@@ -3,14 +3,17 @@
  * `vskit convert in.vhd out.raw` does for a dynamic VHD whose allocated blocks hold no all-zero
  * page (the bench's `flat.vhd`), and nothing else: no vskit code, no checks, no temporary file.
  * The allocated blocks are taken in the file's order, two blocks that follow one another in the
- * file per read (with the bitmap between them, as the export's reads take them), each read on the
- * thread pool while the blocks of the one before are written at their places in the new file
- * with blocking writes; the file is then given the disk's size, and unallocated blocks stay
- * holes.
+ * file per read (with the bitmap between them, as the export's reads take them), read with
+ * blocking calls on the main thread; each block's data is written at its place in the new file
+ * on the thread pool, sized to one thread as `convert` sizes it, while the next read is made
+ * (two buffers); the file is then given the disk's size, and unallocated blocks stay holes.
  *
  * Usage: node node-floor.mjs <in.vhd> <out.raw>
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, read, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, write } from 'node:fs';
+
+// Before the first thread-pool call, when libuv reads it.
+process.env.UV_THREADPOOL_SIZE = '1';
 
 const [input, output] = process.argv.slice(2);
 if (input === undefined || output === undefined) {
@@ -46,24 +49,35 @@ for (let block = 0; block < entries; block++) {
 
 const target = openSync(output, 'wx');
 const span = 2 * blockSize + bitmapBytes;
-const buffers = [new Uint8Array(span), new Uint8Array(span)];
-const start = (i) =>
-  new Promise((resolve, reject) => {
-    const blocks = reads[i];
-    const from = dataAt(blocks[0]);
-    const length = dataAt(blocks.at(-1)) + blockSize - from;
-    read(source, buffers[i % 2], 0, length, from, (error) => (error ? reject(error) : resolve()));
-  });
-let next = reads.length > 0 ? start(0) : undefined;
-for (let i = 0; i < reads.length; i++) {
-  await next;
-  if (i + 1 < reads.length) next = start(i + 1);
-  const from = dataAt(reads[i][0]);
-  for (const block of reads[i]) {
+const free = [new Uint8Array(span), new Uint8Array(span)];
+let underWay = 0;
+let failure;
+let wake;
+const ended = () => {
+  const resume = wake;
+  wake = undefined;
+  resume?.();
+};
+for (const blocks of reads) {
+  while (free.length === 0 && failure === undefined) await new Promise((r) => (wake = r));
+  if (failure !== undefined) break;
+  const buffer = free.pop();
+  const from = dataAt(blocks[0]);
+  readSync(source, buffer, 0, dataAt(blocks.at(-1)) + blockSize - from, from);
+  let left = blocks.length;
+  for (const block of blocks) {
     const length = Math.min(blockSize, diskSize - block * blockSize);
-    writeSync(target, buffers[i % 2], dataAt(block) - from, length, block * blockSize);
+    underWay++;
+    write(target, buffer, dataAt(block) - from, length, block * blockSize, (error) => {
+      failure ??= error ?? undefined;
+      underWay--;
+      if (--left === 0) free.push(buffer);
+      ended();
+    });
   }
 }
+while (underWay > 0) await new Promise((r) => (wake = r));
+if (failure !== undefined) throw failure;
 ftruncateSync(target, diskSize);
 closeSync(target);
 closeSync(source);

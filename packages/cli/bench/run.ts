@@ -554,9 +554,9 @@ async function main(): Promise<void> {
       '- Peak RSS: GNU time `%M` of the process, median of 3.',
       '- `bench/node-floor.mjs` is the floor of the raw export in Node.js: plain `node:fs` calls doing',
       "  the export's reads and writes of `flat.vhd` (two allocated blocks that follow in the file per",
-      "  read, read one ahead on the thread pool, each block's data written at its place with blocking",
-      '  writes, the size set at the end), with no vskit code: the export rows give vskit against it',
-      '  and it against qemu-img.',
+      "  read, blocking reads, each block's data written at its place on a thread pool of one thread",
+      '  while the next read is made, the size set at the end), with no vskit code: the export rows',
+      '  give vskit against it and it against qemu-img.',
       ...(CA_CERTS === undefined
         ? []
         : [

@@ -49,6 +49,13 @@ export interface Command {
    * the command's name as `positionals`, unparsed; `--help` or `-h` still prints the help.
    */
   readonly ownArguments?: boolean;
+  /**
+   * Threads of libuv's pool the command runs with (`UV_THREADPOOL_SIZE`, default 4): set by
+   * `main` for the real process before the command starts, unless the user has set the
+   * variable. libuv reads it when the pool starts, at the first thread-pool call, and nothing
+   * before a command's `run` makes one.
+   */
+  readonly threadPoolSize?: number;
   /** Runs the command; resolves to the exit status. Throws for errors (printed by `main`). */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }

@@ -90,11 +90,14 @@ export function commandHelp(command: Command): string {
 /**
  * Runs the CLI with `argv` (the words after `vskit`) and resolves to the exit status. Expected
  * errors become one line on stderr (and, under `--json`, a JSON error record on stdout); nothing
- * throws.
+ * throws. Without `given`, it runs on the real process's streams and sizes its thread pool for
+ * the command (see `Command.threadPoolSize`); with `given` (tests, embedding) it leaves the
+ * process alone.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
+  const io = given ?? processIo();
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, io, given === undefined);
   } catch (error) {
     io.stderr.write(`${errorLine(error)}\n`);
     if (await wantsJson(argv)) await writeJson(io.stdout, errorJson(error)).catch(() => undefined);
@@ -106,7 +109,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * `dispatch` runs `argv` on `io`; `ownProcess`: the real process's (its thread pool the command's
+ * to size, see `Command.threadPoolSize`).
+ */
+async function dispatch(argv: readonly string[], io: CliIo, ownProcess: boolean): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.stderr.write(await topHelp());
@@ -137,6 +144,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.values.help === true) {
     io.stdout.write(commandHelp(command));
     return 0;
+  }
+  if (ownProcess && command.threadPoolSize !== undefined) {
+    process.env.UV_THREADPOOL_SIZE ??= String(command.threadPoolSize);
   }
   return command.run(args, io);
 }

@@ -16,7 +16,6 @@ import {
   exportRaw,
   exportReads,
   HOLE_GRAIN,
-  writeNonZeroRuns,
 } from './raw-export.js';
 
 /** Single-layer chains only. */
@@ -41,23 +40,22 @@ async function writtenDisk(blocks: number, every = 1) {
 }
 
 /**
- * A layer file whose reads stay under way until the test ends them: `pending` lists them in the
- * order they started, `busiest` is the most ever under way at once.
+ * A target file whose writes stay under way until the test ends them: `pending` lists them in
+ * the order they started, `busiest` is the most ever under way at once.
  */
-function heldReads(inner: RandomAccessFile) {
+function heldWrites() {
   const pending: Array<{ position: number; resolve: () => void; reject: (e: unknown) => void }> =
     [];
-  const state = { started: 0, busiest: 0 };
-  const file: RandomAccessFile = {
-    ...inner,
-    read(buffer, position) {
+  const state = { started: 0, busiest: 0, truncated: false };
+  const file = {
+    write(_buffer: Uint8Array, position: number) {
       state.started++;
-      return new Promise<number>((resolve, reject) => {
+      return new Promise<void>((resolve, reject) => {
         const entry = {
           position,
           resolve: () => {
             pending.splice(pending.indexOf(entry), 1);
-            resolve(inner.read(buffer, position));
+            resolve();
           },
           reject: (e: unknown) => {
             pending.splice(pending.indexOf(entry), 1);
@@ -68,7 +66,10 @@ function heldReads(inner: RandomAccessFile) {
         state.busiest = Math.max(state.busiest, pending.length);
       });
     },
-  };
+    async truncate() {
+      state.truncated = true;
+    },
+  } as unknown as HostFile;
   return { file, pending, state };
 }
 
@@ -92,40 +93,6 @@ function recordingFile(size: number) {
   } as unknown as HostFile;
   return { file, bytes, writes, length: () => length };
 }
-
-describe('writeNonZeroRuns', () => {
-  it('writes each run of pages holding data once, at its place, and skips all-zero pages', async () => {
-    const piece = new Uint8Array(6 * HOLE_GRAIN + 100);
-    piece[5] = 1; // page 0
-    piece[HOLE_GRAIN + 7] = 2; // page 1: one run with page 0
-    piece[4 * HOLE_GRAIN + HOLE_GRAIN - 1] = 3; // page 4, alone
-    piece[6 * HOLE_GRAIN + 99] = 4; // the short last page
-    const target = recordingFile(10 * HOLE_GRAIN);
-    const written = await writeNonZeroRuns(target.file, piece, 1000);
-    expect(target.writes).toEqual([
-      [1000, 2 * HOLE_GRAIN],
-      [1000 + 4 * HOLE_GRAIN, HOLE_GRAIN],
-      [1000 + 6 * HOLE_GRAIN, 100],
-    ]);
-    expect(written).toBe(3 * HOLE_GRAIN + 100);
-    expect(target.bytes.subarray(1000, 1000 + piece.length)).toEqual(piece);
-  });
-
-  it('reads a view that does not start on a word boundary byte by byte, with the same result', async () => {
-    const backing = new Uint8Array(3 * HOLE_GRAIN + 1);
-    const piece = backing.subarray(1);
-    piece[2 * HOLE_GRAIN + 3] = 9;
-    const target = recordingFile(3 * HOLE_GRAIN);
-    expect(await writeNonZeroRuns(target.file, piece, 0)).toBe(HOLE_GRAIN);
-    expect(target.writes).toEqual([[2 * HOLE_GRAIN, HOLE_GRAIN]]);
-  });
-
-  it('writes nothing for all zeros', async () => {
-    const target = recordingFile(HOLE_GRAIN * 2);
-    expect(await writeNonZeroRuns(target.file, new Uint8Array(HOLE_GRAIN * 2), 0)).toBe(0);
-    expect(target.writes).toEqual([]);
-  });
-});
 
 describe('exportReads', () => {
   const run = (start: number, length: number, depth: number, offset?: number): MapRun =>
@@ -265,88 +232,98 @@ describe('exportRaw', () => {
     await chain.close();
   });
 
-  it('has as many reads under way or being written as its depth, and never more, whatever the disk size', async () => {
+  it('keeps the writes of as many reads under way as its depth, and never more, whatever the disk size', async () => {
     for (const asked of [undefined, 1, 3, 5]) {
       const depth = asked ?? EXPORT_DEPTH;
-      const { base, chain } = await writtenDisk(16);
-      const layer = heldReads(base);
-      const target = recordingFile(chain.virtualSize);
+      const { base, chain } = await writtenDisk(16); // 8 reads of two blocks each
+      const reads: number[] = [];
+      const layer: RandomAccessFile = {
+        ...base,
+        read: (buffer, position) => {
+          reads.push(position);
+          return base.read(buffer, position);
+        },
+      };
+      const target = heldWrites();
       const exported = exportRaw(
         chain,
-        [layer.file],
+        [layer],
         target.file,
         new AbortController().signal,
         asked === undefined ? {} : { depth: asked },
       );
-      let reads = 0;
-      while (reads < 8) {
+      let ended = 0;
+      while (ended < 16) {
         await settle();
-        // One read's runs are written while the others are under way.
-        expect(layer.pending.length).toBe(
-          Math.min(reads === 0 ? 1 : Math.max(1, depth - 1), 8 - reads),
-        );
-        reads += 1;
-        layer.pending[0]!.resolve();
+        // Each read's two writes start together; the next read waits for a buffer.
+        expect(target.pending.length).toBe(Math.min(2 * depth, 16 - ended));
+        expect(reads.length).toBe(Math.min(8, ended / 2 + depth));
+        // The oldest read's writes end; its buffer serves the next read.
+        target.pending[0]!.resolve();
+        target.pending[0]!.resolve();
+        ended += 2;
       }
       expect(await exported).toEqual({ fileSize: chain.virtualSize, dataBytes: 16 * BLOCK });
-      expect(layer.state.busiest).toBe(Math.min(8, Math.max(1, depth - 1)));
-      expect(layer.state.started).toBe(8);
+      expect(target.state.busiest).toBe(Math.min(16, 2 * depth));
+      expect(target.state.truncated).toBe(true);
       await chain.close();
     }
   });
 
-  it('reports a write that fails, once every read under way has ended, and writes nothing more', async () => {
+  it('reports a write that fails once every write started has ended, reading nothing more', async () => {
     const { base, chain } = await writtenDisk(16);
-    const layer = heldReads(base);
-    const full = new Error('ENOSPC: no room');
-    let writes = 0;
-    const target = recordingFile(chain.virtualSize);
-    const failing = {
-      ...target.file,
-      write: (buffer: Uint8Array, at: number) =>
-        ++writes === 2 ? Promise.reject(full) : target.file.write(buffer, at),
-      truncate: target.file.truncate,
-    } as HostFile;
+    let reads = 0;
+    const layer: RandomAccessFile = {
+      ...base,
+      read: (buffer, position) => {
+        reads++;
+        return base.read(buffer, position);
+      },
+    };
+    const target = heldWrites();
     let outcome: unknown;
-    const exported = exportRaw(chain, [layer.file], failing, new AbortController().signal, {
-      depth: 3,
+    const exported = exportRaw(chain, [layer], target.file, new AbortController().signal, {
+      depth: 2,
     }).catch((error: unknown) => {
-      outcome = { error, underWay: layer.pending.length };
+      outcome = { error, underWay: target.pending.length };
     });
     await settle();
-    layer.pending[0]!.resolve(); // the first read: its first write lands, the second fails
+    expect(target.pending.map((w) => w.position / BLOCK)).toEqual([0, 1, 2, 3]);
+    const full = new Error('ENOSPC: no room');
+    target.pending[1]!.reject(full); // block 1 of the first read
     await settle();
-    expect(outcome).toBeUndefined(); // two reads are still under way
-    expect(layer.pending).toHaveLength(2);
-    layer.pending[0]!.resolve();
+    expect(outcome).toBeUndefined(); // three writes are still under way
+    target.pending[0]!.resolve();
     await settle();
     expect(outcome).toBeUndefined();
-    layer.pending[0]!.resolve();
+    expect(reads).toBe(2); // nothing read once the failure was seen
+    target.pending[0]!.resolve();
+    target.pending[0]!.resolve();
     await exported;
     expect(outcome).toEqual({ error: full, underWay: 0 });
-    expect(writes).toBe(2);
-    expect(target.length()).toBeLessThan(chain.virtualSize);
+    expect(target.state.started).toBe(4);
+    expect(target.state.truncated).toBe(false);
     await chain.close();
   });
 
-  it('stops at the next read once the signal fires, waits for the reads under way, then throws its reason', async () => {
+  it('stops before the next read once the signal fires, waits for the writes under way, then throws its reason', async () => {
     const { base, chain } = await writtenDisk(16);
-    const layer = heldReads(base);
+    const target = heldWrites();
     const controller = new AbortController();
-    const target = recordingFile(chain.virtualSize);
-    const exported = exportRaw(chain, [layer.file], target.file, controller.signal, { depth: 3 });
+    const exported = exportRaw(chain, [base], target.file, controller.signal, { depth: 2 });
     const failed = expect(exported).rejects.toThrow('stop');
     await settle();
-    layer.pending[0]!.resolve();
-    await settle();
-    expect(layer.pending).toHaveLength(2);
+    expect(target.pending).toHaveLength(4);
     controller.abort(new Error('stop'));
-    for (const read of [...layer.pending]) read.resolve();
+    target.pending[0]!.resolve();
+    target.pending[0]!.resolve();
+    await settle();
+    expect(target.state.started).toBe(4); // no read, so no write, after the signal
+    target.pending[0]!.resolve();
+    target.pending[0]!.resolve();
     await failed;
-    expect(layer.pending).toHaveLength(0);
-    expect(layer.state.started).toBe(3);
-    expect(target.writes).toHaveLength(2); // the first read's two blocks
-    expect(target.length()).toBeLessThan(chain.virtualSize);
+    expect(target.pending).toHaveLength(0);
+    expect(target.state.truncated).toBe(false);
     await chain.close();
   });
 

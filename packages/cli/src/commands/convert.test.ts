@@ -186,6 +186,34 @@ describe('vskit convert interrupted (Ctrl-C)', () => {
   );
 });
 
+describe('vskit convert and the thread pool', () => {
+  const preload = pathToFileURL(
+    join(import.meta.dirname, '..', '__fixtures__', 'thread-pool-size.mjs'),
+  ).href;
+  /** The pool size a bin run of `args` had, and whether it ended well. */
+  async function poolOf(args: string[], env: Record<string, string> = {}) {
+    const log = join(tmp.dir, `pool-${args[0]}-${Object.keys(env).length}.txt`);
+    const result = await run(process.execPath, ['--import', preload, BIN, ...args], {
+      env: { ...env, VSKIT_TEST_POOL_LOG: log },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    return readFile(log, 'utf8');
+  }
+
+  it('runs convert with one thread-pool thread, the other commands with the default, and keeps what the user set', async () => {
+    const c = await chain('pool');
+    // What this test's own environment sets wins, as a user's would.
+    const set = process.env.UV_THREADPOOL_SIZE;
+    expect(await poolOf(['convert', c.top, join(c.dir, 'a.raw')])).toBe(set ?? '1');
+    expect(await poolOf(['info', c.top])).toBe(set ?? 'unset');
+    expect(
+      await poolOf(['convert', c.top, join(c.dir, 'b.raw')], { UV_THREADPOOL_SIZE: '3' }),
+    ).toBe('3');
+    expect(Buffer.compare(await readFile(join(c.dir, 'a.raw')), c.raw)).toBe(0);
+    expect(Buffer.compare(await readFile(join(c.dir, 'b.raw')), c.raw)).toBe(0);
+  });
+});
+
 describe('vskit convert when a write fails (a full disk)', () => {
   const preload = pathToFileURL(
     join(import.meta.dirname, '..', '__fixtures__', 'write-fails-at.mjs'),

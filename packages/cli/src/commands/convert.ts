@@ -94,12 +94,11 @@ export async function looksLikeVhd(file: HostFile): Promise<boolean> {
 
 /**
  * Writes `path` whole or not at all through `createFileAtomically` (never replacing anything
- * there), its file doing I/O as `io` says; Ctrl-C stops the copy, removes the temporary file and
- * ends with `CANCELLED`.
+ * there), its file writing on the thread pool; Ctrl-C stops the copy, removes the temporary file
+ * and ends with `CANCELLED`.
  */
 async function createTarget<T>(
   path: string,
-  io: 'async' | 'sync',
   fill: (file: HostFile, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
@@ -115,10 +114,11 @@ async function createTarget<T>(
       {
         signal: controller.signal,
         // Blocking steps (no thread-pool hop for each of the creation's dozen calls): the
-        // command owns its thread, and its Ctrl-C is seen between the fill's reads.
+        // command owns its thread, and its Ctrl-C is seen while the copy waits for its writes.
         steps: {
           ...NODE_BLOCKING_CREATION_STEPS,
-          createNew: (temporary) => openNodeFile(temporary, 'createNew', { share: 'none', io }),
+          createNew: (temporary) =>
+            openNodeFile(temporary, 'createNew', { share: 'none', io: 'async' }),
         },
       },
     );
@@ -161,19 +161,17 @@ async function openSource(
       `${path} is ${facts.isDirectory() ? 'a folder' : 'not a regular file'}`,
     );
   }
-  // A look at both ends with blocking calls (a few small reads, no thread-pool hops); the disk
-  // is then read with default (thread-pool) I/O: convertDisk keeps reads ahead and a write under
-  // way, and they overlap only off the main thread (measured faster than blocking calls: see
-  // the README); a raw export keeps reads ahead too (see raw-export.ts).
-  const sniffed = await openNodeFile(path, 'read', { io: 'sync' });
+  // The source is read with blocking calls, on the main thread, while the writes of what was
+  // read before run on the thread pool's one thread (see `threadPoolSize` below).
+  const file = await openNodeFile(path, 'read', { io: 'sync' });
   let vhd: boolean;
   try {
-    vhd = await looksLikeVhd(sniffed);
-  } finally {
-    await sniffed.close().catch(() => undefined);
+    vhd = await looksLikeVhd(file);
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    throw error;
   }
   if (!vhd) {
-    const file = await openNodeFile(path, 'read');
     const disk = await rawDisk(file);
     const size = await file.size();
     return {
@@ -186,7 +184,8 @@ async function openSource(
       close: () => file.close(),
     };
   }
-  const { chain, sources } = await openChainAt(path, { drives });
+  await file.close();
+  const { chain, sources } = await openChainAt(path, { drives, io: 'sync' });
   return {
     source: chain,
     layerFiles: sources.map((s) => s.file),
@@ -220,6 +219,11 @@ export function renderConverted(r: ConvertReport): string {
 /** `vskit convert`. */
 export const convertCommand: Command = {
   name: 'convert',
+  // One thread writes, in order, while the main thread reads the source with blocking calls:
+  // a file takes one write at a time (its lock), and from one thread the next write starts as
+  // the last ends, with no turn of the event loop between them. With the default four threads,
+  // writes queued together ran at once and waited on the lock (measured slower, more CPU).
+  threadPoolSize: 1,
   summary: 'copy a disk (a chain flattened, or raw bytes) into a new fixed, dynamic or raw file',
   usage: ['convert <in> <out> [--type fixed|dynamic|raw] [--block-size 2MiB] [--json]'],
   help: `Reads the virtual disk of <in> and writes it to the new file <out>. <in> is a VHD when it
@@ -273,10 +277,8 @@ Examples:
       try {
         const onProgress = (done: number) => progress.update(done);
         const { source } = opened;
-        // A chain's raw export writes with blocking calls while its reads run ahead on the
-        // thread pool (see raw-export.ts); convertDisk's writes run on the thread pool.
         const rawExport = type === 'raw' && isChain(source);
-        result = await createTarget(output, rawExport ? 'sync' : 'async', (file, signal) =>
+        result = await createTarget(output, (file, signal) =>
           rawExport
             ? exportRaw(source, opened.layerFiles, file, signal, { onProgress }).then((r) => ({
                 ...r,
