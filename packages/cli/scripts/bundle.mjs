@@ -64,7 +64,10 @@ const result = await build({
   footer: { js: 'return module.exports;\n})' },
   define: { 'import.meta.url': 'vskitMeta.url' },
   logLevel: 'warning',
-  minifyWhitespace: true,
+  // Minified, names kept (functions' and classes' `name`, so stack traces still name them): a
+  // smaller file is read and hashed faster at every start (524 KB to 276 KB).
+  minify: true,
+  keepNames: true,
 });
 const peerImport = `import(${JSON.stringify(PEER)})`;
 const built = result.outputFiles[0].text;
