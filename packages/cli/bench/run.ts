@@ -73,8 +73,8 @@ interface Scratch {
 const node = (args: string) => `exec ${sh(process.execPath)} ${args}`;
 /** Set on some machines for other tools; the timed commands run without it (see BENCH_ENV). */
 const CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
-/** The plain Node.js script doing a raw export's reads and writes (see node-floor.mjs). */
-const FLOOR = join(HERE, 'node-floor.mjs');
+/** The plain Node.js script doing a raw export's reads and writes (see node-floor.cjs). */
+const FLOOR = join(HERE, 'node-floor.cjs');
 const vskit = (args: string) => node(`${sh(BIN)} ${args}`);
 
 /** Every timed case. */
@@ -135,7 +135,7 @@ function cases(w: Workload, s: Scratch): Case[] {
       short: 'the Node.js floor',
       group: 'export 1 GiB to raw',
       label:
-        'node bench/node-floor.mjs flat.vhd out.raw (plain Node.js: the same reads and writes, nothing else)',
+        'node bench/node-floor.cjs flat.vhd out.raw (plain Node.js: the same reads and writes, nothing else)',
       script: node(`${sh(FLOOR)} ${sh(w.flat)} ${out}`),
       versus: 'qemu-sparse',
       before: clearOut,
@@ -363,7 +363,7 @@ function goalsOf(
     1,
   );
   ratioGoal(
-    '`vskit convert x.vhd out.raw` within 1.05x of plain Node.js doing the same reads and writes (`bench/node-floor.mjs`)',
+    '`vskit convert x.vhd out.raw` within 1.05x of plain Node.js doing the same reads and writes (`bench/node-floor.cjs`)',
     'export',
     'floor',
     1.05,
@@ -552,7 +552,7 @@ async function main(): Promise<void> {
       '  single-threaded process (vskit) waits for a core longer than one that spreads its work over',
       "  threads (qemu-img's I/O threads), so the CPU ratio says more about the work than the wall one.",
       '- Peak RSS: GNU time `%M` of the process, median of 3.',
-      '- `bench/node-floor.mjs` is the floor of the raw export in Node.js: plain `node:fs` calls doing',
+      '- `bench/node-floor.cjs` is the floor of the raw export in Node.js: plain `node:fs` calls doing',
       "  the export's reads and writes of `flat.vhd` (two allocated blocks that follow in the file per",
       "  read, blocking reads, each block's data written at its place on a thread pool of one thread",
       '  while the next read is made, the size set at the end), with no vskit code: the export rows',
