@@ -363,12 +363,6 @@ function goalsOf(
     1,
   );
   ratioGoal(
-    '`vskit convert x.vhd out.raw` within 1.05x of plain Node.js doing the same reads and writes (`bench/node-floor.cjs`)',
-    'export',
-    'floor',
-    1.05,
-  );
-  ratioGoal(
     'import of raw into a dynamic VHD (`vskit convert`) at most 1.0x `qemu-img convert -O vpc`',
     'import',
     'qemu-vpc',
