@@ -12,9 +12,9 @@ function fakeStream() {
   const stream = {
     isTTY: true,
     columns: 132,
-    write(chunk: string | Uint8Array, callback?: () => void) {
+    write(chunk: string | Uint8Array, second?: string | (() => void), third?: () => void) {
       state.written.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
-      callback?.();
+      (typeof second === 'function' ? second : third)?.();
       return true;
     },
     on(event: string) {
@@ -37,7 +37,8 @@ describe('lazyOutput', () => {
     const out = lazyOutput(fd, fake.build, () => undefined);
     let called = false;
     expect(out.write('héllo ', () => (called = true))).toBe(true);
-    out.write(new TextEncoder().encode('world\n'));
+    out.write(new TextEncoder().encode('world'), () => undefined);
+    out.write('\n', 'utf8');
     await Promise.resolve();
     expect(called).toBe(true);
     expect(out.isTTY).toBeUndefined(); // a file is no terminal
@@ -58,6 +59,10 @@ describe('lazyOutput', () => {
     out.write('after\n');
     closeSync(fd);
     expect(fake.state).toEqual({ built: 1, written: ['after\n'], listeners: ['error'] });
+    // Another encoding goes to the stream from the start.
+    const latin = fakeStream();
+    lazyOutput(fd, latin.build, () => undefined).write('x', 'latin1');
+    expect(latin.state.built).toBe(1);
     expect(readFileSync(path, 'utf8')).toBe('before\n');
   });
 

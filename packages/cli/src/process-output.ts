@@ -34,10 +34,8 @@ export function lazyOutput(
     callback?: (error?: Error | null) => void,
   ): boolean => {
     const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
-    if (
-      real !== undefined ||
-      (typeof chunk === 'string' && typeof encodingOrCallback === 'string')
-    ) {
+    const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : 'utf8';
+    if (real !== undefined || (typeof chunk === 'string' && !/^utf-?8$/i.test(encoding))) {
       // An encoding other than UTF-8 is the stream's business.
       return built().write(chunk, encodingOrCallback as BufferEncoding, callback);
     }
