@@ -1,6 +1,6 @@
 /**
- * HRESULT values and the enumerations of Virtual Server 2005's COM interfaces, as published in
- * Microsoft's documentation and winerror.h. Every value is an unsigned 32-bit number
+ * HRESULT values, the enumerations of Virtual Server 2005's COM interfaces and the names of
+ * IVMHardDisk's properties, as published in Microsoft's documentation and winerror.h. Every value is an unsigned 32-bit number
  * (`0..0xFFFFFFFF`), so `HRESULT.E_POINTER === 0x80004003`.
  *
  * Also the package's `@vskit/vs-api/hresult` entry point: it imports nothing, so a tool that only
@@ -219,3 +219,22 @@ export const VMFloppyDiskImageType = {
 /** One value of {@link VMFloppyDiskImageType}. */
 export type VMFloppyDiskImageType =
   (typeof VMFloppyDiskImageType)[keyof typeof VMFloppyDiskImageType];
+
+/**
+ * The names of IVMHardDisk's readable properties, in the order of its documentation, for tools
+ * that walk them (the CLI's `vskit vs disk <path> <Property>`). The conformance suite writes its
+ * own list from the specification, as it does every HRESULT: a subject cannot agree with it by
+ * sharing a constant.
+ */
+export const HARD_DISK_PROPERTIES = [
+  'File',
+  'Type',
+  'SizeInGuest',
+  'SizeOnHost',
+  'HostFreeDiskSpace',
+  'HostDriveIdentifier',
+  'Parent',
+] as const;
+
+/** One of {@link HARD_DISK_PROPERTIES}. */
+export type HardDiskProperty = (typeof HARD_DISK_PROPERTIES)[number];

@@ -18,10 +18,11 @@ export { asCom, comHardDisk, comHostInfo, comTask } from './com.js';
 export type { VMHostInfo } from './commands/get-host-info.js';
 export { isVsError, VsError } from './errors.js';
 export type { VMHardDisk } from './hard-disk.js';
-export type { HResult, HResultName } from './hresult.js';
+export type { HardDiskProperty, HResult, HResultName } from './hresult.js';
 export {
   formatHresult,
   formatHresultHex,
+  HARD_DISK_PROPERTIES,
   HRESULT,
   HRESULT_TEXT,
   hresultName,

@@ -3,23 +3,16 @@
  * returns for `<path>`: its properties, read, and its methods, called.
  * @module
  */
+import { HARD_DISK_PROPERTIES, type HardDiskProperty } from '@vskit/vs-api/hresult';
 import { CliError, usageError } from '../errors.js';
 import { sizeWithBytes } from '../output.js';
 import { failed, type MethodOutcome, nameOf, type Server, type VsApi } from './vs-outcome.js';
 
-/** The IVMHardDisk properties `vskit vs disk <path> <Member>` reads. */
-export const DISK_MEMBERS = [
-  'File',
-  'Type',
-  'SizeInGuest',
-  'SizeOnHost',
-  'HostFreeDiskSpace',
-  'HostDriveIdentifier',
-  'Parent',
-] as const;
+/** The IVMHardDisk properties `vskit vs disk <path> <Member>` reads: all of them. */
+export const DISK_MEMBERS = HARD_DISK_PROPERTIES;
 
 /** One member of {@link DISK_MEMBERS}. */
-export type DiskMember = (typeof DISK_MEMBERS)[number];
+export type DiskMember = HardDiskProperty;
 
 /**
  * The IVMHardDisk methods `vskit vs disk <path> <Method> [args]` calls, with their argument
