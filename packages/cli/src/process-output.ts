@@ -70,8 +70,8 @@ export function lazyOutput(
   };
   return new Proxy(direct, {
     get(target, key) {
-      if (key === 'write' || key === 'fd') return target[key];
-      if (key === 'isTTY' && real === undefined) return target.isTTY;
+      // Its own answers: `isTTY` asks the stream itself once there is one.
+      if (key === 'write' || key === 'fd' || key === 'isTTY') return target[key];
       const stream = built();
       const value = Reflect.get(stream, key, stream);
       return typeof value === 'function' ? value.bind(stream) : value;
