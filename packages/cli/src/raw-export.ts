@@ -31,6 +31,7 @@ import {
   type RandomAccessFile,
   readExactly,
   type VhdChain,
+  type ZeroTest,
 } from '@vskit/vhd-format';
 
 /** The smallest all-zero piece left as a hole (a page): vhd-format's, as its copies leave. */
@@ -153,6 +154,8 @@ export interface RawExportOptions {
   readonly onProgress?: (done: number) => void;
   /** Buffers: the one read into and those being written (default {@link EXPORT_DEPTH}); at least 1. */
   readonly depth?: number;
+  /** Whether a page is all zeros (default vhd-format's scan), as `convertDisk` takes it. */
+  readonly isAllZero?: ZeroTest;
 }
 
 /**
@@ -203,7 +206,7 @@ export async function exportRaw(
         for (const run of read.runs) {
           const at = run.offset - read.offset;
           const part = bytes.subarray(at, at + run.length);
-          const pages = dataRuns(part, HOLE_GRAIN);
+          const pages = dataRuns(part, HOLE_GRAIN, options.isAllZero);
           for (let r = 0; r < pages.length; r += 2) {
             const from = pages[r]!;
             const to = pages[r + 1]!;

@@ -280,12 +280,14 @@ Examples:
         const rawExport = type === 'raw' && isChain(source);
         result = await createTarget(output, (file, signal) =>
           rawExport
-            ? exportRaw(source, opened.layerFiles, file, signal, { onProgress }).then((r) => ({
-                ...r,
-                type,
-                virtualSize: source.virtualSize,
-                allocatedBlocks: 0,
-              }))
+            ? exportRaw(source, opened.layerFiles, file, signal, { onProgress, isAllZero }).then(
+                (r) => ({
+                  ...r,
+                  type,
+                  virtualSize: source.virtualSize,
+                  allocatedBlocks: 0,
+                }),
+              )
             : convertDisk(source, file, {
                 type,
                 ...(type === 'dynamic' ? { blockSizeBytes: blockSize ?? DEFAULT_BLOCK_SIZE } : {}),
