@@ -1,7 +1,8 @@
 /**
- * What the CLI looks up about paths, with blocking calls: a command owns its thread, and a
- * blocking `stat` costs less than a thread-pool hop (and spares the start the load of
- * `node:fs/promises`).
+ * What the CLI looks up about paths when a failure only means "not there": blocking calls (a
+ * command owns its thread, and a blocking `stat` costs less than a thread-pool hop and spares
+ * the start the load of `node:fs/promises`). Where a failure is the answer, commands call
+ * `statSync` and `realpathSync.native` themselves.
  * @module
  */
 import { realpathSync, type Stats, statSync } from 'node:fs';
@@ -13,19 +14,6 @@ export function factsOf(path: string): Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The facts of `path` (following links); throws node's error (`ENOENT`, ...) when it can't. */
-export function factsOrThrow(path: string): Stats {
-  return statSync(path);
-}
-
-/**
- * The real path of `path` (links resolved, as the kernel sees it); throws node's error when it
- * can't.
- */
-export function realPath(path: string): string {
-  return realpathSync.native(path);
 }
 
 /** The real path of `path`, or `fallback` when it cannot be resolved. */

@@ -26,7 +26,7 @@
 import * as posix from 'node:path/posix';
 import { fileURLToPath } from 'node:url';
 import { windowsPath } from '@vskit/host';
-import { factsOrThrow, realPathOr } from './file-facts.js';
+import { factsOf, realPathOr } from './file-facts.js';
 
 /** The drive Wine maps to the POSIX root; W2ku locators written on Linux use it. */
 export const POSIX_ROOT_DRIVE = 'Z';
@@ -141,17 +141,9 @@ export async function findParent(
   const attempts: ParentAttempt[] = [];
   for (const candidate of candidates) {
     const path = hostPathFor(candidate.path, childFolder, drives);
-    const found = path !== undefined && (await isFile(path));
+    const found = path !== undefined && factsOf(path)?.isFile() === true;
     attempts.push({ source: candidate.source, locator: candidate.path, path, found });
     if (found) break;
   }
   return attempts;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return factsOrThrow(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -4,10 +4,10 @@
  * absolute W2ku locators that name that drive.
  * @module
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FileSystemKind } from '@vskit/host';
 import { CliError } from './errors.js';
-import { factsOrThrow } from './file-facts.js';
 import { DEFAULT_DRIVES, type DriveMap } from './parents.js';
 
 /** One parsed `--volume` option. */
@@ -74,7 +74,7 @@ export async function checkVolumeFolders(volumes: readonly VolumeSpec[]): Promis
   for (const v of volumes) {
     let isFolder: boolean;
     try {
-      isFolder = factsOrThrow(v.root).isDirectory();
+      isFolder = statSync(v.root).isDirectory();
     } catch (error) {
       const suffix = /:([^:/\\]*)$/.exec(v.root);
       if (suffix !== null && (error as { code?: unknown }).code === 'ENOENT') {

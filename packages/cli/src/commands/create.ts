@@ -1,3 +1,4 @@
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HostError, type HostFile, isHostError } from '@vskit/host';
 import { createFileAtomically, openNodeFile } from '@vskit/host-node/file';
@@ -14,7 +15,6 @@ import {
 } from '@vskit/vhd-format';
 import { type CliIo, type Command, flag, positionals, sizeOption, writeText } from '../command.js';
 import { CliError, EXIT_INTERRUPTED, usageError } from '../errors.js';
-import { factsOrThrow, realPath } from '../file-facts.js';
 import { explainNotVhd } from '../image-file.js';
 import { sizeWithBytes, writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
@@ -159,11 +159,11 @@ async function createSized(
 
 async function createDiff(rest: readonly string[]): Promise<CreateReport> {
   const [childText, parentText] = positionals(rest, ['child', 'parent']) as [string, string];
-  const parentPath = realPath(parentText);
-  const parentStat = factsOrThrow(parentPath);
+  const parentPath = realpathSync.native(parentText);
+  const parentStat = statSync(parentPath);
   if (!parentStat.isFile()) throw new CliError('NOT_A_FILE', `parent ${parentPath} is not a file`);
   const childResolved = resolve(childText);
-  const childPath = join(realPath(dirname(childResolved)), basename(childResolved));
+  const childPath = join(realpathSync.native(dirname(childResolved)), basename(childResolved));
   const locators = locatorsFor(childPath, parentPath);
   const parentFile = await openNodeFile(parentPath, 'read');
   try {

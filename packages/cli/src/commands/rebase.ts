@@ -1,9 +1,9 @@
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openNodeFile } from '@vskit/host-node/file';
 import { formatUuid, isVhdFormatError, openImage, rebase, VhdFormatError } from '@vskit/vhd-format';
 import { type Command, flag, positionals, writeText } from '../command.js';
 import { CliError } from '../errors.js';
-import { factsOrThrow, realPath } from '../file-facts.js';
 import { explainNotVhd, openImageFile } from '../image-file.js';
 import { writeJson } from '../output.js';
 import { locatorsFor } from '../parents.js';
@@ -85,12 +85,12 @@ Examples:
       string,
       string,
     ];
-    const parentPath = realPath(parentText);
-    const parentStat = factsOrThrow(parentPath);
+    const parentPath = realpathSync.native(parentText);
+    const parentStat = statSync(parentPath);
     if (!parentStat.isFile())
       throw new CliError('NOT_A_FILE', `parent ${parentPath} is not a file`);
     const childResolved = resolve(childText);
-    const childPath = join(realPath(dirname(childResolved)), basename(childResolved));
+    const childPath = join(realpathSync.native(dirname(childResolved)), basename(childResolved));
     const locators = locatorsFor(childPath, parentPath);
     const parentFile = await openNodeFile(parentPath, 'read');
     let report: RebaseReport;

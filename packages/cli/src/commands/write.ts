@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstat, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstat, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { openChainAt } from '../chain.js';
@@ -12,7 +12,6 @@ import {
   writeText,
 } from '../command.js';
 import { CliError, usageError } from '../errors.js';
-import { factsOrThrow } from '../file-facts.js';
 import { writeJson } from '../output.js';
 import { printable } from '../printable.js';
 import { createProgress } from '../progress.js';
@@ -96,7 +95,7 @@ export interface InputSource {
 export async function inputSource(option: string | undefined): Promise<InputSource> {
   const stdin: InputSource = { path: undefined, size: undefined };
   if (option === undefined || option === '-') return stdin;
-  const info = factsOrThrow(option);
+  const info = statSync(option);
   if (info.isDirectory()) throw new CliError('NOT_A_FILE', `--input ${option} is a folder`);
   if (info.isFile()) return { path: option, size: info.size };
   const own = await new Promise<{ dev: number; ino: number } | undefined>((done) =>
