@@ -143,7 +143,11 @@ export function predictCreateHostDrive(call: HostDriveCall): number {
   return call.diskFull ? HR.E_DISK_FULL : HR.S_OK;
 }
 
-/** The IVMHardDisk properties the model judges, in the order the suite reads them. */
+/**
+ * The IVMHardDisk properties the model judges, in the order the suite reads them: written from
+ * the specification, not imported from vs-api (as `hresults.ts` writes the HRESULTs), so a
+ * subject cannot agree with the suite by sharing a list.
+ */
 export const DISK_PROPERTIES = [
   'File',
   'Type',
