@@ -25,7 +25,7 @@ export default defineConfig({
       project('vs-api', 'packages/vs-api'),
       project('emulator', 'emulator'),
       project('conformance', 'conformance'),
-      project('cli', 'packages/cli'),
+      project('cli', 'packages/cli', { include: ['src/**/*.test.ts', 'bench/**/*.test.ts'] }),
       project('scripts', 'scripts'),
     ],
   },

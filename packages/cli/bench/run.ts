@@ -18,6 +18,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   statSync,
   writeSync,
@@ -27,6 +28,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chsCapacity, geometryForSize } from '@vskit/vhd-format';
 import { BENCH_ENV, canMeasureRss, peakRss, sh, timeScript } from './processes.js';
+import { type FileRead, writeReadList } from './read-list.js';
 import {
   describeMachine,
   type Goal,
@@ -68,6 +70,9 @@ interface Scratch {
   readonly outVhd: string;
   readonly target: string;
   readonly emptyTemplate: string;
+  /** The file reads of `chain-8.vhd`'s bytes and of `chain-8-flat.vhd`'s (see read-list.ts). */
+  readonly chainReads: string;
+  readonly chainFlatReads: string;
 }
 
 const node = (args: string) => `exec ${sh(process.execPath)} ${args}`;
@@ -75,6 +80,8 @@ const node = (args: string) => `exec ${sh(process.execPath)} ${args}`;
 const CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
 /** The plain Node.js script doing a raw export's reads and writes (see node-floor.cjs). */
 const FLOOR = join(HERE, 'node-floor.cjs');
+/** The plain Node.js script reading the file ranges a list names (see read-floor.cjs). */
+const READ_FLOOR = join(HERE, 'read-floor.cjs');
 const vskit = (args: string) => node(`${sh(BIN)} ${args}`);
 
 /** Every timed case. */
@@ -119,6 +126,23 @@ function cases(w: Workload, s: Scratch): Case[] {
       script: `${vskit(`cat ${sh(w.chain8)}`)} > ${out}`,
       versus: 'cat8flat',
       before: clearOut,
+    },
+    {
+      id: 'reads8flat',
+      short: 'the same reads of chain-8-flat.vhd',
+      group: 'cat 1 GiB',
+      label:
+        "node bench/read-floor.cjs: the file reads of chain-8-flat.vhd's bytes (plain Node.js, no output)",
+      script: node(`${sh(READ_FLOOR)} ${sh(s.chainFlatReads)}`),
+    },
+    {
+      id: 'reads8',
+      short: 'the same reads of chain-8.vhd',
+      group: 'cat 1 GiB',
+      label:
+        "node bench/read-floor.cjs: the file reads of chain-8.vhd's bytes, from its nine files (plain Node.js, no output)",
+      script: node(`${sh(READ_FLOOR)} ${sh(s.chainReads)}`),
+      versus: 'reads8flat',
     },
     {
       id: 'export',
@@ -257,8 +281,9 @@ function patchRaw(path: string, size: number, writes: readonly Write[]): void {
  * outputs of `flat.vhd` agree byte for byte; vskit's of the depth-8 chain is that raw file with
  * the layers' writes laid over it (qemu-img's vpc driver reads no parents, so it has no chain
  * row); both raw exports of `flat.vhd` are `half.raw`, and both imports of `half.raw` read back
- * as it; what `vskit write` wrote reads back. This pass also warms the page cache. Returns the
- * file sizes of the imports, by case id.
+ * as it; what `vskit write` wrote reads back; the read lists of the chain and its flat twin
+ * name as many bytes. This pass also warms the page cache. Returns the file sizes of the
+ * imports, by case id.
  */
 function verify(w: Workload, s: Scratch, qemu: boolean): Map<string, number> {
   const twin = `${s.out}.twin`;
@@ -272,6 +297,15 @@ function verify(w: Workload, s: Scratch, qemu: boolean): Map<string, number> {
     runScript(`${vskit(`cat ${sh(image)}`)} > ${sh(s.out)}`);
     if (!sameBytes(s.out, twin)) throw new Error(`vskit cat of ${image} is wrong`);
   }
+  const listed = (list: string) =>
+    (JSON.parse(readFileSync(list, 'utf8')) as FileRead[]).reduce((n, read) => n + read[2], 0);
+  if (listed(s.chainReads) !== listed(s.chainFlatReads)) {
+    throw new Error(
+      'the read lists of chain-8.vhd and chain-8-flat.vhd name different byte counts',
+    );
+  }
+  for (const list of [s.chainReads, s.chainFlatReads])
+    runScript(node(`${sh(READ_FLOOR)} ${sh(list)}`));
   rmSync(twin, { force: true });
   rmSync(s.out, { force: true });
   runScript(`${vskit(`convert ${sh(w.flat)} ${sh(s.out)}`)} > /dev/null`);
@@ -421,8 +455,12 @@ async function main(): Promise<void> {
       outVhd: join(dir, 'out.vhd'),
       target: join(dir, 'target.vhd'),
       emptyTemplate: join(dir, 'empty.vhd'),
+      chainReads: join(dir, 'chain-8.reads.json'),
+      chainFlatReads: join(dir, 'chain-8-flat.reads.json'),
     };
     runScript(vskit(`create dynamic ${sh(s.emptyTemplate)} ${w.virtualSize}`));
+    await writeReadList(w.chain8, s.chainReads);
+    await writeReadList(w.chain8Flat, s.chainFlatReads);
     const imported = verify(w, s, qemu);
 
     const all = cases(w, s).filter((c) => qemu || !c.needsQemu);
@@ -531,6 +569,12 @@ async function main(): Promise<void> {
       '  `huge.vhd`, a 2040 GiB dynamic disk holding its first and last blocks; `small.vhd`, an empty 8 MiB',
       '  dynamic disk; `input.bin`, 512 MiB of seeded bytes with no zero byte; `half.raw`, the raw bytes of',
       '  `flat.vhd` with every byte written (its zeros too), what an import reads.',
+      '- `chain-8-flat.vhd` is one dynamic disk holding what `chain-8.vhd` reads. On a virtual machine a',
+      '  file in memory reads at a speed that depends on where its pages sit (66 to 155 µs/MiB between',
+      '  regions of one file here), so `flat.vhd`, the eight layers and `chain-8-flat.vhd` are written',
+      '  again side by side, a slice of each in turn (`bench/placement.ts`): both sides of the depth-8',
+      '  comparison read memory of the same speed. `bench/read-floor.cjs` rows check it: plain Node.js',
+      "  reading the file ranges that hold each disk's bytes (from vhd-format's map), nothing else.",
       '- Every figure is a whole process started by `bash -c "exec ..."`, Node.js start-up included, output',
       '  redirected to a file as a user would (`> out.raw`), removed before each run; `write` and `qemu-io`',
       '  get a fresh empty 1 GiB dynamic disk before each run. Files on tmpfs (/dev/shm) when there is one:',

@@ -5,7 +5,8 @@
  * - `chain8`: eight differencing layers over `flat`, each holding 1/32 of the blocks whole and
  *   64 KiB of another 1/32, so most reads walk all eight layers;
  * - `chain8Flat`: one dynamic disk holding what `chain8` reads (the same blocks allocated), so
- *   reading the two compares the same work at depth 8 and depth 0;
+ *   reading the two compares the same work at depth 8 and depth 0 (`flat`, the layers and
+ *   `chain8Flat` are then written again side by side, so both read memory of the same speed);
  * - `huge`: a 2040 GiB dynamic disk holding two blocks (for memory against the virtual size);
  * - `small`: an empty 8 MiB dynamic disk (for start-up);
  * - `input`: 512 MiB of seeded bytes with no zero piece (what `write` and `qemu-io` write);
@@ -17,6 +18,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openNodeFile } from '@vskit/host-node/file';
 import { createDynamic, MAX_VIRTUAL_SIZE, openChain } from '@vskit/vhd-format';
+import { placeSideBySide } from './placement.js';
 
 const MiB = 2 ** 20;
 /** Block size of the bench images (the VHD default). */
@@ -128,6 +130,7 @@ export async function buildWorkload(
   await writeInto(flat, flatWrites);
 
   let parent = flat;
+  const layers: string[] = [];
   const chainWrites: Write[] = [];
   const piece = seeded(64 * 1024, 9);
   for (let k = 1; k <= 8; k++) {
@@ -139,6 +142,7 @@ export async function buildWorkload(
       writes.push({ offset: b * BLOCK + 128 * 1024 * k, bytes: piece });
     }
     await writeInto(layer, writes);
+    layers.push(layer);
     chainWrites.push(...writes);
     parent = layer;
   }
@@ -146,6 +150,8 @@ export async function buildWorkload(
   const chain8Flat = join(dir, 'chain-8-flat.vhd');
   await createDynamicFile(chain8Flat, virtualSize);
   await writeInto(chain8Flat, [...flatWrites, ...chainWrites]);
+  // The chain and its flat twin read from memory of the same speed (see placement.ts).
+  placeSideBySide([flat, ...layers, chain8Flat]);
 
   const huge = join(dir, 'huge.vhd');
   await createDynamicFile(huge, MAX_VIRTUAL_SIZE);
