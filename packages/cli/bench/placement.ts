@@ -5,7 +5,7 @@
  * depends on which physical pages hold it (how the host backs them), so files written at different
  * times can read at different speeds. Measured on the bench machine (tmpfs, 2 MiB reads): 66 to
  * 155 µs/MiB between regions of one file, and plain `node:fs` reads of exactly the ranges
- * `vskit cat chain-8.vhd` reads took 1.16x to 1.25x those of `chain-8-flat.vhd` when the files
+ * `vskit cat chain-8.vhd` reads took 1.11x to 1.26x those of `chain-8-flat.vhd` when the files
  * were written one after the other, 1.02x once written side by side. A chain-against-flat ratio
  * would then measure where the files landed, not the chain.
  *
