@@ -61,4 +61,16 @@ describe('dataRuns', () => {
       ),
     );
   });
+
+  it('asks its test nothing of data whose pieces each start with a non-zero word, once of zeros', () => {
+    const asked: Array<[number, number]> = [];
+    const counting = (b: Uint8Array, start: number, end: number) => {
+      asked.push([start, end]);
+      return b.subarray(start, end).every((x) => x === 0);
+    };
+    expect(dataRuns(new Uint8Array(4096).fill(7), 512, counting)).toEqual([0, 4096]);
+    expect(asked).toEqual([]);
+    expect(dataRuns(new Uint8Array(4096), 512, counting)).toEqual([]);
+    expect(asked).toEqual([[0, 4096]]);
+  });
 });

@@ -83,20 +83,23 @@ function piecesTest(bytes: Uint8Array, grain: number): ZeroTest {
 /**
  * The runs of `bytes` holding a non-zero byte, found `grain` bytes at a time (the last piece may
  * be shorter), adjacent pieces joined: `[start, end, start, end, ...]`. `test` decides whether a
- * piece is all zero (default {@link isAllZero}). All-zero `bytes` cost one test, not one a piece.
+ * piece is all zero (default {@link isAllZero}). All-zero `bytes` cost one test, not one a piece;
+ * word-aligned `bytes` whose pieces each start with a non-zero word cost none.
  */
 export function dataRuns(bytes: Uint8Array, grain: number, test?: ZeroTest): number[] {
   const n = bytes.length;
   const zero = test ?? piecesTest(bytes, grain);
   const runs: number[] = [];
-  if (zero(bytes, 0, n)) return runs;
   // A piece whose first word is not zero holds data, whatever the test: looking at that word
-  // here, before calling the test, makes a piece of dense data cost one read of memory (and no
-  // call, which counts while V8 still interprets this loop: a whole run of a raw export).
+  // before calling the test makes a piece of dense data cost one read of memory and no call
+  // (which counts while V8 still interprets this loop: a whole run of a raw export), and
+  // `bytes` starting with data skips the test of the whole.
   const words =
     bytes.byteOffset % WORD === 0 && grain % WORD === 0
       ? new Int32Array(bytes.buffer, bytes.byteOffset, Math.floor(n / WORD))
       : undefined;
+  const startsWithData = words !== undefined && n >= WORD && words[0] !== 0;
+  if (!startsWithData && zero(bytes, 0, n)) return runs;
   let run = -1;
   for (let at = 0; at < n; at += grain) {
     const dense = words !== undefined && at + WORD <= n && words[at / WORD] !== 0;
