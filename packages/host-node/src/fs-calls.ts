@@ -1,5 +1,6 @@
 /**
- * The `node:fs` calls that opening and atomically creating files make, as promises, in two
+ * The `node:fs` calls that opening, keeping and atomically creating files make (all but the
+ * reads and writes), as promises, in two
  * kinds: on the libuv thread pool (the event loop never waits on the disk) and blocking (no
  * thread-pool hop: faster per call, for command-line tools that own their thread). The logic of
  * `openNodeFile` and `createFileAtomically` is written once over {@link FsCalls}; which kind a
@@ -15,6 +16,8 @@ import {
   fstatSync,
   fsync,
   fsyncSync,
+  ftruncate,
+  ftruncateSync,
   link,
   linkSync,
   lstat,
@@ -37,6 +40,7 @@ export interface FsCalls {
   open(path: string, flags: number): Promise<number>;
   fstat(fd: number): Promise<Stats>;
   fsync(fd: number): Promise<void>;
+  ftruncate(fd: number, length: number): Promise<void>;
   close(fd: number): Promise<void>;
   lstat(path: string): Promise<Stats>;
   link(from: string, to: string): Promise<void>;
@@ -60,6 +64,8 @@ export const THREAD_POOL_CALLS: FsCalls = {
   open: (path, flags) => settled((done) => open(path, flags, 0o666, done)),
   fstat: (fd) => settled((done) => fstat(fd, done)),
   fsync: (fd) => settled<void>((done) => fsync(fd, (error) => done(error, undefined))),
+  ftruncate: (fd, length) =>
+    settled<void>((done) => ftruncate(fd, length, (error) => done(error, undefined))),
   close: (fd) => settled<void>((done) => close(fd, (error) => done(error, undefined))),
   lstat: (path) => settled((done) => lstat(path, done)),
   link: (from, to) => settled<void>((done) => link(from, to, (error) => done(error, undefined))),
@@ -75,6 +81,7 @@ export const BLOCKING_CALLS: FsCalls = {
   open: async (path, flags) => openSync(path, flags, 0o666),
   fstat: async (fd) => fstatSync(fd),
   fsync: async (fd) => fsyncSync(fd),
+  ftruncate: async (fd, length) => ftruncateSync(fd, length),
   close: async (fd) => closeSync(fd),
   lstat: async (path) => lstatSync(path),
   link: async (from, to) => linkSync(from, to),

@@ -1,20 +1,4 @@
-import {
-  close,
-  closeSync,
-  constants,
-  fstat,
-  fstatSync,
-  fsync,
-  fsyncSync,
-  ftruncate,
-  ftruncateSync,
-  read,
-  readSync,
-  type Stats,
-  stat,
-  write,
-  writeSync,
-} from 'node:fs';
+import { constants, read, readSync, type Stats, stat, write, writeSync } from 'node:fs';
 import { HostError, type HostFile, type OpenMode, type ShareMode } from '@vskit/host';
 import { defaultShare } from '@vskit/host/kit';
 import {
@@ -23,7 +7,7 @@ import {
   type BlockDeviceAccess,
   probeSize,
 } from './file-kinds.js';
-import { fsCalls } from './fs-calls.js';
+import { type FsCalls, fsCalls } from './fs-calls.js';
 import { nodeErrorCode, toHostError } from './node-errors.js';
 import { fileKey, PROCESS_HANDLES } from './share-table.js';
 import { acquireWriterLock, type WriterLock } from './writer-lock.js';
@@ -176,7 +160,7 @@ export async function openNodeFile(
     for (const step of releases.reverse()) await step();
   };
   const state = { release, lock };
-  return new NodeFile(fd, path, mode !== 'read', io === 'sync', kind === 'blockDevice', state);
+  return new NodeFile(fd, path, mode !== 'read', calls, kind === 'blockDevice', state);
 }
 
 /** Whether `path` is a regular file whose mode bits make it read-only. */
@@ -198,19 +182,13 @@ function writeAsync(fd: number, b: Uint8Array, at: number, n: number, p: number)
   );
 }
 
-function done(
-  error: NodeJS.ErrnoException | null,
-  resolve: () => void,
-  reject: (e: unknown) => void,
-) {
-  if (error) reject(error);
-  else resolve();
-}
-
 class NodeFile implements HostFile {
   #fd: number | undefined;
   readonly #path: string;
   readonly #writable: boolean;
+  /** How the descriptor's calls other than reads and writes are made (`io`). */
+  readonly #calls: FsCalls;
+  /** Whether reads and writes block (`io: 'sync'`). */
   readonly #sync: boolean;
   /** Whether this is a block device: its size is found by reading, once, and it is fixed. */
   readonly #device: boolean;
@@ -222,14 +200,15 @@ class NodeFile implements HostFile {
     fd: number,
     path: string,
     writable: boolean,
-    sync: boolean,
+    calls: FsCalls,
     device: boolean,
     held: { release: () => Promise<void>; lock: WriterLock | undefined },
   ) {
     this.#fd = fd;
     this.#path = path;
     this.#writable = writable;
-    this.#sync = sync;
+    this.#calls = calls;
+    this.#sync = calls.io === 'sync';
     this.#device = device;
     this.#held = held;
   }
@@ -300,10 +279,7 @@ class NodeFile implements HostFile {
       return this.#deviceSize;
     }
     try {
-      if (this.#sync) return fstatSync(fd).size;
-      return await new Promise<number>((resolve, reject) =>
-        fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats.size))),
-      );
+      return (await this.#calls.fstat(fd)).size;
     } catch (error) {
       throw toHostError(error, 'stat', this.#path);
     }
@@ -325,11 +301,7 @@ class NodeFile implements HostFile {
       throw new HostError('EINVAL', 'truncate', this.#path, 'a block device has a fixed size');
     }
     try {
-      if (this.#sync) ftruncateSync(fd, length);
-      else
-        await new Promise<void>((resolve, reject) =>
-          ftruncate(fd, length, (error) => done(error, resolve, reject)),
-        );
+      await this.#calls.ftruncate(fd, length);
     } catch (error) {
       throw toHostError(error, 'truncate', this.#path);
     }
@@ -338,11 +310,7 @@ class NodeFile implements HostFile {
   async sync(): Promise<void> {
     const fd = this.#open('sync');
     try {
-      if (this.#sync) fsyncSync(fd);
-      else
-        await new Promise<void>((resolve, reject) =>
-          fsync(fd, (error) => done(error, resolve, reject)),
-        );
+      await this.#calls.fsync(fd);
     } catch (error) {
       throw toHostError(error, 'sync', this.#path);
     }
@@ -352,11 +320,7 @@ class NodeFile implements HostFile {
     const fd = this.#open('close');
     this.#fd = undefined;
     try {
-      if (this.#sync) closeSync(fd);
-      else
-        await new Promise<void>((resolve, reject) =>
-          close(fd, (error) => done(error, resolve, reject)),
-        );
+      await this.#calls.close(fd);
     } catch (error) {
       throw toHostError(error, 'close', this.#path);
     } finally {
