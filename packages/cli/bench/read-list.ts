@@ -6,25 +6,17 @@
  * @module
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { openNodeFile } from '@vskit/host-node/file';
-import { mapChainBatches, openChain } from '@vskit/vhd-format';
+import { mapChainBatches } from '@vskit/vhd-format';
+import { openChainAt } from '../src/chain.js';
 import { CAT_CHUNK } from '../src/commands/cat.js';
 
 /** One read: `[file, byte offset in it, bytes]`. */
 export type FileRead = readonly [path: string, offset: number, length: number];
 
-/** The reads of the chain whose top is `image` (parents found by name in its folder). */
+/** The reads of the chain whose top is `image` (parents found as `vskit cat` finds them). */
 export async function readsOf(image: string): Promise<FileRead[]> {
-  const folder = dirname(image);
-  const paths = [image];
-  const chain = await openChain(await openNodeFile(image, 'read', { io: 'sync' }), {
-    openParent: (ref) => {
-      const path = join(folder, ref.unicodeName);
-      paths.push(path);
-      return openNodeFile(path, 'read', { io: 'sync' });
-    },
-  });
+  const { chain, sources } = await openChainAt(image, { io: 'sync' });
+  const paths = sources.map((source) => source.path);
   const reads: FileRead[] = [];
   try {
     for await (const batch of mapChainBatches(chain)) {
