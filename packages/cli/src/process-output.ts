@@ -10,6 +10,9 @@
  */
 import { fstatSync, writeSync } from 'node:fs';
 
+/** Encodes the text written (one encoder for every write). */
+const UTF8 = new TextEncoder();
+
 /** What to do when the reader of the output has gone away (EPIPE). */
 export type OnBrokenPipe = () => void;
 
@@ -39,7 +42,7 @@ export function lazyOutput(
       // An encoding other than UTF-8 is the stream's business.
       return built().write(chunk, encodingOrCallback as BufferEncoding, callback);
     }
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? UTF8.encode(chunk) : chunk;
     let at = 0;
     try {
       while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
