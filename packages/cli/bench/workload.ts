@@ -15,9 +15,10 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { openNodeFile } from '@vskit/host-node/file';
-import { createDynamic, MAX_VIRTUAL_SIZE, openChain } from '@vskit/vhd-format';
+import { createDynamic, MAX_VIRTUAL_SIZE } from '@vskit/vhd-format';
+import { openChainAt } from '../src/chain.js';
 import { placeSideBySide } from './placement.js';
 
 const MiB = 2 ** 20;
@@ -61,17 +62,9 @@ export interface Write {
   readonly bytes: Uint8Array;
 }
 
-/**
- * Writes `writes` into the top of the chain at `path` (parents found by name in its folder), each
- * cut at the end of the disk.
- */
+/** Writes `writes` into the top of the chain at `path`, each cut at the end of the disk. */
 async function writeInto(path: string, writes: readonly Write[]): Promise<void> {
-  const folder = dirname(path);
-  const file = await openNodeFile(path, 'readWrite', { io: 'sync' });
-  const chain = await openChain(file, {
-    writable: true,
-    openParent: (ref) => openNodeFile(join(folder, ref.unicodeName), 'read', { io: 'sync' }),
-  });
+  const { chain } = await openChainAt(path, { writable: true, io: 'sync' });
   try {
     for (const w of writes) {
       const room = chain.virtualSize - w.offset;
